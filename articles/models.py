@@ -1,0 +1,99 @@
+"""The article library: a Story is the set of published versions being compared."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.db import models
+from django.urls import reverse
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def content_hash(text: str) -> str:
+    """Hash of the text to compare, blind to whitespace layout.
+
+    Two uploads of the same article that differ only in line endings or blank lines
+    are the same version; any change of wording is a different one.
+    """
+    normalised = _WHITESPACE.sub(" ", text).strip()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+class Story(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("compare:story", kwargs={"slug": self.slug})
+
+    def version_count(self) -> int:
+        return self.versions.count()
+
+
+class Article(models.Model):
+    """One published version of a story.
+
+    ``raw`` is exactly what was submitted (pasted text, a file's decoded text, a page's
+    HTML); ``text`` is the plain text that is compared and shown. Scraped junk inside
+    ``text`` is never deleted: it is marked in ``junk_spans`` as ``[start, end, reason]``
+    character offsets, so every highlight maps back to the text a reader sees.
+    """
+
+    class Source(models.TextChoices):
+        PASTE = "paste", "Pasted"
+        FILE = "file", "Uploaded file"
+        URL = "url", "Imported from a web address"
+        COMMAND = "command", "Imported on the command line"
+        DEMO = "demo", "Demo"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="versions")
+    position = models.PositiveIntegerField(default=0, help_text="Order of the version within its story.")
+    outlet = models.CharField(max_length=200, blank=True)
+    headline = models.CharField(max_length=500, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField(max_length=2000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.PASTE)
+    filename = models.CharField(max_length=255, blank=True)
+    raw = models.TextField(help_text="Exactly as submitted.")
+    text = models.TextField(help_text="The plain text that is compared.")
+    junk_spans = models.JSONField(default=list, blank=True)
+    content_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["story", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "content_hash"], name="unique_text_per_story"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def save(self, *args, **kwargs) -> None:
+        self.content_hash = content_hash(self.text)
+        super().save(*args, **kwargs)
+
+    def label(self) -> str:
+        """A short name for column headers: the outlet, else the headline, else the file."""
+        return self.outlet or self.headline[:60] or self.filename or f"Version {self.position + 1}"
+
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    def junk_characters(self) -> int:
+        return sum(end - start for start, end, *_ in self.junk_spans)

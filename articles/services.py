@@ -1,0 +1,153 @@
+"""Writes to the article library: small typed functions, each one transaction.
+
+Every way in (paste, upload, URL, command line, demo) ends here, so the checks that
+protect the library (size, emptiness, duplicates, version limit) live in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from compare.engine.junk import find_junk
+
+from .models import Article, Story, content_hash
+
+
+class IngestError(ValueError):
+    """A problem with what someone tried to add, worded for the person who added it."""
+
+
+@dataclass
+class ArticleInput:
+    """One version as it arrives, before it is checked and stored."""
+
+    text: str
+    raw: str = ""  # exactly as submitted; defaults to the text itself
+    outlet: str = ""
+    headline: str = ""
+    byline: str = ""
+    source_url: str = ""
+    published_on: dt.date | None = None
+    language: str = ""
+    source: str = Article.Source.PASTE
+    filename: str = ""
+    junk: list[tuple[int, int, str]] | None = field(default=None)  # None: detect it
+
+    def name(self) -> str:
+        return self.filename or self.outlet or self.headline[:60] or "this version"
+
+
+def clean_text(text: str) -> str:
+    """The text to compare: line endings unified, NULs and trailing space at the ends removed.
+
+    Browsers send pasted text with CRLF; files come with either. Offsets are kept into this
+    cleaned text, which is what is stored and shown.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return text.strip()
+
+
+def check_article(item: ArticleInput) -> str:
+    """Return the cleaned text or raise IngestError saying what is wrong with it."""
+    text = clean_text(item.text)
+    if not text:
+        raise IngestError(f"{item.name()}: the text is empty. Paste or upload the article's words.")
+    size = len(text.encode("utf-8"))
+    limit = settings.VERSUS_MAX_ARTICLE_BYTES
+    if size > limit:
+        raise IngestError(
+            f"{item.name()}: the text is {size / 1_000_000:.1f} MB, more than the limit of "
+            f"{limit / 1_000_000:.1f} MB for one version. Is this really a single article?"
+        )
+    if len(text.split()) < 3:
+        raise IngestError(f"{item.name()}: the text has fewer than three words; that is not an article.")
+    return text
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:100] or "story"
+    slug, n = base, 2
+    while Story.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _store(story: Story, item: ArticleInput, position: int) -> Article:
+    text = check_article(item)
+    junk = item.junk if item.junk is not None else [(s.start, s.end, s.reason) for s in find_junk(text)]
+    digest = content_hash(text)
+    clash = story.versions.filter(content_hash=digest).first()
+    if clash is not None:
+        raise IngestError(
+            f"{item.name()}: this story already has the same text (as “{clash.label()}”). Each version is stored once."
+        )
+    return Article.objects.create(
+        story=story,
+        position=position,
+        outlet=item.outlet[:200],
+        headline=item.headline[:500],
+        byline=item.byline[:300],
+        source_url=item.source_url[:2000],
+        published_on=item.published_on,
+        language=item.language[:16],
+        source=item.source,
+        filename=item.filename[:255],
+        raw=item.raw or item.text,
+        text=text,
+        junk_spans=[[start, end, reason] for start, end, reason in junk],
+    )
+
+
+def _check_room(story: Story, adding: int) -> None:
+    limit = settings.VERSUS_MAX_VERSIONS_PER_STORY
+    have = story.versions.count()
+    if have + adding > limit:
+        raise IngestError(
+            f"A story can hold at most {limit} versions; this one has {have} and you tried to add {adding}."
+        )
+
+
+@transaction.atomic
+def create_story(title: str, items: Sequence[ArticleInput], notes: str = "") -> Story:
+    """Create a story with its versions, all or nothing."""
+    title = title.strip()
+    if not title:
+        raise IngestError("The story needs a title.")
+    story = Story.objects.create(title=title[:300], slug=_unique_slug(title), notes=notes)
+    add_articles(story, items)
+    return story
+
+
+@transaction.atomic
+def add_articles(story: Story, items: Sequence[ArticleInput]) -> list[Article]:
+    """Add versions to a story, all or nothing: one bad file leaves the story as it was."""
+    _check_room(story, len(items))
+    last = story.versions.order_by("-position").values_list("position", flat=True).first()
+    start = 0 if last is None else last + 1
+    seen: dict[str, str] = {}
+    articles = []
+    for offset, item in enumerate(items):
+        digest = content_hash(clean_text(item.text))
+        if digest in seen:
+            raise IngestError(f"{item.name()} has the same text as {seen[digest]}; each version is stored once.")
+        seen[digest] = item.name()
+        articles.append(_store(story, item, start + offset))
+    Story.objects.filter(pk=story.pk).update(updated_at=timezone.now())
+    return articles
+
+
+def add_article(story: Story, item: ArticleInput) -> Article:
+    return add_articles(story, [item])[0]
+
+
+@transaction.atomic
+def delete_story(story: Story) -> None:
+    story.delete()

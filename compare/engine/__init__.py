@@ -1,0 +1,1 @@
+"""The Versus alignment engine: plain Python over plain data, no Django."""

@@ -1,0 +1,182 @@
+"""Versus settings: everything that differs between machines comes from the environment.
+
+Each value is read once here and checked; a bad value stops start-up with a message
+that names the variable and says what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value: use 1/0, true/false, yes/no or on/off.")
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip().replace("_", ""))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is too small: it must be at least {minimum}.")
+    return value
+
+
+def env_float(name: str, default: float, minimum: float = 0.0) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} is too small: it must be at least {minimum}.")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_from_url(url: str) -> dict:
+    """Postgres (psycopg 3) or SQLite from a DATABASE_URL; anything else is refused."""
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL uses {scheme!r}: Versus supports postgres://… (psycopg 3) or sqlite:///path."
+        )
+    try:
+        config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL could not be read: {error}") from None
+    if scheme != "sqlite" and not config.get("NAME"):
+        raise ImproperlyConfigured("DATABASE_URL names no database: add it after the host, e.g. /versus.")
+    return config
+
+
+DEBUG = env_bool("DEBUG", True)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (use a long random string).")
+    # Only ever used on a developer's machine: DEBUG is on and no key was given.
+    SECRET_KEY = "versus-local-development-key-not-for-production"  # noqa: S105
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "articles",
+    "compare",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "versus.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "versus.wsgi.application"
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+if DATABASE_URL:
+    DATABASES = {"default": database_from_url(DATABASE_URL)}
+else:
+    # No setup needed for a first run: a local SQLite file next to manage.py.
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Versus limits and import rules -------------------------------------------------
+# Largest article text accepted, in bytes of UTF-8 (the issue's default: 2 MB).
+VERSUS_MAX_ARTICLE_BYTES = env_int("VERSUS_MAX_ARTICLE_BYTES", 2_000_000, minimum=1)
+# Largest upload request; several files at once, so a few articles' worth.
+VERSUS_MAX_UPLOAD_BYTES = env_int("VERSUS_MAX_UPLOAD_BYTES", 20_000_000, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = VERSUS_MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = VERSUS_MAX_UPLOAD_BYTES
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("VERSUS_MAX_UPLOAD_FILES", 20, minimum=1)
+VERSUS_MAX_VERSIONS_PER_STORY = env_int("VERSUS_MAX_VERSIONS_PER_STORY", 12, minimum=2)
+# URL import: fetching a page on behalf of a user must not reach our own network.
+VERSUS_URL_IMPORT_ALLOW_PRIVATE = env_bool("VERSUS_URL_IMPORT_ALLOW_PRIVATE", False)
+VERSUS_URL_IMPORT_TIMEOUT = env_float("VERSUS_URL_IMPORT_TIMEOUT", 10.0, minimum=0.1)
+VERSUS_URL_IMPORT_MAX_BYTES = env_int("VERSUS_URL_IMPORT_MAX_BYTES", 5_000_000, minimum=1)
+VERSUS_URL_IMPORT_MAX_REDIRECTS = env_int("VERSUS_URL_IMPORT_MAX_REDIRECTS", 5, minimum=0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
