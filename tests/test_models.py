@@ -1,0 +1,57 @@
+"""The article library's models and their derived values."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError
+
+from articles.models import Article, Story, content_hash
+
+
+def make_story() -> Story:
+    return Story.objects.create(title="The harbour bridge", slug="harbour-bridge")
+
+
+def test_the_content_hash_ignores_line_endings_and_blank_lines():
+    assert content_hash("One line.\r\n\r\nTwo lines.") == content_hash("One line.\n\nTwo lines.  ")
+
+
+def test_the_content_hash_changes_with_a_single_word():
+    assert content_hash("The bridge opened on Monday.") != content_hash("The bridge opened on Tuesday.")
+
+
+@pytest.mark.django_db
+def test_saving_an_article_stores_the_hash_of_its_text():
+    article = Article.objects.create(story=make_story(), raw="Some words here.", text="Some words here.")
+    assert article.content_hash == content_hash("Some words here.")
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_the_same_text_twice_in_one_story():
+    story = make_story()
+    Article.objects.create(story=story, raw="Same words.", text="Same words.")
+    with pytest.raises(IntegrityError):
+        Article.objects.create(story=story, raw="Same words.", text="Same words.", position=1)
+
+
+@pytest.mark.django_db
+def test_a_version_is_labelled_by_outlet_then_headline_then_file():
+    story = make_story()
+    assert Article(story=story, outlet="The Lantern", headline="Bridge").label() == "The Lantern"
+    assert Article(story=story, headline="Bridge reopens").label() == "Bridge reopens"
+    assert Article(story=story, filename="wire.txt").label() == "wire.txt"
+    assert Article(story=story, position=2).label() == "Version 3"
+
+
+@pytest.mark.django_db
+def test_junk_characters_add_up_the_marked_spans():
+    article = Article(text="x" * 100, junk_spans=[[0, 10, "share buttons"], [50, 55, "photo credit"]])
+    assert article.junk_characters() == 15
+
+
+@pytest.mark.django_db
+def test_deleting_a_story_deletes_its_versions():
+    story = make_story()
+    Article.objects.create(story=story, raw="Words of a version.", text="Words of a version.")
+    story.delete()
+    assert Article.objects.count() == 0
