@@ -1,0 +1,363 @@
+"""Word-level differences between two passages, with what a reader must notice flagged.
+
+The diff runs through diff-match-patch at *word* granularity: both passages are cut into
+tokens (words, numbers, whitespace runs, single punctuation marks, single CJK characters),
+every distinct token is mapped to one character (as ``diff_linesToChars`` does for lines),
+the character strings are diffed and cleaned up semantically, then mapped back. A change
+therefore never cuts a word in half, and its offsets point into the full original texts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from diff_match_patch import diff_match_patch
+
+from .types import Change, Flag
+
+# One token: a number (with its separators and suffix: "1,000", "19.5", "19th"), a run of
+# word characters that are not CJK (with inner apostrophes: "don't", "Xi’s"), one CJK or
+# kana character (those scripts do not separate words with spaces), a whitespace run, or
+# any other single character (punctuation, quote marks, symbols, emoji).
+_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_TOKEN = re.compile(
+    rf"\d+(?:[.,]\d+)*(?:[^\W\d{_CJK}]+)?"
+    rf"|[^\W{_CJK}]+(?:['’][^\W{_CJK}]+)*"
+    rf"|[{_CJK}]"
+    r"|\s+"
+    r"|.",
+    re.DOTALL,
+)
+
+_NUMBER_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "hundreds": 100,
+    "thousand": 1000,
+    "thousands": 1000,
+    "million": 10**6,
+    "millions": 10**6,
+    "billion": 10**9,
+    "billions": 10**9,
+    "trillion": 10**12,
+    "dozen": 12,
+    "dozens": 12,
+    "half": 0.5,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+}
+
+# Words that start sentences with a capital without being names. Used only for a word
+# that starts a sentence; elsewhere a capital already says "name".
+_STARTERS_TEXT = (
+    "a an the he she it they we you i his her its their our this that these those there here "
+    "but and or so yet if when while after before since as at in on of for from with by to "
+    "no not some many most all one two three four five six seven eight nine ten "
+    "what who why how where which meanwhile however also"
+)
+_SENTENCE_STARTERS = frozenset(_STARTERS_TEXT.split(" "))
+
+# Quotation marks: straight, curly, low-9 and guillemets. Single quotes are left out on
+# purpose: ’ is far more often an apostrophe than a closing quote.
+_OPENING_FOR = {"”": "“„", "“": "„", "»": "«", "«": "»", "›": "‹", "‹": "›", "」": "「", "』": "『"}
+_OPENERS = frozenset("“„«»‹›「『")
+_QUOTE_MARKS = frozenset("\"“”„«»‹›「」『』‘’‚'`´")
+
+_dmp = diff_match_patch()
+# Sentence pairs are short; a pathological pair must not stall a whole story.
+_dmp.Diff_Timeout = 0.2
+
+
+def word_diff(a_text: str, b_text: str, a_span: tuple[int, int], b_span: tuple[int, int]) -> tuple[Change, ...]:
+    """Every word-level change between ``a_text[a_span]`` and ``b_text[b_span]``.
+
+    Offsets in the returned changes are into the full texts. An adjacent delete and
+    insert come back as one ``replace``.
+    """
+    a_start, a_end = a_span
+    b_start, b_end = b_span
+    a_tokens = _tokenise(a_text, a_start, a_end)
+    b_tokens = _tokenise(b_text, b_start, b_end)
+    if [t for t, _ in a_tokens] == [t for t, _ in b_tokens]:
+        return ()
+
+    codes: dict[str, str] = {}
+    a_chars = _encode(a_tokens, codes)
+    b_chars = _encode(b_tokens, codes)
+    diffs = _dmp.diff_main(a_chars, b_chars, False)
+    _dmp.diff_cleanupSemantic(diffs)
+
+    changes: list[Change] = []
+    a_index = b_index = 0  # token positions
+    run_a: tuple[int, int] | None = None  # token ranges of the current run of edits
+    run_b: tuple[int, int] | None = None
+
+    def flush() -> None:
+        nonlocal run_a, run_b
+        if run_a is None and run_b is None:
+            return
+        a_range = _char_range(a_tokens, run_a or (a_index, a_index), a_end)
+        b_range = _char_range(b_tokens, run_b or (b_index, b_index), b_end)
+        changes.append(_make_change(a_text, b_text, a_range, b_range, (a_start, a_end), (b_start, b_end)))
+        run_a = run_b = None
+
+    for op, chars in diffs:
+        n = len(chars)
+        if op == diff_match_patch.DIFF_EQUAL:
+            flush()
+            a_index += n
+            b_index += n
+        elif op == diff_match_patch.DIFF_DELETE:
+            run_a = (run_a[0] if run_a else a_index, a_index + n)
+            if run_b is None:
+                run_b = (b_index, b_index)
+            a_index += n
+        else:
+            run_b = (run_b[0] if run_b else b_index, b_index + n)
+            if run_a is None:
+                run_a = (a_index, a_index)
+            b_index += n
+    flush()
+    return tuple(changes)
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of one side of a pair: unchanged text, or (part of) a change."""
+
+    kind: str  # "equal", "insert", "delete" or "replace"
+    start: int
+    end: int
+    flags: frozenset[Flag] = frozenset()
+    trivial: bool = False
+
+
+def runs(
+    span: tuple[int, int], changes: tuple[Change, ...] | list[Change], side: str, markers: bool = False
+) -> list[Run]:
+    """Cut ``span`` of one side ("a" or "b") into equal and changed runs, in order.
+
+    With ``markers`` a change that is empty on this side (an insert seen from A, a delete
+    seen from B) appears as a zero-length run where the text went missing, so a UI can
+    show a caret there.
+    """
+    if side not in ("a", "b"):
+        raise ValueError(f"side must be 'a' or 'b', not {side!r}")
+    start, end = span
+    out: list[Run] = []
+    position = start
+    for change in sorted(changes, key=lambda c: c.a if side == "a" else c.b):
+        lo, hi = change.a if side == "a" else change.b
+        lo, hi = max(lo, start), min(hi, end)
+        if hi < lo or lo < position:  # outside the span, or overlapping what is already cut
+            continue
+        if lo > position:
+            out.append(Run("equal", position, lo))
+        if hi > lo or markers:
+            out.append(Run(change.op, lo, hi, change.flags, change.trivial))
+        position = max(position, hi)
+    if position < end:
+        out.append(Run("equal", position, end))
+    return out
+
+
+def iter_changed_text(text: str, spans: list[Run]) -> Iterator[tuple[str, str]]:
+    """(kind, text) for each run, handy for printing a diff in a terminal or a test."""
+    for run in spans:
+        yield run.kind, text[run.start : run.end]
+
+
+# --- tokens -------------------------------------------------------------------------------
+
+
+def _tokenise(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """(token, offset in the full text) for each token of ``text[start:end]``."""
+    return [(m.group(), m.start()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def _encode(tokens: list[tuple[str, int]], codes: dict[str, str]) -> str:
+    chars = []
+    for token, _ in tokens:
+        code = codes.get(token)
+        if code is None:
+            number = len(codes) + 1
+            if number >= 0xD800:  # skip the surrogate range: those are not characters
+                number += 0x800
+            code = codes[token] = chr(number)
+        chars.append(code)
+    return "".join(chars)
+
+
+def _char_range(tokens: list[tuple[str, int]], token_range: tuple[int, int], span_end: int) -> tuple[int, int]:
+    first, last = token_range
+    start = tokens[first][1] if first < len(tokens) else span_end
+    if last > first:
+        token, offset = tokens[last - 1]
+        return start, offset + len(token)
+    return start, start
+
+
+# --- flags --------------------------------------------------------------------------------
+
+
+def _make_change(
+    a_text: str,
+    b_text: str,
+    a_range: tuple[int, int],
+    b_range: tuple[int, int],
+    a_span: tuple[int, int],
+    b_span: tuple[int, int],
+) -> Change:
+    a_part = a_text[a_range[0] : a_range[1]]
+    b_part = b_text[b_range[0] : b_range[1]]
+    if not a_part:
+        op = "insert"
+    elif not b_part:
+        op = "delete"
+    else:
+        op = "replace"
+    trivial = _is_trivial(a_part, b_part)
+    flags: set[Flag] = set()
+    if not trivial:
+        if _numbers(a_part) != _numbers(b_part):
+            flags.add("number")
+        if _has_name(a_text, a_range, a_span, b_text) or _has_name(b_text, b_range, b_span, a_text):
+            flags.add("name")
+    if _in_quote(a_text, a_range) or _in_quote(b_text, b_range) or _has_quote_mark(a_part + b_part):
+        flags.add("quote")
+    return Change(op=op, a=a_range, b=b_range, flags=frozenset(flags), trivial=trivial)
+
+
+def _letters_and_digits(s: str) -> str:
+    return "".join(ch for ch in s.casefold() if ch.isalnum())
+
+
+def _is_trivial(a_part: str, b_part: str) -> bool:
+    """Only punctuation, spacing, letter case or quote marks differ (numbers kept whole:
+    "19.5" against "195" is not trivial)."""
+    if _letters_and_digits(a_part) != _letters_and_digits(b_part):
+        return False
+    return _numbers(a_part) == _numbers(b_part)
+
+
+def _numbers(part: str) -> list[float | str]:
+    values: list[float | str] = []
+    for match in _TOKEN.finditer(part):
+        token = match.group()
+        leading = re.match(r"\d[\d.,]*", token)
+        if leading:
+            digits = leading.group().rstrip(".,")
+            # "1,000" and "1000" are the same number; "19.5" keeps its decimal point.
+            digits = digits.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", digits) else digits
+            try:
+                values.append(float(digits.replace(",", ".")))
+            except ValueError:
+                values.append(digits)
+        elif len(token) == 1 and unicodedata.numeric(token, None) is not None:
+            values.append(unicodedata.numeric(token))  # "½", "²", "Ⅻ"
+        else:
+            word = _NUMBER_WORDS.get(token.casefold())
+            if word is not None:
+                values.append(word)
+    return values
+
+
+def _has_name(text: str, char_range: tuple[int, int], span: tuple[int, int], other_text: str) -> bool:
+    start, end = char_range
+    for match in _TOKEN.finditer(text, start, end):
+        word = match.group()
+        if len(word) < 2 or not word[0].isupper() or not word[0].isalpha():
+            continue
+        if word.isupper() and len(word) <= 4 and word.casefold() in _SENTENCE_STARTERS:
+            continue
+        if _starts_sentence(text, match.start(), span[0]):
+            lower = word.casefold()
+            if lower in _SENTENCE_STARTERS or lower in _lowercase_words(text) or lower in _lowercase_words(other_text):
+                continue
+        return True
+    return False
+
+
+def _starts_sentence(text: str, position: int, span_start: int) -> bool:
+    i = position - 1
+    while i >= span_start and (text[i].isspace() or text[i] in _QUOTE_MARKS or text[i] in "([—–-"):
+        i -= 1
+    return i < span_start or text[i] in ".!?:;…\n"
+
+
+@lru_cache(maxsize=16)
+def _lowercase_words(text: str) -> frozenset[str]:
+    """Words the text uses in lower case at least once: a capital on those at the start of a
+    sentence is grammar, not a name."""
+    return frozenset(w for w in re.findall(r"\b[^\W\d_]+\b", text) if w[0].islower())
+
+
+def _has_quote_mark(s: str) -> bool:
+    return any(ch in _QUOTE_MARKS for ch in s if ch not in "’'")
+
+
+@lru_cache(maxsize=16)
+def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Stretches of ``text`` inside quotation marks. A quote never runs past the end of a
+    line: news copy reopens a quote on each paragraph of a long quotation."""
+    spans: list[tuple[int, int]] = []
+    opener: str | None = None
+    opened_at = 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            if opener is not None:
+                spans.append((opened_at, i))
+            opener = None
+        elif opener is None:
+            if ch == '"' or ch in _OPENERS:
+                opener, opened_at = ch, i
+        elif (ch == '"' and opener == '"') or (ch in _OPENING_FOR and opener in _OPENING_FOR[ch]):
+            spans.append((opened_at, i + 1))
+            opener = None
+    if opener is not None:
+        spans.append((opened_at, len(text)))
+    return tuple(spans)
+
+
+def _in_quote(text: str, char_range: tuple[int, int]) -> bool:
+    start, end = char_range
+    for q_start, q_end in _quoted_spans(text):
+        if q_start >= max(end, start + 1):
+            break
+        if (start < q_end and end > q_start) if end > start else q_start < start < q_end:
+            return True
+    return False
