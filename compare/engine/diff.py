@@ -19,19 +19,21 @@ from diff_match_patch import diff_match_patch
 
 from .types import Change, Flag
 
-# One token: a number (with its separators and suffix: "1,000", "19.5", "19th"), a run of
-# word characters that are not CJK (with inner apostrophes: "don't", "Xi’s"), one CJK or
-# kana character (those scripts do not separate words with spaces), a whitespace run, or
-# any other single character (punctuation, quote marks, symbols, emoji).
+# One token: optional leading whitespace, then a number (with its separators and suffix:
+# "1,000", "19.5", "19th"), a run of word characters that are not CJK (with inner
+# apostrophes: "don't", "Xi’s"), one CJK or kana character (those scripts do not separate
+# words with spaces), or any other single character (punctuation, quote marks, emoji).
+# Whitespace rides with the token after it, which halves the sequences to diff; whitespace
+# left at the end of a span is a token of its own.
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_TOKEN = re.compile(
+_WORD = (
     rf"\d+(?:[.,]\d+)*(?:[^\W\d{_CJK}]+)?"
     rf"|[^\W{_CJK}]+(?:['’][^\W{_CJK}]+)*"
     rf"|[{_CJK}]"
-    r"|\s+"
-    r"|.",
-    re.DOTALL,
+    r"|\S"
 )
+_TOKEN = re.compile(rf"\s*(?:{_WORD})|\s+")
+_BARE_TOKEN = re.compile(_WORD)
 
 _NUMBER_WORDS = {
     "zero": 0,
@@ -116,10 +118,15 @@ def word_diff(a_text: str, b_text: str, a_span: tuple[int, int], b_span: tuple[i
         return ()
 
     codes: dict[str, str] = {}
-    a_chars = _encode(a_tokens, codes)
-    b_chars = _encode(b_tokens, codes)
-    diffs = _dmp.diff_main(a_chars, b_chars, False)
-    _dmp.diff_cleanupSemantic(diffs)
+    weights: dict[str, int] = {}
+    a_chars = _encode(a_tokens, codes, weights)
+    b_chars = _encode(b_tokens, codes, weights)
+    if set(a_chars).isdisjoint(b_chars):
+        # Nothing in common (not even a comma): one replacement, without the costly bisection.
+        diffs = [(diff_match_patch.DIFF_DELETE, a_chars), (diff_match_patch.DIFF_INSERT, b_chars)]
+    else:
+        diffs = _dmp.diff_main(a_chars, b_chars, False)
+        _absorb_small_equalities(diffs, weights)
 
     changes: list[Change] = []
     a_index = b_index = 0  # token positions
@@ -209,17 +216,69 @@ def _tokenise(text: str, start: int, end: int) -> list[tuple[str, int]]:
     return [(m.group(), m.start()) for m in _TOKEN.finditer(text, start, end)]
 
 
-def _encode(tokens: list[tuple[str, int]], codes: dict[str, str]) -> str:
+def _encode(tokens: list[tuple[str, int]], codes: dict[str, str], weights: dict[str, int]) -> str:
     chars = []
     for token, _ in tokens:
-        code = codes.get(token)
+        # A line break and a space before a word are the same layout choice, not a change.
+        key = " " + token.lstrip() if token[0].isspace() else token
+        code = codes.get(key)
         if code is None:
             number = len(codes) + 1
             if number >= 0xD800:  # skip the surrogate range: those are not characters
                 number += 0x800
-            code = codes[token] = chr(number)
+            code = codes[key] = chr(number)
+            weights[code] = len(key)
         chars.append(code)
     return "".join(chars)
+
+
+def _absorb_small_equalities(diffs: list[tuple[int, str]], weights: dict[str, int]) -> None:
+    """diff-match-patch's semantic cleanup, measured in characters of text rather than tokens.
+
+    A short stretch of common text between two larger edits ("the" inside a reworded
+    clause) is folded into one replacement, which reads better than a comb of tiny changes.
+    Each token is one character of the diffed strings, so the library's own cleanup would
+    weigh "the" as much as "Pengyu"; here a token weighs its length.
+    """
+
+    def weight(chars: str) -> int:
+        return sum(weights[c] for c in chars)
+
+    equalities: list[int] = []  # indices of candidate equalities
+    last_equality: str | None = None
+    pointer = 0
+    inserted_before = deleted_before = inserted_after = deleted_after = 0
+    changed = False
+    while pointer < len(diffs):
+        op, chars = diffs[pointer]
+        if op == diff_match_patch.DIFF_EQUAL:
+            equalities.append(pointer)
+            inserted_before, deleted_before = inserted_after, deleted_after
+            inserted_after = deleted_after = 0
+            last_equality = chars
+        else:
+            if op == diff_match_patch.DIFF_INSERT:
+                inserted_after += weight(chars)
+            else:
+                deleted_after += weight(chars)
+            if (
+                last_equality is not None
+                and weight(last_equality) < max(inserted_before, deleted_before)
+                and weight(last_equality) < max(inserted_after, deleted_after)
+            ):
+                at = equalities[-1]
+                diffs.insert(at, (diff_match_patch.DIFF_DELETE, last_equality))
+                diffs[at + 1] = (diff_match_patch.DIFF_INSERT, last_equality)
+                equalities.pop()
+                if equalities:
+                    equalities.pop()  # the one before is worth looking at again
+                pointer = equalities[-1] if equalities else -1
+                inserted_before = deleted_before = inserted_after = deleted_after = 0
+                last_equality = None
+                changed = True
+        pointer += 1
+    if changed:
+        _dmp.diff_cleanupMerge(diffs)
 
 
 def _char_range(tokens: list[tuple[str, int]], token_range: tuple[int, int], span_end: int) -> tuple[int, int]:
@@ -244,6 +303,11 @@ def _make_change(
 ) -> Change:
     a_part = a_text[a_range[0] : a_range[1]]
     b_part = b_text[b_range[0] : b_range[1]]
+    if a_part[:1].isspace() and b_part[:1].isspace():
+        # Both sides replace " word": the space before is common ground, not a change.
+        a_range = (a_range[0] + len(a_part) - len(a_part.lstrip()), a_range[1])
+        b_range = (b_range[0] + len(b_part) - len(b_part.lstrip()), b_range[1])
+        a_part, b_part = a_part.lstrip(), b_part.lstrip()
     if not a_part:
         op = "insert"
     elif not b_part:
@@ -255,7 +319,9 @@ def _make_change(
     if not trivial:
         if _numbers(a_part) != _numbers(b_part):
             flags.add("number")
-        if _has_name(a_text, a_range, a_span, b_text) or _has_name(b_text, b_range, b_span, a_text):
+        if _changes_a_name(a_text, a_range, a_span, b_text, b_span) or _changes_a_name(
+            b_text, b_range, b_span, a_text, a_span
+        ):
             flags.add("name")
     if _in_quote(a_text, a_range) or _in_quote(b_text, b_range) or _has_quote_mark(a_part + b_part):
         flags.add("quote")
@@ -276,7 +342,7 @@ def _is_trivial(a_part: str, b_part: str) -> bool:
 
 def _numbers(part: str) -> list[float | str]:
     values: list[float | str] = []
-    for match in _TOKEN.finditer(part):
+    for match in _BARE_TOKEN.finditer(part):
         token = match.group()
         leading = re.match(r"\d[\d.,]*", token)
         if leading:
@@ -296,9 +362,16 @@ def _numbers(part: str) -> list[float | str]:
     return values
 
 
-def _has_name(text: str, char_range: tuple[int, int], span: tuple[int, int], other_text: str) -> bool:
+def _changes_a_name(
+    text: str, char_range: tuple[int, int], span: tuple[int, int], other_text: str, other_span: tuple[int, int]
+) -> bool:
+    """A capitalised name in this side of the change that the other passage does not have.
+
+    A name merely moved within the passage ("China" earlier or later in the sentence) is
+    not a changed name; "Pengyu" against "Bingyu" is."""
     start, end = char_range
-    for match in _TOKEN.finditer(text, start, end):
+    other_words: set[str] | None = None
+    for match in _BARE_TOKEN.finditer(text, start, end):
         word = match.group()
         if len(word) < 2 or not word[0].isupper() or not word[0].isalpha():
             continue
@@ -308,7 +381,10 @@ def _has_name(text: str, char_range: tuple[int, int], span: tuple[int, int], oth
             lower = word.casefold()
             if lower in _SENTENCE_STARTERS or lower in _lowercase_words(text) or lower in _lowercase_words(other_text):
                 continue
-        return True
+        if other_words is None:
+            other_words = set(_BARE_TOKEN.findall(other_text, other_span[0], other_span[1]))
+        if word not in other_words:
+            return True
     return False
 
 
