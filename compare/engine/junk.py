@@ -1,9 +1,309 @@
-"""Scraped junk inside article text (placeholder until the junk rules land)."""
+"""Scraped junk inside article text: found and marked, never deleted.
+
+Pages copied or scraped from news sites carry the site around the article: share buttons,
+comment forms, newsletter promos, photo captions and credits, video placeholders, links to
+other stories. ``find_junk`` returns character spans (Python ``str`` offsets, end exclusive)
+with a reason, so the text a reader sees stays exactly as it was and every later highlight
+still maps back to it.
+
+The rules are deliberately conservative: marking a sentence of the article as junk hides
+a real difference, which is worse than leaving a share button visible. So a rule either
+matches a phrase that only a page's furniture uses ("Share on Facebook (opens new window)",
+"Your email address will not be published"), or a whole short line made only of such
+phrases, or a photo caption that ends in a credit ("... Photo: Name/Agency").
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+
 from .types import JunkSpan
+
+# Longest line that can be a caption, a UI line or a promo; real paragraphs are longer
+# and are never marked as a whole.
+MAX_JUNK_LINE = 300
+# Longest caption sentence marked before a photo credit found inside a paragraph.
+MAX_CAPTION = 300
+
+_PLATFORMS = (
+    r"(?:Twitter|X|Facebook|LinkedIn|WhatsApp|Reddit|Pinterest|Telegram|Messenger|Email|E-mail|Mail"
+    r"|Threads|Bluesky|Mastodon|Flipboard|Pocket|Tumblr|VK|Xing)"
+)
+_NEW_WINDOW = r"\((?:opens|open|öffnet)(?: in)?(?: a)? new (?:window|tab)\)"
+
+# Phrases that only page furniture uses: marked wherever they appear, even glued into a
+# paragraph by the scraper.
+_INLINE_RULES: list[tuple[str, str, int]] = [
+    # "Share on twitter (opens new window)", "Share via Email", "Share to Facebook"
+    (
+        rf"\b(?:Share|SHARE|Teilen)(?: this(?: article| story| page)?)? (?:on|to|via|auf|per) {_PLATFORMS}"
+        rf"(?:\s*{_NEW_WINDOW})?",
+        "share buttons",
+        re.IGNORECASE,
+    ),
+    (_NEW_WINDOW, "share buttons", 0),
+    (r"\b(?:Print|Email|Save|Share) this (?:page|article|story)\b", "share buttons", 0),
+    (r"\bCopy link\b|\bLink copied\b", "share buttons", 0),
+    # Newsletter boxes: "Receive free <topic> updates", "We'll send you a ... email ..."
+    (r"\bReceive free [^.!?\n]{1,60}? updates\b", "newsletter promo", 0),
+    (
+        r"\bWe(?:'|’)ll send you (?:a|an|our) [^.!?\n]{0,120}?(?:email|newsletter|digest|e-mail)[^.!?\n]{0,120}[.!]",
+        "newsletter promo",
+        0,
+    ),
+    (
+        r"\b(?:Sign up|Subscribe) (?:for|to) (?:our|the|a) (?:free )?[^.!?\n]{0,60}?(?:newsletter|briefing|"
+        r"email alerts|updates)\b[^.!?\n]{0,80}[.!]?",
+        "newsletter promo",
+        0,
+    ),
+    (
+        r"\bGet (?:the latest|our|all the latest|breaking) [^.!?\n]{0,80}?delivered (?:straight |directly )?"
+        r"to (?:your inbox|you|your phone)[.!]?",
+        "newsletter promo",
+        0,
+    ),
+    (r"\bRemote video URL\b", "video embed", 0),
+    (r"\bYour browser does not support (?:the )?(?:video|audio)(?: tag| element)?\.?", "video embed", 0),
+    (r"\bThis video (?:can ?not|cannot) be played\.?", "video embed", 0),
+    (r"\bStory continues below advertisement\b|\bSkip Advertisement\b", "advertisement", 0),
+]
+
+# A line (paragraph) made only of these phrases is junk; inside a sentence they are words.
+_LINE_PHRASES: list[tuple[str, str]] = [
+    # Comment forms, in the languages a teacher is likely to meet.
+    (
+        r"Leave a (?:Reply|Comment|reply|comment)(?: to [^\n]{1,60})?|Cancel reply|Post (?:a )?Comment"
+        r"|Add (?:a )?comment|Show comments|View comments|Join the (?:conversation|discussion)"
+        r"|(?:\d+ )?Comments?(?: \(\d+\))?|Your email address will not be published\.?"
+        r"|Required fields are marked \*?\.?|Send this to a friend|You must be logged in to post a comment\.?"
+        r"|Save my name, email, and website in this browser for the next time I comment\.?"
+        r"|Name \*|Email \*|Website|Comment \*?",
+        "comment form",
+    ),
+    (
+        r"Schreibe einen Kommentar|Antworten abbrechen|Kommentar(?: abschicken| schreiben)?"
+        r"|(?:Deine|Ihre) E-Mail-Adresse wird nicht veröffentlicht\.?|Erforderliche Felder sind mit \* markiert\.?"
+        r"|Laisser un commentaire|Votre adresse (?:e-mail|de messagerie|email) ne sera pas publiée\.?"
+        r"|Les champs obligatoires sont indiqués avec \*\.?|Deja un comentario|Deja una respuesta"
+        r"|Tu dirección de correo electrónico no será publicada\.?"
+        r"|Los campos obligatorios están marcados con \*\.?",
+        "comment form",
+    ),
+    (r"Advertisement|ADVERTISEMENT|Anzeige|Sponsored(?: content)?", "advertisement"),
+    (
+        r"(?:Read more|READ MORE|Related|See also|Also read|Read also|Lesen Sie auch|Mehr zum Thema): [^\n]{1,150}"
+        r"|(?:Related|Recommended|Read more|READ MORE|Read also|See also|More on this story|More from [A-Z][\w ]{0,30}"
+        r"|You may also like|You might also like|Most read|Most popular|Top stories|Related (?:articles|stories|topics))"
+        r":?",
+        "related links",
+    ),
+    (
+        r"(?:Subscribe|Sign up)(?: (?:now|today|here))?[.!]?"
+        r"|Subscribe to (?:our|the) [\w ]{0,40}(?:newsletter|channel)[.!]?"
+        r"|Join (?:our|the|[A-Z][\w&]*(?:'|’)s) [^.!?\n]{0,40}?(?:Telegram|WhatsApp|Signal|Viber|YouTube|Google News)"
+        r"(?: channel| group)?[^.!?\n]{0,100}[.!]?"
+        r"|Follow (?:us|[A-Z][\w&]*) on (?:Twitter|X|Facebook|Instagram|Telegram|WhatsApp|Google News)[^.!?\n]{0,60}[.!]?"
+        r"|Download (?:our|the [A-Z][\w ]{0,20}) app[^.!?\n]{0,60}[.!]?",
+        "newsletter promo",
+    ),
+    (
+        r"(?:Video|Watch|WATCH)(?:: [^\n]{0,100})?|Click to play video|Play video|Media caption[^\n]{0,150}",
+        "video embed",
+    ),
+    (
+        r"(?:Published|Updated|Last updated|Posted|Veröffentlicht|Aktualisiert|date|Date)(?: on)?:? "
+        r"(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./ ]\w{1,9}[./ ]\d{2,4}|\w{3,9} \d{1,2},? \d{4})"
+        r"(?:[ ,T]+\d{1,2}[:.]\d{2}\w*(?: \w{2,4})?)?",
+        "page metadata",
+    ),
+    (r"Image source, [^\n]{1,60}|Image caption, [^\n]{1,200}|Getty Images|Credit: [^\n]{1,80}", "photo credit"),
+]
+
+# Words found in a row of buttons: a short line of nothing else is a button row.
+_UI_ACTIONS = frozenset(["share", "shares", "tweet", "email", "e-mail", "print", "save", "copy", "follow", "comment"])
+_UI_WORDS = _UI_ACTIONS | frozenset(
+    ["mail", "saved", "link", "facebook", "twitter", "x", "whatsapp", "linkedin", "reddit", "pinterest", "telegram"]
+    + ["messenger", "flipboard", "pocket", "tumblr", "threads", "bluesky", "comments", "like"]
+)
+
+# Photo credits. NAME is one to four capitalised words; AGENCY one word or "Getty Images".
+_NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
+_AGENCY = r"(?:Getty Images|[A-Z][\w.&-]*(?: via Getty Images)?)"
+_CREDIT_INLINE = re.compile(
+    rf"©\s?{_NAME}(?:\s?/\s?{_AGENCY})?"  # © Jane Doe/AP
+    rf"|\b(?:PHOTO|Photo|Photograph|Picture|Image|Foto|Bild)s?(?::| by) {_NAME}\s?/\s?{_AGENCY}"  # Photo: J Doe/Reuters
+    rf"|\((?:Photo|Image|Picture|Foto|Bild)(?::| by| credit:)? [^()\n]{{1,60}}\)"  # (Photo: Jane Doe)
+    rf"|\([^()\n]{{1,60}} via Getty Images\)"
+    rf"|\b(?:AP|AFP|EPA|Reuters|dpa) Photo/{_NAME}"
+)
+# At the end of a line a credit may be any short name: "PHOTO: AFP", "Photo by Jane Doe".
+_CREDIT_AT_END = re.compile(
+    r"(?:\b(?:PHOTO|Photo|Photograph|Picture|Image|Foto|Bild)s?(?::| by| credit:) [^.!?\n]{1,60}"
+    r"|©\s?[^\n]{1,60})[ \t]*$",
+    re.MULTILINE,
+)
+# Where a caption starts: after a sentence end, at a line start, or at a capitalised
+# article glued to the previous text ("... and Moscow A soldier stands ...").
+_CAPTION_START = re.compile(r"(?:^|(?<=[.!?]) |(?<=[.!?][\"”’]) |(?<=[\w,]) (?=(?:A|An|The) \w))", re.MULTILINE)
+
+_LINE_RE = re.compile(r"[^\n]+")
+_WORD_RE = re.compile(r"[\w'’*-]+")
+_METADATA_AT_START = re.compile(r"\A\s*(date \d{4}-\d{2}-\d{2})\b")
+_INLINE_RELATED = re.compile(
+    r"(?:(?<=[.!?] )|(?<=[.!?][\"”’] ))(?:Recommended|Related|Read more|READ MORE|Read also)\b"
+    r"(?:[ \w-]{0,30}?[a-z](?=[A-Z]))?"
+)
+
+_compiled_inline = [(re.compile(p, flags), reason) for p, reason, flags in _INLINE_RULES]
+_compiled_line = re.compile(
+    r"\s*(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _) in enumerate(_LINE_PHRASES)) + r")\s*[|·•–-]?\s*"
+)
+_line_reasons = [reason for _, reason in _LINE_PHRASES]
 
 
 def find_junk(text: str) -> list[JunkSpan]:
-    return []
+    """Junk passages of ``text``, sorted and non-overlapping, as offsets into ``text``."""
+    spans: list[JunkSpan] = []
+    spans += _metadata_at_start(text)
+    for pattern, reason in _compiled_inline:
+        spans += (JunkSpan(m.start(), m.end(), reason) for m in pattern.finditer(text))
+    spans += _inline_related(text)
+    spans += _credits_and_captions(text)
+    spans += _junk_lines(text)
+    spans = _absorb_ui_words(text, _merge(text, [_trimmed(text, s) for s in spans]))
+    return _merge(text, spans)
+
+
+def _metadata_at_start(text: str) -> list[JunkSpan]:
+    # Some scrapers put the page's date field in front of the text: "date 2022-03-15 ...".
+    m = _METADATA_AT_START.match(text)
+    return [JunkSpan(m.start(1), m.end(1), "page metadata")] if m else []
+
+
+def _inline_related(text: str) -> Iterator[JunkSpan]:
+    """A "Recommended" box glued into a paragraph: only its label is certain, so only it is marked."""
+    for m in _INLINE_RELATED.finditer(text):
+        yield JunkSpan(m.start(), m.end(), "related links")
+
+
+def _credits_and_captions(text: str) -> Iterator[JunkSpan]:
+    credits = [(m.start(), m.end()) for m in _CREDIT_INLINE.finditer(text)]
+    credits += [(m.start(), m.end()) for m in _CREDIT_AT_END.finditer(text)]
+    for start, end in _union(credits):
+        yield JunkSpan(start, end, "photo credit")
+        caption = _caption_before(text, start)
+        if caption is not None:
+            yield JunkSpan(caption, start, "photo caption")
+
+
+def _caption_before(text: str, credit_start: int) -> int | None:
+    """Start of the caption that the credit at ``credit_start`` belongs to, if it is short enough."""
+    line_start = text.rfind("\n", 0, credit_start) + 1
+    before = text[line_start:credit_start]
+    if not before.strip():
+        return None
+    # The caption is the last sentence before the credit (the one the credit closes).
+    body = before.rstrip()
+    starts = [m.start() for m in _CAPTION_START.finditer(body) if m.start() < len(body.rstrip('.!?"”’ '))]
+    start = starts[-1] if starts else 0
+    caption = before[start:]
+    if len(caption) > MAX_CAPTION or len(_WORD_RE.findall(caption)) < 3:
+        return None
+    return line_start + start + (len(caption) - len(caption.lstrip()))
+
+
+def _trimmed(text: str, span: JunkSpan) -> JunkSpan:
+    """The span without the blanks at its ends, so it covers only visible junk."""
+    start, end = span.start, span.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return JunkSpan(start, end, span.reason)
+
+
+def _junk_lines(text: str) -> Iterator[JunkSpan]:
+    """Whole short lines made only of page furniture: comment forms, promos, button rows."""
+    for line in _LINE_RE.finditer(text):
+        content = line.group()
+        stripped = content.strip()
+        if not stripped or len(stripped) > MAX_JUNK_LINE:
+            continue
+        start = line.start() + (len(content) - len(content.lstrip()))
+        end = start + len(stripped)
+        if _is_button_row(stripped):
+            yield JunkSpan(start, end, "share buttons")
+            continue
+        yield from _line_of_phrases(stripped, start)
+
+
+def _line_of_phrases(line: str, offset: int) -> list[JunkSpan]:
+    """Spans for each phrase if the line is made of junk phrases only, else nothing."""
+    spans, pos = [], 0
+    while pos < len(line):
+        m = _compiled_line.match(line, pos)
+        if m is None or m.end() == pos:
+            return []
+        name = next(k for k, v in m.groupdict().items() if v is not None)
+        reason = _line_reasons[int(name[1:])]
+        spans.append(JunkSpan(offset + m.start(name), offset + m.end(name), reason))
+        pos = m.end()
+    return spans
+
+
+def _is_button_row(line: str) -> bool:
+    words = [w.lower() for w in _WORD_RE.findall(line) if not w.isdigit()]
+    if not words or len(words) > 12 or any(w.strip("*") not in _UI_WORDS for w in words):
+        return False
+    # "Share Tweet Email" is a button row; a line saying only "Facebook" might be a subheading.
+    return bool(_UI_ACTIONS.intersection(words)) or len(words) >= 2
+
+
+def _absorb_ui_words(text: str, spans: list[JunkSpan]) -> list[JunkSpan]:
+    """Stretch share-button spans over button words right next to them ("... (opens new window) Save")."""
+    out = []
+    for span in spans:
+        if span.reason != "share buttons":
+            out.append(span)
+            continue
+        end = span.end
+        while m := re.match(r"[ \t]+([\w-]+)\b", text[end:]):
+            if m.group(1).lower() not in _UI_ACTIONS or not m.group(1)[0].isupper():
+                break
+            end += m.end()
+        out.append(JunkSpan(span.start, end, span.reason))
+    return out
+
+
+def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _merge(text: str, spans: list[JunkSpan]) -> list[JunkSpan]:
+    """Sorted, non-overlapping spans; neighbours with the same reason and only space between become one."""
+    out: list[JunkSpan] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if span.end <= span.start:
+            continue
+        if out:
+            last = out[-1]
+            if span.end <= last.end:
+                continue  # inside the previous span
+            if span.start < last.end:
+                if span.reason == last.reason:
+                    out[-1] = JunkSpan(last.start, span.end, last.reason)
+                    continue
+                span = JunkSpan(last.end, span.end, span.reason)
+            elif span.reason == last.reason and not text[last.end : span.start].strip():
+                out[-1] = JunkSpan(last.start, span.end, last.reason)
+                continue
+        out.append(span)
+    return out

@@ -1,0 +1,238 @@
+"""Junk marking: page furniture is found and marked, the article's own sentences never are.
+
+Every text here is made up for the tests; the seeds are read from ../shared/seeds only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from compare.engine.junk import find_junk
+
+
+def marked(text: str) -> list[tuple[str, str]]:
+    return [(text[s.start : s.end], s.reason) for s in find_junk(text)]
+
+
+def junk_text(text: str) -> str:
+    return " ".join(text[s.start : s.end] for s in find_junk(text))
+
+
+def is_inside_junk(text: str, phrase: str) -> bool:
+    at = text.index(phrase)
+    return any(s.start < at + len(phrase) and at < s.end for s in find_junk(text))
+
+
+def assert_well_formed(text: str) -> None:
+    spans = find_junk(text)
+    assert spans == sorted(spans, key=lambda s: s.start)
+    for first, second in zip(spans, spans[1:], strict=False):
+        assert first.end <= second.start
+    for span in spans:
+        assert 0 <= span.start < span.end <= len(text)
+        assert text[span.start : span.end] == text[span.start : span.end].strip()
+
+
+def test_it_marks_nothing_in_a_clean_article():
+    text = (
+        "The harbour council voted on Tuesday to close the old ferry pier.\n\n"
+        "Residents said the decision came as a surprise. “We were never asked,” said one fisherman.\n\n"
+        "The council will meet again in May."
+    )
+    assert find_junk(text) == []
+
+
+def test_it_marks_a_comment_form_at_the_end():
+    text = (
+        "The bakery reopened after the flood.\n\nIts owner thanked the volunteers.\n\n"
+        "Leave a comment\n\nYour email address will not be published. Required fields are marked *"
+    )
+    form = "Leave a comment\n\nYour email address will not be published. Required fields are marked *"
+    assert junk_text(text) == form
+    assert {reason for _, reason in marked(text)} == {"comment form"}
+    assert_well_formed(text)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "Schreibe einen Kommentar\n\nIhre E-Mail-Adresse wird nicht veröffentlicht.",
+        "Laisser un commentaire\n\nVotre adresse e-mail ne sera pas publiée.",
+        "Deja un comentario\n\nTu dirección de correo electrónico no será publicada.",
+        "Leave a Reply\n\nSend this to a friend",
+    ],
+)
+def test_it_marks_comment_forms_in_several_languages(form):
+    text = "The mayor opened the new library on Friday morning.\n\n" + form
+    assert junk_text(text) == form
+    assert not is_inside_junk(text, "new library")
+
+
+def test_it_marks_share_buttons_glued_into_a_paragraph():
+    text = (
+        "Rain delays the harvest Share on Facebook (opens new window) Share on X (opens new window) "
+        "Save Farmers in the valley have lost a week of work to the storms."
+    )
+    junk = marked(text)
+    assert junk == [
+        ("Share on Facebook (opens new window) Share on X (opens new window) Save", "share buttons"),
+    ]
+    assert not is_inside_junk(text, "Farmers in the valley")
+    assert not is_inside_junk(text, "Rain delays the harvest")
+
+
+def test_it_marks_a_row_of_button_words_on_its_own_line():
+    text = "Share Tweet Email\n\nThe school board has approved a longer lunch break."
+    assert marked(text) == [("Share Tweet Email", "share buttons")]
+
+
+def test_it_leaves_a_one_word_line_naming_a_platform_alone():
+    text = "Facebook\n\nThe company said it would change its rules for teenagers."
+    assert find_junk(text) == []
+
+
+def test_it_marks_a_photo_caption_line_ending_in_a_credit():
+    text = (
+        "Volunteers stack sandbags along the river in Lenzfeld on Sunday. Photo: Maria Ostrova/Reuters\n\n"
+        "The river rose by two metres overnight."
+    )
+    assert marked(text) == [
+        ("Volunteers stack sandbags along the river in Lenzfeld on Sunday.", "photo caption"),
+        ("Photo: Maria Ostrova/Reuters", "photo credit"),
+    ]
+
+
+def test_it_marks_an_all_caps_credit_after_a_caption():
+    text = "Firefighters at the depot on Monday. PHOTO: EPA\n\nThe blaze was put out by noon."
+    assert junk_text(text) == "Firefighters at the depot on Monday. PHOTO: EPA"
+
+
+def test_it_marks_a_caption_glued_to_a_standfirst_without_eating_the_standfirst():
+    text = (
+        "Ministers promise a decision by summer A crane lifts a turbine blade at the port on Friday "
+        "© Tom Weller/AP The port authority said the wind farm would be finished next year."
+    )
+    junk = marked(text)
+    assert ("A crane lifts a turbine blade at the port on Friday", "photo caption") in junk
+    assert ("© Tom Weller/AP", "photo credit") in junk
+    assert not is_inside_junk(text, "Ministers promise a decision")
+    assert not is_inside_junk(text, "The port authority said")
+
+
+def test_it_marks_only_the_credit_when_the_caption_would_be_a_long_sentence():
+    sentence = "The committee, which has met " + "every week for many years and " * 12 + "agreed on the plan"
+    text = f"{sentence} © Ana Lind/AFP\n\nMore follows."
+    assert marked(text) == [("© Ana Lind/AFP", "photo credit")]
+
+
+def test_it_does_not_take_a_sentence_about_photos_for_a_credit():
+    text = (
+        "The photo by the river was taken in 1952.\n\n"
+        "Her photograph: a quiet street after the storm, won the prize.\n\n"
+        "Image rights belong to the museum, she said."
+    )
+    assert find_junk(text) == []
+
+
+def test_it_marks_newsletter_and_channel_promos():
+    text = (
+        "The town's only cinema will close in June.\n\n"
+        "Sign up for our free Morning Briefing newsletter to get the news first.\n\n"
+        "Join our WhatsApp channel for the latest updates.\n\n"
+        "The owners blamed rising rents."
+    )
+    junk = marked(text)
+    assert [reason for _, reason in junk] == ["newsletter promo"] * len(junk)
+    assert "Sign up for our free Morning Briefing newsletter" in junk_text(text)
+    assert "Join our WhatsApp channel" in junk_text(text)
+    assert not is_inside_junk(text, "rising rents")
+    assert not is_inside_junk(text, "only cinema")
+
+
+def test_it_marks_an_inline_newsletter_box():
+    text = (
+        "Receive free Climate updates We’ll send you a weekly email rounding up the latest climate news. "
+        "Glaciers in the north have shrunk by a third."
+    )
+    assert junk_text(text) == (
+        "Receive free Climate updates We’ll send you a weekly email rounding up the latest climate news."
+    )
+
+
+def test_it_leaves_a_sentence_about_joining_a_channel_alone_when_it_is_part_of_a_paragraph():
+    text = (
+        "Protest organisers told supporters to join the Telegram channel, where plans were shared. "
+        "Police said they were monitoring it."
+    )
+    assert find_junk(text) == []
+
+
+def test_it_marks_a_video_placeholder_and_advertisement_lines():
+    text = "The bridge reopened.\n\nRemote video URL\n\nAdvertisement\n\nTraffic is back to normal."
+    assert marked(text) == [("Remote video URL", "video embed"), ("Advertisement", "advertisement")]
+
+
+def test_it_marks_related_link_lines():
+    text = "The bridge reopened.\n\nRead more: Why old bridges crack in the cold\n\nTraffic is back to normal."
+    assert marked(text) == [("Read more: Why old bridges crack in the cold", "related links")]
+
+
+def test_it_marks_only_the_label_of_a_recommended_box_inside_a_paragraph():
+    text = "The plant closed in May. Recommended Opinion pieceWhy towns lose their factories Jobs moved abroad."
+    assert marked(text) == [("Recommended Opinion piece", "related links")]
+
+
+def test_it_marks_a_scraped_date_field_at_the_start():
+    text = "date 2024-05-02 The school reopened after the holiday.\n\nPupils returned on Monday."
+    assert marked(text) == [("date 2024-05-02", "page metadata")]
+
+
+def test_it_keeps_a_date_inside_a_sentence():
+    text = "The school reopened on 2 May 2024 after the holiday. Updated plans follow."
+    assert find_junk(text) == []
+
+
+def test_it_does_not_mark_a_long_paragraph_that_mentions_comments_and_sharing():
+    text = (
+        "Leave a reply, the teacher told her class, only if you have read the whole article. "
+        "Comments that share links to other sites will be deleted, and students who print this page should "
+        "bring it on Monday."
+    )
+    assert find_junk(text) == []
+
+
+def test_offsets_point_into_the_original_text_with_unicode_before_them():
+    text = "Ünïcödé “quotes” — dashes.\n\nAdvertisement\n\nMore text follows here."
+    [span] = find_junk(text)
+    assert text[span.start : span.end] == "Advertisement"
+
+
+def test_the_seed_articles_have_their_obvious_junk_marked(seeds_dir: Path):
+    texts = {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("0*.txt"))}
+    assert len(texts) == 5
+    for text in texts.values():
+        assert_well_formed(text)
+    # Short search keys only: which furniture must be inside junk...
+    must_be_junk = {
+        "000": ["date 2022-", "Photo: Mykola"],
+        "001": ["opens new window", "Print this page", "myFT Daily Digest", "Schreibe einen", "Vadim Ghirda"],
+        "002": ["Leave a Reply", "will not be published"],
+        "003": ["Leave a Reply", "Send this to a friend"],
+        "004": ["PHOTO: AFP", "Remote video URL", "Telegram channel"],
+    }
+    # ...and which sentences of the articles must not be.
+    must_stay = {
+        "000": ["China is willing to supply", "Moscow admitted", "In a joint letter"],
+        "001": ["Russia has asked China for military", "US officials say White House", "Additional reporting"],
+        "002": ["WASHINGTON", "European officials said that before"],
+        "003": ["Bloomberg", "Chinese Foreign Ministry spokesman", "Sending weapons would risk"],
+        "004": ["WASHINGTON (NYTIMES", "The Biden administration is hoping"],
+    }
+    for key, phrases in must_be_junk.items():
+        for phrase in phrases:
+            assert is_inside_junk(texts[key], phrase), (key, phrase)
+    for key, phrases in must_stay.items():
+        for phrase in phrases:
+            assert not is_inside_junk(texts[key], phrase), (key, phrase)
