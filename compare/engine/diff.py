@@ -190,13 +190,12 @@ def runs(
     for change in sorted(changes, key=lambda c: c.a if side == "a" else c.b):
         lo, hi = change.a if side == "a" else change.b
         lo, hi = max(lo, start), min(hi, end)
-        if hi < lo or lo < position:  # outside the span, or overlapping what is already cut
-            continue
+        if hi < lo or lo < position or (hi == lo and not markers):
+            continue  # outside the span, overlapping what is already cut, or nothing to show
         if lo > position:
             out.append(Run("equal", position, lo))
-        if hi > lo or markers:
-            out.append(Run(change.op, lo, hi, change.flags, change.trivial))
-        position = max(position, hi)
+        out.append(Run(change.op, lo, hi, change.flags, change.trivial))
+        position = hi
     if position < end:
         out.append(Run("equal", position, end))
     return out

@@ -1,0 +1,201 @@
+"""Word-level differences inside a pair of passages (compare/engine/diff.py)."""
+
+from __future__ import annotations
+
+from compare.engine.diff import runs, word_diff
+from compare.engine.types import Change
+
+
+def diff(a: str, b: str) -> tuple[Change, ...]:
+    return word_diff(a, b, (0, len(a)), (0, len(b)))
+
+
+def described(a: str, b: str) -> list[tuple[str, str, str]]:
+    return [(c.op, a[c.a[0] : c.a[1]], b[c.b[0] : c.b[1]]) for c in diff(a, b)]
+
+
+def only_change(a: str, b: str) -> Change:
+    changes = diff(a, b)
+    assert len(changes) == 1, described(a, b)
+    return changes[0]
+
+
+def test_identical_passages_have_no_changes():
+    text = "The council met on Tuesday to discuss the bridge."
+    assert diff(text, text) == ()
+
+
+def test_a_changed_word_is_one_replacement_of_whole_words():
+    assert described("The bridge will reopen in May.", "The bridge will reopen in June.") == [
+        ("replace", "May", "June")
+    ]
+
+
+def test_no_change_cuts_a_word_in_half():
+    a = "The committee reconsidered its unanimous recommendation."
+    b = "The committee reaffirmed its unanimous recommendations."
+    for op, a_part, b_part in described(a, b):
+        assert op == "replace"
+        assert a_part in a.split(" ") or a_part.rstrip(".") in a.rstrip(".").split(" ")
+        assert b_part in b.split(" ") or b_part.rstrip(".") in b.rstrip(".").split(" ")
+
+
+def test_offsets_point_into_the_full_texts_not_into_the_spans():
+    a = "Intro paragraph. The ferry left at nine."
+    b = "Another intro, longer than the first. The ferry left at ten."
+    a_span = (a.index("The ferry"), len(a))
+    b_span = (b.index("The ferry"), len(b))
+    (change,) = word_diff(a, b, a_span, b_span)
+    assert a[change.a[0] : change.a[1]] == "nine"
+    assert b[change.b[0] : change.b[1]] == "ten"
+
+
+def test_an_added_clause_is_an_insert_with_an_empty_range_in_a():
+    a = "Police closed the road."
+    b = "Police closed the road after the storm."
+    change = only_change(a, b)
+    assert change.op == "insert"
+    assert change.a[0] == change.a[1] == a.index(".")
+    assert b[change.b[0] : change.b[1]].strip() == "after the storm"
+
+
+def test_a_dropped_clause_is_a_delete_with_an_empty_range_in_b():
+    change = only_change("Police closed the road after the storm.", "Police closed the road.")
+    assert change.op == "delete"
+    assert change.b[0] == change.b[1]
+
+
+def test_a_changed_figure_is_flagged_as_a_number():
+    change = only_change("At least 19 people were hurt.", "At least 18 people were hurt.")
+    assert "number" in change.flags
+    assert not change.trivial
+
+
+def test_a_figure_written_in_words_is_flagged_as_a_number():
+    assert "number" in only_change("three ships sank", "four ships sank").flags
+
+
+def test_a_decimal_point_that_moves_is_not_trivial():
+    change = only_change("Prices rose 19.5 percent.", "Prices rose 195 percent.")
+    assert "number" in change.flags
+    assert not change.trivial
+
+
+def test_thousands_separators_are_a_trivial_change():
+    change = only_change("About 1,000 volunteers came.", "About 1000 volunteers came.")
+    assert change.trivial
+    assert "number" not in change.flags
+
+
+def test_a_changed_surname_is_flagged_as_a_name():
+    a = "Spokesman Liu Pengyu denied the report."
+    b = "Spokesman Liu Bingyu denied the report."
+    assert described(a, b) == [("replace", "Pengyu", "Bingyu")]
+    assert "name" in only_change(a, b).flags
+
+
+def test_a_capital_that_only_starts_the_sentence_is_not_a_name():
+    change = only_change("The mayor resigned on Friday.", "A mayor resigned on Friday.")
+    assert "name" not in change.flags
+
+
+def test_a_name_that_only_moves_within_the_passage_is_not_a_changed_name():
+    a = "Marta Oyelaran said the port would reopen."
+    b = "The port would reopen, said Marta Oyelaran."
+    for change in diff(a, b):
+        assert "name" not in change.flags, described(a, b)
+
+
+def test_a_change_inside_straight_quotes_is_flagged_as_a_quote():
+    a = 'She said "we will rebuild the school" at the meeting.'
+    b = 'She said "we might rebuild the school" at the meeting.'
+    assert "quote" in only_change(a, b).flags
+
+
+def test_a_change_inside_curly_quotes_or_guillemets_is_flagged_as_a_quote():
+    assert "quote" in only_change("He said “never again” twice.", "He said “not again” twice.").flags
+    assert "quote" in only_change("Il a dit « jamais » hier.", "Il a dit « toujours » hier.").flags
+
+
+def test_a_quote_spans_the_whole_sentence_even_when_only_part_of_it_is_diffed():
+    a = 'Intro. "The dam held. The town is safe," she said.'
+    b = 'Intro. "The dam held. The city is safe," she said.'
+    a_span = (a.index("The town"), a.index(",", a.index("The town")) + 1)
+    b_span = (b.index("The city"), b.index(",", b.index("The city")) + 1)
+    (change,) = word_diff(a, b, a_span, b_span)
+    assert "quote" in change.flags
+
+
+def test_a_change_outside_quotes_is_not_flagged_as_a_quote():
+    a = 'She said "we will rebuild" on Monday.'
+    b = 'She said "we will rebuild" on Tuesday.'
+    assert "quote" not in only_change(a, b).flags
+
+
+def test_case_and_punctuation_only_changes_are_trivial():
+    changes = diff("The minister resigned.", "The Minister resigned!")
+    assert changes
+    assert all(c.trivial for c in changes)
+
+
+def test_swapping_straight_quotes_for_curly_ones_is_trivial_but_still_a_quote():
+    changes = diff('He said "yes" twice.', "He said “yes” twice.")
+    assert changes
+    assert all(c.trivial and "quote" in c.flags for c in changes)
+
+
+def test_a_real_rewording_is_not_trivial():
+    assert not only_change("The plan failed.", "The plan collapsed.").trivial
+
+
+def test_a_line_break_instead_of_a_space_is_not_a_change():
+    assert diff("one two\nthree", "one two three") == ()
+
+
+def test_chinese_text_is_diffed_character_by_character():
+    a = "俄罗斯请求中国提供军事援助。"
+    b = "俄罗斯请求中国提供经济援助。"
+    assert described(a, b) == [("replace", "军事", "经济")]
+
+
+def test_empty_passages_give_a_single_insert_or_delete():
+    assert described("", "new text") == [("insert", "", "new text")]
+    assert described("old text", "") == [("delete", "old text", "")]
+    assert diff("", "") == ()
+
+
+def test_every_change_is_a_real_difference_and_the_rest_is_equal():
+    a = "Officials said on Monday that 40 trucks had crossed the border near the river."
+    b = "On Tuesday, officials said 45 trucks crossed the northern border near the old river."
+    rebuilt_a, rebuilt_b = [], []
+    a_pos = b_pos = 0
+    for change in diff(a, b):
+        assert a[a_pos : change.a[0]].split() == b[b_pos : change.b[0]].split()
+        assert a[change.a[0] : change.a[1]] != b[change.b[0] : change.b[1]]
+        rebuilt_a.append(a[a_pos : change.a[1]])
+        rebuilt_b.append(b[b_pos : change.b[1]])
+        a_pos, b_pos = change.a[1], change.b[1]
+    assert a[a_pos:].split() == b[b_pos:].split()
+
+
+def test_runs_cut_each_side_into_equal_and_changed_text():
+    a = "Police closed the road after the storm on Monday."
+    b = "Police reopened the road on Tuesday."
+    changes = diff(a, b)
+    for side, text in (("a", a), ("b", b)):
+        cut = runs((0, len(text)), changes, side)
+        assert "".join(text[r.start : r.end] for r in cut) == text
+        assert {r.kind for r in cut} >= {"equal"}
+        assert any(r.kind != "equal" for r in cut)
+    deleted = [a[r.start : r.end] for r in runs((0, len(a)), changes, "a") if r.kind in ("delete", "replace")]
+    assert any("storm" in part for part in deleted)
+
+
+def test_runs_can_mark_where_text_went_missing():
+    a = "Police closed the road."
+    b = "Police closed the road after the storm."
+    changes = diff(a, b)
+    assert [r.kind for r in runs((0, len(a)), changes, "a")] == ["equal"]
+    marked = runs((0, len(a)), changes, "a", markers=True)
+    assert [r.kind for r in marked] == ["equal", "insert", "equal"]
+    assert marked[1].start == marked[1].end == a.index(".")
