@@ -1,0 +1,253 @@
+"""From submitted bytes to an article: decoding, refusing binaries, HTML reduced to text.
+
+Files and web pages are untrusted. Bytes are decoded only when we can tell how (UTF-8, a
+byte-order mark, the page's own declaration, or a confident guess); documents that are
+not text (PDF, Word, images) are refused with a message saying what to do instead. HTML
+is never kept as markup to show: it is reduced to the article's text with trafilatura,
+and scripts, styles and event handlers are dropped on the way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import charset_normalizer
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from .models import Article
+from .services import ArticleInput, IngestError
+
+TEXT_SUFFIXES = (".txt", ".text")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+ACCEPTED_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES
+
+# What a file that is not text starts with, and how to tell a teacher what it is.
+_SIGNATURES: list[tuple[bytes, str]] = [
+    (b"%PDF", "a PDF file"),
+    (b"PK\x03\x04", "a Word, OpenOffice or ZIP file"),
+    (b"\xd0\xcf\x11\xe0", "an old Word or Office file"),
+    (b"{\\rtf", "a Rich Text (RTF) file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"ID3", "an audio file"),
+    (b"\x1f\x8b", "a compressed (gzip) file"),
+]
+_BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+# A guess from charset-normalizer is used only if the decoded text looks this clean.
+_MAX_CHAOS = 0.2
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BLOCKS = [
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "br",
+    "hr",
+    "figure",
+    "figcaption",
+]
+_NEVER_TEXT = ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head", "form", "button"]
+
+
+@dataclass
+class Extracted:
+    """What could be read from a page besides its text."""
+
+    text: str
+    title: str = ""
+    outlet: str = ""
+    author: str = ""
+    published_on: dt.date | None = None
+    language: str = ""
+
+
+def refuse_binary(data: bytes, name: str) -> None:
+    """Raise IngestError if the bytes are a document or image rather than text."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            raise IngestError(
+                f"{name}: this looks like {kind}, not text. Open it, save it as plain text (.txt) or a web page "
+                "(.html), and upload that instead."
+            )
+    if any(data.startswith(bom) for bom, _ in _BOMS):
+        return  # UTF-16 and UTF-32 text is full of NUL bytes
+    if b"\x00" in data[:8192]:
+        raise IngestError(f"{name}: this file is not text (it contains binary data). Upload a .txt, .md or .html file.")
+
+
+def decode(data: bytes, name: str, declared: str = "") -> str:
+    """Text from bytes: UTF-8, a byte-order mark, a declared charset, or a confident guess.
+
+    ``declared`` is the charset a web server named in its Content-Type, if any.
+    """
+    refuse_binary(data, name)
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(encoding, errors="strict"), name)
+    try:
+        return _checked(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    for candidate in (declared, _declared_in_page(data)):
+        if candidate:
+            try:
+                return _checked(data.decode(candidate), name)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or best.chaos > _MAX_CHAOS:
+        raise IngestError(
+            f"{name}: we could not tell which character encoding this file uses, so its letters might come out "
+            "wrong. Open it in a text editor and save it as UTF-8, then upload it again."
+        )
+    return _checked(str(best), name)
+
+
+def _declared_in_page(data: bytes) -> str:
+    m = _DECLARED_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii", "ignore") if m else ""
+
+
+def _checked(text: str, name: str) -> str:
+    if len(_CONTROL.findall(text)) > max(5, len(text) // 100):
+        raise IngestError(f"{name}: this file is not readable text (too many control characters).")
+    return text
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown as a reader sees it: the words stay, the syntax marks go.
+
+    Kept light on purpose: headings, emphasis, links, images and quote marks are
+    unwrapped; lists and line breaks stay as they are, since they read fine as text.
+    """
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images keep their alt text
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links keep their words
+    text = re.sub(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", r"\1", text, flags=re.MULTILINE)
+    text = re.sub(r"^[ \t]{0,3}>[ \t]?", "", text, flags=re.MULTILINE)
+    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])", r"\1", text)
+    text = re.sub(r"`([^`\n]+)`", r"\1", text)
+    text = re.sub(r"^[ \t]{0,3}([-*_])([ \t]*\1){2,}[ \t]*$", "", text, flags=re.MULTILINE)  # horizontal rules
+    return text
+
+
+def extract_html(html: str, url: str = "") -> Extracted:
+    """The article in a page: its text and what trafilatura can tell about it."""
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url or None,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+        )
+    except Exception:  # noqa: BLE001 - a page trafilatura chokes on still gets the plain reduction
+        doc = None
+    text = ""
+    if doc is not None:
+        text = "\n\n".join(line.strip() for line in (doc.text or "").splitlines() if line.strip())
+    if len(text.split()) < 3:
+        text = html_to_text(html)
+    if doc is None:
+        return Extracted(text=text, title=_title_of(html))
+    return Extracted(
+        text=text,
+        title=(doc.title or "").strip(),
+        outlet=(doc.sitename or "").strip(),
+        author=(doc.author or "").strip(),
+        published_on=_parse_date(doc.date),
+        language=(doc.language or "").strip(),
+    )
+
+
+def html_to_text(html: str) -> str:
+    """A plain reduction of any HTML: visible text only, one block per paragraph."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return ""
+    etree.strip_elements(root, *_NEVER_TEXT, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    for element in root.iter(*_BLOCKS):
+        element.tail = "\n\n" + (element.tail or "")
+    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in root.text_content().splitlines())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _title_of(html: str) -> str:
+    m = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
+    return html_to_text(f"<p>{m.group(1)}</p>") if m else ""
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def article_from_html(html: str, *, name: str, url: str = "", source: str = Article.Source.FILE) -> ArticleInput:
+    page = extract_html(html, url)
+    return ArticleInput(
+        text=page.text,
+        raw=html,
+        outlet=page.outlet,
+        headline=page.title,
+        byline=page.author,
+        source_url=url,
+        published_on=page.published_on,
+        language=page.language,
+        source=source,
+        filename=name if source != Article.Source.URL else "",
+    )
+
+
+def article_from_file(name: str, data: bytes, source: str = Article.Source.FILE) -> ArticleInput:
+    """One uploaded or imported file as an article, or IngestError saying why not."""
+    name = PurePath(name).name
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise IngestError(f"{name}: Versus reads .txt, .md and .html files. Save the article in one of those formats.")
+    if not data.strip():
+        raise IngestError(f"{name}: the file is empty.")
+    text = decode(data, name)
+    if suffix in HTML_SUFFIXES:
+        return article_from_html(text, name=name, source=source)
+    if suffix in MARKDOWN_SUFFIXES:
+        return ArticleInput(text=strip_markdown(text), raw=text, filename=name, source=source)
+    return ArticleInput(text=text, raw=text, filename=name, source=source)

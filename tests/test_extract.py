@@ -1,0 +1,139 @@
+"""Decoding files and reducing HTML to the article's text."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+
+import pytest
+
+from articles.extract import article_from_file, decode, extract_html, html_to_text, strip_markdown
+from articles.services import IngestError
+
+STORY = (
+    "The river rose two metres overnight and flooded the main street of Lenzfeld, residents said on Thursday.\n\n"
+    "Volunteers worked through the night to stack sandbags along the banks of the Lenz.\n\n"
+    "The mayor, Jürgen Haß, said the damage would cost millions and asked the state government for help."
+)
+
+PAGE = """<!doctype html>
+<html lang="en"><head>
+<meta charset="utf-8">
+<title>Flood hits Lenzfeld | The Valley Courier</title>
+<meta property="og:site_name" content="The Valley Courier">
+<meta property="og:title" content="Flood hits Lenzfeld">
+<meta name="author" content="Jane Roe">
+<meta property="article:published_time" content="2024-05-02T10:00:00Z">
+<script>window.stolen = document.cookie;</script>
+<style>p { color: red }</style>
+</head><body onload="alert('loaded')">
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article>
+<h1>Flood hits Lenzfeld</h1>
+<p>The river rose two metres overnight and flooded the main street of Lenzfeld, residents said on Thursday.</p>
+<p onclick="steal()">Volunteers worked through the night <img src="x" onerror="alert('img')"> to stack sandbags.</p>
+<script>document.write('<p>INJECTED BY SCRIPT</p>')</script>
+<p>The mayor said the damage would cost millions and asked the state government for help with repairs.</p>
+</article>
+<footer>© The Valley Courier. All rights reserved.</footer>
+</body></html>"""
+
+
+def test_it_decodes_utf8_with_and_without_a_byte_order_mark():
+    assert decode(STORY.encode("utf-8"), "a.txt") == STORY
+    assert decode(codecs.BOM_UTF8 + STORY.encode("utf-8"), "a.txt") == STORY
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_it_decodes_utf16_that_has_a_byte_order_mark(encoding):
+    data = STORY.encode(encoding)
+    if encoding != "utf-16":  # the plain codec writes its own mark
+        data = (codecs.BOM_UTF16_LE if encoding.endswith("le") else codecs.BOM_UTF16_BE) + data
+    assert decode(data, "a.txt") == STORY
+
+
+def test_it_guesses_a_legacy_encoding_when_the_guess_is_confident():
+    text = (STORY + "\n\n") * 4 + "Die Straße in Lenzfeld wurde gesperrt, sagte der Bürgermeister. Größere Schäden."
+    assert decode(text.encode("cp1252"), "a.txt") == text
+
+
+def test_it_uses_the_charset_a_page_declares():
+    page = '<html><head><meta charset="iso-8859-1"></head><body><p>Gr\xfc\xdfe aus K\xf6ln</p></body></html>'
+    assert "Grüße aus Köln" in decode(page.encode("latin-1"), "page.html")
+
+
+def test_it_refuses_bytes_it_cannot_read_as_text():
+    noise = bytes(range(128, 256)) * 20
+    with pytest.raises(IngestError, match="save it as UTF-8"):
+        decode(noise, "mystery.txt")
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "Word"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
+        (b"hello\x00\x00\x00world\x00binary", "binary data"),
+    ],
+)
+def test_it_refuses_documents_and_images_with_a_message_saying_what_they_are(data, kind):
+    with pytest.raises(IngestError, match=kind):
+        article_from_file("article.txt", data)
+
+
+def test_it_refuses_file_types_it_does_not_read():
+    with pytest.raises(IngestError, match=r"\.txt, \.md and \.html"):
+        article_from_file("article.docx", b"some words here")
+
+
+def test_it_refuses_an_empty_file():
+    with pytest.raises(IngestError, match="empty"):
+        article_from_file("blank.txt", b"  \n\n ")
+
+
+def test_it_reduces_an_html_page_to_the_article_and_its_metadata():
+    item = article_from_file("courier.html", PAGE.encode("utf-8"))
+    assert "The river rose two metres overnight" in item.text
+    assert "The mayor said the damage" in item.text
+    assert item.headline == "Flood hits Lenzfeld"
+    assert item.outlet == "The Valley Courier"
+    assert item.byline == "Jane Roe"
+    assert item.published_on == dt.date(2024, 5, 2)
+    assert item.filename == "courier.html"
+    assert item.raw == PAGE
+
+
+def test_no_script_or_event_handler_survives_the_reduction():
+    for text in (extract_html(PAGE).text, html_to_text(PAGE)):
+        assert "stolen" not in text
+        assert "INJECTED" not in text
+        assert "onerror" not in text
+        assert "onclick" not in text
+        assert "alert" not in text
+        assert "<" not in text
+        assert "color: red" not in text
+
+
+def test_it_falls_back_to_the_plain_text_of_a_page_trafilatura_finds_nothing_in():
+    page = "<html><body><div>Short note: the ferry is cancelled today.</div><script>x()</script></body></html>"
+    assert extract_html(page).text == "Short note: the ferry is cancelled today."
+
+
+def test_markdown_loses_its_syntax_but_keeps_its_words():
+    md = (
+        "# Flood hits Lenzfeld\n\n"
+        "The river rose **two metres** overnight, *residents* said.\n\n"
+        "> “We lost everything,” said one [shop owner](https://example.org/owner).\n\n"
+        "- sandbags\n- pumps\n"
+    )
+    assert strip_markdown(md) == (
+        "Flood hits Lenzfeld\n\nThe river rose two metres overnight, residents said.\n\n"
+        "“We lost everything,” said one shop owner.\n\n- sandbags\n- pumps\n"
+    )
+
+
+def test_a_markdown_file_keeps_what_was_submitted_as_raw():
+    item = article_from_file("notes.md", b"## Title here\n\nSome **bold** words follow here.")
+    assert item.text == "Title here\n\nSome bold words follow here."
+    assert item.raw == "## Title here\n\nSome **bold** words follow here."
