@@ -1,0 +1,111 @@
+"""Token normalisation shared by segmentation and alignment (private to the engine).
+
+A sentence becomes two things: the sequence of all its normalised tokens (to judge how
+close the wording is) and the set of its *content* stems (to judge what it asserts).
+Normalisation is deliberately light and language-agnostic apart from an English stopword
+list and suffix stripping: casefold, unify apostrophes, drop possessive 's, strip common
+suffixes and cut long words to a fixed prefix so that "spokesman"/"spokesperson" or
+"request"/"requested" meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_TOKEN = re.compile(
+    rf"(?P<num>\d+(?:[.,:]\d+)*)"
+    rf"|(?P<cjk>[{_CJK}])"
+    rf"|(?P<word>[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)*)"
+)
+
+
+def word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Function words and reporting verbs: they say nothing about *what* a sentence asserts.
+STOPWORDS = word_set(
+    """
+    a about above after again against all also am an and any are aren as at be because been before being
+    below between both but by can could did do does doing don down during each even few for from further
+    had has have having he her here hers herself him himself his how i if in into is it its itself just
+    let me more most much my myself no nor not now of off on once only or other our ours ourselves out
+    over own same shall she should so some such than that the their theirs them themselves then there
+    these they this those through to too under until up upon very was we were what when where which while
+    who whom whose why will with would yet you your yours yourself yourselves mr mrs ms dr
+    said says say saying told tell tells added adding according also
+    """
+)
+
+# Longer words are cut to this many characters after suffix stripping (a crude but
+# effective stemmer for news English: truncation stemming).
+_PREFIX = 6
+
+
+def _stem(word: str) -> str:
+    if not word.isascii() or len(word) <= 3:
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) > 5:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) > 4:
+        word = word[:-2]
+    return word[:_PREFIX]
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    """Normalised view of one passage."""
+
+    sequence: tuple[str, ...]  # every token, normalised, in order (for wording closeness)
+    content: frozenset[str]  # content stems (for what the passage asserts)
+    numbers: frozenset[str]
+
+
+def normalise_word(raw: str) -> str:
+    word = raw.casefold().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.replace("'", "")
+
+
+def tokens(text: str) -> Tokens:
+    sequence: list[str] = []
+    content: set[str] = set()
+    numbers: set[str] = set()
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        raw = match.group()
+        if kind == "num":
+            value = raw.replace(",", "")
+            sequence.append(value)
+            content.add(value)
+            numbers.add(value)
+        elif kind == "cjk":
+            sequence.append(raw)
+            content.add(raw)
+        else:
+            word = normalise_word(raw)
+            if not word:
+                continue
+            sequence.append(word)
+            if word not in STOPWORDS:
+                content.add(_stem(word))
+    return Tokens(tuple(sequence), frozenset(content), frozenset(numbers))
+
+
+def has_substance(text: str) -> bool:
+    """True if the text holds at least one letter or digit in any script."""
+    return any(ch.isalnum() for ch in text)
+
+
+def strip_accents(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))

@@ -1,0 +1,353 @@
+"""Align two versions: find every pair of passages that correspond, label it, score it.
+
+How a pair is decided (lexical, no model):
+
+* Each sentence is reduced to its content stems (see ``_text``). Stems are weighted by
+  inverse document frequency over the sentences being compared, so the story's topic
+  words (Russia, China, officials: in many sentences) count little and what a sentence
+  specifically asserts (a name, a number, a rare verb, the quoted words) counts a lot.
+* Candidates come from an inverted index over those stems (no all-against-all loop).
+* A candidate's score mixes the weighted overlap of content (Dice) with the closeness of
+  the whole wording (token sequence ratio); numbers that disagree lower it.
+* Pairs are taken best-first, one-to-one, wherever they sit (moved passages are found),
+  then grown into one-to-many / many-to-many groups by adding an unpaired neighbouring
+  sentence when the merged passages score better and the neighbour is itself covered.
+* Kind: ``verbatim`` when the wording differs by at most two function words (after
+  normalising case, punctuation and quote marks), ``edited`` when most of the wording is
+  shared, otherwise ``paraphrase``.
+
+Thresholds were chosen on the MSRP training split and checked on the seed story; see
+``bench/quality.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from ._text import STOPWORDS, Tokens, tokens
+from .segment import segment
+from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment
+
+# A candidate pair is kept when its score reaches this (chosen on MSRP train, see bench/quality.py).
+ALIGN_THRESHOLD = 0.42
+# Wording ratio from which a pair counts as "edited" rather than "paraphrase".
+EDITED_RATIO = 0.55
+# At most this many function-word differences still count as verbatim.
+VERBATIM_SLACK = 2
+# How many candidates per sentence are scored in full.
+CANDIDATES_PER_SENTENCE = 8
+# Candidate generation ignores stems present in more sentences than this (they would
+# make the index quadratic on huge texts and cannot decide a pair anyway).
+MIN_POSTING_CAP = 64
+
+
+class Idf:
+    """Inverse document frequency of content stems over a set of sentences."""
+
+    def __init__(self, sentences: Iterable[Tokens]) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+        for sentence in sentences:
+            self.n += 1
+            self.df.update(sentence.content)
+        self._cache: dict[str, float] = {}
+
+    def __call__(self, stem: str) -> float:
+        weight = self._cache.get(stem)
+        if weight is None:
+            weight = math.log((self.n + 1) / max(1, self.df.get(stem, 1)))
+            self._cache[stem] = weight
+        return weight
+
+    def total(self, stems: Iterable[str]) -> float:
+        return sum(self(s) for s in stems)
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    score: float
+    kind: Kind
+
+
+def merge_tokens(parts: Sequence[Tokens]) -> Tokens:
+    if len(parts) == 1:
+        return parts[0]
+    sequence: list[str] = []
+    content: set[str] = set()
+    numbers: set[str] = set()
+    for part in parts:
+        sequence.extend(part.sequence)
+        content |= part.content
+        numbers |= part.numbers
+    return Tokens(tuple(sequence), frozenset(content), frozenset(numbers))
+
+
+def content_overlap(a: Tokens, b: Tokens, idf: Idf) -> tuple[float, float, float]:
+    """(weighted Dice, coverage of a by b, coverage of b by a) over content stems."""
+    shared = idf.total(a.content & b.content)
+    weight_a = idf.total(a.content)
+    weight_b = idf.total(b.content)
+    if weight_a + weight_b <= 0:
+        return (1.0 if a.sequence == b.sequence and a.sequence else 0.0), 0.0, 0.0
+    dice = 2 * shared / (weight_a + weight_b)
+    return dice, shared / weight_a if weight_a else 0.0, shared / weight_b if weight_b else 0.0
+
+
+def wording_ratio(a: Tokens, b: Tokens) -> float:
+    if not a.sequence and not b.sequence:
+        return 0.0
+    return SequenceMatcher(None, a.sequence, b.sequence, autojunk=False).ratio()
+
+
+def judge(a: Tokens, b: Tokens, idf: Idf) -> Judgement:
+    """Score how strongly two passages correspond, and what kind of pair they would make."""
+    dice, _, _ = content_overlap(a, b, idf)
+    ratio = wording_ratio(a, b)
+    score = 0.65 * dice + 0.35 * ratio
+    if a.numbers and b.numbers and not (a.numbers & b.numbers):
+        score *= 0.85
+    score = min(1.0, max(0.0, score))
+    return Judgement(score, classify(a, b, ratio))
+
+
+def classify(a: Tokens, b: Tokens, ratio: float | None = None) -> Kind:
+    if _is_verbatim(a.sequence, b.sequence):
+        return "verbatim"
+    if ratio is None:
+        ratio = wording_ratio(a, b)
+    return "edited" if ratio >= EDITED_RATIO else "paraphrase"
+
+
+def _is_verbatim(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if a == b:
+        return bool(a)
+    if abs(len(a) - len(b)) > VERBATIM_SLACK:
+        return False
+    differing = 0
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        words = a[i1:i2] + b[j1:j2]
+        if any(word not in STOPWORDS for word in words):
+            return False
+        differing += max(i2 - i1, j2 - j1)
+        if differing > VERBATIM_SLACK:
+            return False
+    return True
+
+
+@dataclass
+class Prepared:
+    """A document cut into segments, each reduced to tokens (computed once per story)."""
+
+    document: Document
+    segments: list[Segment]
+    tokens: list[Tokens]
+
+
+def prepare(document: Document) -> Prepared:
+    segments = segment(document.text, document.junk)
+    return Prepared(document, segments, [tokens(document.text[s.start : s.end]) for s in segments])
+
+
+def align_pair(a: Document, b: Document) -> PairAlignment:
+    """Every pair of corresponding passages between two versions, and what is unique to each."""
+    prepared_a, prepared_b = prepare(a), prepare(b)
+    idf = Idf(prepared_a.tokens + prepared_b.tokens)
+    return align_prepared(prepared_a, prepared_b, idf)
+
+
+def align_prepared(a: Prepared, b: Prepared, idf: Idf) -> PairAlignment:
+    # Work in one canonical direction so that swapping A and B mirrors the result exactly.
+    if _order_key(b.document) < _order_key(a.document):
+        return mirror(align_prepared(b, a, idf))
+    pairs = _find_pairs(a, b, idf)
+    paired_a = {i for pair in pairs for i in pair.a}
+    paired_b = {j for pair in pairs for j in pair.b}
+    return PairAlignment(
+        a_id=a.document.id,
+        b_id=b.document.id,
+        a_segments=a.segments,
+        b_segments=b.segments,
+        pairs=pairs,
+        unique_a=[s.index for s in a.segments if s.index not in paired_a],
+        unique_b=[s.index for s in b.segments if s.index not in paired_b],
+        shares_a=_shares(a.segments, [(p.a, p.kind) for p in pairs]),
+        shares_b=_shares(b.segments, [(p.b, p.kind) for p in pairs]),
+    )
+
+
+def _order_key(document: Document) -> tuple[str, str, tuple[tuple[int, int], ...]]:
+    return (document.id, document.text, tuple(document.junk))
+
+
+def mirror(alignment: PairAlignment) -> PairAlignment:
+    pairs = [
+        Pair(
+            a=p.b,
+            b=p.a,
+            a_span=p.b_span,
+            b_span=p.a_span,
+            kind=p.kind,
+            score=p.score,
+            changes=tuple(_mirror_change(c) for c in p.changes),
+        )
+        for p in alignment.pairs
+    ]
+    pairs.sort(key=lambda p: (p.a, p.b))
+    return PairAlignment(
+        a_id=alignment.b_id,
+        b_id=alignment.a_id,
+        a_segments=alignment.b_segments,
+        b_segments=alignment.a_segments,
+        pairs=pairs,
+        unique_a=list(alignment.unique_b),
+        unique_b=list(alignment.unique_a),
+        shares_a=dict(alignment.shares_b),
+        shares_b=dict(alignment.shares_a),
+    )
+
+
+_SWAPPED_OP = {"insert": "delete", "delete": "insert", "replace": "replace"}
+
+
+def _mirror_change(change: Change) -> Change:
+    return Change(
+        op=_SWAPPED_OP[change.op],  # type: ignore[arg-type]
+        a=change.b,
+        b=change.a,
+        flags=change.flags,
+        trivial=change.trivial,
+    )
+
+
+def _candidates(a: Prepared, b: Prepared, idf: Idf) -> list[tuple[int, int]]:
+    index: dict[str, list[int]] = defaultdict(list)
+    for j, sentence in enumerate(b.tokens):
+        for stem in sentence.content:
+            index[stem].append(j)
+    cap = max(MIN_POSTING_CAP, int(4 * math.sqrt(len(b.tokens))))
+    found: list[tuple[int, int]] = []
+    for i, sentence in enumerate(a.tokens):
+        accumulated: dict[int, float] = defaultdict(float)
+        for stem in sentence.content:
+            postings = index.get(stem)
+            if not postings or len(postings) > cap:
+                continue
+            weight = idf(stem)
+            for j in postings:
+                accumulated[j] += weight
+        best = sorted(accumulated.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES_PER_SENTENCE]
+        found.extend((i, j) for j, _ in best)
+    return found
+
+
+def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
+    # Candidates from both directions, so a sentence that is a weak match for many
+    # does not crowd out the one it belongs to.
+    candidates = set(_candidates(a, b, idf)) | {(i, j) for j, i in _candidates(b, a, idf)}
+    scored: list[tuple[float, int, int]] = []
+    for i, j in candidates:
+        dice, _, _ = content_overlap(a.tokens[i], b.tokens[j], idf)
+        if dice < 0.15:
+            continue
+        judgement = judge(a.tokens[i], b.tokens[j], idf)
+        if judgement.score >= ALIGN_THRESHOLD:
+            scored.append((judgement.score, i, j))
+    scored.sort(key=lambda item: (-item[0], item[1], item[2]))
+
+    groups: list[tuple[list[int], list[int], float]] = []
+    owner_a: dict[int, int] = {}
+    owner_b: dict[int, int] = {}
+    for score, i, j in scored:
+        if i in owner_a or j in owner_b:
+            continue
+        owner_a[i] = owner_b[j] = len(groups)
+        groups.append(([i], [j], score))
+
+    for g, (members_a, members_b, score) in enumerate(groups):
+        members_a, members_b, score = _grow(a, b, idf, members_a, members_b, score, owner_a, owner_b, g)
+        groups[g] = (members_a, members_b, score)
+
+    pairs = [_make_pair(a, b, idf, sorted(ma), sorted(mb)) for ma, mb, _ in groups]
+    pairs.sort(key=lambda p: (p.a, p.b))
+    return pairs
+
+
+def _grow(
+    a: Prepared,
+    b: Prepared,
+    idf: Idf,
+    members_a: list[int],
+    members_b: list[int],
+    score: float,
+    owner_a: dict[int, int],
+    owner_b: dict[int, int],
+    group: int,
+) -> tuple[list[int], list[int], float]:
+    """Add unpaired neighbouring sentences while the merged passages correspond better."""
+    while True:
+        best: tuple[float, str, int] | None = None
+        merged_a = merge_tokens([a.tokens[i] for i in members_a])
+        merged_b = merge_tokens([b.tokens[j] for j in members_b])
+        for side, members, prepared, owner, other in (
+            ("a", members_a, a, owner_a, merged_b),
+            ("b", members_b, b, owner_b, merged_a),
+        ):
+            for neighbour in (min(members) - 1, max(members) + 1):
+                if not 0 <= neighbour < len(prepared.tokens) or neighbour in owner:
+                    continue
+                _, covered, _ = content_overlap(prepared.tokens[neighbour], other, idf)
+                if covered < 0.2:
+                    continue
+                grown = merge_tokens([prepared.tokens[k] for k in sorted([*members, neighbour])])
+                candidate = judge(grown, merged_b, idf) if side == "a" else judge(merged_a, grown, idf)
+                if candidate.score > score + 0.01 and (best is None or candidate.score > best[0]):
+                    best = (candidate.score, side, neighbour)
+        if best is None:
+            return members_a, members_b, score
+        score, side, neighbour = best
+        if side == "a":
+            members_a = sorted([*members_a, neighbour])
+            owner_a[neighbour] = group
+        else:
+            members_b = sorted([*members_b, neighbour])
+            owner_b[neighbour] = group
+
+
+def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members_b: list[int]) -> Pair:
+    merged_a = merge_tokens([a.tokens[i] for i in members_a])
+    merged_b = merge_tokens([b.tokens[j] for j in members_b])
+    judgement = judge(merged_a, merged_b, idf)
+    a_span = (a.segments[members_a[0]].start, a.segments[members_a[-1]].end)
+    b_span = (b.segments[members_b[0]].start, b.segments[members_b[-1]].end)
+    return Pair(
+        a=tuple(members_a),
+        b=tuple(members_b),
+        a_span=a_span,
+        b_span=b_span,
+        kind=judgement.kind,
+        score=round(judgement.score, 4),
+        changes=_changes(a.document.text, b.document.text, a_span, b_span),
+    )
+
+
+def _changes(a_text: str, b_text: str, a_span: tuple[int, int], b_span: tuple[int, int]) -> tuple[Change, ...]:
+    try:
+        from .diff import word_diff
+    except ImportError:  # the word-level diff is optional for the alignment itself
+        return ()
+    return word_diff(a_text, b_text, a_span, b_span)
+
+
+def _shares(segments: list[Segment], paired: list[tuple[tuple[int, ...], str]]) -> dict[str, float]:
+    chars = dict.fromkeys(SHARE_KINDS, 0)
+    kind_of = {i: kind for members, kind in paired for i in members}
+    for s in segments:
+        chars[kind_of.get(s.index, "unique")] += s.end - s.start
+    total = sum(chars.values())
+    return {kind: (count / total if total else 0.0) for kind, count in chars.items()}

@@ -1,0 +1,189 @@
+"""Cut a text into paragraphs and sentences, with offsets into the original text.
+
+Paragraphs: a blank line always ends one; a single line break ends one too unless it
+looks like a soft wrap (the line stops mid-sentence and the next one starts in lower
+case), so one-line-per-paragraph and hard-wrapped texts both come out right. Headlines
+and bylines without a final stop therefore stand alone.
+
+Sentences: a stop (. ! ? … or a CJK/Arabic stop), optional closing quotes and brackets,
+then space and something that can start a sentence. A full stop after an abbreviation
+(Mr., Jan., initials, U.S.) does not end a sentence unless a typical sentence opener
+follows. A run-on with no punctuation is cut into pieces of at most ``MAX_CHARS`` at the
+best available break, so a 100,000-word blob still aligns.
+
+Junk spans are cut out first: a sentence overlapping junk keeps its non-junk part, or
+disappears if no letter or digit is left.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from ._text import has_substance, word_set
+from .types import Segment
+
+MAX_CHARS = 600
+
+_TITLES = word_set(
+    "mr mrs ms dr prof st gen sen rep gov lt col sgt capt cmdr adm maj rev hon pres supt insp det "
+    "jr sr messrs mme mlle sra sr gens reps sens"
+)
+_MONTHS = word_set("jan feb mar apr jun jul aug sep sept oct nov dec")
+_OTHER_ABBREVIATIONS = word_set("no nos vs etc approx dept est fig inc corp co ltd bros univ")
+# Words that make a sentence start credible after an ambiguous abbreviation ("in the U.S. The ...").
+_OPENERS = word_set(
+    "the a an he she it they we i this that these those there but and so yet in on at for if when while "
+    "after before since as however meanwhile his her its their our"
+)
+
+_STOP = re.compile(r"[.!?…]+|[。！？؟۔]+")
+_CLOSERS = "\"'”’»)]}」』›"
+_WESTERN_ABBREVIATION = re.compile(r"(?:\b|^)((?:[^\W\d_]\.)+[^\W\d_]?|[^\W\d_]+)\.$")
+
+
+def segment(text: str, junk: Sequence[tuple[int, int]] = ()) -> list[Segment]:
+    """Sentences of ``text`` in order, each with its paragraph index, never inside junk."""
+    junk_spans = _merge_spans(junk, len(text))
+    segments: list[Segment] = []
+    for paragraph_index, (p_start, p_end) in enumerate(paragraphs(text)):
+        for r_start, r_end in _subtract(p_start, p_end, junk_spans):
+            for s_start, s_end in _sentences(text, r_start, r_end):
+                for c_start, c_end in _cap_length(text, s_start, s_end):
+                    start, end = _trim(text, c_start, c_end)
+                    if start < end and has_substance(text[start:end]):
+                        segments.append(Segment(len(segments), start, end, paragraph_index))
+    return segments
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph that holds anything but whitespace."""
+    result: list[tuple[int, int]] = []
+    start: int | None = None
+    position = 0
+    lines = text.splitlines(keepends=True)
+    previous_content = ""
+    for line in lines:
+        line_start, line_end = position, position + len(line)
+        position = line_end
+        stripped = line.strip()
+        if not stripped:
+            if start is not None:
+                result.append((start, line_start))
+                start = None
+            continue
+        if start is not None and not _is_soft_wrap(previous_content, stripped):
+            result.append((start, line_start))
+            start = None
+        if start is None:
+            start = line_start
+        previous_content = stripped
+    if start is not None:
+        result.append((start, len(text)))
+    return [_trim(text, s, e) for s, e in result]
+
+
+def _is_soft_wrap(previous_line: str, next_line: str) -> bool:
+    last, first = previous_line[-1], next_line[0]
+    if last in ".!?…:;。！？" or last in _CLOSERS:
+        return False
+    return first.islower()
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    region = text[start:end]
+    sentence_start = 0
+    for match in _STOP.finditer(region):
+        stop_end = match.end()
+        while stop_end < len(region) and region[stop_end] in _CLOSERS:
+            stop_end += 1
+        if not _ends_sentence(region, match.start(), match.group(), stop_end):
+            continue
+        yield start + sentence_start, start + stop_end
+        sentence_start = stop_end
+    if sentence_start < len(region):
+        yield start + sentence_start, end
+
+
+def _ends_sentence(region: str, stop_start: int, stop: str, stop_end: int) -> bool:
+    if stop[0] in "。！？؟۔":
+        return True
+    if stop_end >= len(region):
+        return True
+    if not region[stop_end].isspace():
+        return False  # "2.5", "U.S.-backed", "Yahoo!Inc"
+    following = region[stop_end:].lstrip()
+    if not following:
+        return True
+    first = following[0]
+    if first.islower():
+        return False
+    if stop != ".":
+        return True
+    next_word = re.match(r"[^\W_]+", following)
+    next_word_text = next_word.group().casefold() if next_word else ""
+    before = region[max(0, stop_start - 30) : stop_start + 1]
+    abbreviation = _WESTERN_ABBREVIATION.search(before)
+    if not abbreviation:
+        return True
+    word = abbreviation.group(1).casefold()
+    if "." in word or len(word) == 1:
+        # Initials ("Donald J. Trump") or dotted acronyms ("U.S. officials").
+        return next_word_text in _OPENERS and len(word) > 1
+    if word in _TITLES:
+        return False
+    if word in _MONTHS or word in _OTHER_ABBREVIATIONS:
+        return not first.isdigit()
+    return True
+
+
+def _cap_length(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Cut a run-on longer than MAX_CHARS at clause breaks, else at spaces, else anywhere."""
+    while end - start > MAX_CHARS:
+        window = text[start : start + MAX_CHARS]
+        cut = -1
+        for pattern in (r"[;:,–—]\s", r"\s", r"[，、]"):
+            candidates = [m.end() for m in re.finditer(pattern, window) if m.end() > MAX_CHARS // 2]
+            if candidates:
+                cut = candidates[-1]
+                break
+        if cut <= 0:
+            cut = MAX_CHARS
+        yield start, start + cut
+        start += cut
+    yield start, end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _merge_spans(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    clipped = sorted((max(0, s), min(length, e)) for s, e in spans if e > s)
+    merged: list[tuple[int, int]] = []
+    for s, e in clipped:
+        if s >= e:
+            continue
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _subtract(start: int, end: int, junk: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    position = start
+    for j_start, j_end in junk:
+        if j_end <= position:
+            continue
+        if j_start >= end:
+            break
+        if j_start > position:
+            yield position, j_start
+        position = max(position, j_end)
+    if position < end:
+        yield position, end

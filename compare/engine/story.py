@@ -1,0 +1,205 @@
+"""Align every version of a story at once.
+
+Every pair of versions is aligned (each unordered pair once, in a canonical direction,
+the other direction being its mirror), with one IDF over all sentences of the story so
+that the story's topic words weigh the same in every comparison. On top of that:
+
+* groups: passages that correspond across versions (connected pairs), e.g. "in 4 of 5";
+* similarity: a symmetric matrix, the kind-weighted share of both texts that corresponds;
+* source: the version the others most likely derive from, with its evidence in words.
+
+Nothing depends on the order in which the versions are given: the work is done in the
+order of document ids and every tie is broken by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import combinations
+
+from . import ENGINE_VERSION
+from .align import Idf, Prepared, align_prepared, mirror, prepare
+from .types import Document, Group, PairAlignment, SourceEstimate, StoryAlignment
+
+# How much each kind of correspondence counts towards similarity.
+_SIMILARITY_WEIGHT = {"verbatim": 1.0, "edited": 0.8, "paraphrase": 0.5, "unique": 0.0}
+# A version counts as derived from another when at least this share of it comes from there.
+_DERIVED_SHARE = 0.4
+
+
+def align_story(docs: Sequence[Document], on_progress: Callable[[int, int], None] | None = None) -> StoryAlignment:
+    ids = [d.id for d in docs]
+    if len(set(ids)) != len(ids):
+        raise ValueError("every version of a story needs its own id")
+    ordered = sorted(docs, key=lambda d: d.id)
+    prepared = {d.id: prepare(d) for d in ordered}
+    idf = Idf(t for p in prepared.values() for t in p.tokens)
+
+    pairwise: dict[tuple[str, str], PairAlignment] = {}
+    couples = list(combinations([d.id for d in ordered], 2))
+    for done, (x, y) in enumerate(couples, start=1):
+        alignment = align_prepared(prepared[x], prepared[y], idf)
+        pairwise[(x, y)] = alignment
+        pairwise[(y, x)] = mirror(alignment)
+        if on_progress is not None:
+            on_progress(done, len(couples))
+
+    return StoryAlignment(
+        documents=ids,
+        segments={d.id: prepared[d.id].segments for d in docs},
+        pairwise=pairwise,
+        groups=_groups(prepared, pairwise, couples),
+        similarity=_similarity(prepared, pairwise),
+        source=estimate_source(prepared, pairwise),
+        engine_version=ENGINE_VERSION,
+    )
+
+
+def _groups(
+    prepared: dict[str, Prepared], pairwise: dict[tuple[str, str], PairAlignment], couples: list[tuple[str, str]]
+) -> list[Group]:
+    """Connected components of the pairs: a passage and everything paired with it, transitively."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node: tuple[str, int]) -> tuple[str, int]:
+        root = node
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(node, node) != root:  # path compression
+            parent[node], node = root, parent[node]
+        return root
+
+    def union(first: tuple[str, int], second: tuple[str, int]) -> None:
+        root_first, root_second = find(first), find(second)
+        if root_first != root_second:
+            low, high = sorted((root_first, root_second))
+            parent[high] = low
+
+    for x, y in couples:
+        for pair in pairwise[(x, y)].pairs:
+            members = [(x, i) for i in pair.a] + [(y, j) for j in pair.b]
+            for member in members[1:]:
+                union(members[0], member)
+
+    components: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for node in parent:
+        components.setdefault(find(node), []).append(node)
+    groups = [Group(sorted(members)) for members in components.values()]
+    groups = [g for g in groups if len(g.documents()) > 1]
+    groups.sort(key=lambda g: g.members[0])
+    return groups
+
+
+def _similarity(
+    prepared: dict[str, Prepared], pairwise: dict[tuple[str, str], PairAlignment]
+) -> dict[tuple[str, str], float]:
+    similarity: dict[tuple[str, str], float] = {(doc_id, doc_id): 1.0 for doc_id in prepared}
+    for (x, y), alignment in pairwise.items():
+        chars_x = _characters(prepared[x])
+        chars_y = _characters(prepared[y])
+        if chars_x + chars_y == 0:
+            similarity[(x, y)] = 0.0
+            continue
+        weighted_x = sum(_SIMILARITY_WEIGHT[k] * v for k, v in alignment.shares_a.items())
+        weighted_y = sum(_SIMILARITY_WEIGHT[k] * v for k, v in alignment.shares_b.items())
+        similarity[(x, y)] = round((chars_x * weighted_x + chars_y * weighted_y) / (chars_x + chars_y), 4)
+    return similarity
+
+
+def _characters(prepared: Prepared) -> int:
+    return sum(s.end - s.start for s in prepared.segments)
+
+
+def _close_share(alignment: PairAlignment) -> float:
+    """Share of A's text that is verbatim or edited against B."""
+    return alignment.shares_a.get("verbatim", 0.0) + alignment.shares_a.get("edited", 0.0)
+
+
+def _derived_share(alignment: PairAlignment) -> float:
+    """Share of A's text that plausibly comes from B (a paraphrase counts half: spun copies)."""
+    return _close_share(alignment) + 0.5 * alignment.shares_a.get("paraphrase", 0.0)
+
+
+def estimate_source(prepared: dict[str, Prepared], pairwise: dict[tuple[str, str], PairAlignment]) -> SourceEstimate:
+    ids = sorted(prepared)
+    if len(ids) < 2:
+        return SourceEstimate(None, 0.0, ["There is only one version: nothing to compare it with."])
+
+    def derived_from(source: str) -> list[str]:
+        return [
+            other
+            for other in ids
+            if other != source
+            and _derived_share(pairwise[(other, source)]) >= _DERIVED_SHARE
+            and _derived_share(pairwise[(other, source)]) >= _derived_share(pairwise[(source, other)])
+        ]
+
+    def rank(source: str) -> tuple[int, float, str]:
+        derived = derived_from(source)
+        return (-len(derived), -sum(_derived_share(pairwise[(o, source)]) for o in derived), source)
+
+    best = min(ids, key=rank)
+    derived = derived_from(best)
+    if not derived:
+        closest = max(
+            (max(_derived_share(pairwise[(x, y)]), _derived_share(pairwise[(y, x)])), x, y)
+            for x, y in combinations(ids, 2)
+        )
+        return SourceEstimate(
+            None,
+            0.0,
+            [
+                "No version looks derived from another: at most "
+                f"{_percent(closest[0])} of any version's text corresponds closely to another one "
+                f"({closest[1]} and {closest[2]}). They read as independent reports."
+            ],
+        )
+
+    evidence: list[str] = []
+    strengths: list[float] = []
+    for other in derived:
+        forward = pairwise[(other, best)]
+        backward = pairwise[(best, other)]
+        close = _close_share(forward)
+        paraphrased = forward.shares_a.get("paraphrase", 0.0)
+        sentence = f"{_percent(close)} of {other}'s text is verbatim or edited from {best}"
+        if paraphrased >= 0.05:
+            sentence += f", and {_percent(paraphrased)} more is paraphrased"
+        evidence.append(sentence + ".")
+        asymmetry = _derived_share(forward) - _derived_share(backward)
+        if asymmetry < 0.1:
+            evidence.append(
+                f"{best} and {other} cover each other about equally "
+                f"({_percent(_derived_share(backward))} of {best} comes back from {other}), "
+                "so which one copied the other is uncertain."
+            )
+        strengths.append(min(1.0, _derived_share(forward)) * (0.5 + 0.5 * min(1.0, max(0.0, asymmetry) / 0.3)))
+
+    own = _passages_only_in(best, pairwise, ids)
+    if own:
+        evidence.append(f"{best} has {own} passage{'s' if own != 1 else ''} that no other version has.")
+    independent = [o for o in ids if o != best and o not in derived]
+    if independent:
+        evidence.append(f"{_join(independent)} {'look' if len(independent) > 1 else 'looks'} independent of {best}.")
+    confidence = round(sum(strengths) / len(strengths) * (len(derived) / (len(ids) - 1)) ** 0.5, 3)
+    return SourceEstimate(best, confidence, evidence)
+
+
+def _passages_only_in(doc_id: str, pairwise: dict[tuple[str, str], PairAlignment], ids: list[str]) -> int:
+    unique: set[int] | None = None
+    for other in ids:
+        if other == doc_id:
+            continue
+        here = set(pairwise[(doc_id, other)].unique_a)
+        unique = here if unique is None else unique & here
+    return len(unique or ())
+
+
+def _percent(share: float) -> str:
+    return f"{round(100 * share)}%"
+
+
+def _join(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
