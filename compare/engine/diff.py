@@ -76,9 +76,7 @@ _NUMBER_WORDS = {
     "dozen": 12,
     "dozens": 12,
     "half": 0.5,
-    "first": 1,
-    "second": 2,
-    "third": 3,
+    "third": 3,  # not "first" or "second": "first reported", "a second time" are not figures
     "fourth": 4,
     "fifth": 5,
 }
@@ -92,6 +90,8 @@ _STARTERS_TEXT = (
     "what who why how where which meanwhile however also"
 )
 _SENTENCE_STARTERS = frozenset(_STARTERS_TEXT.split(" "))
+# Titles are not names: "Mr. Sullivan" against "Sullivan" drops no name.
+_HONORIFICS = frozenset(["mr", "mrs", "ms", "dr", "prof", "sir", "dame", "mme", "mlle", "messrs"])
 
 # Quotation marks: straight, curly, low-9 and guillemets. Single quotes are left out on
 # purpose: ’ is far more often an apostrophe than a closing quote.
@@ -374,17 +374,25 @@ def _changes_a_name(
         word = match.group()
         if len(word) < 2 or not word[0].isupper() or not word[0].isalpha():
             continue
-        if word.isupper() and len(word) <= 4 and word.casefold() in _SENTENCE_STARTERS:
+        if word.replace("’", "'").split("'")[0] == "I":
+            continue  # "I", "I've", "I’m"
+        if word.casefold() in _HONORIFICS or (word.isupper() and word.casefold() in _SENTENCE_STARTERS):
             continue
         if _starts_sentence(text, match.start(), span[0]):
             lower = word.casefold()
             if lower in _SENTENCE_STARTERS or lower in _lowercase_words(text) or lower in _lowercase_words(other_text):
                 continue
         if other_words is None:
-            other_words = set(_BARE_TOKEN.findall(other_text, other_span[0], other_span[1]))
-        if word not in other_words:
+            other_words = {_name_key(w) for w in _BARE_TOKEN.findall(other_text, other_span[0], other_span[1])}
+        if _name_key(word) not in other_words:
             return True
     return False
+
+
+def _name_key(word: str) -> str:
+    """ "Russia’s", "Russia's" and "russia" name the same thing; only a different name counts."""
+    word = word.casefold().replace("’", "'")
+    return word[:-2] if word.endswith("'s") else word
 
 
 def _starts_sentence(text: str, position: int, span_start: int) -> bool:
