@@ -1,0 +1,255 @@
+"""``python manage.py align FILE_A FILE_B [FILE ...] [--json]``: align versions from the shell.
+
+Public contract (acceptance checks and journalists' scripts rely on it; keep it stable):
+
+``--json`` prints one JSON object ``{"pairs": [{"a": [start, end], "b": [start, end],
+"kind": "verbatim" | "edited" | "paraphrase", "score": 0.0-1.0}, ...]}``. ``a`` and ``b``
+are Python string offsets (end exclusive) into each file's text decoded as UTF-8 exactly
+as read: no newline conversion, no stripping. A pair that groups several sentences spans
+from the first to the last. Every pair also says which documents it links (``a_doc``,
+``b_doc``: the paths as given), which matters with more than two files, where every two
+versions are aligned. Extra keys (``documents``, ``unique``, ``changes``, ``groups``,
+``source``…) may be added; the required ones never change.
+
+Without ``--json`` it prints a report a person can read. This command only reads files and
+calls the engine; it touches no database.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from compare.engine.junk import find_junk
+from compare.engine.serialize import change_to_dict
+from compare.engine.types import SHARE_KINDS, Document, JunkSpan, Pair, PairAlignment
+
+EXCERPT = 72  # characters of each side shown in the readable report
+
+
+class Command(BaseCommand):
+    help = "Align two or more versions of a story (UTF-8 text files) and print the corresponding passages."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files, one version each")
+        parser.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        paths: list[str] = options["files"]
+        if len(paths) < 2:
+            raise CommandError("Give at least two files to compare (one version of the story per file).")
+        documents, junk = read_documents(paths)
+
+        if len(documents) == 2:
+            alignments = [_align_pair(documents[0], documents[1])]
+            story = None
+        else:
+            from compare.engine.story import align_story
+
+            story = align_story(documents)
+            alignments = [story.pairwise[(a.id, b.id)] for a, b in combinations(documents, 2)]
+
+        if options["json"]:
+            result = as_json(documents, junk, alignments, story)
+            self.stdout.write(json.dumps(result))
+        else:
+            self.stdout.write(report(documents, junk, alignments, story))
+
+
+def _align_pair(a: Document, b: Document) -> PairAlignment:
+    from compare.engine.align import align_pair
+
+    return align_pair(a, b)
+
+
+def read_documents(paths: list[str]) -> tuple[list[Document], dict[str, list[JunkSpan]]]:
+    """Each file as a Document whose id is the path as given, with its junk marked."""
+    documents: list[Document] = []
+    junk: dict[str, list[JunkSpan]] = {}
+    for given in paths:
+        text = read_text(Path(given))
+        doc_id = given
+        suffix = 2
+        while doc_id in junk:  # the same file twice is allowed; ids must still differ
+            doc_id = f"{given}#{suffix}"
+            suffix += 1
+        spans = find_junk(text)
+        junk[doc_id] = spans
+        documents.append(Document(id=doc_id, text=text, junk=tuple((s.start, s.end) for s in spans)))
+    return documents, junk
+
+
+def read_text(path: Path) -> str:
+    """The file decoded as UTF-8 exactly as stored: offsets must match the bytes on disk."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CommandError(f"No such file: {path}") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path} is a folder, not a text file.") from None
+    except OSError as error:
+        raise CommandError(f"Cannot read {path}: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"{path} is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start} cannot be read). "
+            "Save it as UTF-8 (plain text) and try again."
+        ) from None
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def as_json(
+    documents: list[Document],
+    junk: dict[str, list[JunkSpan]],
+    alignments: list[PairAlignment],
+    story: Any | None,
+) -> dict[str, Any]:
+    pairs: list[dict[str, Any]] = []
+    unique: list[dict[str, Any]] = []
+    for pa in alignments:
+        for pair in pa.pairs:
+            pairs.append(
+                {
+                    "a": list(pair.a_span),
+                    "b": list(pair.b_span),
+                    "kind": pair.kind,
+                    "score": float(pair.score),
+                    "a_doc": pa.a_id,
+                    "b_doc": pa.b_id,
+                    "a_sentences": list(pair.a),
+                    "b_sentences": list(pair.b),
+                    "changes": [change_to_dict(c) for c in pair.changes],
+                }
+            )
+        for doc_id, other_id, indices, segments in (
+            (pa.a_id, pa.b_id, pa.unique_a, pa.a_segments),
+            (pa.b_id, pa.a_id, pa.unique_b, pa.b_segments),
+        ):
+            for index in indices:
+                segment = segments[index]
+                unique.append({"doc": doc_id, "other_doc": other_id, "span": [segment.start, segment.end]})
+
+    result: dict[str, Any] = {
+        "pairs": pairs,
+        "documents": [
+            {
+                "id": doc.id,
+                "characters": len(doc.text),
+                "junk": [[s.start, s.end, s.reason] for s in junk[doc.id]],
+            }
+            for doc in documents
+        ],
+        "unique": unique,
+    }
+    if story is not None:
+        result["similarity"] = [[a, b, value] for (a, b), value in story.similarity.items() if a != b]
+        result["groups"] = [[[doc, index] for doc, index in group.members] for group in story.groups]
+        result["source"] = {
+            "document": story.source.document,
+            "confidence": story.source.confidence,
+            "evidence": list(story.source.evidence),
+        }
+    else:
+        pa = alignments[0]
+        result["shares"] = {pa.a_id: pa.shares_a, pa.b_id: pa.shares_b}
+    return result
+
+
+# --- readable report ---------------------------------------------------------------------
+
+
+def excerpt(text: str, span: tuple[int, int], width: int = EXCERPT) -> str:
+    """The passage on one line, shortened in the middle if it is long."""
+    flat = " ".join(text[span[0] : span[1]].split())
+    if len(flat) <= width:
+        return flat
+    half = (width - 3) // 2
+    return f"{flat[:half]} … {flat[-half:]}"
+
+
+def percent(value: float) -> str:
+    return f"{round(value * 100):>3}%"
+
+
+def shares_line(shares: dict[str, float]) -> str:
+    return "  ".join(f"{kind} {percent(shares.get(kind, 0.0))}" for kind in SHARE_KINDS)
+
+
+def report(
+    documents: list[Document],
+    junk: dict[str, list[JunkSpan]],
+    alignments: list[PairAlignment],
+    story: Any | None,
+) -> str:
+    texts = {doc.id: doc.text for doc in documents}
+    letters = {doc.id: _letter(i) for i, doc in enumerate(documents)}
+    lines: list[str] = ["Documents:"]
+    for doc in documents:
+        junk_note = f", {len(junk[doc.id])} junk passage(s) left out" if junk[doc.id] else ""
+        lines.append(f"  {letters[doc.id]}  {doc.id}  ({len(doc.text)} characters{junk_note})")
+
+    for pa in alignments:
+        a, b = letters[pa.a_id], letters[pa.b_id]
+        lines += ["", f"{a} against {b}: {len(pa.pairs)} corresponding passage(s)"]
+        for pair in pa.pairs:
+            lines += _pair_lines(pair, texts[pa.a_id], texts[pa.b_id], a, b)
+        for letter, indices, segments, doc_id in (
+            (a, pa.unique_a, pa.a_segments, pa.a_id),
+            (b, pa.unique_b, pa.b_segments, pa.b_id),
+        ):
+            if indices:
+                lines.append(f"  only in {letter}: {len(indices)} sentence(s)")
+                for index in indices:
+                    segment = segments[index]
+                    lines.append(f"      {excerpt(texts[doc_id], (segment.start, segment.end))}")
+        lines.append(f"  shares of {a}:  {shares_line(pa.shares_a)}")
+        lines.append(f"  shares of {b}:  {shares_line(pa.shares_b)}")
+
+    if story is not None:
+        lines += ["", "Similarity (share of wording in common):"]
+        lines.append("      " + "".join(f"{letters[d.id]:>7}" for d in documents))
+        for row in documents:
+            cells = "".join(f"{story.similarity.get((row.id, col.id), 0.0):>7.2f}" for col in documents)
+            lines.append(f"  {letters[row.id]:<4}{cells}")
+        shared = [g for g in story.groups if len(g.documents()) > 1]
+        lines += ["", f"Groups of corresponding passages across versions: {len(shared)}"]
+        for group in shared:
+            who = ", ".join(sorted({letters[d] for d in group.documents()}))
+            doc_id, index = group.members[0]
+            segment = story.segments[doc_id][index]
+            lines.append(f"  [{who}] {excerpt(texts[doc_id], (segment.start, segment.end))}")
+        source = story.source
+        lines.append("")
+        if source.document:
+            lines.append(
+                f"Likely source: {letters.get(source.document, '?')} {source.document} "
+                f"(confidence {percent(source.confidence).strip()})"
+            )
+        else:
+            lines.append("Likely source: none stands out")
+        lines += [f"  - {reason}" for reason in source.evidence]
+    return "\n".join(lines)
+
+
+def _pair_lines(pair: Pair, a_text: str, b_text: str, a: str, b: str) -> list[str]:
+    noted = [c for c in pair.changes if not c.trivial]
+    flags = sorted({flag for c in noted for flag in c.flags})
+    detail = f"{len(noted)} change(s)" if noted else "no change in wording"
+    if flags:
+        detail += " — check: " + ", ".join(flags)
+    return [
+        f"  {pair.kind:<10} {pair.score:.2f}  {detail}",
+        f"      {a} {pair.a_span[0]}-{pair.a_span[1]}: {excerpt(a_text, pair.a_span)}",
+        f"      {b} {pair.b_span[0]}-{pair.b_span[1]}: {excerpt(b_text, pair.b_span)}",
+    ]
+
+
+def _letter(i: int) -> str:
+    return chr(ord("A") + i) if i < 26 else f"#{i + 1}"

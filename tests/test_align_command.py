@@ -1,0 +1,241 @@
+"""``python manage.py align``: the public command-line contract, on real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from io import StringIO
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+REPO = Path(__file__).resolve().parent.parent
+KINDS = {"verbatim", "edited", "paraphrase"}
+
+# A fictional story in three versions, written for these tests. The agency version;
+# a reprint that edits a figure, rewords a sentence, moves one and adds share buttons;
+# an independent version that shares nothing but the topic.
+AGENCY = (
+    "Ferry service to Marrow Island suspended after storm\r\n"
+    "\r\n"
+    "PORT HALDEN — The only ferry to Marrow Island will not sail for at least 12 days after "
+    "Saturday’s storm damaged its landing ramp, the harbour authority said on Sunday.\r\n"
+    "\r\n"
+    "“We will not put passengers on a ramp we cannot trust,” said harbour master Ines Okafor.\r\n"
+    "Island residents will be able to book seats on a chartered boat from Tuesday.\r\n"
+    "\r\n"
+    "The ramp was built in 1987 and was due to be replaced next year. Engineers will inspect "
+    "the pier on Monday. A grocer on the island said shelves would be empty by Thursday. 🌊\r\n"
+)
+REPRINT = (
+    "Storm halts Marrow Island ferry\n"
+    "\n"
+    "The only ferry to Marrow Island will not sail for at least 14 days after Saturday’s storm "
+    "damaged its landing ramp, the harbour authority said on Sunday.\n"
+    "\n"
+    "Engineers will inspect the pier on Monday.\n"
+    "Share on Facebook (opens new window)\n"
+    "\n"
+    "“We will not put passengers on a ramp we cannot trust,” said harbour master Ines Okafor.\n"
+    "From Tuesday, people living on the island can reserve places on a chartered boat.\n"
+    "\n"
+    "The ramp was built in 1987 and was due to be replaced next year.\n"
+)
+UNRELATED = (
+    "Chess club wins regional title\n\n"
+    "The Halden chess club won the regional league on its final board of the season. "
+    "Its youngest player, aged nine, drew against a former national champion.\n"
+)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def run_align(*args: str) -> str:
+    out = StringIO()
+    call_command("align", *args, stdout=out)
+    return out.getvalue()
+
+
+def align_json(*paths: Path) -> dict:
+    return json.loads(run_align(*(str(p) for p in paths), "--json"))
+
+
+def text_of(path: Path) -> str:
+    return path.read_bytes().decode("utf-8")
+
+
+@pytest.fixture
+def agency(tmp_path: Path) -> Path:
+    return write(tmp_path, "agency.txt", AGENCY)
+
+
+@pytest.fixture
+def reprint(tmp_path: Path) -> Path:
+    return write(tmp_path, "reprint.txt", REPRINT)
+
+
+def test_json_gives_every_pair_with_offsets_kind_and_score(agency, reprint):
+    result = align_json(agency, reprint)
+    a_text, b_text = text_of(agency), text_of(reprint)
+    assert result["pairs"]
+    for pair in result["pairs"]:
+        assert pair["kind"] in KINDS
+        assert 0.0 <= pair["score"] <= 1.0
+        for key, text in (("a", a_text), ("b", b_text)):
+            start, end = pair[key]
+            assert 0 <= start < end <= len(text)
+            assert text[start:end].strip() == text[start:end], "a span starts and ends on text, not on spacing"
+
+
+def test_offsets_count_characters_of_the_file_as_stored_with_its_crlf_line_ends(agency, reprint):
+    result = align_json(agency, reprint)
+    a_text, b_text = text_of(agency), text_of(reprint)
+    assert "\r\n" in a_text
+    quote = "“We will not put passengers on a ramp we cannot trust,” said harbour master Ines Okafor."
+    spans = [(tuple(p["a"]), tuple(p["b"]), p["kind"]) for p in result["pairs"]]
+    expected_a = (a_text.index(quote), a_text.index(quote) + len(quote))
+    expected_b = (b_text.index(quote), b_text.index(quote) + len(quote))
+    assert (expected_a, expected_b, "verbatim") in spans
+
+
+def test_a_changed_figure_is_an_edited_pair_with_a_number_change(agency, reprint):
+    result = align_json(agency, reprint)
+    a_text, b_text = text_of(agency), text_of(reprint)
+    pair = next(p for p in result["pairs"] if "12 days" in a_text[p["a"][0] : p["a"][1]])
+    assert "14 days" in b_text[pair["b"][0] : pair["b"][1]]
+    assert pair["kind"] in {"verbatim", "edited"}
+    changed = [(a_text[c["a"][0] : c["a"][1]], b_text[c["b"][0] : c["b"][1]], c["flags"]) for c in pair["changes"]]
+    assert ("12", "14", ["number"]) in changed
+
+
+def test_a_moved_sentence_is_still_paired(agency, reprint):
+    result = align_json(agency, reprint)
+    a_text, b_text = text_of(agency), text_of(reprint)
+    sentence = "Engineers will inspect the pier on Monday."
+    assert any(
+        sentence in a_text[p["a"][0] : p["a"][1]] and sentence in b_text[p["b"][0] : p["b"][1]] for p in result["pairs"]
+    )
+
+
+def test_junk_is_never_part_of_a_pair(agency, reprint):
+    result = align_json(agency, reprint)
+    documents = {d["id"]: d for d in result["documents"]}
+    reprint_junk = documents[str(reprint)]["junk"]
+    assert reprint_junk, "the share button line is marked as junk"
+    for pair in result["pairs"]:
+        start, end = pair["b"]
+        for junk_start, junk_end, _reason in reprint_junk:
+            assert end <= junk_start or start >= junk_end
+
+
+def test_pairs_say_which_documents_they_link(agency, reprint):
+    result = align_json(agency, reprint)
+    assert {(p["a_doc"], p["b_doc"]) for p in result["pairs"]} == {(str(agency), str(reprint))}
+
+
+def test_unrelated_versions_have_no_pairs_and_all_is_unique(tmp_path, agency):
+    other = write(tmp_path, "chess.txt", UNRELATED)
+    result = align_json(agency, other)
+    assert result["pairs"] == []
+    assert any(u["doc"] == str(other) for u in result["unique"])
+
+
+def test_more_than_two_files_aligns_every_two_and_names_the_documents(tmp_path, agency, reprint):
+    other = write(tmp_path, "chess.txt", UNRELATED)
+    result = align_json(agency, reprint, other)
+    ids = [str(agency), str(reprint), str(other)]
+    texts = dict(zip(ids, (AGENCY, REPRINT, UNRELATED), strict=True))
+    linked = {(p["a_doc"], p["b_doc"]) for p in result["pairs"]}
+    assert (str(agency), str(reprint)) in linked
+    for pair in result["pairs"]:
+        assert (pair["a_doc"], pair["b_doc"]) in set(combinations(ids, 2))
+        for doc, span in ((pair["a_doc"], pair["a"]), (pair["b_doc"], pair["b"])):
+            assert 0 <= span[0] < span[1] <= len(texts[doc])
+    assert result["source"]["document"] in ids + [None]
+    assert "groups" in result
+
+
+def test_the_readable_report_shows_kinds_excerpts_and_shares(agency, reprint):
+    report = run_align(str(agency), str(reprint))
+    assert "verbatim" in report
+    assert "We will not put passengers" in report
+    assert "shares of A" in report and "shares of B" in report
+    assert "unique" in report
+    assert "number" in report  # the 12 -> 14 days change asks to be checked
+
+
+def test_the_readable_report_for_three_files_names_a_likely_source(tmp_path, agency, reprint):
+    other = write(tmp_path, "chess.txt", UNRELATED)
+    report = run_align(str(agency), str(reprint), str(other))
+    assert "Likely source" in report
+    assert "Similarity" in report
+    assert "Groups of corresponding passages" in report
+
+
+def test_one_file_is_refused_with_a_clear_message(agency):
+    with pytest.raises(CommandError, match="at least two files"):
+        run_align(str(agency))
+
+
+def test_a_missing_file_is_refused_with_a_clear_message(tmp_path, agency):
+    with pytest.raises(CommandError, match="No such file"):
+        run_align(str(agency), str(tmp_path / "nowhere.txt"))
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(tmp_path, agency):
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Le café du port a fermé.".encode("latin-1"))
+    with pytest.raises(CommandError, match="not UTF-8"):
+        run_align(str(agency), str(latin1))
+
+
+def test_from_the_shell_a_bad_file_exits_non_zero_with_the_message_on_stderr(tmp_path, agency):
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Le café du port a fermé.".encode("latin-1"))
+    done = subprocess.run(
+        [sys.executable, "manage.py", "align", str(agency), str(latin1), "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "not UTF-8" in done.stderr
+    assert done.stdout == ""
+
+
+def test_from_the_shell_json_is_one_object_on_stdout(agency, reprint):
+    done = subprocess.run(
+        [sys.executable, "manage.py", "align", str(agency), str(reprint), "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert isinstance(json.loads(done.stdout)["pairs"], list)
+
+
+def test_seed_articles_align_with_offsets_on_real_sentences(seeds_dir):
+    a_path, b_path = sorted(seeds_dir.glob("002_*.txt"))[0], sorted(seeds_dir.glob("004_*.txt"))[0]
+    result = align_json(a_path, b_path)
+    a_text, b_text = text_of(a_path), text_of(b_path)
+    assert len(result["pairs"]) >= 5, "004 is a rewrite of 002: many passages correspond"
+    for pair in result["pairs"]:
+        for key, text in (("a", a_text), ("b", b_text)):
+            start, end = pair[key]
+            assert 0 <= start < end <= len(text)
+            passage = text[start:end]
+            assert passage == passage.strip()
+            assert sum(ch.isalpha() for ch in passage) >= 10, passage
+        for change in pair["changes"]:
+            assert pair["a"][0] <= change["a"][0] <= change["a"][1] <= pair["a"][1]
+            assert pair["b"][0] <= change["b"][0] <= change["b"][1] <= pair["b"][1]
