@@ -1,0 +1,257 @@
+"""Fetching a web page on a user's behalf, without letting them reach our own network.
+
+A URL typed into a form makes *our server* connect somewhere. So before every connection
+(the first one and each redirect) the host is resolved and every address it resolves to
+is checked: only public addresses are allowed unless ``VERSUS_URL_IMPORT_ALLOW_PRIVATE``
+is on (for an intranet, or tests on 127.0.0.1). Link-local (cloud metadata services live
+at 169.254.169.254), multicast, unspecified and reserved addresses are refused even then:
+no news site lives there. The connection goes to the very address that was checked, so a
+second DNS answer cannot swap in another one (DNS rebinding). Redirects are followed by
+hand, a limited number of times; the whole fetch has one deadline and a size cap that
+is enforced while reading.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+
+from .extract import article_from_html, decode
+from .models import Article
+from .services import ArticleInput, IngestError
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+TEXT_TYPES = ("text/plain",)
+REDIRECTS = (301, 302, 303, 307, 308)
+USER_AGENT = "Versus/0.1 (compares versions of a news story for teaching)"
+_CHUNK = 64 * 1024
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class FetchError(IngestError):
+    """A page could not be fetched; the message says why, for the person who asked."""
+
+
+@dataclass
+class Page:
+    url: str  # where the page was found, after redirects
+    content_type: str  # "text/html" or "text/plain"
+    charset: str  # as declared by the server, maybe empty
+    body: bytes
+
+    def is_html(self) -> bool:
+        return self.content_type in HTML_TYPES
+
+
+def address_problem(ip: IPAddress, allow_private: bool) -> str:
+    """Why our server must not connect to ``ip`` ("" if it may)."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    private = "" if allow_private else "a private or local network address"
+    if ip.is_loopback:
+        return private
+    if ip.is_unspecified or ip.is_multicast or ip.is_link_local or ip.is_reserved:
+        return "a special network address"
+    if ip.is_private or not ip.is_global:
+        return private
+    return ""
+
+
+def resolve(host: str, port: int) -> list[IPAddress]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise FetchError(f"We could not find the website “{host}”. Check the address for typing mistakes.") from error
+    addresses = []
+    for *_, sockaddr in infos:
+        ip = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        if ip not in addresses:
+            addresses.append(ip)
+    return addresses
+
+
+def checked_address(url: str) -> tuple[str, int, IPAddress]:
+    """Host, port and the address to connect to, or FetchError if the URL may not be fetched."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"“{url}” is not a web address. Only addresses starting with http:// or https:// work.")
+    if not parts.hostname:
+        raise FetchError(f"“{url}” has no website name in it.")
+    if parts.username or parts.password:
+        raise FetchError("Web addresses with a user name or password in them are not fetched.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:
+        raise FetchError(f"“{url}” has an impossible port number.") from error
+    addresses = resolve(parts.hostname, port)
+    allow_private = settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE
+    for ip in addresses:
+        problem = address_problem(ip, allow_private)
+        if problem:
+            raise FetchError(
+                f"“{parts.hostname}” points to {problem} ({ip}). For safety Versus only fetches pages from "
+                "public websites."
+            )
+    if not addresses:
+        raise FetchError(f"We could not find the website “{parts.hostname}”.")
+    return parts.hostname, port, addresses[0]
+
+
+def fetch(url: str) -> Page:
+    """The page at ``url`` (HTML or plain text), or FetchError with a reason a teacher understands."""
+    timeout = settings.VERSUS_URL_IMPORT_TIMEOUT
+    deadline = time.monotonic() + timeout
+    for _hop in range(settings.VERSUS_URL_IMPORT_MAX_REDIRECTS + 1):
+        try:
+            status, location, page = _get_once(url, deadline)
+        except TimeoutError as error:
+            raise FetchError(
+                f"The website did not answer within {timeout:g} seconds. Try again later, or save the page from "
+                "your browser and upload the file."
+            ) from error
+        except ssl.SSLError as error:
+            raise FetchError(
+                "The website's security certificate could not be checked, so it was not fetched."
+            ) from error
+        except (ConnectionError, OSError, http.client.HTTPException) as error:
+            raise FetchError(
+                "The website could not be reached (the connection failed). Check the address, or save the page "
+                "from your browser and upload the file."
+            ) from error
+        if page is not None:
+            return page
+        if not location:
+            raise FetchError(f"The website answered with a redirect ({status}) but did not say where to.")
+        url = urljoin(url, location)
+    raise FetchError(
+        f"The website sent us to another address more than {settings.VERSUS_URL_IMPORT_MAX_REDIRECTS} times. "
+        "Open it in your browser and use the address you end up at."
+    )
+
+
+def _get_once(url: str, deadline: float) -> tuple[int, str, Page | None]:
+    """One request: (status, redirect location, None) or (200, "", the page)."""
+    host, port, ip = checked_address(url)
+    parts = urlsplit(url)
+    remaining = _remaining(deadline)
+    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = connection_class(host, port, timeout=remaining)
+
+    # Connect to the address that was checked; Host header and TLS name still use the host.
+    def connect_to_checked(address, timeout=None, source_address=None):
+        return socket.create_connection((str(ip), address[1]), timeout, source_address)
+
+    connection._create_connection = connect_to_checked
+    try:
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        connection.request(
+            "GET",
+            path,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5",
+                "Accept-Encoding": "identity",
+            },
+        )
+        response = connection.getresponse()
+        if response.status in REDIRECTS:
+            return response.status, response.getheader("Location", ""), None
+        if response.status != 200:
+            raise FetchError(_status_message(response.status, response.reason))
+        content_type, charset = _content_type(response.getheader("Content-Type", ""))
+        if content_type not in HTML_TYPES + TEXT_TYPES:
+            raise FetchError(
+                f"That address gives {_describe_type(content_type)}, not a web page. Versus can only import "
+                "articles from web pages (HTML) or plain text."
+            )
+        body = _read_capped(response, connection, deadline)
+        return 200, "", Page(url=url, content_type=content_type, charset=charset, body=body)
+    finally:
+        connection.close()
+
+
+def _remaining(deadline: float) -> float:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError
+    return remaining
+
+
+def _read_capped(response: http.client.HTTPResponse, connection: http.client.HTTPConnection, deadline: float) -> bytes:
+    limit = settings.VERSUS_URL_IMPORT_MAX_BYTES
+    too_big = FetchError(
+        f"The page is larger than {limit / 1_000_000:g} MB, too big to be a single article. Save the article from "
+        "your browser and upload it as a file instead."
+    )
+    declared = response.getheader("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise too_big
+    chunks, size = [], 0
+    while True:
+        # One deadline for the whole fetch: a server dripping a byte at a time still times out.
+        if connection.sock is not None:
+            connection.sock.settimeout(_remaining(deadline))
+        chunk = response.read1(_CHUNK) if hasattr(response, "read1") else response.read(_CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise too_big
+        chunks.append(chunk)
+        _remaining(deadline)
+    return b"".join(chunks)
+
+
+def _content_type(header: str) -> tuple[str, str]:
+    main, _, params = header.partition(";")
+    charset = ""
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip("\"'")
+    return main.strip().lower(), charset
+
+
+def _describe_type(content_type: str) -> str:
+    if content_type == "application/pdf":
+        return "a PDF file"
+    if content_type.startswith("image/"):
+        return "an image"
+    if content_type.startswith(("video/", "audio/")):
+        return "a video or audio file"
+    if content_type in ("application/json", "application/xml", "text/xml"):
+        return "data for programs"
+    return f"a file of type “{content_type or 'unknown'}”"
+
+
+def _status_message(status: int, reason: str) -> str:
+    if status == 404:
+        return "The website says this page does not exist (error 404). Check the address."
+    if status in (401, 403):
+        return (
+            f"The website refused to give us this page (error {status}); it may be behind a paywall or a login. "
+            "Save the article from your browser and upload the file instead."
+        )
+    if status >= 500:
+        return f"The website had a problem of its own (error {status}). Try again later."
+    return f"The website answered with error {status} ({reason})."
+
+
+def article_from_url(url: str) -> ArticleInput:
+    """Fetch a page and reduce it to an article (text, headline, outlet, date)."""
+    page = fetch(url)
+    name = urlsplit(page.url).hostname or url
+    text = decode(page.body, name, declared=page.charset)
+    if page.is_html():
+        return article_from_html(text, name=name, url=page.url, source=Article.Source.URL)
+    return ArticleInput(text=text, raw=text, source_url=page.url, source=Article.Source.URL)
