@@ -25,8 +25,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from difflib import SequenceMatcher
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ._text import STOPWORDS, Tokens, tokens
 from .segment import segment
@@ -55,6 +55,7 @@ class Idf:
             self.n += 1
             self.df.update(sentence.content)
         self._cache: dict[str, float] = {}
+        self._totals: dict[frozenset[str], float] = {}
 
     def __call__(self, stem: str) -> float:
         weight = self._cache.get(stem)
@@ -64,7 +65,14 @@ class Idf:
         return weight
 
     def total(self, stems: Iterable[str]) -> float:
-        return sum(self(s) for s in stems)
+        return sum(map(self, stems))
+
+    def content_weight(self, content: frozenset[str]) -> float:
+        """Total weight of a passage's content (memoised: each sentence is weighed many times)."""
+        weight = self._totals.get(content)
+        if weight is None:
+            weight = self._totals[content] = self.total(content)
+        return weight
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,29 +97,68 @@ def merge_tokens(parts: Sequence[Tokens]) -> Tokens:
 def content_overlap(a: Tokens, b: Tokens, idf: Idf) -> tuple[float, float, float]:
     """(weighted Dice, coverage of a by b, coverage of b by a) over content stems."""
     shared = idf.total(a.content & b.content)
-    weight_a = idf.total(a.content)
-    weight_b = idf.total(b.content)
+    weight_a = idf.content_weight(a.content)
+    weight_b = idf.content_weight(b.content)
     if weight_a + weight_b <= 0:
         return (1.0 if a.sequence == b.sequence and a.sequence else 0.0), 0.0, 0.0
     dice = 2 * shared / (weight_a + weight_b)
     return dice, shared / weight_a if weight_a else 0.0, shared / weight_b if weight_b else 0.0
 
 
+def lcs_length(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    """Length of the longest common subsequence, bit-parallel (Hyyrö 2004): one big-int
+    step per token of ``b`` instead of a table of len(a) x len(b) cells."""
+    if len(a) < len(b):
+        a, b = b, a
+    if not b:
+        return 0
+    masks = _positions(a)
+    full = (1 << len(a)) - 1
+    row = full
+    for token in b:
+        matches = row & masks.get(token, 0)
+        row = ((row + matches) | (row - matches)) & full
+    return len(a) - row.bit_count()
+
+
+@lru_cache(maxsize=4096)
+def _positions(sequence: tuple[str, ...]) -> dict[str, int]:
+    """For each token, a bit mask of where it occurs (memoised: a sentence meets many others)."""
+    masks: dict[str, int] = {}
+    for position, token in enumerate(sequence):
+        masks[token] = masks.get(token, 0) | (1 << position)
+    return masks
+
+
 def wording_ratio(a: Tokens, b: Tokens) -> float:
-    if not a.sequence and not b.sequence:
-        return 0.0
-    return SequenceMatcher(None, a.sequence, b.sequence, autojunk=False).ratio()
+    """How much of the wording (all tokens, in order) the two passages share, in [0, 1]."""
+    total = len(a.sequence) + len(b.sequence)
+    return 2 * lcs_length(a.sequence, b.sequence) / total if total else 0.0
 
 
-def judge(a: Tokens, b: Tokens, idf: Idf) -> Judgement:
+CONTENT_WEIGHT = 0.65  # the rest goes to the wording ratio
+CONFLICTING_NUMBERS = 0.85  # factor when both passages give numbers and none agree
+
+
+def judge(a: Tokens, b: Tokens, idf: Idf, dice: float | None = None) -> Judgement:
     """Score how strongly two passages correspond, and what kind of pair they would make."""
-    dice, _, _ = content_overlap(a, b, idf)
+    if dice is None:
+        dice = content_overlap(a, b, idf)[0]
     ratio = wording_ratio(a, b)
-    score = 0.65 * dice + 0.35 * ratio
-    if a.numbers and b.numbers and not (a.numbers & b.numbers):
-        score *= 0.85
-    score = min(1.0, max(0.0, score))
+    score = _combine(dice, ratio, a, b)
     return Judgement(score, classify(a, b, ratio))
+
+
+def _combine(dice: float, ratio: float, a: Tokens, b: Tokens) -> float:
+    score = CONTENT_WEIGHT * dice + (1 - CONTENT_WEIGHT) * ratio
+    if a.numbers and b.numbers and not (a.numbers & b.numbers):
+        score *= CONFLICTING_NUMBERS
+    return min(1.0, max(0.0, score))
+
+
+def _could_align(a: Tokens, b: Tokens, dice: float) -> bool:
+    """Cheap upper bound on the score: the wording ratio is at most 1."""
+    return _combine(dice, 1.0, a, b) >= ALIGN_THRESHOLD
 
 
 def classify(a: Tokens, b: Tokens, ratio: float | None = None) -> Kind:
@@ -123,21 +170,14 @@ def classify(a: Tokens, b: Tokens, ratio: float | None = None) -> Kind:
 
 
 def _is_verbatim(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Same words in the same order, apart from at most VERBATIM_SLACK function words."""
     if a == b:
         return bool(a)
     if abs(len(a) - len(b)) > VERBATIM_SLACK:
         return False
-    differing = 0
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
-        words = a[i1:i2] + b[j1:j2]
-        if any(word not in STOPWORDS for word in words):
-            return False
-        differing += max(i2 - i1, j2 - j1)
-        if differing > VERBATIM_SLACK:
-            return False
-    return True
+    if [w for w in a if w not in STOPWORDS] != [w for w in b if w not in STOPWORDS]:
+        return False
+    return max(len(a), len(b)) - lcs_length(a, b) <= VERBATIM_SLACK
 
 
 @dataclass
@@ -147,6 +187,17 @@ class Prepared:
     document: Document
     segments: list[Segment]
     tokens: list[Tokens]
+    _index: dict[str, list[int]] | None = field(default=None, repr=False)
+
+    def index(self) -> dict[str, list[int]]:
+        """Inverted index: content stem -> segments that contain it (built once)."""
+        if self._index is None:
+            index: dict[str, list[int]] = defaultdict(list)
+            for position, sentence in enumerate(self.tokens):
+                for stem in sentence.content:
+                    index[stem].append(position)
+            self._index = dict(index)
+        return self._index
 
 
 def prepare(document: Document) -> Prepared:
@@ -226,10 +277,7 @@ def _mirror_change(change: Change) -> Change:
 
 
 def _candidates(a: Prepared, b: Prepared, idf: Idf) -> list[tuple[int, int]]:
-    index: dict[str, list[int]] = defaultdict(list)
-    for j, sentence in enumerate(b.tokens):
-        for stem in sentence.content:
-            index[stem].append(j)
+    index = b.index()
     cap = max(MIN_POSTING_CAP, int(4 * math.sqrt(len(b.tokens))))
     found: list[tuple[int, int]] = []
     for i, sentence in enumerate(a.tokens):
@@ -253,9 +301,9 @@ def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
     scored: list[tuple[float, int, int]] = []
     for i, j in candidates:
         dice, _, _ = content_overlap(a.tokens[i], b.tokens[j], idf)
-        if dice < 0.15:
+        if not _could_align(a.tokens[i], b.tokens[j], dice):
             continue
-        judgement = judge(a.tokens[i], b.tokens[j], idf)
+        judgement = judge(a.tokens[i], b.tokens[j], idf, dice)
         if judgement.score >= ALIGN_THRESHOLD:
             scored.append((judgement.score, i, j))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
