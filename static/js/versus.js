@@ -1,0 +1,90 @@
+// Versus: small progressive enhancements. Every page works without this file.
+// - click or Enter on a passage opens its details panel (an HTMX fragment);
+// - j/k (or n/p): next/previous difference; u/U: next/previous unique passage; Escape closes the panel.
+// No inline scripts anywhere: a Content-Security-Policy can forbid them.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  var lastOpened = null;
+
+  function panel() { return document.getElementById("panel"); }
+
+  function openPanel(passage) {
+    var url = passage.getAttribute("data-panel");
+    var target = panel();
+    if (!url) return;
+    if (!target || !window.htmx) { window.location.href = url; return; }
+    document.querySelectorAll(".passage.is-open").forEach(function (el) { el.classList.remove("is-open"); });
+    passage.classList.add("is-open");
+    lastOpened = passage;
+    window.htmx.ajax("GET", url, { target: "#panel", swap: "innerHTML" });
+  }
+
+  function closePanel() {
+    var target = panel();
+    if (!target || !target.firstElementChild) return;
+    target.innerHTML = "";
+    document.querySelectorAll(".passage.is-open").forEach(function (el) { el.classList.remove("is-open"); });
+    if (lastOpened && document.body.contains(lastOpened)) lastOpened.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-close-panel]")) { closePanel(); return; }
+    var passage = event.target.closest(".passage[data-panel]");
+    // Links inside a passage (moved from…, details) keep their own behaviour.
+    if (!passage || event.target.closest("a, button, input, select, label")) return;
+    if (window.getSelection && String(window.getSelection()).length > 0) return; // selecting text to copy
+    openPanel(passage);
+  });
+
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName));
+  }
+
+  function move(selector, forward) {
+    var items = Array.prototype.slice.call(document.querySelectorAll(selector));
+    if (!items.length) return;
+    var current = document.activeElement && document.activeElement.closest ? document.activeElement.closest(".passage") : null;
+    var index = current ? items.indexOf(current) : -1;
+    var next;
+    if (index >= 0) {
+      next = items[index + (forward ? 1 : -1)];
+    } else {
+      // Nothing focused yet: start from what is on the screen.
+      var top = 0;
+      var visible = items.filter(function (el) { return el.getBoundingClientRect().top >= top; });
+      next = forward ? visible[0] : items[items.indexOf(visible[0]) - 1];
+    }
+    if (!next) return;
+    next.focus({ preventScroll: true });
+    next.scrollIntoView({ block: "center", inline: "nearest" });
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+    if (event.key === "Escape") { closePanel(); return; }
+    if (event.key === "Enter" && event.target.matches && event.target.matches(".passage[data-panel]")) {
+      event.preventDefault();
+      openPanel(event.target);
+      return;
+    }
+    var keys = {
+      j: [".passage[data-diff]", true], n: [".passage[data-diff]", true],
+      k: [".passage[data-diff]", false], p: [".passage[data-diff]", false],
+      u: [".passage[data-unique]", true], U: [".passage[data-unique]", false]
+    };
+    var action = keys[event.key];
+    if (!action) return;
+    event.preventDefault();
+    move(action[0], action[1]);
+  });
+
+  // A freshly loaded panel takes the focus, so keyboard and screen-reader users land in it.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail && event.detail.target && event.detail.target.id === "panel") {
+      var body = document.getElementById("panel-body");
+      if (body) body.focus({ preventScroll: true });
+    }
+  });
+})();

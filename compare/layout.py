@@ -1,0 +1,602 @@
+"""What the story page shows, built from a StoryAlignment: rows of passages, highlights, summary.
+
+Rows follow the base version's sentences in order. Each other version's column shows, in the
+row of a base passage, its own passage(s) paired with it, highlighted against the base. A
+passage that stands elsewhere in its own version (out of the base's order) is shown where it
+stands, marked "moved from ¶N" with a link to its counterpart; passages with no counterpart in
+the base get rows of their own after their nearest preceding paired passage.
+
+Highlighted text is built here as escaped HTML strings (article text is untrusted: every piece
+of it goes through ``escape``) because a template loop over thousands of words is slow.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+from compare.engine.types import Change, Pair, StoryAlignment
+
+Mode = Literal["plain", "inline", "new", "old"]
+Show = Literal["all", "changed", "unique", "paraphrase"]
+SHOW_CHOICES: tuple[tuple[str, str], ...] = (
+    ("all", "Everything"),
+    ("changed", "Changed only"),
+    ("unique", "Unique only"),
+    ("paraphrase", "Paraphrased only"),
+)
+
+FLAG_MARKS = {
+    "number": ("#", "number changed"),
+    "name": ("Aa", "name changed"),
+    "quote": ("\u275d", "quoted words changed"),
+}
+KIND_LABELS = {"verbatim": "verbatim", "edited": "edited", "paraphrase": "paraphrase"}
+
+
+def passage_anchor(article_id: str, segment_index: int) -> str:
+    return f"p-{article_id}-{segment_index}"
+
+
+# --- highlighted text ----------------------------------------------------------------------
+
+
+@dataclass
+class Mark:
+    start: int
+    end: int
+    html_open: str = ""
+    html_close: str = ""
+    before: str = ""  # HTML put in front of the mark (e.g. deleted words shown inline)
+    after: str = ""  # flag markers
+
+
+def _flags_html(flags: frozenset[str]) -> str:
+    out = []
+    for flag in ("number", "name", "quote"):
+        if flag in flags:
+            symbol, words = FLAG_MARKS[flag]
+            out.append(
+                f'<sup class="flag flag-{flag}" title="{words.capitalize()}">'
+                f'<span aria-hidden="true">{escape(symbol)}</span><span class="vh"> ({words})</span></sup>'
+            )
+    return "".join(out)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _with_junk(text: str, start: int, end: int, junk: Sequence[tuple[int, int]]) -> str:
+    if start >= end:
+        return ""
+    out = []
+    pos = start
+    for junk_start, junk_end in junk:
+        if junk_end <= pos or junk_start >= end:
+            continue
+        s, e = max(junk_start, pos), min(junk_end, end)
+        out.append(escape(text[pos:s]))
+        out.append(f'<span class="junk" title="Scraped junk: not compared">{escape(text[s:e])}</span>')
+        pos = e
+    out.append(escape(text[pos:end]))
+    return "".join(out)
+
+
+def render_span(text: str, start: int, end: int, junk: Sequence[tuple[int, int]], marks: Sequence[Mark]) -> str:
+    out = []
+    pos = start
+    for mark in sorted(marks, key=lambda m: (m.start, m.end)):
+        if mark.start < pos or mark.end > end:  # overlapping or outside: never let a bad span break a page
+            continue
+        out.append(_with_junk(text, pos, mark.start, junk))
+        out.append(mark.before)
+        if mark.end > mark.start:
+            out.append(mark.html_open + _with_junk(text, mark.start, mark.end, junk) + mark.html_close)
+        out.append(mark.after)
+        pos = mark.end
+    out.append(_with_junk(text, pos, end, junk))
+    return "".join(out)
+
+
+def _trivial_class(change: Change) -> str:
+    return " trivial" if change.trivial else ""
+
+
+def change_marks(changes: Sequence[Change], base_text: str, mode: Mode, hide_trivial: bool) -> list[Mark]:
+    """Marks for one side of a pair. ``a`` offsets are the base's, ``b`` the other version's.
+
+    inline: the other version's text, with the base's deleted words shown struck where they were;
+    new: the other version's text only; old: the base's text with what the other one lost.
+    """
+    marks = []
+    for change in changes:
+        if change.trivial and hide_trivial:
+            continue
+        (a0, a1), (b0, b1) = change.a, change.b
+        old_words = base_text[a0:a1]
+        extra = _trivial_class(change)
+        flags = _flags_html(change.flags)
+        if mode in ("inline", "new"):
+            if change.op == "insert":
+                marks.append(Mark(b0, b1, f'<ins class="chg ins{extra}" title="Inserted">', "</ins>", after=flags))
+            elif change.op == "replace":
+                before = ""
+                if mode == "inline":
+                    before = (
+                        f'<del class="chg was{extra}" title="Replaced: the base said this">{escape(old_words)}</del>'
+                    )
+                marks.append(
+                    Mark(
+                        b0,
+                        b1,
+                        f'<ins class="chg rep{extra}" title="Replaced (was: {escape(_short(old_words))})">',
+                        "</ins>",
+                        before=before,
+                        after=flags,
+                    )
+                )
+            elif mode == "inline":
+                marks.append(
+                    Mark(b0, b0, before=f'<del class="chg del{extra}" title="Deleted">{escape(old_words)}</del>{flags}')
+                )
+        elif mode == "old":
+            if change.op == "delete":
+                marks.append(Mark(a0, a1, f'<del class="chg del{extra}" title="Deleted">', "</del>", after=flags))
+            elif change.op == "replace":
+                marks.append(Mark(a0, a1, f'<del class="chg was{extra}" title="Replaced">', "</del>", after=flags))
+    return marks
+
+
+def visible_changes(changes: Sequence[Change], hide_trivial: bool) -> int:
+    return sum(1 for change in changes if not (hide_trivial and change.trivial))
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Version:
+    id: str
+    article: Article
+    label: str
+    text: str
+    junk: list[tuple[int, int]]
+
+
+@dataclass
+class Piece:
+    version: Version
+    segment: int  # index of its first segment
+    paragraph: int  # 0-based, in its own version
+    html: SafeString
+    kind: str = ""  # verbatim / edited / paraphrase for paired passages
+    score: float | None = None
+    changes: int = 0
+    unique: bool = False
+    junk: bool = False
+    moved_from: int | None = None  # base paragraph (0-based) of the counterpart, for moved passages
+    moved_href: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return passage_anchor(self.version.id, self.segment)
+
+    @property
+    def has_diff(self) -> bool:
+        return self.unique or self.moved_from is not None or self.changes > 0 or self.kind in ("edited", "paraphrase")
+
+    @property
+    def score_percent(self) -> int | None:
+        return None if self.score is None else round(100 * self.score)
+
+
+@dataclass
+class Cell:
+    version: Version
+    pieces: list[Piece] = field(default_factory=list)
+    note: str = ""  # shown when the cell has no passage
+    note_href: str = ""
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    extra: bool = False  # a row for passages that have no counterpart in the base
+    paragraph: int | None = None  # base paragraph that starts at this row (0-based)
+    label: str = ""  # e.g. "unique to X"
+
+    @property
+    def pieces(self) -> list[Piece]:
+        return [piece for cell in self.cells for piece in cell.pieces]
+
+    @property
+    def changed(self) -> bool:
+        return any(piece.has_diff for piece in self.pieces) or any(cell.note for cell in self.cells)
+
+    @property
+    def unique(self) -> bool:
+        return any(piece.unique for piece in self.pieces)
+
+    @property
+    def paraphrase(self) -> bool:
+        return any(piece.kind == "paraphrase" for piece in self.pieces)
+
+    def matches(self, show: str) -> bool:
+        if show == "changed":
+            return self.changed
+        if show == "unique":
+            return self.unique
+        if show == "paraphrase":
+            return self.paraphrase
+        return True
+
+
+def _in_order(pairs: Sequence[Pair]) -> set[int]:
+    """Indices (into ``pairs``, sorted by base position) of the longest run kept in the same order
+    in the other version; the pairs outside it are the ones that moved."""
+    tails: list[int] = []  # tails[k]: index of the pair ending the best run of length k + 1
+    previous = [-1] * len(pairs)
+    tail_keys: list[int] = []
+    for i, pair in enumerate(pairs):
+        key = pair.b[0]
+        k = bisect.bisect_left(tail_keys, key)
+        if k > 0:
+            previous[i] = tails[k - 1]
+        if k == len(tails):
+            tails.append(i)
+            tail_keys.append(key)
+        else:
+            tails[k] = i
+            tail_keys[k] = key
+    kept: set[int] = set()
+    i = tails[-1] if tails else -1
+    while i != -1:
+        kept.add(i)
+        i = previous[i]
+    return kept
+
+
+def _inside_junk(start: int, end: int, junk: Sequence[tuple[int, int]]) -> bool:
+    covered = 0
+    for s, e in junk:
+        covered += max(0, min(e, end) - max(s, start))
+    text_len = end - start
+    return text_len > 0 and covered >= text_len * 0.9
+
+
+@dataclass
+class Comparison:
+    base: Version
+    versions: list[Version]  # the columns, base first
+    rows: list[Row]
+    mode: str  # "columns" or "two"
+
+    def visible_rows(self, show: str) -> list[Row]:
+        return [row for row in self.rows if row.matches(show)]
+
+
+def build_versions(articles: Sequence[Article]) -> dict[str, Version]:
+    return {
+        str(a.pk): Version(
+            id=str(a.pk),
+            article=a,
+            label=a.label(),
+            text=a.text,
+            junk=sorted((int(s), int(e)) for s, e, *_ in a.junk_spans),
+        )
+        for a in articles
+    }
+
+
+def build_comparison(
+    alignment: StoryAlignment,
+    versions: dict[str, Version],
+    base_id: str,
+    other_ids: Sequence[str],
+    hide_trivial: bool = False,
+) -> Comparison:
+    base = versions[base_id]
+    others = [versions[i] for i in other_ids]
+    two = len(others) == 1
+    base_segments = alignment.segments.get(base_id, [])
+    columns = [base, *others]
+
+    # Base passages joined by any pair (a pair may cover several base sentences) form one row.
+    spans: list[tuple[int, int]] = []
+    for other in others:
+        for pair in alignment.pairwise[(base_id, other.id)].pairs:
+            spans.append((min(pair.a), max(pair.a)))
+    block_of: dict[int, int] = {}
+    blocks: list[tuple[int, int]] = []
+    for first, last in sorted(spans):
+        if blocks and first <= blocks[-1][1]:
+            blocks[-1] = (blocks[-1][0], max(blocks[-1][1], last))
+        else:
+            blocks.append((first, last))
+    merged: list[tuple[int, int]] = []
+    covered = {i for first, last in blocks for i in range(first, last + 1)}
+    starts = {first: last for first, last in blocks}
+    i = 0
+    while i < len(base_segments):
+        if i in starts:
+            merged.append((i, starts[i]))
+            i = starts[i] + 1
+        else:
+            if i not in covered:
+                merged.append((i, i))
+            i += 1
+
+    rows: list[Row] = []
+    last_paragraph = None
+    for row_index, (first, last) in enumerate(merged):
+        segs = base_segments[first : last + 1]
+        for s in range(first, last + 1):
+            block_of[s] = row_index
+        start, end = segs[0].start, segs[-1].end
+        paragraph = segs[0].paragraph
+        piece = Piece(
+            version=base,
+            segment=first,
+            paragraph=paragraph,
+            html=mark_safe(render_span(base.text, start, end, base.junk, [])),  # noqa: S308 - escaped above
+            junk=_inside_junk(start, end, base.junk),
+        )
+        row = Row(
+            cells=[Cell(version=v) for v in columns], paragraph=paragraph if paragraph != last_paragraph else None
+        )
+        last_paragraph = paragraph
+        row.cells[0].pieces.append(piece)
+        rows.append(row)
+
+    # Other versions: in-order pairs in the base rows, moved and unique passages in rows of their own.
+    extra_rows: dict[int, list[Row]] = {}  # after base row index (-1: before the first)
+    group_of: dict[tuple[str, int], int] = {}
+    for g, group in enumerate(alignment.groups):
+        for member in group.members:
+            group_of[(member[0], member[1])] = g
+    extra_group: dict[tuple[int, int], Row] = {}
+
+    def place_extra(anchor_row: int, column: int, piece: Piece) -> None:
+        group = group_of.get((piece.version.id, piece.segment))
+        if group is not None:
+            row = extra_group.get((anchor_row, group))
+            if row is not None and not row.cells[column].pieces:
+                row.cells[column].pieces.append(piece)
+                return
+        row = Row(cells=[Cell(version=v) for v in columns], extra=True)
+        row.cells[column].pieces.append(piece)
+        extra_rows.setdefault(anchor_row, []).append(row)
+        if group is not None:
+            extra_group[(anchor_row, group)] = row
+
+    for column, other in enumerate(others, start=1):
+        pa = alignment.pairwise[(base_id, other.id)]
+        other_segments = alignment.segments.get(other.id, [])
+        pairs = sorted(pa.pairs, key=lambda p: (p.a[0], p.b[0]))
+        kept = _in_order(pairs)
+        # Where each in-order passage of this version sits: its first segment -> base row.
+        anchors: list[tuple[int, int]] = sorted((pairs[k].b[0], block_of.get(pairs[k].a[0], 0)) for k in kept)
+        anchor_keys = [b for b, _ in anchors]
+
+        def anchor_row(segment: int, anchors=anchors, anchor_keys=anchor_keys) -> int:
+            k = bisect.bisect_left(anchor_keys, segment)
+            return anchors[k - 1][1] if k > 0 else -1
+
+        mode: Mode = "new" if two else "inline"
+        for k, pair in enumerate(pairs):
+            b_start, b_end = pair.b_span
+            html = render_span(
+                other.text, b_start, b_end, other.junk, change_marks(pair.changes, base.text, mode, hide_trivial)
+            )
+            first_seg = other_segments[pair.b[0]] if pair.b[0] < len(other_segments) else None
+            piece = Piece(
+                version=other,
+                segment=pair.b[0],
+                paragraph=first_seg.paragraph if first_seg else 0,
+                html=mark_safe(html),  # noqa: S308 - built from escaped text
+                kind=pair.kind,
+                score=pair.score,
+                changes=visible_changes(pair.changes, hide_trivial),
+            )
+            row_index = block_of.get(pair.a[0], 0)
+            if k in kept:
+                rows[row_index].cells[column].pieces.append(piece)
+            else:
+                base_paragraph = base_segments[pair.a[0]].paragraph if pair.a[0] < len(base_segments) else 0
+                piece.moved_from = base_paragraph
+                piece.moved_href = "#" + passage_anchor(base_id, merged[row_index][0])
+                cell = rows[row_index].cells[column]
+                if not cell.pieces and not cell.note:
+                    cell.note = f"Moved: this version has it in ¶{piece.paragraph + 1}"
+                    cell.note_href = "#" + piece.anchor
+                place_extra(anchor_row(pair.b[0]), column, piece)
+
+        # Runs of consecutive unique sentences within one paragraph make one passage.
+        runs: list[list[int]] = []
+        for s in sorted(pa.unique_b):
+            if (
+                runs
+                and runs[-1][-1] == s - 1
+                and other_segments[s].paragraph == other_segments[runs[-1][-1]].paragraph
+                and anchor_row(s) == anchor_row(runs[-1][0])
+            ):
+                runs[-1].append(s)
+            else:
+                runs.append([s])
+        for run in runs:
+            first_seg, last_seg = other_segments[run[0]], other_segments[run[-1]]
+            piece = Piece(
+                version=other,
+                segment=run[0],
+                paragraph=first_seg.paragraph,
+                html=mark_safe(render_span(other.text, first_seg.start, last_seg.end, other.junk, [])),  # noqa: S308
+                junk=_inside_junk(first_seg.start, last_seg.end, other.junk),
+            )
+            piece.unique = not piece.junk
+            place_extra(anchor_row(run[0]), column, piece)
+
+    # Base passages that no other version has.
+    for row in rows:
+        if others and all(not cell.pieces and not cell.note for cell in row.cells[1:]):
+            base_piece = row.cells[0].pieces[0]
+            base_piece.unique = not base_piece.junk
+        for cell in row.cells[1:]:
+            if not cell.pieces and not cell.note:
+                cell.note = "Not in this version"
+
+    ordered: list[Row] = list(extra_rows.get(-1, []))
+    for index, row in enumerate(rows):
+        ordered.append(row)
+        ordered.extend(extra_rows.get(index, []))
+    for row in ordered:
+        pieces = row.pieces
+        if row.extra:
+            names = [p.version.label for p in pieces if p.unique]
+            if len(names) == 1:
+                row.label = f"Unique to {names[0]}"
+            elif names:
+                row.label = f"Not in {base.label}"
+        elif pieces and pieces[0].unique:
+            row.label = f"Unique to {base.label}"
+    return Comparison(base=base, versions=columns, rows=ordered, mode="two" if two else "columns")
+
+
+# --- summary ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ShareBar:
+    version: Version
+    is_base: bool
+    parts: list[tuple[str, int, int]]  # (kind, percent, offset from the left in percent)
+
+
+def share_bars(
+    alignment: StoryAlignment, versions: dict[str, Version], base_id: str, order: Sequence[str]
+) -> list[ShareBar]:
+    bars = []
+    for doc in order:
+        if doc == base_id:
+            bars.append(ShareBar(version=versions[doc], is_base=True, parts=[("verbatim", 100, 0)]))
+            continue
+        shares = alignment.pairwise[(base_id, doc)].shares_b
+        percents = _percentages(
+            [(kind, shares.get(kind, 0.0)) for kind in ("verbatim", "edited", "paraphrase", "unique")]
+        )
+        parts, offset = [], 0
+        for kind, percent in percents:
+            parts.append((kind, percent, offset))
+            offset += percent
+        bars.append(ShareBar(version=versions[doc], is_base=False, parts=parts))
+    return bars
+
+
+def _percentages(shares: list[tuple[str, float]]) -> list[tuple[str, int]]:
+    """Whole percentages that add up to 100 (largest remainders), so the bar has no gap."""
+    total = sum(value for _, value in shares) or 1.0
+    exact = [(kind, 100 * value / total) for kind, value in shares]
+    floors = [(kind, int(value)) for kind, value in exact]
+    missing = 100 - sum(value for _, value in floors)
+    by_remainder = sorted(range(len(exact)), key=lambda i: exact[i][1] - floors[i][1], reverse=True)
+    result = [list(item) for item in floors]
+    for i in by_remainder[:missing]:
+        result[i][1] += 1
+    return [(kind, value) for kind, value in result]
+
+
+@dataclass
+class HeatCell:
+    value: int  # percent
+    shade: int  # 0..4 for the cell's class
+    diagonal: bool
+
+
+def heat_map(alignment: StoryAlignment, order: Sequence[str]) -> list[list[HeatCell]]:
+    table = []
+    for a in order:
+        row = []
+        for b in order:
+            value = 1.0 if a == b else alignment.similarity.get((a, b), 0.0)
+            row.append(HeatCell(value=round(100 * value), shade=min(4, int(value * 5)), diagonal=a == b))
+        table.append(row)
+    return table
+
+
+# --- passage panel ---------------------------------------------------------------------------
+
+
+@dataclass
+class PanelEntry:
+    version: Version
+    html: SafeString | None = None
+    kind: str = ""
+    score: float | None = None
+    changes: int = 0
+    anchor: str = ""
+    paragraph: int = 0
+
+    @property
+    def score_percent(self) -> int | None:
+        return None if self.score is None else round(100 * self.score)
+
+
+@dataclass
+class Panel:
+    focus: Version
+    segment: int
+    paragraph: int
+    html: SafeString
+    anchor: str
+    entries: list[PanelEntry]
+
+
+def build_panel(alignment: StoryAlignment, versions: dict[str, Version], focus_id: str, segment: int) -> Panel:
+    """The focused passage, then every other version's counterpart diffed against it word by word."""
+    focus = versions[focus_id]
+    seg = alignment.segments[focus_id][segment]
+    entries = []
+    for other_id in alignment.documents:
+        if other_id == focus_id or other_id not in versions:
+            continue
+        other = versions[other_id]
+        entry = PanelEntry(version=other)
+        pair = next((p for p in alignment.pairwise[(focus_id, other_id)].pairs if segment in p.a), None)
+        if pair is not None:
+            b_start, b_end = pair.b_span
+            marks = change_marks(pair.changes, focus.text, "inline", hide_trivial=False)
+            entry.html = mark_safe(render_span(other.text, b_start, b_end, other.junk, marks))  # noqa: S308
+            entry.kind, entry.score, entry.changes = pair.kind, pair.score, len(pair.changes)
+            entry.anchor = passage_anchor(other_id, pair.b[0])
+            other_segments = alignment.segments.get(other_id, [])
+            entry.paragraph = other_segments[pair.b[0]].paragraph if pair.b[0] < len(other_segments) else 0
+        entries.append(entry)
+    return Panel(
+        focus=focus,
+        segment=segment,
+        paragraph=seg.paragraph,
+        html=mark_safe(render_span(focus.text, seg.start, seg.end, focus.junk, [])),  # noqa: S308
+        anchor=passage_anchor(focus_id, segment),
+        entries=entries,
+    )
+
+
+_ID = re.compile(r"(?<![\d.,])(\d+)(?![\d.,]*%)(?![\d.,]* passage)\b")
+
+
+def evidence_in_words(lines: Sequence[str], versions: dict[str, Version]) -> list[str]:
+    """The engine names versions by their ids ("5's text…"); readers know them by outlet."""
+
+    def name(match: re.Match[str]) -> str:
+        version = versions.get(match.group(1))
+        return version.label if version else match.group(0)
+
+    return [_ID.sub(name, line) for line in lines]

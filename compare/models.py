@@ -1,0 +1,45 @@
+"""Stored results of the alignment engine, so a story page does not recompute on every visit."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from articles.models import Story
+
+
+class StoredAlignment(models.Model):
+    """The engine's result for one exact set of versions of a story.
+
+    ``key`` hashes the versions' ids and content hashes together with the engine version:
+    adding, changing or removing a version (or upgrading the engine) gives a new key, so a
+    stale result is never shown; it is simply not found and the story is aligned again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Computing"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="alignments")
+    key = models.CharField(max_length=64)
+    engine_version = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    data = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    seconds = models.FloatField(null=True, blank=True, help_text="How long the computation took.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["story", "key"], name="one_alignment_per_story_key")]
+
+    def __str__(self) -> str:
+        return f"{self.story} [{self.status}]"
+
+    def progress_percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return round(100 * self.progress_done / self.progress_total)
