@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from diff_match_patch import diff_match_patch
 
@@ -81,6 +82,8 @@ _NUMBER_WORDS = {
     "fifth": 5,
 }
 
+_NUMBERISH = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
 # Words that start sentences with a capital without being names. Used only for a word
 # that starts a sentence; elsewhere a capital already says "name".
 _STARTERS_TEXT = (
@@ -114,8 +117,10 @@ def word_diff(a_text: str, b_text: str, a_span: tuple[int, int], b_span: tuple[i
     b_start, b_end = b_span
     a_tokens = _tokenise(a_text, a_start, a_end)
     b_tokens = _tokenise(b_text, b_start, b_end)
-    if [t for t, _ in a_tokens] == [t for t, _ in b_tokens]:
+    if a_tokens == b_tokens:
         return ()
+    a_offsets = _offsets(a_tokens, a_start)
+    b_offsets = _offsets(b_tokens, b_start)
 
     codes: dict[str, str] = {}
     weights: dict[str, int] = {}
@@ -137,8 +142,10 @@ def word_diff(a_text: str, b_text: str, a_span: tuple[int, int], b_span: tuple[i
         nonlocal run_a, run_b
         if run_a is None and run_b is None:
             return
-        a_range = _char_range(a_tokens, run_a or (a_index, a_index), a_end)
-        b_range = _char_range(b_tokens, run_b or (b_index, b_index), b_end)
+        a_first, a_last = run_a or (a_index, a_index)
+        b_first, b_last = run_b or (b_index, b_index)
+        a_range = (a_offsets[a_first], a_offsets[a_last])
+        b_range = (b_offsets[b_first], b_offsets[b_last])
         changes.append(_make_change(a_text, b_text, a_range, b_range, (a_start, a_end), (b_start, b_end)))
         run_a = run_b = None
 
@@ -210,16 +217,38 @@ def iter_changed_text(text: str, spans: list[Run]) -> Iterator[tuple[str, str]]:
 # --- tokens -------------------------------------------------------------------------------
 
 
-def _tokenise(text: str, start: int, end: int) -> list[tuple[str, int]]:
-    """(token, offset in the full text) for each token of ``text[start:end]``."""
-    return [(m.group(), m.start()) for m in _TOKEN.finditer(text, start, end)]
+def _tokenise(text: str, start: int, end: int) -> list[str]:
+    """The tokens of ``text[start:end]``; together they cover it exactly, in order."""
+    tokens: list[str] = _TOKEN.findall(text, start, end)
+    if text.isascii():
+        return tokens
+    # Python's \w leaves out combining marks (Devanagari vowel signs, Arabic harakat,
+    # decomposed accents), which would cut such words in pieces: glue them back together.
+    glued: list[str] = []
+    for token in tokens:
+        if glued and not token[0].isspace():
+            previous = glued[-1]
+            if _is_mark(token[0]) or (_is_mark(previous[-1]) and (token[0].isalnum() or token[0] == "_")):
+                glued[-1] = previous + token
+                continue
+        glued.append(token)
+    return glued
 
 
-def _encode(tokens: list[tuple[str, int]], codes: dict[str, str], weights: dict[str, int]) -> str:
+def _offsets(tokens: list[str], start: int) -> list[int]:
+    """Where each token starts in the full text, and (last) where the span ends."""
+    return list(accumulate((len(t) for t in tokens), initial=start))
+
+
+def _is_mark(ch: str) -> bool:
+    return ch > "\u02ff" and unicodedata.category(ch)[0] == "M"
+
+
+def _encode(tokens: list[str], codes: dict[str, str], weights: dict[str, int]) -> str:
     chars = []
-    for token, _ in tokens:
-        # A line break and a space before a word are the same layout choice, not a change.
-        key = " " + token.lstrip() if token[0].isspace() else token
+    # A line break and a space before a word are the same layout choice, not a change.
+    keys = [" " + t.lstrip() if t[0].isspace() and (t[0] != " " or t[1:2].isspace()) else t for t in tokens]
+    for key in keys:
         code = codes.get(key)
         if code is None:
             number = len(codes) + 1
@@ -280,15 +309,6 @@ def _absorb_small_equalities(diffs: list[tuple[int, str]], weights: dict[str, in
         _dmp.diff_cleanupMerge(diffs)
 
 
-def _char_range(tokens: list[tuple[str, int]], token_range: tuple[int, int], span_end: int) -> tuple[int, int]:
-    first, last = token_range
-    start = tokens[first][1] if first < len(tokens) else span_end
-    if last > first:
-        token, offset = tokens[last - 1]
-        return start, offset + len(token)
-    return start, start
-
-
 # --- flags --------------------------------------------------------------------------------
 
 
@@ -313,10 +333,11 @@ def _make_change(
         op = "delete"
     else:
         op = "replace"
-    trivial = _is_trivial(a_part, b_part)
+    a_numbers, b_numbers = _numbers(a_part), _numbers(b_part)
+    trivial = a_numbers == b_numbers and _letters_and_digits(a_part) == _letters_and_digits(b_part)
     flags: set[Flag] = set()
     if not trivial:
-        if _numbers(a_part) != _numbers(b_part):
+        if a_numbers != b_numbers:
             flags.add("number")
         if _changes_a_name(a_text, a_range, a_span, b_text, b_span) or _changes_a_name(
             b_text, b_range, b_span, a_text, a_span
@@ -331,15 +352,13 @@ def _letters_and_digits(s: str) -> str:
     return "".join(ch for ch in s.casefold() if ch.isalnum())
 
 
-def _is_trivial(a_part: str, b_part: str) -> bool:
-    """Only punctuation, spacing, letter case or quote marks differ (numbers kept whole:
-    "19.5" against "195" is not trivial)."""
-    if _letters_and_digits(a_part) != _letters_and_digits(b_part):
-        return False
-    return _numbers(a_part) == _numbers(b_part)
-
-
 def _numbers(part: str) -> list[float | str]:
+    """The figures a passage states, comparable across spellings ("1,000" = "1000").
+
+    A change is trivial only if its letters and digits *and* its figures agree, so "19.5"
+    against "195" is not trivial."""
+    if part.isascii() and not _NUMBERISH.search(part):
+        return []
     values: list[float | str] = []
     for match in _BARE_TOKEN.finditer(part):
         token = match.group()
@@ -369,7 +388,6 @@ def _changes_a_name(
     A name merely moved within the passage ("China" earlier or later in the sentence) is
     not a changed name; "Pengyu" against "Bingyu" is."""
     start, end = char_range
-    other_words: set[str] | None = None
     for match in _BARE_TOKEN.finditer(text, start, end):
         word = match.group()
         if len(word) < 2 or not word[0].isupper() or not word[0].isalpha():
@@ -382,11 +400,14 @@ def _changes_a_name(
             lower = word.casefold()
             if lower in _SENTENCE_STARTERS or lower in _lowercase_words(text) or lower in _lowercase_words(other_text):
                 continue
-        if other_words is None:
-            other_words = {_name_key(w) for w in _BARE_TOKEN.findall(other_text, other_span[0], other_span[1])}
-        if _name_key(word) not in other_words:
+        if _name_key(word) not in _name_keys(other_text, other_span[0], other_span[1]):
             return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _name_keys(text: str, start: int, end: int) -> frozenset[str]:
+    return frozenset(_name_key(w) for w in _BARE_TOKEN.findall(text, start, end))
 
 
 def _name_key(word: str) -> str:
