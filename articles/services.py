@@ -54,6 +54,13 @@ def clean_text(text: str) -> str:
     return text.strip()
 
 
+def readable_size(size: int) -> str:
+    """Bytes as a teacher would say them: "850 KB", "2.4 MB"."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))} KB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
 def check_article(item: ArticleInput) -> str:
     """Return the cleaned text or raise IngestError saying what is wrong with it."""
     text = clean_text(item.text)
@@ -63,18 +70,22 @@ def check_article(item: ArticleInput) -> str:
     limit = settings.VERSUS_MAX_ARTICLE_BYTES
     if size > limit:
         raise IngestError(
-            f"{item.name()}: the text is {size / 1_000_000:.1f} MB, more than the limit of "
-            f"{limit / 1_000_000:.1f} MB for one version. Is this really a single article?"
+            f"{item.name()}: the text is {readable_size(size)}, more than the limit of "
+            f"{readable_size(limit)} for one version. Is this really a single article?"
         )
     if len(text.split()) < 3:
         raise IngestError(f"{item.name()}: the text has fewer than three words; that is not an article.")
     return text
 
 
+# Slugs that would shadow a page under /stories/ (see articles/urls.py).
+_RESERVED_SLUGS = frozenset({"new"})
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:100] or "story"
     slug, n = base, 2
-    while Story.objects.filter(slug=slug).exists():
+    while slug in _RESERVED_SLUGS or Story.objects.filter(slug=slug).exists():
         slug = f"{base}-{n}"
         n += 1
     return slug
@@ -151,3 +162,11 @@ def add_article(story: Story, item: ArticleInput) -> Article:
 @transaction.atomic
 def delete_story(story: Story) -> None:
     story.delete()
+
+
+@transaction.atomic
+def delete_article(article: Article) -> None:
+    """Remove one version; the story's stored comparison is recomputed from what remains."""
+    story_id = article.story_id
+    article.delete()
+    Story.objects.filter(pk=story_id).update(updated_at=timezone.now())

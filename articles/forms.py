@@ -1,0 +1,150 @@
+"""Forms for the ways in: paste a version, upload files, import web addresses."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from .extract import ACCEPTED_SUFFIXES, article_from_file
+from .fetch import article_from_url
+from .models import Article
+from .services import ArticleInput, IngestError
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class VersionsForm(forms.Form):
+    """The three ways to bring in versions; any mix of them, at least one version in all."""
+
+    headline = forms.CharField(
+        label="Headline", max_length=500, required=False, help_text="The title as this outlet published it."
+    )
+    outlet = forms.CharField(
+        label="Outlet",
+        max_length=200,
+        required=False,
+        help_text="Who published this version, e.g. a newspaper, a news agency or a website.",
+    )
+    published_on = forms.DateField(
+        label="Date published",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty if you do not know it.",
+    )
+    source_url = forms.URLField(
+        label="Web address",
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        help_text="Where the article can be read. This is only noted down; nothing is fetched from it.",
+    )
+    text = forms.CharField(
+        label="Article text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Paste the whole article. Share buttons, captions and comment forms can stay in: Versus marks "
+        "them and leaves them out of the comparison.",
+    )
+    files = MultipleFileField(
+        label="Files",
+        required=False,
+        help_text="Choose one or more .txt, .md or .html files (hold Ctrl or ⌘ to pick several). Each file is one "
+        "version. Web pages saved from a browser are reduced to the article's text.",
+    )
+    urls = forms.CharField(
+        label="Web addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "https://…"}),
+        help_text="One address per line, each starting with http:// or https://. Versus fetches each page and "
+        "keeps the article's text, headline, outlet and date.",
+    )
+
+    paste_fields = ("headline", "outlet", "published_on", "source_url", "text")
+
+    def clean_urls(self) -> list[str]:
+        urls = [line.strip() for line in self.cleaned_data["urls"].splitlines() if line.strip()]
+        limit = settings.VERSUS_MAX_VERSIONS_PER_STORY
+        if len(urls) > limit:
+            raise forms.ValidationError(f"A story can hold at most {limit} versions; you gave {len(urls)} addresses.")
+        wrong = [url for url in urls if not url.lower().startswith(("http://", "https://"))]
+        if wrong:
+            raise forms.ValidationError(
+                f"“{wrong[0]}” does not start with http:// or https://. Copy the address from your browser's "
+                "address bar."
+            )
+        return urls
+
+    def clean(self):
+        data = super().clean()
+        text = data.get("text") or ""
+        described = [name for name in self.paste_fields[:-1] if data.get(name)]
+        if described and not text.strip():
+            self.add_error("text", "You filled in details of a version but its text is empty. Paste the article.")
+        if not self.errors and not text.strip() and not data.get("files") and not data.get("urls"):
+            raise forms.ValidationError("Nothing to add yet: paste an article, choose files, or give web addresses.")
+        return data
+
+    def pasted(self) -> ArticleInput | None:
+        data = self.cleaned_data
+        if not (data.get("text") or "").strip():
+            return None
+        return ArticleInput(
+            text=data["text"],
+            headline=data["headline"].strip(),
+            outlet=data["outlet"].strip(),
+            published_on=data["published_on"],
+            source_url=data["source_url"],
+            source=Article.Source.PASTE,
+        )
+
+
+class StoryForm(VersionsForm):
+    title = forms.CharField(
+        label="Title of the story",
+        max_length=300,
+        help_text="A name for the news event, in your words, e.g. “Harbour bridge stuck open”. "
+        "Each version keeps its own headline.",
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Optional: why you are comparing these, for your class or your future self.",
+    )
+
+    field_order = ["title", "notes"]
+
+
+def versions_from(form: VersionsForm) -> list[ArticleInput]:
+    """The versions a valid form brings in: pasted, then files, then web pages (fetched now).
+
+    Raises IngestError naming the file or address at fault.
+    """
+    items = []
+    pasted = form.pasted()
+    if pasted is not None:
+        items.append(pasted)
+    for upload in form.cleaned_data.get("files") or []:
+        items.append(article_from_file(upload.name, upload.read()))
+    for url in form.cleaned_data.get("urls") or []:
+        try:
+            items.append(article_from_url(url))
+        except IngestError as error:
+            raise IngestError(f"{url}: {error}") from error
+    return items
