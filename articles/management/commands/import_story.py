@@ -1,0 +1,114 @@
+"""python manage.py import_story PATH... --title "..." — files and folders in, one story out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from articles.extract import ACCEPTED_SUFFIXES, article_from_file
+from articles.models import Article, Story
+from articles.services import ArticleInput, IngestError, add_articles, create_story
+
+
+def is_skipped_in_folder(path: Path) -> bool:
+    """Files a folder holds besides the articles: hidden files and READMEs describing the folder."""
+    return path.name.startswith(".") or path.name.upper().startswith("README")
+
+
+def files_to_import(paths: list[str]) -> tuple[list[Path], list[Path]]:
+    """(files to import, files skipped) in a stable order. A file named explicitly is never skipped."""
+    chosen: list[Path] = []
+    skipped: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_file():
+            if path.suffix.lower() not in ACCEPTED_SUFFIXES:
+                raise CommandError(f"{path}: only {', '.join(ACCEPTED_SUFFIXES)} files can be imported.")
+            chosen.append(path)
+        elif path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path).parts
+                if not child.is_file() or any(part.startswith(".") for part in relative):
+                    continue
+                if is_skipped_in_folder(child) or child.suffix.lower() not in ACCEPTED_SUFFIXES:
+                    skipped.append(child)
+                else:
+                    chosen.append(child)
+        else:
+            raise CommandError(f"{path}: no such file or folder.")
+    if not chosen:
+        raise CommandError("No .txt, .md or .html files found in " + ", ".join(paths) + ".")
+    return chosen, skipped
+
+
+def outlet_from_filename(path: Path) -> str:
+    return path.stem.replace("_", " ").replace("-", " ").strip()
+
+
+class Command(BaseCommand):
+    help = (
+        "Import article files (.txt, .md, .html) and folders of them as the versions of one story, all or nothing. "
+        "In folders, hidden files and README files are skipped."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="Article files or folders holding them.")
+        parser.add_argument("--title", help="Title of the new story (required unless --story is given).")
+        parser.add_argument("--story", metavar="SLUG", help="Add the versions to this existing story instead.")
+        parser.add_argument("--notes", default="", help="Notes kept with a new story.")
+        parser.add_argument(
+            "--outlet-from-filename",
+            action="store_true",
+            help="Use each file's name (without extension) as the version's outlet, e.g. harbour-gazette.txt.",
+        )
+
+    def handle(self, *args, paths: list[str], title: str | None, story: str | None, notes: str, **options) -> None:
+        if bool(title) == bool(story):
+            raise CommandError("Give either --title for a new story or --story SLUG to add to an existing one.")
+        files, skipped = files_to_import(paths)
+        items = [self._read(path, options["outlet_from_filename"]) for path in files]
+        try:
+            if story:
+                existing = Story.objects.filter(slug=story).first()
+                if existing is None:
+                    raise CommandError(f"There is no story with the slug “{story}”.")
+                articles = add_articles(existing, items)
+                result = existing
+            else:
+                result = create_story(title, items, notes=notes)
+                articles = list(result.versions.all())
+        except IngestError as error:
+            raise CommandError(f"{error} Nothing was imported.") from error
+        for path in skipped:
+            why = "a README describes the folder" if is_skipped_in_folder(path) else "not a .txt, .md or .html file"
+            self.stdout.write(f"skipped {path} ({why})")
+        for article in articles:
+            self.stdout.write(self._describe(article))
+        verb = "Added" if story else "Created"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} “{result.title}”: {len(articles)} version{'s' if len(articles) != 1 else ''} imported, "
+                f"{result.versions.count()} in the story. View it at {result.get_absolute_url()}"
+            )
+        )
+
+    def _read(self, path: Path, outlet_from_name: bool) -> ArticleInput:
+        try:
+            item = article_from_file(path.name, path.read_bytes(), source=Article.Source.COMMAND)
+        except OSError as error:
+            raise CommandError(f"{path}: could not be read ({error.strerror}).") from error
+        except IngestError as error:
+            raise CommandError(f"{error} Nothing was imported.") from error
+        if outlet_from_name:
+            item.outlet = outlet_from_filename(path)
+        return item
+
+    def _describe(self, article: Article) -> str:
+        junk = Counter(reason for _, _, reason in article.junk_spans)
+        marked = ", ".join(f"{reason} ×{count}" for reason, count in sorted(junk.items())) or "none"
+        return (
+            f"  {article.position + 1}. {article.label()}: {article.word_count()} words, "
+            f"{article.junk_characters()} characters of junk marked ({marked})"
+        )
