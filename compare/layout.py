@@ -444,6 +444,18 @@ def build_comparison(
             piece.unique = not piece.junk
             place_extra(anchor_row(run[0]), column, piece)
 
+    if two:
+        # A classic side-by-side diff: the base column shows what the other version cut or replaced.
+        other = others[0]
+        by_row: dict[int, list[Change]] = {}
+        for pair in alignment.pairwise[(base_id, other.id)].pairs:
+            by_row.setdefault(block_of.get(pair.a[0], 0), []).extend(pair.changes)
+        for row_index, changes in by_row.items():
+            first, last = merged[row_index]
+            start, end = base_segments[first].start, base_segments[last].end
+            marks = change_marks(changes, base.text, "old", hide_trivial)
+            rows[row_index].cells[0].pieces[0].html = mark_safe(render_span(base.text, start, end, base.junk, marks))  # noqa: S308
+
     # Base passages that no other version has.
     for row in rows:
         if others and all(not cell.pieces and not cell.note for cell in row.cells[1:]):

@@ -78,8 +78,11 @@ def claim_alignment(story: Story, key: str, total: int) -> tuple[StoredAlignment
         except IntegrityError:
             return StoredAlignment.objects.get(story=story, key=key), False
         return stored, True
-    running_elsewhere = stored.status == StoredAlignment.Status.RUNNING and now - stored.updated_at < STALE_AFTER
-    if stored.status == StoredAlignment.Status.DONE or running_elsewhere:
+    # A running row is someone else's work in progress; a failed one is shown for a while rather
+    # than retried on every visit. Either is taken over once it is stale.
+    recent = now - stored.updated_at < STALE_AFTER
+    busy_or_failed = stored.status in (StoredAlignment.Status.RUNNING, StoredAlignment.Status.FAILED) and recent
+    if stored.status == StoredAlignment.Status.DONE or busy_or_failed:
         return stored, False
     stored.status = StoredAlignment.Status.RUNNING
     stored.progress_done, stored.progress_total, stored.error = 0, total, ""

@@ -129,7 +129,7 @@ def passage(request: HttpRequest, slug: str, article_id: int, segment: int) -> H
     articles = services.versions_of(story)
     if article_id not in {a.pk for a in articles}:
         raise Http404("This story has no such version.")
-    stored = services.find_alignment(story, services.alignment_key(articles))
+    stored = _stored_alignment(story, articles)
     context: dict[str, object] = {"story": story, "state": "computing"}
     template = "compare/passage.html#panel" if _fragment(request) else "compare/passage.html"
     if stored is None or stored.status != StoredAlignment.Status.DONE:

@@ -1,0 +1,289 @@
+"""The story page, its HTMX fragments and the passage panel."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from articles.services import ArticleInput, create_story
+from compare import services
+from compare.models import StoredAlignment
+
+pytestmark = pytest.mark.django_db
+
+AGENCY = (
+    "GRANTHOLM, 3 May (Valley Wire) - The Grantholm town council has approved a new cycle lane along Mill Road, "
+    "the council said on Friday.\n\n"
+    "The lane will cost 240,000 pounds and should open in September. "
+    "Councillor Ada Brennan said the road had seen 31 accidents in five years.\n\n"
+    '"We owe it to every family who cycles to school," Brennan said.\n\n'
+    "Shop owners on Mill Road had asked for more parking instead. The council will meet them next week."
+)
+# Light edits: a number and a name changed, a sentence added, a full stop changed to an exclamation mark.
+REPRINT = (
+    "GRANTHOLM - The Grantholm town council has approved a new cycle lane along Mill Road, "
+    "the council said on Friday.\n\n"
+    "The lane will cost 420,000 pounds and should open in September. "
+    "Councillor Ada Brenan said the road had seen 31 accidents in five years.\n\n"
+    '"We owe it to every family who cycles to school," Brenan said.\n\n'
+    "Shop owners on Mill Road had asked for more parking instead. The council will meet them next week!\n\n"
+    "Cyclists in the town welcomed the decision at a rally on Saturday morning outside the library."
+)
+# Restructured: the quote moved to the top, one sentence dropped.
+BRIEF = (
+    '"We owe it to every family who cycles to school," Brennan said.\n\n'
+    "GRANTHOLM, 3 May (Valley Wire) - The Grantholm town council has approved a new cycle lane along Mill Road, "
+    "the council said on Friday.\n\n"
+    "The lane will cost 240,000 pounds and should open in September. "
+    "Councillor Ada Brennan said the road had seen 31 accidents in five years.\n\n"
+    "Shop owners on Mill Road had asked for more parking instead."
+)
+
+
+@pytest.fixture
+def story():
+    return create_story(
+        "Grantholm cycle lane approved",
+        [
+            ArticleInput(text=AGENCY, outlet="Valley Wire"),
+            ArticleInput(text=REPRINT, outlet="Grantholm Gazette"),
+            ArticleInput(text=BRIEF, outlet="Radio Grant"),
+        ],
+    )
+
+
+def pk_of(story, outlet: str) -> int:
+    return story.versions.get(outlet=outlet).pk
+
+
+def column_heads(html: str) -> list[str]:
+    return re.findall(r'<span class="version-name">([^<]*)</span>', html)
+
+
+def test_the_story_page_shows_every_version_in_a_column(client, story):
+    response = client.get(story.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in html
+    assert sorted(column_heads(html)) == ["Grantholm Gazette", "Radio Grant", "Valley Wire"]
+    assert "Mill Road" in html
+
+
+def test_an_htmx_request_gets_the_comparison_fragment_not_the_whole_page(client, story):
+    response = client.get(story.get_absolute_url(), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="comparison"' in html
+    assert len(column_heads(html)) == 3
+
+
+def test_a_history_restore_gets_the_whole_page(client, story):
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = client.get(story.get_absolute_url(), headers=headers)
+    assert "<html" in response.content.decode()
+
+
+def test_the_base_is_the_first_column_and_can_be_switched(client, story):
+    gazette = pk_of(story, "Grantholm Gazette")
+    html = client.get(story.get_absolute_url(), {"base": gazette}).content.decode()
+    assert column_heads(html)[0] == "Grantholm Gazette"
+    assert re.search(rf'<option value="{gazette}" selected>', html)
+
+
+def test_an_unknown_base_falls_back_to_the_default(client, story):
+    response = client.get(story.get_absolute_url(), {"base": "99999"})
+    assert response.status_code == 200
+    assert len(column_heads(response.content.decode())) == 3
+
+
+def test_the_base_switch_works_with_and_without_javascript(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    form = re.search(r'<form class="controls[^>]*>', html).group(0)
+    assert 'method="get"' in form
+    assert f'action="{story.get_absolute_url()}"' in form
+    assert 'hx-get="' in form
+    assert 'hx-push-url="true"' in form
+    for link in re.findall(r'<a class="make-base[^>]*>', html):
+        assert "href=" in link and "hx-get=" in link
+
+
+def test_changed_words_are_marked_against_the_base(client, story):
+    wire = pk_of(story, "Valley Wire")
+    html = client.get(story.get_absolute_url(), {"base": wire}).content.decode()
+    # 240,000 became 420,000 in the reprint: the old number struck, the new one marked, with a number flag.
+    assert re.search(
+        r'<del class="chg was[^"]*"[^>]*>\s*240,000</del><ins class="chg rep[^"]*"[^>]*>\s*420,000</ins>', html
+    )
+    assert 'class="flag flag-number"' in html
+    assert re.search(r'<ins class="chg ins[^"]*"[^>]*>', html)
+
+
+def test_a_passage_with_no_counterpart_in_the_base_is_marked_unique(client, story):
+    wire = pk_of(story, "Valley Wire")
+    html = client.get(story.get_absolute_url(), {"base": wire}).content.decode()
+    assert "Unique to Grantholm Gazette" in html
+    assert re.search(r'class="passage[^"]* unique[^"]*"[^>]*data-unique', html)
+
+
+def test_a_passage_that_moved_links_to_its_counterpart(client, story):
+    wire = pk_of(story, "Valley Wire")
+    html = client.get(story.get_absolute_url(), {"base": wire}).content.decode()
+    moved = re.search(r'<a class="badge badge-moved" href="#(p-\d+-\d+)">', html)
+    assert moved, "the quote moved to the top of the brief"
+    assert f'id="{moved.group(1)}"' in html  # the link leads somewhere on the page
+
+
+def test_the_unique_only_filter_keeps_only_unique_passages(client, story):
+    wire = pk_of(story, "Valley Wire")
+    url = story.get_absolute_url()
+    everything = client.get(url, {"base": wire}).content.decode()
+    unique = client.get(url, {"base": wire, "show": "unique"}, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in unique
+    assert unique.count('class="passage') < everything.count('class="passage')
+    assert "Unique to Grantholm Gazette" in unique
+    assert "hidden by the filter" in unique
+
+
+def test_the_changed_only_filter_hides_rows_that_are_the_same_everywhere(client, story):
+    wire = pk_of(story, "Valley Wire")
+    url = story.get_absolute_url()
+    changed = client.get(url, {"base": wire, "show": "changed"}).content.decode()
+    rows = re.findall(r"<tr class=\"[^\"]*\">(.*?)</tr>", changed, flags=re.S)
+    assert rows
+    for row in rows:
+        assert "data-diff" in row or "cell-note" in row
+
+
+def test_hiding_trivial_changes_removes_punctuation_only_marks(client, story):
+    wire = pk_of(story, "Valley Wire")
+    url = story.get_absolute_url()
+    shown = client.get(url, {"base": wire}).content.decode()
+    hidden = client.get(url, {"base": wire, "hide_trivial": "1"}).content.decode()
+    assert "chg ins trivial" in shown or "chg rep trivial" in shown  # the full stop that became "!"
+    without_legend = re.sub(r'<details class="legend".*?</details>', "", hidden, flags=re.S)
+    assert not re.search(r'class="chg [a-z]+ trivial"', without_legend)
+
+
+def test_two_versions_read_as_a_side_by_side_diff(client, story):
+    wire, gazette = pk_of(story, "Valley Wire"), pk_of(story, "Grantholm Gazette")
+    html = client.get(story.get_absolute_url(), {"base": wire, "compare": gazette}).content.decode()
+    assert column_heads(html) == ["Valley Wire", "Grantholm Gazette"]
+    assert "mode-two" in html
+    # The base column shows what was cut, the other what came in; nothing is repeated inline.
+    assert re.search(r'<del class="chg was[^"]*"[^>]*>\s*240,000</del>', html)
+    assert re.search(r'<ins class="chg rep[^"]*"[^>]*>\s*420,000</ins>', html)
+    columns = re.search(r'<table class="comparison.*?</table>', html, flags=re.S).group(0)
+    assert not re.search(r"</del><ins class=\"chg rep", columns)
+
+
+def test_the_summary_shows_shares_a_heat_map_and_the_likely_source(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert html.count('<svg class="bar"') == 2  # every version but the base
+    assert re.search(r"\d+% verbatim", html)
+    assert html.count('<td class="shade-') == 9
+    assert "Likely source" in html
+
+
+def test_the_legend_explains_every_mark(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    legend = re.search(r'<details class="legend".*?</details>', html, flags=re.S).group(0)
+    for words in ("inserted", "deleted", "replaced", "a number", "a name", "quoted words", "paraphrase", "unique"):
+        assert words in legend
+
+
+def test_article_text_is_shown_as_text_never_as_markup(client):
+    hostile = (
+        "The <script>alert('x')</script> council met on Monday to talk about the bridge.\n\n"
+        "An <img src=x onerror=alert(1)> image and {{ settings.SECRET_KEY }} were in the text."
+    )
+    story = create_story(
+        "Hostile text",
+        [
+            ArticleInput(text=hostile, outlet="<b>Outlet</b>"),
+            ArticleInput(text=hostile.replace("Monday", "Tuesday"), outlet="Other"),
+        ],
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "{{ settings.SECRET_KEY }}" in html
+    assert "<b>Outlet</b>" not in html and "&lt;b&gt;Outlet&lt;/b&gt;" in html
+    first = story.versions.first()
+    panel = client.get(reverse("compare:passage", args=[story.slug, first.pk, 0])).content.decode()
+    assert "<script>alert" not in panel and "&lt;script&gt;" in panel
+
+
+def test_a_story_with_one_version_asks_for_another(client):
+    story = create_story("Lonely story", [ArticleInput(text=AGENCY, outlet="Valley Wire")])
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "A comparison needs at least two" in html
+    assert not StoredAlignment.objects.filter(story=story).exists()
+
+
+def test_while_the_alignment_is_computed_the_page_shows_progress_and_polls(client, story):
+    articles = services.versions_of(story)
+    running, _ = services.claim_alignment(story, services.alignment_key(articles), total=3)
+    services.record_progress(running, 1, 3)
+    response = client.get(story.get_absolute_url(), headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "Comparing the versions" in html
+    assert "1 of 3 pairs" in html
+    assert 'hx-trigger="every 1s"' in html
+    assert "<html" not in html
+
+
+def test_the_story_page_answers_from_the_stored_alignment(client, story):
+    client.get(story.get_absolute_url())
+    stored = StoredAlignment.objects.get(story=story)
+    client.get(story.get_absolute_url(), {"show": "changed"})
+    assert StoredAlignment.objects.get(story=story).updated_at == stored.updated_at
+
+
+def test_a_failed_alignment_is_explained_not_a_server_error(client, story):
+    articles = services.versions_of(story)
+    running, _ = services.claim_alignment(story, services.alignment_key(articles), total=3)
+    services.record_failure(running, "ValueError: example")
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert "could not be made" in response.content.decode()
+
+
+def test_the_passage_panel_is_a_page_without_javascript_and_a_fragment_with_htmx(client, story):
+    wire = pk_of(story, "Valley Wire")
+    alignment = services.load_alignment(services.get_or_compute(story))
+    segment = next(s.index for s in alignment.segments[str(wire)] if "240,000" in AGENCY[s.start : s.end])
+    url = reverse("compare:passage", args=[story.slug, wire, segment])
+    page = client.get(url).content.decode()
+    fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" in page and "<html" not in fragment
+    assert 'id="panel-body"' in fragment
+    # Every other version appears, with its label and score, or is said to lack the passage.
+    assert "Grantholm Gazette" in fragment and "Radio Grant" in fragment
+    assert re.search(r"score \d+%", fragment)
+    assert "240,000" in fragment
+
+
+def test_every_passage_links_to_its_panel(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    links = re.findall(r'<a class="panel-link[^"]*" href="([^"]+)" hx-get="([^"]+)"', html)
+    assert links
+    href, hx = links[0]
+    assert href == hx
+    assert client.get(href.replace("&amp;", "&")).status_code == 200
+
+
+def test_the_panel_of_a_passage_that_does_not_exist_is_not_found(client, story):
+    wire = pk_of(story, "Valley Wire")
+    assert client.get(reverse("compare:passage", args=[story.slug, wire, 999])).status_code == 404
+    assert client.get(reverse("compare:passage", args=[story.slug, 999999, 0])).status_code == 404
+
+
+def test_passages_can_be_focused_for_the_keyboard(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    passages = re.findall(r'<div id="p-[^"]+" tabindex="0"', html)
+    assert len(passages) > 5
