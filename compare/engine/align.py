@@ -22,6 +22,7 @@ Thresholds were chosen on the MSRP training split and checked on the seed story;
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -289,7 +290,7 @@ def _candidates(a: Prepared, b: Prepared, idf: Idf) -> list[tuple[int, int]]:
             weight = idf(stem)
             for j in postings:
                 accumulated[j] += weight
-        best = sorted(accumulated.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES_PER_SENTENCE]
+        best = heapq.nsmallest(CANDIDATES_PER_SENTENCE, accumulated.items(), key=lambda item: (-item[1], item[0]))
         found.extend((i, j) for j, _ in best)
     return found
 

@@ -38,6 +38,9 @@ _OPENERS = word_set(
 )
 
 _STOP = re.compile(r"[.!?…]+|[。！？؟۔]+")
+# What follows a stop: the first word (or character) after the spaces, looked at in place
+# rather than by slicing, which would copy the rest of a giant paragraph at every stop.
+_NEXT_WORD = re.compile(r"\s*(\S{1,40})")
 _CLOSERS = "\"'”’»)]}」』›"
 _WESTERN_ABBREVIATION = re.compile(r"(?:\b|^)((?:[^\W\d_]\.)+[^\W\d_]?|[^\W\d_]+)\.$")
 
@@ -112,15 +115,15 @@ def _ends_sentence(region: str, stop_start: int, stop: str, stop_end: int) -> bo
         return True
     if not region[stop_end].isspace():
         return False  # "2.5", "U.S.-backed", "Yahoo!Inc"
-    following = region[stop_end:].lstrip()
+    following = _NEXT_WORD.match(region, stop_end)
     if not following:
         return True
-    first = following[0]
+    first = following.group(1)[0]
     if first.islower():
         return False
     if stop != ".":
         return True
-    next_word = re.match(r"[^\W_]+", following)
+    next_word = re.match(r"[^\W_]+", following.group(1))
     next_word_text = next_word.group().casefold() if next_word else ""
     before = region[max(0, stop_start - 30) : stop_start + 1]
     abbreviation = _WESTERN_ABBREVIATION.search(before)
