@@ -111,7 +111,15 @@ def _trivial_class(change: Change) -> str:
     return " trivial" if change.trivial else ""
 
 
-def change_marks(changes: Sequence[Change], base_text: str, mode: Mode, hide_trivial: bool) -> list[Mark]:
+def _skip_space(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start if start < end else end
+
+
+def change_marks(
+    changes: Sequence[Change], base_text: str, other_text: str, mode: Mode, hide_trivial: bool
+) -> list[Mark]:
     """Marks for one side of a pair. ``a`` offsets are the base's, ``b`` the other version's.
 
     inline: the other version's text, with the base's deleted words shown struck where they were;
@@ -122,6 +130,8 @@ def change_marks(changes: Sequence[Change], base_text: str, mode: Mode, hide_tri
         if change.trivial and hide_trivial:
             continue
         (a0, a1), (b0, b1) = change.a, change.b
+        # Whitespace rides with the word after it; marking it would underline the gap before the word.
+        a0, b0 = _skip_space(base_text, a0, a1), _skip_space(other_text, b0, b1)
         old_words = base_text[a0:a1]
         extra = _trivial_class(change)
         flags = _flags_html(change.flags)
@@ -185,6 +195,7 @@ class Piece:
     junk: bool = False
     moved_from: int | None = None  # base paragraph (0-based) of the counterpart, for moved passages
     moved_href: str = ""
+    label: str = ""  # for unique passages: "Unique to X" or "Not in <base>"
 
     @property
     def anchor(self) -> str:
@@ -212,7 +223,6 @@ class Row:
     cells: list[Cell]
     extra: bool = False  # a row for passages that have no counterpart in the base
     paragraph: int | None = None  # base paragraph that starts at this row (0-based)
-    label: str = ""  # e.g. "unique to X"
 
     @property
     def pieces(self) -> list[Piece]:
@@ -394,9 +404,11 @@ def build_comparison(
         mode: Mode = "new" if two else "inline"
         for k, pair in enumerate(pairs):
             b_start, b_end = pair.b_span
-            html = render_span(
-                other.text, b_start, b_end, other.junk, change_marks(pair.changes, base.text, mode, hide_trivial)
-            )
+            # A paraphrase rewords nearly everything: the base's words, struck inline, would only repeat
+            # the base column; the reworded words are marked and the panel has the details.
+            pair_mode: Mode = "new" if pair.kind == "paraphrase" else mode
+            marks = change_marks(pair.changes, base.text, other.text, pair_mode, hide_trivial)
+            html = render_span(other.text, b_start, b_end, other.junk, marks)
             first_seg = other_segments[pair.b[0]] if pair.b[0] < len(other_segments) else None
             piece = Piece(
                 version=other,
@@ -453,7 +465,7 @@ def build_comparison(
         for row_index, changes in by_row.items():
             first, last = merged[row_index]
             start, end = base_segments[first].start, base_segments[last].end
-            marks = change_marks(changes, base.text, "old", hide_trivial)
+            marks = change_marks(changes, base.text, other.text, "old", hide_trivial)
             rows[row_index].cells[0].pieces[0].html = mark_safe(render_span(base.text, start, end, base.junk, marks))  # noqa: S308
 
     # Base passages that no other version has.
@@ -469,16 +481,20 @@ def build_comparison(
     for index, row in enumerate(rows):
         ordered.append(row)
         ordered.extend(extra_rows.get(index, []))
+    # "Unique to X" only when no version at all has the passage; otherwise it is only missing from the base.
+    shown = {v.id for v in columns}
     for row in ordered:
-        pieces = row.pieces
-        if row.extra:
-            names = [p.version.label for p in pieces if p.unique]
-            if len(names) == 1:
-                row.label = f"Unique to {names[0]}"
-            elif names:
-                row.label = f"Not in {base.label}"
-        elif pieces and pieces[0].unique:
-            row.label = f"Unique to {base.label}"
+        for piece in row.pieces:
+            if not piece.unique:
+                continue
+            group = group_of.get((piece.version.id, piece.segment))
+            elsewhere = group is not None and any(
+                doc in shown and doc != piece.version.id for doc, _ in alignment.groups[group].members
+            )
+            if piece.version is base:
+                piece.label = f"Unique to {base.label}"
+            else:
+                piece.label = f"Not in {base.label}" if elsewhere else f"Unique to {piece.version.label}"
     return Comparison(base=base, versions=columns, rows=ordered, mode="two" if two else "columns")
 
 
@@ -584,7 +600,7 @@ def build_panel(alignment: StoryAlignment, versions: dict[str, Version], focus_i
         pair = next((p for p in alignment.pairwise[(focus_id, other_id)].pairs if segment in p.a), None)
         if pair is not None:
             b_start, b_end = pair.b_span
-            marks = change_marks(pair.changes, focus.text, "inline", hide_trivial=False)
+            marks = change_marks(pair.changes, focus.text, other.text, "inline", hide_trivial=False)
             entry.html = mark_safe(render_span(other.text, b_start, b_end, other.junk, marks))  # noqa: S308
             entry.kind, entry.score, entry.changes = pair.kind, pair.score, len(pair.changes)
             entry.anchor = passage_anchor(other_id, pair.b[0])

@@ -1,0 +1,133 @@
+"""What a student sees: the demo story in a real browser, with a screenshot of every step."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Story
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_story() -> Story:
+    call_command("load_demo", verbosity=0)
+    return max(Story.objects.all(), key=lambda story: story.versions.count())
+
+
+def column_names(page) -> list[str]:
+    return page.locator("thead .version-name").all_inner_texts()
+
+
+def test_a_student_compares_the_demo_story(page, live_server, demo_story, artifacts_dir):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name=demo_story.title).click()
+    page.wait_for_selector("table.comparison")
+    names = column_names(page)
+    assert len(names) == demo_story.versions.count()
+    page.screenshot(path=str(artifacts_dir / "story-1-opened.png"))
+    page.locator(".columns-scroll").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "story-2-columns.png"))
+
+    # Switch the base: an HTMX swap, and the address bar follows so the view can be shared.
+    new_base = names[2]
+    page.select_option("#base", label=new_base)
+    page.wait_for_function("(name) => document.querySelector('thead .version-name').textContent === name", arg=new_base)
+    assert re.search(r"[?&]base=\d+", page.url)
+    assert column_names(page)[0] == new_base
+    page.locator(".columns-scroll").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "story-3-new-base.png"))
+
+    # Click a passage: its panel shows it in every version.
+    passage = page.locator(".passage[data-diff]").nth(1)
+    passage.click()
+    panel = page.locator("#panel-body")
+    panel.wait_for()
+    assert panel.locator(".panel-entry").count() == len(names) - 1
+    assert panel.get_by_text(re.compile(r"score \d+%")).first.is_visible()
+    page.screenshot(path=str(artifacts_dir / "story-4-panel.png"))
+    page.keyboard.press("Escape")
+    assert page.locator("#panel-body").count() == 0
+
+    # A filter: only the passages unique to one version.
+    before = page.locator(".passage").count()
+    page.get_by_label("Unique only").check()
+    page.wait_for_function("() => /show=unique/.test(location.search)")
+    page.wait_for_selector("text=hidden by the filter")
+    after = page.locator(".passage").count()
+    assert 0 < after < before
+    assert page.locator(".passage.unique").count() >= 1
+    page.locator(".columns-scroll").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "story-5-unique-only.png"))
+
+    # The bookmarked address shows the same view after a reload.
+    page.reload()
+    assert page.locator("input[name=show][value=unique]").is_checked()
+    assert column_names(page)[0] == new_base
+
+
+def test_the_keyboard_moves_between_differences_and_opens_a_passage(page, live_server, demo_story, artifacts_dir):
+    page.goto(live_server.url + demo_story.get_absolute_url())
+    page.wait_for_selector("table.comparison")
+    page.keyboard.press("j")
+    first = page.evaluate("document.activeElement.id")
+    assert first.startswith("p-")
+    assert page.evaluate("document.activeElement.hasAttribute('data-diff')")
+    page.keyboard.press("j")
+    second = page.evaluate("document.activeElement.id")
+    assert second != first
+    page.keyboard.press("k")
+    assert page.evaluate("document.activeElement.id") == first
+    page.keyboard.press("u")
+    assert page.evaluate("document.activeElement.hasAttribute('data-unique')")
+    page.keyboard.press("Enter")
+    page.locator("#panel-body").wait_for()
+    page.screenshot(path=str(artifacts_dir / "story-6-keyboard-panel.png"))
+
+
+def test_the_print_preview_is_a_handout(page, live_server, demo_story, artifacts_dir):
+    page.goto(live_server.url + demo_story.get_absolute_url())
+    page.wait_for_selector("table.comparison")
+    page.emulate_media(media="print")
+    assert not page.locator("form.controls").is_visible()
+    assert not page.locator(".site-header").is_visible()
+    assert page.locator(".panel-link").first.is_hidden()
+    assert page.locator("details.legend").is_visible()
+    assert page.locator(".summary").is_visible()
+    assert page.locator("table.comparison").is_visible()
+    page.screenshot(path=str(artifacts_dir / "story-7-print.png"), full_page=True)
+    page.pdf(path=str(artifacts_dir / "story-print.pdf"), landscape=True, format="A4", print_background=True)
+
+
+def test_the_page_works_without_javascript(chromium, live_server, demo_story, artifacts_dir):
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + demo_story.get_absolute_url())
+        names = column_names(page)
+        page.select_option("#base", label=names[1])
+        page.get_by_label("Changed only").check()
+        page.get_by_role("button", name="Apply").click()
+        page.wait_for_load_state()
+        assert column_names(page)[0] == names[1]
+        assert "show=changed" in page.url
+        page.locator(".panel-link").first.click()
+        page.wait_for_load_state()
+        assert "/passages/" in page.url
+        assert page.locator(".panel-entry").count() == len(names) - 1
+        page.screenshot(path=str(artifacts_dir / "story-8-no-js-panel.png"))
+    finally:
+        context.close()
+
+
+def test_two_versions_read_side_by_side(page, live_server, demo_story, artifacts_dir):
+    page.goto(live_server.url + demo_story.get_absolute_url())
+    names = column_names(page)
+    page.select_option("#compare", label=f"Base and {names[1]} only")
+    page.wait_for_function("() => document.querySelectorAll('thead .version-name').length === 2")
+    assert "compare=" in page.url
+    page.locator(".columns-scroll").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts_dir / "story-9-two-versions.png"))
