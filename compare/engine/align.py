@@ -39,6 +39,10 @@ ALIGN_THRESHOLD = 0.42
 EDITED_RATIO = 0.55
 # At most this many function-word differences still count as verbatim.
 VERBATIM_SLACK = 2
+# A neighbouring sentence joins a pair when at least this share of its content is on the
+# other side and the merged passages score at least GROW_GAIN better.
+GROW_COVERAGE = 0.2
+GROW_GAIN = 0.005
 # How many candidates per sentence are scored in full.
 CANDIDATES_PER_SENTENCE = 8
 # Candidate generation ignores stems present in more sentences than this (they would
@@ -338,34 +342,40 @@ def _grow(
     owner_b: dict[int, int],
     group: int,
 ) -> tuple[list[int], list[int], float]:
-    """Add unpaired neighbouring sentences while the merged passages correspond better."""
+    """Add unpaired neighbouring sentences while the merged passages correspond better.
+
+    A move adds one neighbour on one side, or one on each side at once (a statement split
+    differently in both versions, with its attribution in the sentence before)."""
+
+    def free_neighbours(members: list[int], prepared: Prepared, owner: dict[int, int]) -> list[int | None]:
+        around = (min(members) - 1, max(members) + 1)
+        return [None] + [n for n in around if 0 <= n < len(prepared.tokens) and n not in owner]
+
     while True:
-        best: tuple[float, str, int] | None = None
-        merged_a = merge_tokens([a.tokens[i] for i in members_a])
-        merged_b = merge_tokens([b.tokens[j] for j in members_b])
-        for side, members, prepared, owner, other in (
-            ("a", members_a, a, owner_a, merged_b),
-            ("b", members_b, b, owner_b, merged_a),
-        ):
-            for neighbour in (min(members) - 1, max(members) + 1):
-                if not 0 <= neighbour < len(prepared.tokens) or neighbour in owner:
+        best: tuple[float, list[int], list[int]] | None = None
+        for extra_a in free_neighbours(members_a, a, owner_a):
+            for extra_b in free_neighbours(members_b, b, owner_b):
+                if extra_a is None and extra_b is None:
                     continue
-                _, covered, _ = content_overlap(prepared.tokens[neighbour], other, idf)
-                if covered < 0.2:
+                grown_a = sorted([*members_a, extra_a]) if extra_a is not None else members_a
+                grown_b = sorted([*members_b, extra_b]) if extra_b is not None else members_b
+                merged_a = merge_tokens([a.tokens[i] for i in grown_a])
+                merged_b = merge_tokens([b.tokens[j] for j in grown_b])
+                # A neighbour joins only if the other side says some of what it says.
+                if extra_a is not None and content_overlap(a.tokens[extra_a], merged_b, idf)[1] < GROW_COVERAGE:
                     continue
-                grown = merge_tokens([prepared.tokens[k] for k in sorted([*members, neighbour])])
-                candidate = judge(grown, merged_b, idf) if side == "a" else judge(merged_a, grown, idf)
-                if candidate.score > score + 0.01 and (best is None or candidate.score > best[0]):
-                    best = (candidate.score, side, neighbour)
+                if extra_b is not None and content_overlap(b.tokens[extra_b], merged_a, idf)[1] < GROW_COVERAGE:
+                    continue
+                candidate = judge(merged_a, merged_b, idf).score
+                if candidate > score + GROW_GAIN and (best is None or candidate > best[0]):
+                    best = (candidate, grown_a, grown_b)
         if best is None:
             return members_a, members_b, score
-        score, side, neighbour = best
-        if side == "a":
-            members_a = sorted([*members_a, neighbour])
-            owner_a[neighbour] = group
-        else:
-            members_b = sorted([*members_b, neighbour])
-            owner_b[neighbour] = group
+        score, members_a, members_b = best
+        for i in members_a:
+            owner_a[i] = group
+        for j in members_b:
+            owner_b[j] = group
 
 
 def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members_b: list[int]) -> Pair:

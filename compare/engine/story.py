@@ -70,6 +70,8 @@ def _groups(
         return root
 
     def union(first: tuple[str, int], second: tuple[str, int]) -> None:
+        parent.setdefault(first, first)
+        parent.setdefault(second, second)
         root_first, root_second = find(first), find(second)
         if root_first != root_second:
             low, high = sorted((root_first, root_second))

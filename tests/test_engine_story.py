@@ -1,0 +1,151 @@
+"""Several versions at once: pairwise, groups, similarity, source estimate, order independence."""
+
+from __future__ import annotations
+
+import pytest
+
+from compare.engine import ENGINE_VERSION
+from compare.engine.story import align_story
+from compare.engine.types import Document, StoryAlignment
+
+# A fictional wire story about a museum theft in the town of Orrin, an outlet's lightly
+# edited reprint of it, a shortened copy, and an independent report.
+WIRE = (
+    "Thieves took three silver clocks from the Orrin Museum early on Sunday, police said.\n\n"
+    "The clocks, made in 1790 by the clockmaker Anselm Roe, were insured for 2 million pounds.\n\n"
+    "Curator Wilma Dunst said the alarm system had been switched off for repairs.\n\n"
+    "“It is a terrible loss for the town,” she said.\n\n"
+    "Police are looking for a grey van seen near the museum at 3am."
+)
+REPRINT = (
+    "Thieves stole three silver clocks from the Orrin Museum early on Sunday, police said.\n\n"
+    "The clocks, made in 1790 by the clockmaker Anselm Roe, were insured for 2 million pounds.\n\n"
+    "Curator Wilma Dunst told reporters the alarm system had been switched off for repairs.\n\n"
+    "“It is a terrible loss for the town,” she said.\n\n"
+    "Police are looking for a grey van seen near the museum at 3am.\n\n"
+    "The museum will stay closed until further notice."
+)
+SHORT = (
+    "Thieves took three silver clocks from the Orrin Museum early on Sunday, police said.\n\n"
+    "Police are looking for a grey van seen near the museum at 3am."
+)
+INDEPENDENT = (
+    "A burglary at a small museum has shocked the quiet town of Orrin.\n\n"
+    "Neighbours described hearing an engine in the middle of the night.\n\n"
+    "The town council will discuss security at public buildings next week."
+)
+
+
+def documents() -> list[Document]:
+    return [
+        Document("wire", WIRE),
+        Document("reprint", REPRINT),
+        Document("short", SHORT),
+        Document("independent", INDEPENDENT),
+    ]
+
+
+def summary(story: StoryAlignment) -> tuple:
+    """Everything the story says, in a form that does not depend on the order of versions."""
+    pairwise = {
+        key: (sorted((p.a, p.b, p.kind, p.score) for p in value.pairs), value.shares_a, value.shares_b)
+        for key, value in story.pairwise.items()
+    }
+    groups = sorted(tuple(g.members) for g in story.groups)
+    return pairwise, groups, story.similarity, story.source, story.segments
+
+
+def test_every_ordered_couple_of_versions_is_aligned_and_mirrored():
+    story = align_story(documents())
+    ids = [d.id for d in documents()]
+    assert set(story.pairwise) == {(x, y) for x in ids for y in ids if x != y}
+    for (x, y), alignment in story.pairwise.items():
+        mirror = story.pairwise[(y, x)]
+        assert (alignment.a_id, alignment.b_id) == (x, y)
+        assert sorted((p.a, p.b) for p in alignment.pairs) == sorted((p.b, p.a) for p in mirror.pairs)
+        assert alignment.shares_a == mirror.shares_b
+
+
+def test_the_result_does_not_depend_on_the_order_of_versions():
+    docs = documents()
+    forward = align_story(docs)
+    backward = align_story(list(reversed(docs)))
+    shuffled = align_story([docs[2], docs[0], docs[3], docs[1]])
+    assert summary(forward) == summary(backward) == summary(shuffled)
+    assert forward.documents == [d.id for d in docs]
+    assert backward.documents == [d.id for d in reversed(docs)]
+
+
+def test_passages_are_grouped_across_versions():
+    story = align_story(documents())
+    van = [g for g in story.groups if ("short", 1) in g.members]
+    assert len(van) == 1
+    assert van[0].documents() == {"wire", "reprint", "short"}
+    assert all(doc != "independent" for g in story.groups for doc, _ in g.members)
+
+
+def test_similarity_is_symmetric_with_ones_on_the_diagonal():
+    story = align_story(documents())
+    ids = [d.id for d in documents()]
+    for x in ids:
+        assert story.similarity[(x, x)] == 1.0
+        for y in ids:
+            assert story.similarity[(x, y)] == story.similarity[(y, x)]
+            assert 0.0 <= story.similarity[(x, y)] <= 1.0
+    assert story.similarity[("wire", "reprint")] > story.similarity[("wire", "independent")]
+    assert story.similarity[("wire", "independent")] == 0.0
+
+
+def test_the_version_the_others_copy_is_named_as_the_source_with_evidence():
+    story = align_story(documents())
+    assert story.source.document in {"wire", "reprint"}
+    assert 0.0 < story.source.confidence <= 1.0
+    evidence = " ".join(story.source.evidence)
+    assert "short" in evidence and "%" in evidence
+    assert "independent" in evidence
+
+
+def test_independent_versions_have_no_source():
+    story = align_story([Document("a", WIRE), Document("b", INDEPENDENT)])
+    assert story.source.document is None
+    assert story.source.confidence == 0.0
+    assert story.source.evidence
+
+
+def test_progress_is_reported_for_every_couple_of_versions():
+    calls: list[tuple[int, int]] = []
+    align_story(documents(), on_progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 6), (2, 6), (3, 6), (4, 6), (5, 6), (6, 6)]
+
+
+def test_the_engine_version_is_recorded():
+    story = align_story(documents())
+    assert story.engine_version == ENGINE_VERSION
+    assert len(ENGINE_VERSION) == 12
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        [WIRE],
+        ["", ""],
+        [WIRE, WIRE, WIRE],
+        [WIRE, "Leave a Reply"],
+        ["桥梁将于五月重新开放。", "🎉🎉", "הגשר ייפתח במאי."],
+    ],
+)
+def test_odd_stories_give_a_sensible_result(texts):
+    docs = [Document(f"v{i}", text, junk=((0, 13),) if text == "Leave a Reply" else ()) for i, text in enumerate(texts)]
+    story = align_story(docs)
+    assert story.documents == [d.id for d in docs]
+    assert len(story.pairwise) == len(docs) * (len(docs) - 1)
+    assert story.source.evidence
+    if len(texts) == 3 and texts[0] == WIRE:
+        assert all(p.kind == "verbatim" for a in story.pairwise.values() for p in a.pairs)
+        assert all(len(g.documents()) == 3 for g in story.groups)
+
+
+def test_two_versions_with_the_same_id_are_refused():
+    with pytest.raises(ValueError, match="own id"):
+        align_story([Document("a", WIRE), Document("a", SHORT)])
