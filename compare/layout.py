@@ -196,6 +196,24 @@ class Piece:
     moved_from: int | None = None  # base paragraph (0-based) of the counterpart, for moved passages
     moved_href: str = ""
     label: str = ""  # for unique passages: "Unique to X" or "Not in <base>"
+    panel_url: str = ""  # set by the view, which knows the URLs
+
+    @property
+    def badge(self) -> bool:
+        return self.kind in ("edited", "paraphrase")
+
+    @property
+    def css_class(self) -> str:
+        classes = ["passage"]
+        if self.kind:
+            classes.append(f"kind-{self.kind}")
+        if self.unique:
+            classes.append("unique")
+        if self.junk:
+            classes.append("is-junk")
+        if self.moved_from is not None:
+            classes.append("moved")
+        return " ".join(classes)
 
     @property
     def anchor(self) -> str:

@@ -105,6 +105,11 @@ def story(request: HttpRequest, slug: str) -> HttpResponse:
     others = [options.compare] if options.compare else [i for i in ids if i != options.base]
     comparison = layout.build_comparison(alignment, versions, options.base, others, options.hide_trivial)
     rows = comparison.visible_rows(options.show)
+    # One reverse() for the whole page rather than one per passage.
+    panel_root = reverse("compare:passage", args=[story.slug, 0, 0]).removesuffix("0/0/")
+    for row in rows:
+        for piece in row.pieces:
+            piece.panel_url = f"{panel_root}{piece.version.id}/{piece.segment}/?base={options.base}"
     context.update(
         state="done",
         options=options,
