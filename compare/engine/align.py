@@ -35,6 +35,8 @@ from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Seg
 
 # A candidate pair is kept when its score reaches this (chosen on MSRP train, see bench/quality.py).
 ALIGN_THRESHOLD = 0.42
+# Lower bar for a sentence pair that continues a run of pairs in both texts (see _continue_runs).
+CONTEXT_THRESHOLD = 0.3
 # Wording ratio from which a pair counts as "edited" rather than "paraphrase".
 EDITED_RATIO = 0.55
 # At most this many function-word differences still count as verbatim.
@@ -326,6 +328,7 @@ def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
         members_a, members_b, score = _grow(a, b, idf, members_a, members_b, score, owner_a, owner_b, g)
         groups[g] = (members_a, members_b, score)
 
+    _continue_runs(a, b, idf, groups, owner_a, owner_b)
     pairs = [_make_pair(a, b, idf, sorted(ma), sorted(mb)) for ma, mb, _ in groups]
     pairs.sort(key=lambda p: (p.a, p.b))
     return pairs
@@ -376,6 +379,33 @@ def _grow(
             owner_a[i] = group
         for j in members_b:
             owner_b[j] = group
+
+
+def _continue_runs(
+    a: Prepared,
+    b: Prepared,
+    idf: Idf,
+    groups: list[tuple[list[int], list[int], float]],
+    owner_a: dict[int, int],
+    owner_b: dict[int, int],
+) -> None:
+    """Pair the sentences right before or after a pair with each other at a lower bar.
+
+    A copied text keeps the order of its source in runs: a weakly similar sentence that
+    sits exactly where the run continues on both sides is most likely the same one,
+    rewritten. Independent reports rarely line up like that, so the bar stays high there."""
+    changed = True
+    while changed:
+        changed = False
+        for members_a, members_b, _ in list(groups):
+            for i, j in ((min(members_a) - 1, min(members_b) - 1), (max(members_a) + 1, max(members_b) + 1)):
+                if not (0 <= i < len(a.tokens) and 0 <= j < len(b.tokens)) or i in owner_a or j in owner_b:
+                    continue
+                judgement = judge(a.tokens[i], b.tokens[j], idf)
+                if judgement.score >= CONTEXT_THRESHOLD:
+                    owner_a[i] = owner_b[j] = len(groups)
+                    groups.append(([i], [j], judgement.score))
+                    changed = True
 
 
 def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members_b: list[int]) -> Pair:
