@@ -11,6 +11,8 @@ import pytest
 
 from compare.engine.junk import find_junk
 
+DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+
 
 def marked(text: str) -> list[tuple[str, str]]:
     return [(text[s.start : s.end], s.reason) for s in find_junk(text)]
@@ -201,6 +203,91 @@ def test_it_does_not_mark_a_long_paragraph_that_mentions_comments_and_sharing():
         "bring it on Monday."
     )
     assert find_junk(text) == []
+
+
+def test_it_marks_a_caption_closed_by_an_agency_credit_without_the_word_photo():
+    text = "Pupils plant trees in Hollin Vale on Friday. Ruth Amsel/AFP via Getty Images\n\nThe project began in May."
+    assert marked(text) == [
+        ("Pupils plant trees in Hollin Vale on Friday.", "photo caption"),
+        ("Ruth Amsel/AFP via Getty Images", "photo credit"),
+    ]
+
+
+def test_a_name_and_agency_inside_a_sentence_is_not_a_credit():
+    text = "The minister said he had spoken to John Smith/AP about it and would say more on Monday."
+    assert find_junk(text) == []
+
+
+def test_a_credit_names_an_outlet_with_the():
+    text = "A man waves a flag. Photograph: J. Doe/The Chronicle The crowd cheered for an hour."
+    assert ("Photograph: J. Doe/The Chronicle", "photo credit") in marked(text)
+    assert not is_inside_junk(text, "The crowd cheered")
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("© 2025 The Valley Courier. All rights reserved.", "copyright notice"),
+        ("Copyright 2024 Harbour Media Ltd", "copyright notice"),
+        ("We use cookies to give you the best experience on our site.", "cookie notice"),
+        ("Accept all cookies", "cookie notice"),
+        ("Skip to main content", "navigation"),
+        ("Home › News › Europe", "navigation"),
+        ("Startseite > Politik > Ausland", "navigation"),
+        ("4 min read", "page metadata"),
+        ("Listen to this article", "page metadata"),
+        ("Updated: 3 March 2025", "page metadata"),
+        ("Story continues below advertisement", "advertisement"),
+        ("Follow us on Instagram for more pictures.", "newsletter promo"),
+        ("Watch: the moment the bridge swung open", "video embed"),
+        ("toggle caption", "photo caption"),
+    ],
+)
+def test_it_marks_site_furniture_lines(line, reason):
+    text = f"The harbour bridge reopened on Monday.\n\n{line}\n\nTraffic is back to normal."
+    assert marked(text) == [(line, reason)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Scores: Leeds 2 | Hull 1 | Derby 0",
+        "Red, green or blue: the council will vote on the colour of the new bridge.",
+        "Watch the skies tonight, astronomers say.",
+        "Comments from residents were mostly positive.",
+        "Share prices fell by 3% on Monday.",
+    ],
+)
+def test_it_leaves_ordinary_lines_that_look_a_little_like_furniture_alone(line):
+    text = f"The harbour bridge reopened on Monday.\n\n{line}\n\nTraffic is back to normal."
+    assert find_junk(text) == []
+
+
+def test_every_credit_in_a_long_text_without_line_breaks_is_found():
+    # Captions are looked for in a bounded window before each credit (see bench/bench_junk.py for speed).
+    text = " ".join(
+        f"Paragraph {n} says the bridge opened. A crane lifts a beam on day {n} © Tom Weller/AP Then more news."
+        for n in range(3000)
+    )
+    spans = find_junk(text)
+    assert sum(span.reason == "photo credit" for span in spans) == 3000
+    assert sum(span.reason == "photo caption" for span in spans) == 3000
+
+
+def test_real_news_sentences_are_never_marked():
+    """Thousands of human-written news sentences (read from ../shared/datasets, never copied)."""
+    files = sorted(DATASETS.glob("*/*.tsv"))
+    if not files:
+        pytest.skip("../shared/datasets is not next to the repository")
+    sentences = set()
+    for path in files:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            sentences.update(cell for cell in line.split("\t") if len(cell.split()) >= 4)
+    assert len(sentences) > 10_000
+    wrongly_marked = [s for s in sentences if find_junk(s)]
+    assert wrongly_marked == []
+    paragraphs = "\n\n".join(sorted(sentences))  # each sentence as a line of its own
+    assert find_junk(paragraphs) == []
 
 
 def test_offsets_point_into_the_original_text_with_unicode_before_them():

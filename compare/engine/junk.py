@@ -25,6 +25,8 @@ from .types import JunkSpan
 MAX_JUNK_LINE = 300
 # Longest caption sentence marked before a photo credit found inside a paragraph.
 MAX_CAPTION = 300
+# Longest credit at the end of a line ("Photo: Name Name/Agency via Getty Images").
+MAX_CREDIT_TAIL = 160
 
 _PLATFORMS = (
     r"(?:Twitter|X|Facebook|LinkedIn|WhatsApp|Reddit|Pinterest|Telegram|Messenger|Email|E-mail|Mail"
@@ -67,7 +69,7 @@ _INLINE_RULES: list[tuple[str, str, int]] = [
     (r"\bRemote video URL\b", "video embed", 0),
     (r"\bYour browser does not support (?:the )?(?:video|audio)(?: tag| element)?\.?", "video embed", 0),
     (r"\bThis video (?:can ?not|cannot) be played\.?", "video embed", 0),
-    (r"\bStory continues below advertisement\b|\bSkip Advertisement\b", "advertisement", 0),
+    (r"\b(?:Story|Article) continues below(?: advertisement)?\b|\bSkip Advertisement\b", "advertisement", 0),
 ]
 
 # A line (paragraph) made only of these phrases is junk; inside a sentence they are words.
@@ -95,7 +97,8 @@ _LINE_PHRASES: list[tuple[str, str]] = [
     (
         r"(?:Read more|READ MORE|Related|See also|Also read|Read also|Lesen Sie auch|Mehr zum Thema): [^\n]{1,150}"
         r"|(?:Related|Recommended|Read more|READ MORE|Read also|See also|More on this story|More from [A-Z][\w ]{0,30}"
-        r"|You may also like|You might also like|Most read|Most popular|Top stories|Related (?:articles|stories|topics))"
+        r"|You may also like|You might also like|Most read|Most popular|Top stories"
+        r"|Related (?:articles|stories|topics))"
         r":?",
         "related links",
     ),
@@ -104,7 +107,8 @@ _LINE_PHRASES: list[tuple[str, str]] = [
         r"|Subscribe to (?:our|the) [\w ]{0,40}(?:newsletter|channel)[.!]?"
         r"|Join (?:our|the|[A-Z][\w&]*(?:'|’)s) [^.!?\n]{0,40}?(?:Telegram|WhatsApp|Signal|Viber|YouTube|Google News)"
         r"(?: channel| group)?[^.!?\n]{0,100}[.!]?"
-        r"|Follow (?:us|[A-Z][\w&]*) on (?:Twitter|X|Facebook|Instagram|Telegram|WhatsApp|Google News)[^.!?\n]{0,60}[.!]?"
+        r"|Follow (?:us|[A-Z][\w&]*) on (?:Twitter|X|Facebook|Instagram|Telegram|WhatsApp|Google News)"
+        r"[^.!?\n]{0,60}[.!]?"
         r"|Download (?:our|the [A-Z][\w ]{0,20}) app[^.!?\n]{0,60}[.!]?",
         "newsletter promo",
     ),
@@ -119,6 +123,22 @@ _LINE_PHRASES: list[tuple[str, str]] = [
         "page metadata",
     ),
     (r"Image source, [^\n]{1,60}|Image caption, [^\n]{1,200}|Getty Images|Credit: [^\n]{1,80}", "photo credit"),
+    (r"hide caption|toggle caption|Enlarge this image|Expand image|Close caption", "photo caption"),
+    (
+        r"\d{1,3} min(?:ute)?s? read|Listen to (?:this )?article(?: \d{1,3} min(?:ute)?s?)?"
+        r"|Reading time:? \d{1,3} min(?:ute)?s?|Our Standards: The Thomson Reuters Trust Principles\.?",
+        "page metadata",
+    ),
+    (
+        r"(?:Copyright ?©?|©) ?\d{4}(?:[-–]\d{2,4})?[^\n]{0,100}|[^\n]{0,80}All [Rr]ights [Rr]eserved\.?",
+        "copyright notice",
+    ),
+    (
+        r"We use cookies[^\n]{0,250}|Accept (?:all )?cookies|Reject (?:all )?cookies"
+        r"|Manage (?:cookie )?(?:settings|preferences)|Cookie (?:settings|policy|preferences)",
+        "cookie notice",
+    ),
+    (r"Skip to (?:main )?content|Skip to navigation|Back to top", "navigation"),
 ]
 
 # Words found in a row of buttons: a short line of nothing else is a button row.
@@ -129,10 +149,16 @@ _UI_WORDS = _UI_ACTIONS | frozenset(
 )
 
 # Photo credits. NAME is one to four capitalised words; AGENCY one word or "Getty Images".
-_NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
-_AGENCY = r"(?:Getty Images|[A-Z][\w.&-]*(?: via Getty Images)?)"
+# A name word is a capitalised word or an initial ("J."), never a word ending a sentence.
+_NAME = r"[A-Z](?:\.|[\w'’-]*)(?: [A-Z](?:\.|[\w'’-]*)){0,3}"
+_AGENCY = r"(?:Getty Images|(?:The )?[A-Z][\w.&-]*(?: via Getty Images)?)"
+# Agencies whose name after "Name/" closes a caption even without the word "Photo".
+_KNOWN_AGENCIES = (
+    r"(?:AFP|AP|Reuters|EPA|EPA-EFE|Getty Images|Bloomberg|dpa|Xinhua|PA|PA Wire|Anadolu|Anadolu Agency"
+    r"|SOPA Images|NurPhoto|Shutterstock|Alamy|picture alliance|ANP|Kyodo|Yonhap|TASS|Sipa|Zuma Press)"
+)
 _CREDIT_INLINE = re.compile(
-    rf"©\s?{_NAME}(?:\s?/\s?{_AGENCY})?"  # © Jane Doe/AP
+    rf"©(?!\s*\d)\s?{_NAME}(?:\s?/\s?{_AGENCY})?"  # © Jane Doe/AP (not "© 2024 ...": a copyright line)
     rf"|\b(?:PHOTO|Photo|Photograph|Picture|Image|Foto|Bild)s?(?::| by) {_NAME}\s?/\s?{_AGENCY}"  # Photo: J Doe/Reuters
     rf"|\((?:Photo|Image|Picture|Foto|Bild)(?::| by| credit:)? [^()\n]{{1,60}}\)"  # (Photo: Jane Doe)
     rf"|\([^()\n]{{1,60}} via Getty Images\)"
@@ -141,14 +167,16 @@ _CREDIT_INLINE = re.compile(
 # At the end of a line a credit may be any short name: "PHOTO: AFP", "Photo by Jane Doe".
 _CREDIT_AT_END = re.compile(
     r"(?:\b(?:PHOTO|Photo|Photograph|Picture|Image|Foto|Bild)s?(?::| by| credit:) [^.!?\n]{1,60}"
-    r"|©\s?[^\n]{1,60})[ \t]*$",
-    re.MULTILINE,
+    r"|©(?!\s*\d)\s?[^\n]{1,60}"
+    rf"|\b{_NAME}\s?/\s?{_KNOWN_AGENCIES}(?: via Getty Images)?)[ \t]*$",
 )
 # Where a caption starts: after a sentence end, at a line start, or at a capitalised
 # article glued to the previous text ("... and Moscow A soldier stands ...").
 _CAPTION_START = re.compile(r"(?:^|(?<=[.!?]) |(?<=[.!?][\"”’]) |(?<=[\w,]) (?=(?:A|An|The) \w))", re.MULTILINE)
 
 _LINE_RE = re.compile(r"[^\n]+")
+_BREADCRUMB_SEPARATOR = re.compile(r"\s+[›»>|/]\s+")
+_BREADCRUMB_ITEM = re.compile(r"[^\W\d_][^\W\d_ &'’-]*(?:[ &'’-]+[^\W\d_]+)*")
 _WORD_RE = re.compile(r"[\w'’*-]+")
 _METADATA_AT_START = re.compile(r"\A\s*(date \d{4}-\d{2}-\d{2})\b")
 _INLINE_RELATED = re.compile(
@@ -190,7 +218,11 @@ def _inline_related(text: str) -> Iterator[JunkSpan]:
 
 def _credits_and_captions(text: str) -> Iterator[JunkSpan]:
     credits = [(m.start(), m.end()) for m in _CREDIT_INLINE.finditer(text)]
-    credits += [(m.start(), m.end()) for m in _CREDIT_AT_END.finditer(text)]
+    # A credit closing a line is short: only each line's tail is searched, so a long line costs no more.
+    for line in _LINE_RE.finditer(text):
+        m = _CREDIT_AT_END.search(text, max(line.start(), line.end() - MAX_CREDIT_TAIL), line.end())
+        if m:
+            credits.append((m.start(), m.end()))
     for start, end in _union(credits):
         yield JunkSpan(start, end, "photo credit")
         caption = _caption_before(text, start)
@@ -200,7 +232,9 @@ def _credits_and_captions(text: str) -> Iterator[JunkSpan]:
 
 def _caption_before(text: str, credit_start: int) -> int | None:
     """Start of the caption that the credit at ``credit_start`` belongs to, if it is short enough."""
-    line_start = text.rfind("\n", 0, credit_start) + 1
+    # Only the stretch a caption could fill is looked at, so long one-line texts stay fast.
+    window = max(0, credit_start - 2 * MAX_CAPTION)
+    line_start = max(text.rfind("\n", window, credit_start) + 1, window)
     before = text[line_start:credit_start]
     if not before.strip():
         return None
@@ -236,6 +270,9 @@ def _junk_lines(text: str) -> Iterator[JunkSpan]:
         if _is_button_row(stripped):
             yield JunkSpan(start, end, "share buttons")
             continue
+        if _is_breadcrumb(stripped):
+            yield JunkSpan(start, end, "navigation")
+            continue
         yield from _line_of_phrases(stripped, start)
 
 
@@ -259,6 +296,16 @@ def _is_button_row(line: str) -> bool:
         return False
     # "Share Tweet Email" is a button row; a line saying only "Facebook" might be a subheading.
     return bool(_UI_ACTIONS.intersection(words)) or len(words) >= 2
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """ "Home › News › Europe": three or more short capitalised items between arrow-like separators."""
+    if len(line) > 120:
+        return False
+    items = _BREADCRUMB_SEPARATOR.split(line)
+    return len(items) >= 3 and all(
+        _BREADCRUMB_ITEM.fullmatch(item) and item[0].isupper() and len(item.split()) <= 3 for item in items
+    )
 
 
 def _absorb_ui_words(text: str, spans: list[JunkSpan]) -> list[JunkSpan]:
