@@ -141,8 +141,11 @@ def change_marks(
             elif change.op == "replace":
                 before = ""
                 if mode == "inline":
+                    # A space keeps the struck old words apart from the new ones ("4.5 £4.5", not "4.5£4.5").
+                    gap = " " if b0 > 0 and not other_text[b0 - 1].isspace() and old_words[:1].isalnum() else ""
                     before = (
-                        f'<del class="chg was{extra}" title="Replaced: the base said this">{escape(old_words)}</del>'
+                        f'{gap}<del class="chg was{extra}" title="Replaced: the base said this">'
+                        f"{escape(old_words)}</del> "
                     )
                 marks.append(
                     Mark(
@@ -155,9 +158,9 @@ def change_marks(
                     )
                 )
             elif mode == "inline":
-                marks.append(
-                    Mark(b0, b0, before=f'<del class="chg del{extra}" title="Deleted">{escape(old_words)}</del>{flags}')
-                )
+                gap = " " if b0 > 0 and not other_text[b0 - 1].isspace() and old_words[:1].isalnum() else ""
+                deleted = f'{gap}<del class="chg del{extra}" title="Deleted">{escape(old_words)}</del>{flags}'
+                marks.append(Mark(b0, b0, before=deleted))
         elif mode == "old":
             if change.op == "delete":
                 marks.append(Mark(a0, a1, f'<del class="chg del{extra}" title="Deleted">', "</del>", after=flags))
