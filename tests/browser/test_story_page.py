@@ -131,3 +131,21 @@ def test_two_versions_read_side_by_side(page, live_server, demo_story, artifacts
     assert "compare=" in page.url
     page.locator(".columns-scroll").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts_dir / "story-9-two-versions.png"))
+
+
+def test_while_the_alignment_is_computed_the_page_shows_progress_then_the_comparison(
+    page, live_server, demo_story, artifacts_dir
+):
+    from compare import services
+
+    articles = services.versions_of(demo_story)
+    running, mine = services.claim_alignment(demo_story, services.alignment_key(articles), total=15)
+    assert mine
+    services.record_progress(running, 4, 15)
+    page.goto(live_server.url + demo_story.get_absolute_url())
+    assert page.get_by_text("Comparing the versions…").is_visible()
+    assert page.get_by_text("4 of 15 pairs of versions done").is_visible()
+    page.screenshot(path=str(artifacts_dir / "story-0-computing.png"))
+    services.compute(running, articles)  # finishes while the page keeps asking every second
+    page.wait_for_selector("table.comparison", timeout=10_000)
+    assert len(column_names(page)) == len(articles)
