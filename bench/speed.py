@@ -1,0 +1,363 @@
+"""Speed and memory of the alignment engine, against baselines run in the same process.
+
+What it measures (targets from the project brief):
+
+* two versions of about 1,000 words aligned and diffed (target < 50 ms);
+* ten such versions, all against all, as ``align_story`` does it (target < 1 s);
+* peak memory of that ten-version story (tracemalloc peak and the process's ru_maxrss;
+  target < 150 MB);
+* how the time grows from 100 to 10,000 words per version;
+* the same work done by a ``difflib`` baseline (SequenceMatcher over sentences, then over
+  the words of each matched stretch) and by CollateX (a general collation tool; slow, so
+  only on the small sizes, each run in a child process with a time cap).
+
+The texts are synthetic: an article drawn from a made-up vocabulary, and versions of it
+with planted edits (words changed, figures changed, sentences reworded, split, merged,
+moved, dropped and added), so no external data is needed. Each timed run uses freshly
+generated texts so that no cache carries over from one run to the next. If the seed
+articles sit next to the repository, seeds 002 and 004 are timed too.
+
+    .venv/bin/python bench/speed.py              # full run (CollateX makes it take ~1-2 min)
+    .venv/bin/python bench/speed.py --quick      # fewer repeats, no CollateX
+    .venv/bin/python bench/speed.py --collatex-cap 60
+
+Times are wall-clock medians (the machine may be shared: compare the ratios, which are
+measured side by side, more than the absolute figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import multiprocessing
+import random
+import re
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import combinations
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from compare.engine.align import align_pair  # noqa: E402
+from compare.engine.story import align_story  # noqa: E402
+from compare.engine.types import Document  # noqa: E402
+
+SEEDS = REPO.parent / "shared" / "seeds"
+SIZES = (100, 300, 1000, 3000, 10000)
+COLLATEX_SIZES = (100, 300, 1000)
+PAIR_TARGET_MS = 50.0
+STORY_TARGET_S = 1.0
+MEMORY_TARGET_MB = 150.0
+
+# --- synthetic articles with planted edits --------------------------------------------------
+
+FUNCTION_WORDS_TEXT = (
+    "the the the of of and and to to a a in in that is was for on with as by at from it "
+    "he she they said has had have been would will not but which who after before also"
+)
+FUNCTION_WORDS = FUNCTION_WORDS_TEXT.split(" ")
+SYLLABLES_TEXT = "ka lo ri ta mun sel dor vi ne ba tre pol gan su re mi ost hal fen dra quel ur ion var"
+SYLLABLES = SYLLABLES_TEXT.split(" ")
+
+
+class Vocabulary:
+    """A made-up language: content words with Zipf-like frequencies, names and figures."""
+
+    def __init__(self, rng: random.Random, size: int = 4000) -> None:
+        words: set[str] = set()
+        while len(words) < size:
+            words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+        self.content = sorted(words)
+        self.weights = [1.0 / (rank + 1) ** 0.9 for rank in range(len(self.content))]
+        rng.shuffle(self.content)
+        self.names = [w.capitalize() for w in self.content[:200]]
+
+    def word(self, rng: random.Random) -> str:
+        roll = rng.random()
+        if roll < 0.42:
+            return rng.choice(FUNCTION_WORDS)
+        if roll < 0.47:
+            return rng.choice(self.names)
+        if roll < 0.50:
+            return str(rng.randint(2, 2000))
+        return rng.choices(self.content, self.weights)[0]
+
+    def sentence(self, rng: random.Random) -> list[str]:
+        return [self.word(rng) for _ in range(rng.randint(10, 30))]
+
+
+def render(paragraphs: list[list[list[str]]]) -> str:
+    def sentence_text(words: list[str]) -> str:
+        text = " ".join(words)
+        return text[0].upper() + text[1:] + "."
+
+    return "\n\n".join(" ".join(sentence_text(s) for s in paragraph) for paragraph in paragraphs)
+
+
+def base_article(vocabulary: Vocabulary, rng: random.Random, words: int) -> list[list[str]]:
+    sentences: list[list[str]] = []
+    count = 0
+    while count < words:
+        sentence = vocabulary.sentence(rng)
+        sentences.append(sentence)
+        count += len(sentence)
+    return sentences
+
+
+def version_of(base: list[list[str]], vocabulary: Vocabulary, rng: random.Random) -> str:
+    """Another outlet's version: most sentences kept, some edited, reworded, split, merged,
+    moved, dropped, some new ones added; then laid out in paragraphs of its own."""
+    out: list[list[str]] = []
+    i = 0
+    while i < len(base):
+        sentence = list(base[i])
+        roll = rng.random()
+        if roll < 0.45:  # verbatim
+            out.append(sentence)
+        elif roll < 0.65:  # edited: a few words or a figure changed
+            for _ in range(rng.randint(1, 3)):
+                sentence[rng.randrange(len(sentence))] = vocabulary.word(rng)
+            out.append(sentence)
+        elif roll < 0.73:  # reworded: about half the words replaced, a clause moved
+            sentence = [w if rng.random() < 0.55 else vocabulary.word(rng) for w in sentence]
+            cut = rng.randrange(1, len(sentence))
+            out.append(sentence[cut:] + sentence[:cut])
+        elif roll < 0.79 and len(sentence) > 8:  # split in two
+            cut = rng.randrange(4, len(sentence) - 3)
+            out += [sentence[:cut], sentence[cut:]]
+        elif roll < 0.85 and i + 1 < len(base):  # merged with the next one
+            out.append(sentence + ["and"] + list(base[i + 1]))
+            i += 1
+        elif roll < 0.90:  # dropped
+            pass
+        else:  # kept, and a new sentence added after it
+            out += [sentence, vocabulary.sentence(rng)]
+        i += 1
+    for _ in range(max(1, len(out) // 20)):  # a few sentences moved elsewhere
+        if len(out) > 2:
+            out.insert(rng.randrange(len(out)), out.pop(rng.randrange(len(out))))
+    paragraphs: list[list[list[str]]] = []
+    while out:
+        take = rng.randint(1, 3)
+        paragraphs.append(out[:take])
+        out = out[take:]
+    return render(paragraphs)
+
+
+def versions(words: int, count: int, seed: int) -> list[Document]:
+    rng = random.Random(seed)
+    vocabulary = Vocabulary(random.Random(1000 + seed))
+    base = base_article(vocabulary, rng, words)
+    return [Document(f"v{k}", version_of(base, vocabulary, rng)) for k in range(count)]
+
+
+# --- the difflib baseline ---------------------------------------------------------------------
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+
+
+def difflib_align(a: str, b: str) -> int:
+    """Sentences matched by SequenceMatcher over the sentence lists, then each replaced
+    stretch diffed word by word. Returns the number of word-level changes found."""
+    a_sentences = [m.group().strip() for m in _SENTENCE.finditer(a) if m.group().strip()]
+    b_sentences = [m.group().strip() for m in _SENTENCE.finditer(b) if m.group().strip()]
+    changes = 0
+    outline = SequenceMatcher(None, a_sentences, b_sentences, autojunk=False)
+    for op, i1, i2, j1, j2 in outline.get_opcodes():
+        if op != "replace":
+            continue
+        words = SequenceMatcher(None, " ".join(a_sentences[i1:i2]).split(), " ".join(b_sentences[j1:j2]).split())
+        changes += sum(1 for o in words.get_opcodes() if o[0] != "equal")
+    return changes
+
+
+# --- CollateX, in a child process with a time cap --------------------------------------------
+
+
+def _collatex_child(texts: list[str], queue: multiprocessing.Queue) -> None:
+    from collatex import Collation, collate
+
+    collation = Collation()
+    for k, text in enumerate(texts):
+        collation.add_plain_witness(f"w{k}", text)
+    started = time.perf_counter()
+    collate(collation, output="json", segmentation=False)
+    queue.put(time.perf_counter() - started)
+
+
+def collatex_seconds(texts: list[str], cap: float) -> float | None:
+    """Seconds CollateX takes to collate the texts, or None if it exceeds ``cap``."""
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    child = multiprocessing.Process(target=_collatex_child, args=(texts, queue))
+    child.start()
+    child.join(cap)
+    if child.is_alive():
+        child.terminate()
+        child.join()
+        return None
+    return queue.get() if not queue.empty() else None
+
+
+# --- timing helpers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Median wall-clock and CPU milliseconds of one piece of work over fresh inputs."""
+
+    wall: float
+    cpu: float
+
+    def __str__(self) -> str:
+        return f"{self.wall:8.1f} ms (CPU {self.cpu:6.1f} ms)"
+
+
+def timed(run: Callable[[int], object], repeats: int) -> Timing:
+    """Median times of ``run(seed)`` for seeds 0..repeats-1 (the seed picks fresh inputs).
+    CPU time is printed too: on a shared machine it is the steadier of the two."""
+    walls, cpus = [], []
+    for seed in range(repeats):
+        gc.collect()
+        wall, cpu = time.perf_counter(), time.process_time()
+        run(seed)
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return Timing(statistics.median(walls), statistics.median(cpus))
+
+
+def two_versions(words: int, repeats: int) -> dict[int, list[Document]]:
+    """Fresh pairs of versions, generated before any clock starts."""
+    return {seed: versions(words, 2, seed) for seed in range(repeats)}
+
+
+def verdict(value: float, target: float) -> str:
+    return "ok" if value < target else "OVER TARGET"
+
+
+def ratio(value: float, baseline: float) -> str:
+    return f"{value / baseline:.1f}x" if baseline > 0 else "n/a"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and no CollateX")
+    parser.add_argument("--collatex-cap", type=float, default=30.0, help="seconds allowed to one CollateX run")
+    args = parser.parse_args()
+    repeats = 3 if args.quick else 7
+
+    print("Versus engine speed bench (synthetic articles with planted edits; medians over fresh texts)")
+    print(f"Python {sys.version.split()[0]}, {repeats} runs per figure\n")
+
+    # 1. Two versions of ~1,000 words.
+    inputs = two_versions(1000, repeats)
+    engine = timed(lambda seed: align_pair(*inputs[seed]), repeats)
+    baseline = timed(lambda seed: difflib_align(inputs[seed][0].text, inputs[seed][1].text), repeats)
+    found = align_pair(*inputs[0])
+    print(
+        f"Two versions of ~1,000 words, aligned and word-diffed: {engine}   target < {PAIR_TARGET_MS:.0f} ms: "
+        f"{verdict(engine.wall, PAIR_TARGET_MS)}"
+    )
+    print(
+        f"  difflib baseline on the same texts:                  {baseline}   "
+        f"engine / difflib = {ratio(engine.wall, baseline.wall)}"
+    )
+    print(
+        f"  (the engine found {len(found.pairs)} pairs, {sum(1 for p in found.pairs if len(p.a) + len(p.b) > 2)} "
+        f"of them one-to-many, and {sum(len(p.changes) for p in found.pairs)} word-level changes)\n"
+    )
+
+    # 2. Ten versions all against all, and memory.
+    stories = {seed: versions(1000, 10, 100 + seed) for seed in range(max(3, repeats // 2))}
+    story = timed(lambda seed: align_story(stories[seed]), len(stories))
+    story_baseline = timed(
+        lambda seed: [difflib_align(a.text, b.text) for a, b in combinations(stories[seed], 2)], len(stories)
+    )
+    print(
+        f"Ten versions of ~1,000 words, all against all (45 pairs): {story}   target < "
+        f"{STORY_TARGET_S * 1000:.0f} ms: {verdict(story.wall, STORY_TARGET_S * 1000)}"
+    )
+    print(
+        f"  difflib baseline, the same 45 pairs:                   {story_baseline}   "
+        f"engine / difflib = {ratio(story.wall, story_baseline.wall)}"
+    )
+
+    gc.collect()
+    tracemalloc.start()
+    align_story(versions(1000, 10, 999))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    peak_mb = peak / 2**20
+    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(
+        f"  peak memory allocated while aligning ten versions (tracemalloc): {peak_mb:6.1f} MB   "
+        f"target < {MEMORY_TARGET_MB:.0f} MB: {verdict(peak_mb, MEMORY_TARGET_MB)}"
+    )
+    print(f"  the whole bench process so far (ru_maxrss):                      {maxrss_mb:6.1f} MB\n")
+
+    # 3. Growth with size, against the baselines.
+    print("Growth with the length of each version (two versions, aligned and word-diffed; wall-clock ms):")
+    columns = ("words", "engine", "engine CPU", "difflib", "engine/difflib", "CollateX", "CollateX/engine")
+    widths = (7, 10, 11, 10, 15, 12, 16)
+    header = " ".join(f"{c:>{w}}" for c, w in zip(columns, widths, strict=True))
+    print(header)
+    print("-" * len(header))
+    growth: list[str] = []
+    previous: tuple[int, float] | None = None
+    for words in SIZES:
+        size_repeats = repeats if words <= 3000 else max(2, repeats // 3)
+        inputs = two_versions(words, size_repeats)
+        engine = timed(lambda seed: align_pair(*inputs[seed]), size_repeats)  # noqa: B023
+        baseline = timed(lambda seed: difflib_align(inputs[seed][0].text, inputs[seed][1].text), size_repeats)  # noqa: B023
+        collatex, collatex_ratio = "not run", ""
+        if not args.quick and words in COLLATEX_SIZES:
+            seconds = collatex_seconds([d.text for d in inputs[0]], args.collatex_cap)
+            if seconds is None:
+                collatex = f">{args.collatex_cap * 1000:.0f}"
+                collatex_ratio = f">{args.collatex_cap * 1000 / engine.wall:.0f}x"
+            else:
+                collatex, collatex_ratio = f"{seconds * 1000:.0f}", ratio(seconds * 1000, engine.wall)
+        cells = (
+            words,
+            f"{engine.wall:.1f}",
+            f"{engine.cpu:.1f}",
+            f"{baseline.wall:.1f}",
+            ratio(engine.wall, baseline.wall),
+            collatex,
+            collatex_ratio,
+        )
+        print(" ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
+        if previous:
+            growth.append(f"x{words / previous[0]:.1f} words: x{engine.cpu / previous[1]:.1f} CPU time")
+        previous = (words, engine.cpu)
+    print("  engine growth from size to size: " + "; ".join(growth))
+    print("  (linear growth multiplies the time by the same factor as the words)\n")
+
+    # 4. The seed articles, if present.
+    seed_files = [*sorted(SEEDS.glob("002_*.txt")), *sorted(SEEDS.glob("004_*.txt"))] if SEEDS.is_dir() else []
+    if len(seed_files) != 2:
+        print("Seeds 002 and 004 are not next to the repository: skipped.")
+        return
+    a, b = (Document(p.stem, p.read_bytes().decode("utf-8")) for p in seed_files)
+    engine = timed(lambda _seed: align_pair(a, b), repeats)
+    baseline = timed(lambda _seed: difflib_align(a.text, b.text), repeats)
+    print(f"Seeds 002 and 004 ({len(a.text.split())} and {len(b.text.split())} words):")
+    print(f"  engine  {engine}")
+    print(f"  difflib {baseline}   engine / difflib = {ratio(engine.wall, baseline.wall)}")
+    if not args.quick:
+        seconds = collatex_seconds([a.text, b.text], args.collatex_cap)
+        if seconds is None:
+            print(f"  CollateX did not finish within {args.collatex_cap:.0f} s")
+        else:
+            print(f"  CollateX {seconds * 1000:8.1f} ms   CollateX / engine = {ratio(seconds * 1000, engine.wall)}")
+
+
+if __name__ == "__main__":
+    main()
