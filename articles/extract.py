@@ -20,6 +20,8 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from compare.engine.junk import find_junk
+
 from .models import Article
 from .services import ArticleInput, IngestError
 
@@ -76,6 +78,8 @@ _BLOCKS = [
     "figure",
     "figcaption",
 ]
+MAX_HEADLINE = 160
+_NOT_A_HEADLINE_END = (".", ",", ";", ":", "!", "?", "*", ")")
 _NEVER_TEXT = ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head", "form", "button"]
 
 
@@ -249,5 +253,23 @@ def article_from_file(name: str, data: bytes, source: str = Article.Source.FILE)
     if suffix in HTML_SUFFIXES:
         return article_from_html(text, name=name, source=source)
     if suffix in MARKDOWN_SUFFIXES:
-        return ArticleInput(text=strip_markdown(text), raw=text, filename=name, source=source)
-    return ArticleInput(text=text, raw=text, filename=name, source=source)
+        plain = strip_markdown(text)
+        return ArticleInput(text=plain, raw=text, headline=headline_of(plain), filename=name, source=source)
+    return ArticleInput(text=text, raw=text, headline=headline_of(text), filename=name, source=source)
+
+
+def headline_of(text: str) -> str:
+    """The first line, if it reads like a headline: short, more than a word, no closing punctuation.
+
+    Saved articles usually start with their headline; it stays in the text (it is compared
+    too) and also names the version where no outlet is known.
+    """
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if len(lines) < 2:
+        return ""
+    first = lines[0]
+    if len(first) > MAX_HEADLINE or len(first.split()) < 3 or first.endswith(_NOT_A_HEADLINE_END):
+        return ""
+    if find_junk(first):
+        return ""
+    return first

@@ -137,3 +137,23 @@ def test_a_markdown_file_keeps_what_was_submitted_as_raw():
     item = article_from_file("notes.md", b"## Title here\n\nSome **bold** words follow here.")
     assert item.text == "Title here\n\nSome bold words follow here."
     assert item.raw == "## Title here\n\nSome **bold** words follow here."
+
+
+def test_a_text_file_starting_with_a_headline_gives_the_version_its_headline():
+    item = article_from_file("gazette.txt", b"Flood hits Lenzfeld overnight\n\nThe river rose two metres overnight.")
+    assert item.headline == "Flood hits Lenzfeld overnight"
+    assert item.text.startswith("Flood hits Lenzfeld overnight")  # it stays in the compared text
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "The river rose two metres overnight, residents said.",  # a sentence, not a headline
+        "Lenzfeld",  # one word
+        "Share Tweet Email",  # page furniture
+        "A very long first line " * 10,
+    ],
+)
+def test_a_first_line_that_is_not_a_headline_is_not_taken_for_one(first_line):
+    data = f"{first_line}\n\nThe river rose two metres overnight.".encode()
+    assert article_from_file("gazette.txt", data).headline == ""
