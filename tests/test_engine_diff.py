@@ -199,3 +199,19 @@ def test_runs_can_mark_where_text_went_missing():
     marked = runs((0, len(a)), changes, "a", markers=True)
     assert [r.kind for r in marked] == ["equal", "insert", "equal"]
     assert marked[1].start == marked[1].end == a.index(".")
+
+
+def test_junk_inside_the_passages_is_left_out_of_the_comparison():
+    a = "The dam held.\nPhoto: Lowland River Agency\nThe town is safe."
+    b = "The dam held. The city is safe."
+    caption = (a.index("Photo"), a.index("\n", a.index("Photo")))
+    changes = word_diff(a, b, (0, len(a)), (0, len(b)), a_junk=[caption])
+    assert [(a[c.a[0] : c.a[1]], b[c.b[0] : c.b[1]]) for c in changes] == [("town", "city")]
+
+
+def test_a_passage_that_is_all_junk_gives_an_empty_range_at_its_end():
+    a = "Share on Facebook (opens new window)"
+    b = "The dam held."
+    (change,) = word_diff(a, b, (0, len(a)), (0, len(b)), a_junk=[(0, len(a))])
+    assert change.op == "insert"
+    assert change.a == (len(a), len(a))

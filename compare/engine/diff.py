@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -107,20 +107,26 @@ _dmp = diff_match_patch()
 _dmp.Diff_Timeout = 0.2
 
 
-def word_diff(a_text: str, b_text: str, a_span: tuple[int, int], b_span: tuple[int, int]) -> tuple[Change, ...]:
+def word_diff(
+    a_text: str,
+    b_text: str,
+    a_span: tuple[int, int],
+    b_span: tuple[int, int],
+    a_junk: Sequence[tuple[int, int]] = (),
+    b_junk: Sequence[tuple[int, int]] = (),
+) -> tuple[Change, ...]:
     """Every word-level change between ``a_text[a_span]`` and ``b_text[b_span]``.
 
     Offsets in the returned changes are into the full texts. An adjacent delete and
-    insert come back as one ``replace``.
+    insert come back as one ``replace``. Text inside junk spans (a caption between two
+    sentences of one pair) is left out of the comparison.
     """
     a_start, a_end = a_span
     b_start, b_end = b_span
-    a_tokens = _tokenise(a_text, a_start, a_end)
-    b_tokens = _tokenise(b_text, b_start, b_end)
+    a_tokens, a_starts = _tokens_and_starts(a_text, a_start, a_end, a_junk)
+    b_tokens, b_starts = _tokens_and_starts(b_text, b_start, b_end, b_junk)
     if a_tokens == b_tokens:
         return ()
-    a_offsets = _offsets(a_tokens, a_start)
-    b_offsets = _offsets(b_tokens, b_start)
 
     codes: dict[str, str] = {}
     weights: dict[str, int] = {}
@@ -142,10 +148,8 @@ def word_diff(a_text: str, b_text: str, a_span: tuple[int, int], b_span: tuple[i
         nonlocal run_a, run_b
         if run_a is None and run_b is None:
             return
-        a_first, a_last = run_a or (a_index, a_index)
-        b_first, b_last = run_b or (b_index, b_index)
-        a_range = (a_offsets[a_first], a_offsets[a_last])
-        b_range = (b_offsets[b_first], b_offsets[b_last])
+        a_range = _char_range(a_tokens, a_starts, run_a or (a_index, a_index), a_end)
+        b_range = _char_range(b_tokens, b_starts, run_b or (b_index, b_index), b_end)
         changes.append(_make_change(a_text, b_text, a_range, b_range, (a_start, a_end), (b_start, b_end)))
         run_a = run_b = None
 
@@ -235,9 +239,33 @@ def _tokenise(text: str, start: int, end: int) -> list[str]:
     return glued
 
 
-def _offsets(tokens: list[str], start: int) -> list[int]:
-    """Where each token starts in the full text, and (last) where the span ends."""
-    return list(accumulate((len(t) for t in tokens), initial=start))
+def _tokens_and_starts(text: str, start: int, end: int, junk: Sequence[tuple[int, int]]) -> tuple[list[str], list[int]]:
+    """The tokens of ``text[start:end]`` outside junk, and where each starts in ``text``."""
+    pieces = [(start, end)]
+    for junk_start, junk_end in sorted(junk):
+        if junk_start >= end or junk_end <= start:
+            continue
+        last_start, last_end = pieces.pop()
+        pieces += [(last_start, max(last_start, junk_start)), (min(last_end, junk_end), last_end)]
+    tokens: list[str] = []
+    starts: list[int] = []
+    for number, (piece_start, piece_end) in enumerate(pieces, start=1):
+        if piece_end <= piece_start:
+            continue
+        piece = _tokenise(text, piece_start, piece_end)
+        if number < len(pieces) and piece and piece[-1].isspace():
+            piece.pop()  # the line break before a junk line is layout, like the junk itself
+        tokens += piece
+        starts += accumulate((len(t) for t in piece[:-1]), initial=piece_start)
+    return tokens, starts
+
+
+def _char_range(tokens: list[str], starts: list[int], token_range: tuple[int, int], span_end: int) -> tuple[int, int]:
+    first, last = token_range
+    begin = starts[first] if first < len(tokens) else span_end
+    if last > first:
+        return begin, starts[last - 1] + len(tokens[last - 1])
+    return begin, begin
 
 
 def _is_mark(ch: str) -> bool:
