@@ -50,6 +50,8 @@ CANDIDATES_PER_SENTENCE = 8
 # Candidate generation ignores stems present in more sentences than this (they would
 # make the index quadratic on huge texts and cannot decide a pair anyway).
 MIN_POSTING_CAP = 64
+# Only a sentence's most informative stems are looked up in the index.
+INDEXED_STEMS = 10
 
 
 class Idf:
@@ -285,19 +287,20 @@ def _mirror_change(change: Change) -> Change:
 
 def _candidates(a: Prepared, b: Prepared, idf: Idf) -> list[tuple[int, int]]:
     index = b.index()
-    cap = max(MIN_POSTING_CAP, int(4 * math.sqrt(len(b.tokens))))
+    cap = max(MIN_POSTING_CAP, int(3 * math.sqrt(len(b.tokens))))
     found: list[tuple[int, int]] = []
     for i, sentence in enumerate(a.tokens):
         accumulated: dict[int, float] = defaultdict(float)
-        for stem in sentence.content:
+        for stem in heapq.nlargest(INDEXED_STEMS, sentence.content, key=lambda stem: (idf(stem), stem)):
             postings = index.get(stem)
             if not postings or len(postings) > cap:
                 continue
             weight = idf(stem)
             for j in postings:
                 accumulated[j] += weight
-        best = heapq.nsmallest(CANDIDATES_PER_SENTENCE, accumulated.items(), key=lambda item: (-item[1], item[0]))
-        found.extend((i, j) for j, _ in best)
+        # Postings are visited in a fixed order, so ties keep the lowest index: deterministic.
+        best = heapq.nlargest(CANDIDATES_PER_SENTENCE, accumulated, key=accumulated.__getitem__)
+        found.extend((i, j) for j in best)
     return found
 
 
