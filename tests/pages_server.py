@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 ARTICLE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -105,13 +108,50 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve() -> Iterator[str]:
-    """Run the server in a thread; yield its base URL, e.g. http://127.0.0.1:41234."""
+def serve(tls: tuple[Path, Path] | None = None) -> Iterator[str]:
+    """Run the server in a thread; yield its base URL, e.g. http://127.0.0.1:41234.
+
+    With ``tls=(certificate, key)`` it speaks HTTPS and the URL names it ``localhost``,
+    the name in the certificate.
+    """
     server = QuietServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        port = server.server_address[1]
+        yield f"https://localhost:{port}" if tls else f"http://127.0.0.1:{port}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for ``localhost`` made with the openssl command."""
+    certificate, key = folder / "localhost.pem", folder / "localhost.key"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return certificate, key

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import shutil
 import time
 
 import pytest
-from pages_server import serve
+from pages_server import make_certificate, serve
 
 from articles.fetch import FetchError, address_problem, article_from_url, fetch
 
@@ -176,3 +177,28 @@ def test_which_addresses_are_never_public(address, allowed_when_private_allowed)
 def test_public_addresses_are_allowed():
     assert address_problem(ipaddress.ip_address("93.184.216.34"), allow_private=False) == ""
     assert address_problem(ipaddress.ip_address("2606:2800:220:1::1"), allow_private=False) == ""
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    certificate, key = make_certificate(tmp_path_factory.mktemp("tls"))
+    with serve(tls=(certificate, key)) as base:
+        yield base, certificate
+
+
+def test_https_checks_the_certificate_for_the_host_name_while_connecting_to_the_checked_address(
+    tls_server, allow_loopback, monkeypatch
+):
+    base, certificate = tls_server
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))  # trust our test certificate, as a system CA would be
+    item = article_from_url(f"{base}/article")
+    assert item.headline == "Swing bridge stuck open for a second day"
+    assert item.source_url == f"{base}/article"
+
+
+def test_https_with_a_certificate_nobody_vouches_for_is_refused(tls_server, allow_loopback):
+    base, _ = tls_server
+    with pytest.raises(FetchError, match="security certificate could not be checked"):
+        fetch(f"{base}/article")
