@@ -218,8 +218,12 @@ class Piece:
             classes.append("moved")
         return " ".join(classes)
 
+    gap: int | None = None  # for text between segments (not compared): its start offset
+
     @property
     def anchor(self) -> str:
+        if self.gap is not None:
+            return f"g-{self.version.id}-{self.gap}"
         return passage_anchor(self.version.id, self.segment)
 
     @property
@@ -294,6 +298,22 @@ def _in_order(pairs: Sequence[Pair]) -> set[int]:
         kept.add(i)
         i = previous[i]
     return kept
+
+
+def text_gaps(text: str, segments: Sequence) -> list[tuple[int, int, int]]:
+    """Stretches of text outside every segment, as (index of the segment before or -1, start, end)."""
+    gaps = []
+    pos, after = 0, -1
+    for segment in [*segments, None]:
+        stop = len(text) if segment is None else segment.start
+        chunk = text[pos:stop]
+        if chunk.strip():
+            start = pos + len(chunk) - len(chunk.lstrip())
+            end = stop - (len(chunk) - len(chunk.rstrip()))
+            gaps.append((after, start, end))
+        if segment is not None:
+            pos, after = max(pos, segment.end), segment.index
+    return gaps
 
 
 def _inside_junk(start: int, end: int, junk: Sequence[tuple[int, int]]) -> bool:
@@ -409,6 +429,23 @@ def build_comparison(
         if group is not None:
             extra_group[(anchor_row, group)] = row
 
+    def place_gaps(version: Version, column: int, segments: list, anchor_for) -> None:
+        """Text the engine left out (scraped junk between sentences) is shown, greyed, where it stands."""
+        for after, start, end in text_gaps(version.text, segments):
+            piece = Piece(
+                version=version,
+                segment=max(after, 0),
+                paragraph=segments[after].paragraph if after >= 0 else 0,
+                html=mark_safe(render_span(version.text, start, end, version.junk, [])),  # noqa: S308
+                junk=True,
+                gap=start,
+            )
+            row = Row(cells=[Cell(version=v) for v in columns], extra=True)
+            row.cells[column].pieces.append(piece)
+            extra_rows.setdefault(anchor_for(after), []).append(row)
+
+    place_gaps(base, 0, base_segments, lambda after: block_of.get(after, -1) if after >= 0 else -1)
+
     for column, other in enumerate(others, start=1):
         pa = alignment.pairwise[(base_id, other.id)]
         other_segments = alignment.segments.get(other.id, [])
@@ -476,6 +513,8 @@ def build_comparison(
             )
             piece.unique = not piece.junk
             place_extra(anchor_row(run[0]), column, piece)
+
+        place_gaps(other, column, other_segments, lambda after, anchor_row=anchor_row: anchor_row(after + 1))
 
     if two:
         # A classic side-by-side diff: the base column shows what the other version cut or replaced.
@@ -621,7 +660,8 @@ def build_panel(alignment: StoryAlignment, versions: dict[str, Version], focus_i
         pair = next((p for p in alignment.pairwise[(focus_id, other_id)].pairs if segment in p.a), None)
         if pair is not None:
             b_start, b_end = pair.b_span
-            marks = change_marks(pair.changes, focus.text, other.text, "inline", hide_trivial=False)
+            mode: Mode = "new" if pair.kind == "paraphrase" else "inline"
+            marks = change_marks(pair.changes, focus.text, other.text, mode, hide_trivial=False)
             entry.html = mark_safe(render_span(other.text, b_start, b_end, other.junk, marks))  # noqa: S308
             entry.kind, entry.score, entry.changes = pair.kind, pair.score, len(pair.changes)
             entry.anchor = passage_anchor(other_id, pair.b[0])

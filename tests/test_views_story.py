@@ -287,3 +287,22 @@ def test_passages_can_be_focused_for_the_keyboard(client, story):
     html = client.get(story.get_absolute_url()).content.decode()
     passages = re.findall(r'<div id="p-[^"]+" tabindex="0"', html)
     assert len(passages) > 5
+
+
+def test_scraped_junk_is_shown_greyed_and_labelled_not_hidden(client):
+    junk_line = "Share on Facebook Share on X Email"
+    text = junk_line + "\n\n" + AGENCY
+    story = create_story(
+        "Grantholm with junk",
+        [
+            ArticleInput(text=text, outlet="Grantholm Online", junk=[(0, len(junk_line), "share buttons")]),
+            ArticleInput(text=AGENCY, outlet="Valley Wire"),
+        ],
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert re.search(r'<span class="junk"[^>]*>Share on Facebook Share on X Email</span>', html)
+    assert "scraped junk: not compared" in html
+    assert html.count('class="passage is-junk gap"') == 1
+    # Junk is not a difference: the "changed only" filter leaves it out.
+    changed = client.get(story.get_absolute_url(), {"show": "changed"}).content.decode()
+    assert 'class="passage is-junk gap"' not in changed

@@ -30,7 +30,8 @@
   }
 
   document.addEventListener("click", function (event) {
-    if (event.target.closest("[data-close-panel]")) { closePanel(); return; }
+    var close = event.target.closest("[data-close-panel]");
+    if (close && panel() && panel().contains(close)) { event.preventDefault(); closePanel(); return; }
     var passage = event.target.closest(".passage[data-panel]");
     // Links inside a passage (moved from…, details) keep their own behaviour.
     if (!passage || event.target.closest("a, button, input, select, label")) return;
