@@ -18,6 +18,7 @@ import ipaddress
 import socket
 import ssl
 import time
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -174,7 +175,7 @@ def _get_once(url: str, deadline: float) -> tuple[int, str, Page | None]:
                 f"That address gives {_describe_type(content_type)}, not a web page. Versus can only import "
                 "articles from web pages (HTML) or plain text."
             )
-        body = _read_capped(response, connection, deadline)
+        body = _decompressed(_read_capped(response, connection, deadline), response.getheader("Content-Encoding", ""))
         return 200, "", Page(url=url, content_type=content_type, charset=charset, body=body)
     finally:
         connection.close()
@@ -210,6 +211,30 @@ def _read_capped(response: http.client.HTTPResponse, connection: http.client.HTT
         chunks.append(chunk)
         _remaining(deadline)
     return b"".join(chunks)
+
+
+def _decompressed(body: bytes, encoding: str) -> bytes:
+    """The body as sent before compression. We ask for none, but some servers compress anyway.
+
+    The size cap holds for the unpacked page too, so a small "zip bomb" cannot fill memory.
+    """
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise FetchError(f"The website sent the page packed in a way Versus cannot unpack ({encoding}).")
+    limit = settings.VERSUS_URL_IMPORT_MAX_BYTES
+    wbits = zlib.MAX_WBITS | 16 if "gzip" in encoding else zlib.MAX_WBITS
+    unpacker = zlib.decompressobj(wbits)
+    try:
+        page = unpacker.decompress(body, limit + 1)
+    except zlib.error as error:
+        raise FetchError("The website sent a damaged compressed page.") from error
+    if len(page) > limit or unpacker.unconsumed_tail:
+        raise FetchError(
+            f"The page is larger than {limit / 1_000_000:g} MB once unpacked, too big to be a single article."
+        )
+    return page
 
 
 def _content_type(header: str) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import ssl
 import subprocess
 import threading
@@ -29,6 +30,9 @@ ARTICLE = """<!doctype html>
 </article>
 <footer>Leave a Reply</footer>
 </body></html>"""
+
+# 20 MB of spaces packed into about 20 KB: made once, served fast.
+GZIP_BOMB = gzip.compress(b"<p>" + b" " * 20_000_000 + b"</p>", compresslevel=1)
 
 PLAIN = "The ferry timetable changes on Monday.\n\nBoats will leave every fifteen minutes from the north quay."
 
@@ -85,6 +89,10 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             for _ in range(100):
                 self.wfile.write(b"<p>" + b"word " * 2000 + b"</p>")
+        elif path == "/gzip":
+            self.send(200, gzip.compress(ARTICLE.encode("utf-8")), Content_Encoding="gzip")
+        elif path == "/gzip-bomb":
+            self.send(200, GZIP_BOMB, Content_Encoding="gzip")
         elif path == "/to-article":
             self.send(302, Location="/article")
         elif path == "/to-metadata":

@@ -138,6 +138,16 @@ def test_it_refuses_a_page_over_the_size_cap(server, allow_loopback, path):
         fetch(f"{server}{path}")
 
 
+def test_it_unpacks_a_page_the_server_compressed_anyway(server, allow_loopback):
+    assert "The old swing bridge" in article_from_url(f"{server}/gzip").text
+
+
+def test_the_size_cap_holds_for_a_compressed_page_once_unpacked(server, allow_loopback):
+    allow_loopback.VERSUS_URL_IMPORT_MAX_BYTES = 1_000_000
+    with pytest.raises(FetchError, match="larger than 1 MB once unpacked"):
+        fetch(f"{server}/gzip-bomb")
+
+
 def test_it_explains_a_missing_page(server, allow_loopback):
     with pytest.raises(FetchError, match="does not exist"):
         fetch(f"{server}/missing")
