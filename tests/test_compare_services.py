@@ -121,3 +121,20 @@ def test_progress_is_recorded_while_computing():
     assert stored.progress_total == 3  # three pairs of versions
     assert stored.progress_done == 3
     assert stored.progress_percent() == 100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_computation_started_in_the_background_finishes_and_is_stored():
+    import time
+
+    story = make_story()
+    started = services.start_in_background(story)
+    assert started.status in (StoredAlignment.Status.RUNNING, StoredAlignment.Status.DONE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        started.refresh_from_db()
+        if started.status != StoredAlignment.Status.RUNNING:
+            break
+        time.sleep(0.1)
+    assert started.status == StoredAlignment.Status.DONE
+    assert services.get_or_compute(story).pk == started.pk
