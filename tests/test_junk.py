@@ -72,6 +72,21 @@ def test_it_marks_comment_forms_in_several_languages(form):
     assert not is_inside_junk(text, "new library")
 
 
+def test_it_marks_a_whole_comment_form_with_its_field_labels():
+    form = (
+        "Leave a Reply\nYour email address will not be published. Required fields are marked *\n"
+        "Comment *\nName *\nEmail *\nWebsite\n"
+        "Save my name, email, and website in this browser for the next time I comment.\nPost Comment"
+    )
+    text = "The ferry will run every ten minutes until Friday.\n\n" + form
+    assert junk_text(text) == form
+
+
+def test_the_longest_phrase_wins_on_a_line():
+    text = "The ferry will run every ten minutes.\n\nSubscribe to our weekly newsletter\n\nThe bridge is shut."
+    assert marked(text) == [("Subscribe to our weekly newsletter", "newsletter promo")]
+
+
 def test_it_marks_share_buttons_glued_into_a_paragraph():
     text = (
         "Rain delays the harvest Share on Facebook (opens new window) Share on X (opens new window) "

@@ -76,16 +76,20 @@ _INLINE_RULES: list[tuple[str, str, int]] = [
 _LINE_PHRASES: list[tuple[str, str]] = [
     # Comment forms, in the languages a teacher is likely to meet.
     (
-        r"Leave a (?:Reply|Comment|reply|comment)(?: to [^\n]{1,60})?|Cancel reply|Post (?:a )?Comment"
+        # Longer phrases first: the first alternative that matches wins ("Comment *" before "Comment").
+        r"Comment \*|Name \*|Email \*|E-mail \*"
+        r"|Leave a (?:Reply|Comment|reply|comment)(?: to [^\n]{1,60})?|Cancel reply|Post (?:a )?Comment"
         r"|Add (?:a )?comment|Show comments|View comments|Join the (?:conversation|discussion)"
         r"|(?:\d+ )?Comments?(?: \(\d+\))?|Your email address will not be published\.?"
         r"|Required fields are marked \*?\.?|Send this to a friend|You must be logged in to post a comment\.?"
         r"|Save my name, email, and website in this browser for the next time I comment\.?"
-        r"|Name \*|Email \*|Website|Comment \*?",
+        r"|Website",
         "comment form",
     ),
     (
-        r"Schreibe einen Kommentar|Antworten abbrechen|Kommentar(?: abschicken| schreiben)?"
+        r"Schreibe einen Kommentar|Antworten abbrechen|Kommentar \*|E-Mail \*|Kommentar(?: abschicken| schreiben)?"
+        r"|Meinen Namen, meine E-Mail-Adresse und meine Website in diesem Browser speichern, bis ich wieder "
+        r"kommentiere\.?"
         r"|(?:Deine|Ihre) E-Mail-Adresse wird nicht veröffentlicht\.?|Erforderliche Felder sind mit \* markiert\.?"
         r"|Laisser un commentaire|Votre adresse (?:e-mail|de messagerie|email) ne sera pas publiée\.?"
         r"|Les champs obligatoires sont indiqués avec \*\.?|Deja un comentario|Deja una respuesta"
@@ -185,10 +189,40 @@ _INLINE_RELATED = re.compile(
 )
 
 _compiled_inline = [(re.compile(p, flags), reason) for p, reason, flags in _INLINE_RULES]
-_compiled_line = re.compile(
-    r"\s*(?:" + "|".join(f"(?P<r{i}>{p})" for i, (p, _) in enumerate(_LINE_PHRASES)) + r")\s*[|·•–-]?\s*"
-)
-_line_reasons = [reason for _, reason in _LINE_PHRASES]
+_SEPARATOR = re.compile(r"\s*[|·•–-]?\s*")
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """Split a pattern at the "|" that are not inside brackets or groups."""
+    parts, depth, in_class, escaped, start = [], 0, False, False, 0
+    for i, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
+
+
+# Every phrase on its own, so that at each place on a line the longest one is taken
+# ("Subscribe to our newsletter", not just "Subscribe").
+_line_phrases = [
+    (re.compile(alternative), reason)
+    for pattern, reason in _LINE_PHRASES
+    for alternative in _top_level_alternatives(pattern)
+]
+# One pattern for all of them: a quick "no" for the many lines that start with none.
+_any_line_phrase = re.compile("|".join(f"(?:{p})" for p, _ in _LINE_PHRASES))
 
 
 def find_junk(text: str) -> list[JunkSpan]:
@@ -280,13 +314,14 @@ def _line_of_phrases(line: str, offset: int) -> list[JunkSpan]:
     """Spans for each phrase if the line is made of junk phrases only, else nothing."""
     spans, pos = [], 0
     while pos < len(line):
-        m = _compiled_line.match(line, pos)
-        if m is None or m.end() == pos:
+        if not _any_line_phrase.match(line, pos):
             return []
-        name = next(k for k, v in m.groupdict().items() if v is not None)
-        reason = _line_reasons[int(name[1:])]
-        spans.append(JunkSpan(offset + m.start(name), offset + m.end(name), reason))
-        pos = m.end()
+        matches = [(m.end(), reason) for pattern, reason in _line_phrases if (m := pattern.match(line, pos))]
+        end, reason = max(matches, key=lambda match: match[0])
+        if end == pos:
+            return []
+        spans.append(JunkSpan(offset + pos, offset + end, reason))
+        pos = _SEPARATOR.match(line, end).end()
     return spans
 
 
