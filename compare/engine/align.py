@@ -34,7 +34,7 @@ from .segment import segment
 from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment
 
 # A candidate pair is kept when its score reaches this (chosen on MSRP train, see bench/quality.py).
-ALIGN_THRESHOLD = 0.42
+ALIGN_THRESHOLD = 0.37
 # Lower bar for a sentence pair that continues a run of pairs in both texts (see _continue_runs).
 CONTEXT_THRESHOLD = 0.3
 # Wording ratio from which a pair counts as "edited" rather than "paraphrase".
@@ -147,6 +147,8 @@ def wording_ratio(a: Tokens, b: Tokens) -> float:
 
 CONTENT_WEIGHT = 0.65  # the rest goes to the wording ratio
 CONFLICTING_NUMBERS = 0.85  # factor when both passages give numbers and none agree
+MIN_SHARED_STEMS = 3
+FEW_SHARED_WORDS = 0.8  # factor when they share fewer content words than that
 
 
 def judge(a: Tokens, b: Tokens, idf: Idf, dice: float | None = None) -> Judgement:
@@ -162,6 +164,10 @@ def _combine(dice: float, ratio: float, a: Tokens, b: Tokens) -> float:
     score = CONTENT_WEIGHT * dice + (1 - CONTENT_WEIGHT) * ratio
     if a.numbers and b.numbers and not (a.numbers & b.numbers):
         score *= CONFLICTING_NUMBERS
+    if len(a.content & b.content) < min(MIN_SHARED_STEMS, len(a.content), len(b.content)):
+        # Two or fewer words in common ("declined", "details") is not the same statement,
+        # however rare those words are in the story.
+        score *= FEW_SHARED_WORDS
     return min(1.0, max(0.0, score))
 
 
