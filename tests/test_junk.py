@@ -100,6 +100,11 @@ def test_it_marks_share_buttons_glued_into_a_paragraph():
     assert not is_inside_junk(text, "Rain delays the harvest")
 
 
+def test_a_sentence_about_sharing_is_not_a_share_button():
+    text = "Pupils can share on Facebook or via email, the head teacher said, but not during lessons."
+    assert find_junk(text) == []
+
+
 def test_it_marks_a_row_of_button_words_on_its_own_line():
     text = "Share Tweet Email\n\nThe school board has approved a longer lunch break."
     assert marked(text) == [("Share Tweet Email", "share buttons")]

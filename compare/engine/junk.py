@@ -38,11 +38,12 @@ _NEW_WINDOW = r"\((?:opens|open|öffnet)(?: in)?(?: a)? new (?:window|tab)\)"
 # paragraph by the scraper.
 _INLINE_RULES: list[tuple[str, str, int]] = [
     # "Share on twitter (opens new window)", "Share via Email", "Share to Facebook"
+    # "Share" is capitalised: a button label. "users can share to Facebook" is a sentence.
     (
-        rf"\b(?:Share|SHARE|Teilen)(?: this(?: article| story| page)?)? (?:on|to|via|auf|per) {_PLATFORMS}"
+        rf"\b(?:Share|SHARE|Teilen)(?: this(?: article| story| page)?)? (?:on|to|via|auf|per) (?i:{_PLATFORMS})"
         rf"(?:\s*{_NEW_WINDOW})?",
         "share buttons",
-        re.IGNORECASE,
+        0,
     ),
     (_NEW_WINDOW, "share buttons", 0),
     (r"\b(?:Print|Email|Save|Share) this (?:page|article|story)\b", "share buttons", 0),
