@@ -163,7 +163,7 @@ def test_hiding_trivial_changes_removes_punctuation_only_marks(client, story):
     shown = client.get(url, {"base": wire}).content.decode()
     hidden = client.get(url, {"base": wire, "hide_trivial": "1"}).content.decode()
     assert "chg ins trivial" in shown or "chg rep trivial" in shown  # the full stop that became "!"
-    without_legend = re.sub(r'<details class="legend".*?</details>', "", hidden, flags=re.S)
+    without_legend = re.sub(r'<section class="legend".*?</section>', "", hidden, flags=re.S)
     assert not re.search(r'class="chg [a-z]+ trivial"', without_legend)
 
 
@@ -189,7 +189,7 @@ def test_the_summary_shows_shares_a_heat_map_and_the_likely_source(client, story
 
 def test_the_legend_explains_every_mark(client, story):
     html = client.get(story.get_absolute_url()).content.decode()
-    legend = re.search(r'<details class="legend".*?</details>', html, flags=re.S).group(0)
+    legend = re.search(r'<section class="legend".*?</section>', html, flags=re.S).group(0)
     for words in ("inserted", "deleted", "replaced", "a number", "a name", "quoted words", "paraphrase", "unique"):
         assert words in legend
 

@@ -95,7 +95,7 @@ def test_the_print_preview_is_a_handout(page, live_server, demo_story, artifacts
     assert not page.locator("form.controls").is_visible()
     assert not page.locator(".site-header").is_visible()
     assert page.locator(".panel-link").first.is_hidden()
-    assert page.locator("details.legend").is_visible()
+    assert page.locator("section.legend").is_visible()
     assert page.locator(".summary").is_visible()
     assert page.locator("table.comparison").is_visible()
     page.screenshot(path=str(artifacts_dir / "story-7-print.png"), full_page=True)

@@ -1,0 +1,69 @@
+"""A teacher brings in versions in a real browser: paste, upload, web address, then deletes."""
+
+from __future__ import annotations
+
+import pytest
+from pages_server import serve
+
+from articles.models import Story
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASTED = (
+    "The old swing bridge over the harbour mouth stayed open on Tuesday after a motor failed.\n\n"
+    "Commuters queued for the foot ferry. Share on Facebook (opens new window)\n\n"
+    "Leave a Reply\n\nYour email address will not be published."
+)
+RADIO = (
+    "Bridge stuck again\n\nEngineers said on Wednesday that the spare motor for the swing bridge would arrive soon.\n\n"
+    "Until then the foot ferry will carry commuters every ten minutes, the council said."
+)
+BLOG = "# Waiting for the ferry\n\nI waited **forty minutes** for the ferry this morning; the bridge was still open."
+
+
+def test_a_teacher_adds_a_story_three_ways_and_deletes_it(page, live_server, artifacts_dir, settings, tmp_path):
+    settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
+    (tmp_path / "coast-radio.txt").write_text(RADIO, encoding="utf-8")
+    (tmp_path / "ferry-blog.md").write_text(BLOG, encoding="utf-8")
+
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Add a story").first.click()
+    page.get_by_label("Title of the story").fill("Harbour bridge <stuck>")
+    page.get_by_label("Outlet").fill("The Harbour Gazette")
+    page.get_by_label("Article text").fill(PASTED)
+    page.get_by_label("Files").set_input_files([tmp_path / "coast-radio.txt", tmp_path / "ferry-blog.md"])
+    page.screenshot(path=str(artifacts_dir / "add-1-form.png"), full_page=True)
+    page.get_by_role("button", name="Add the story").click()
+
+    page.wait_for_selector("text=Added 3 versions")
+    story = Story.objects.get()
+    assert page.url.endswith(story.get_absolute_url())
+    assert page.locator("h1").first.inner_text() == "Harbour bridge <stuck>"  # shown as text, not markup
+    assert story.versions.count() == 3
+    page.screenshot(path=str(artifacts_dir / "add-2-story.png"))
+
+    # A fourth version from a web address, on a page server of our own on 127.0.0.1.
+    with serve() as base:
+        page.goto(live_server.url + f"/stories/{story.slug}/add/")
+        page.get_by_label("Web addresses").fill(f"{base}/article")
+        page.get_by_role("button", name="Add to the story").click()
+        page.wait_for_selector("text=Added 1 version")
+    assert story.versions.count() == 4
+    assert story.versions.last().outlet == "The Harbour Gazette"
+
+    # The same text again is refused with a message, and what was typed is still there.
+    page.goto(live_server.url + f"/stories/{story.slug}/add/")
+    page.get_by_label("Article text").fill(PASTED)
+    page.get_by_role("button", name="Add to the story").click()
+    alert = page.get_by_role("alert")
+    assert "already has the same text" in alert.inner_text()
+    assert page.get_by_label("Article text").input_value().startswith("The old swing bridge")
+    page.screenshot(path=str(artifacts_dir / "add-3-duplicate.png"))
+
+    # Deleting asks first.
+    page.goto(live_server.url + f"/stories/{story.slug}/delete/")
+    assert "cannot be undone" in page.content()
+    page.screenshot(path=str(artifacts_dir / "add-4-delete.png"))
+    page.get_by_role("button", name="Yes, delete the story").click()
+    page.wait_for_selector("text=were deleted")
+    assert not Story.objects.exists()
