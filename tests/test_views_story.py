@@ -306,3 +306,13 @@ def test_scraped_junk_is_shown_greyed_and_labelled_not_hidden(client):
     # Junk is not a difference: the "changed only" filter leaves it out.
     changed = client.get(story.get_absolute_url(), {"show": "changed"}).content.decode()
     assert 'class="passage is-junk gap"' not in changed
+
+
+def test_adding_a_version_shows_it_in_a_new_column_on_the_next_visit(client, story):
+    from articles.services import add_article
+
+    assert len(column_heads(client.get(story.get_absolute_url()).content.decode())) == 3
+    add_article(story, ArticleInput(text=AGENCY.replace("Friday", "Thursday"), outlet="Mill Road Weekly"))
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "Mill Road Weekly" in column_heads(html)
+    assert StoredAlignment.objects.filter(story=story).count() == 1
