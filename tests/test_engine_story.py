@@ -98,7 +98,8 @@ def test_similarity_is_symmetric_with_ones_on_the_diagonal():
 
 def test_the_version_the_others_copy_is_named_as_the_source_with_evidence():
     story = align_story(documents())
-    assert story.source.document in {"wire", "reprint"}
+    # The reprint adds a sentence and rewords two, so the wire is the closer to the short copy.
+    assert story.source.document == "wire"
     assert 0.0 < story.source.confidence <= 1.0
     evidence = " ".join(story.source.evidence)
     assert "short" in evidence and "%" in evidence

@@ -6,7 +6,8 @@ that the story's topic words weigh the same in every comparison. On top of that:
 
 * groups: passages that correspond across versions (connected pairs), e.g. "in 4 of 5";
 * similarity: a symmetric matrix, the kind-weighted share of both texts that corresponds;
-* source: the version the others most likely derive from, with its evidence in words.
+* source: the version the others most likely derive from (the most central one), with its
+  evidence in words.
 
 Nothing depends on the order in which the versions are given: the work is done in the
 order of document ids and every tie is broken by id.
@@ -44,13 +45,14 @@ def align_story(docs: Sequence[Document], on_progress: Callable[[int, int], None
         if on_progress is not None:
             on_progress(done, len(couples))
 
+    similarity = _similarity(prepared, pairwise)
     return StoryAlignment(
         documents=ids,
         segments={d.id: prepared[d.id].segments for d in docs},
         pairwise=pairwise,
         groups=_groups(prepared, pairwise, couples),
-        similarity=_similarity(prepared, pairwise),
-        source=estimate_source(prepared, pairwise),
+        similarity=similarity,
+        source=estimate_source(prepared, pairwise, similarity),
         engine_version=ENGINE_VERSION,
     )
 
@@ -122,31 +124,32 @@ def _derived_share(alignment: PairAlignment) -> float:
     return _close_share(alignment) + 0.5 * alignment.shares_a.get("paraphrase", 0.0)
 
 
-def estimate_source(prepared: dict[str, Prepared], pairwise: dict[tuple[str, str], PairAlignment]) -> SourceEstimate:
+def estimate_source(
+    prepared: dict[str, Prepared],
+    pairwise: dict[tuple[str, str], PairAlignment],
+    similarity: dict[tuple[str, str], float],
+) -> SourceEstimate:
+    """The version the others most likely derive from, with its evidence in words.
+
+    The estimate is the centre of the story: the version most similar to all the others.
+    Copies each stay close to their source, while their own edits, cuts and additions set
+    them apart from one another; an outlet that expands a source is set apart by its
+    additions too. Ties go to the lowest id."""
     ids = sorted(prepared)
     if len(ids) < 2:
         return SourceEstimate(None, 0.0, ["There is only one version: nothing to compare it with."])
 
-    def derived_from(source: str) -> list[str]:
-        return [
-            other
-            for other in ids
-            if other != source
-            and _derived_share(pairwise[(other, source)]) >= _DERIVED_SHARE
-            and _derived_share(pairwise[(other, source)]) >= _derived_share(pairwise[(source, other)])
-        ]
+    def centrality(doc_id: str) -> float:
+        return sum(similarity[(doc_id, other)] for other in ids if other != doc_id)
 
-    def rank(source: str) -> tuple[int, float, str]:
-        derived = derived_from(source)
-        return (-len(derived), -sum(_derived_share(pairwise[(o, source)]) for o in derived), source)
+    def shared(x: str, y: str) -> float:
+        return max(_derived_share(pairwise[(x, y)]), _derived_share(pairwise[(y, x)]))
 
-    best = min(ids, key=rank)
-    derived = derived_from(best)
-    if not derived:
-        closest = max(
-            (max(_derived_share(pairwise[(x, y)]), _derived_share(pairwise[(y, x)])), x, y)
-            for x, y in combinations(ids, 2)
-        )
+    ranked = sorted(ids, key=lambda doc_id: (-centrality(doc_id), doc_id))
+    best = ranked[0]
+    related = [o for o in ids if o != best and shared(o, best) >= _DERIVED_SHARE]
+    if not related:
+        closest = max((shared(x, y), x, y) for x, y in combinations(ids, 2))
         return SourceEstimate(
             None,
             0.0,
@@ -158,33 +161,37 @@ def estimate_source(prepared: dict[str, Prepared], pairwise: dict[tuple[str, str
         )
 
     evidence: list[str] = []
-    strengths: list[float] = []
-    for other in derived:
-        forward = pairwise[(other, best)]
-        backward = pairwise[(best, other)]
-        close = _close_share(forward)
-        paraphrased = forward.shares_a.get("paraphrase", 0.0)
-        sentence = f"{_percent(close)} of {other}'s text is verbatim or edited from {best}"
-        if paraphrased >= 0.05:
-            sentence += f", and {_percent(paraphrased)} more is paraphrased"
+    related.sort(key=lambda o: (-shared(o, best), o))
+    for other in related:
+        forward, backward = pairwise[(other, best)], pairwise[(best, other)]
+        if _derived_share(forward) >= _derived_share(backward) - 0.05:
+            sentence = f"{_percent(_close_share(forward))} of {other}'s text is verbatim or edited from {best}"
+            paraphrased = forward.shares_a.get("paraphrase", 0.0)
+            if paraphrased >= 0.05:
+                sentence += f", and {_percent(paraphrased)} more is paraphrased"
+        else:
+            sentence = f"{other} reuses {_percent(_close_share(backward))} of {best}'s text verbatim or edited"
+            if backward.shares_a.get("paraphrase", 0.0) >= 0.05:
+                sentence += f" ({_percent(backward.shares_a['paraphrase'])} more paraphrased)"
+            sentence += f"; {_percent(forward.shares_a.get('unique', 0.0))} of {other} is not in {best}"
         evidence.append(sentence + ".")
-        asymmetry = _derived_share(forward) - _derived_share(backward)
-        if asymmetry < 0.1:
-            evidence.append(
-                f"{best} and {other} cover each other about equally "
-                f"({_percent(_derived_share(backward))} of {best} comes back from {other}), "
-                "so which one copied the other is uncertain."
-            )
-        strengths.append(min(1.0, _derived_share(forward)) * (0.5 + 0.5 * min(1.0, max(0.0, asymmetry) / 0.3)))
-
     own = _passages_only_in(best, pairwise, ids)
     if own:
         evidence.append(f"{best} has {own} passage{'s' if own != 1 else ''} that no other version has.")
-    independent = [o for o in ids if o != best and o not in derived]
-    if independent:
-        evidence.append(f"{_join(independent)} {'look' if len(independent) > 1 else 'looks'} independent of {best}.")
-    confidence = round(sum(strengths) / len(strengths) * (len(derived) / (len(ids) - 1)) ** 0.5, 3)
-    return SourceEstimate(best, confidence, evidence)
+    runner_up = ranked[1]
+    margin = (centrality(best) - centrality(runner_up)) / centrality(best)
+    if margin < 0.1:
+        evidence.append(
+            f"{runner_up} is almost as close to the others as {best}: which of the two came first is uncertain."
+        )
+    for other in ids:
+        if other != best and other not in related:
+            evidence.append(f"{other} looks independent of {best}: {_percent(shared(other, best))} corresponds.")
+
+    coverage = sum(shared(o, best) for o in related) / len(related)
+    reach = len(related) / (len(ids) - 1)
+    confidence = min(1.0, coverage) * reach**0.5 * (0.4 + 0.6 * min(1.0, margin / 0.3))
+    return SourceEstimate(best, round(confidence, 3), evidence)
 
 
 def _passages_only_in(doc_id: str, pairwise: dict[tuple[str, str], PairAlignment], ids: list[str]) -> int:
