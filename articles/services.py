@@ -41,7 +41,9 @@ class ArticleInput:
     junk: list[tuple[int, int, str]] | None = field(default=None)  # None: detect it
 
     def name(self) -> str:
-        return self.filename or self.outlet or self.headline[:60] or "this version"
+        """How messages refer to this version: its file, outlet or headline, else how it came."""
+        fallback = {Article.Source.PASTE: "The pasted text", Article.Source.URL: "The web page"}
+        return self.filename or self.outlet or self.headline[:60] or fallback.get(self.source, "This version")
 
 
 def clean_text(text: str) -> str:

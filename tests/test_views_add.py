@@ -179,7 +179,7 @@ def test_adding_a_version_the_story_already_has_says_so(client):
     story = Story.objects.get()
     response = client.post(reverse("articles:version_add", args=[story.slug]), {"text": HARBOUR})
     assert response.status_code == 400
-    assert "this story already has the same text (as “Gazette”)" in response.content.decode()
+    assert "The pasted text: this story already has the same text (as “Gazette”)" in response.content.decode()
     assert story.versions.count() == 1
 
 
