@@ -212,3 +212,39 @@ def test_text_that_is_only_junk_has_nothing_to_align():
     result = align_pair(a, Document("b", ORIGINAL))
     assert result.a_segments == [] and result.pairs == []
     assert result.shares_a == {"verbatim": 0.0, "edited": 0.0, "paraphrase": 0.0, "unique": 0.0}
+
+
+def test_a_rewritten_sentence_between_two_pairs_of_a_copy_is_paired_even_with_no_content_word_in_common():
+    a = Document(
+        "a",
+        "The Orrin ferry will run every 20 minutes from the Fish Quay during the closure. "
+        "Cyclists will be able to bring their bikes aboard. "
+        "Tickets for the Orrin ferry will be free until the bridge reopens in March.",
+    )
+    b = Document(
+        "b",
+        "During the closure the Orrin ferry will leave the Fish Quay every 20 minutes. "
+        "Bicycles will be allowed on the boat. "
+        "Until the bridge reopens in March, tickets for the Orrin ferry will cost nothing.",
+    )
+    result = align_pair(a, b)
+    assert [(p.a, p.b) for p in result.pairs] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+    assert result.pairs[1].kind == "paraphrase"
+    assert result.pairs[1].score < 0.3
+
+
+def test_a_new_sentence_between_two_pairs_of_a_copy_is_not_forced_into_a_pair():
+    a = Document(
+        "a",
+        "The Orrin ferry will run every 20 minutes from the Fish Quay during the closure. "
+        "Cyclists may bring their bikes aboard. "
+        "Tickets for the Orrin ferry will be free until the bridge reopens in March.",
+    )
+    b = Document(
+        "b",
+        "The Orrin ferry will run every 20 minutes from the Fish Quay during the closure. "
+        "A mayoral election is due in June. "
+        "Tickets for the Orrin ferry will be free until the bridge reopens in March.",
+    )
+    result = align_pair(a, b)
+    assert [(p.a, p.b) for p in result.pairs] == [((0,), (0,)), ((2,), (2,))]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +37,8 @@ from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Seg
 ALIGN_THRESHOLD = 0.37
 # Lower bar for a sentence pair that continues a run of pairs in both texts (see _continue_runs).
 CONTEXT_THRESHOLD = 0.3
+# ... and for a sentence wedged between two consecutive pairs on both sides.
+WEDGED_THRESHOLD = 0.05
 # Wording ratio from which a pair counts as "edited" rather than "paraphrase".
 EDITED_RATIO = 0.55
 # At most this many function-word differences still count as verbatim.
@@ -402,19 +404,34 @@ def _continue_runs(
 
     A copied text keeps the order of its source in runs: a weakly similar sentence that
     sits exactly where the run continues on both sides is most likely the same one,
-    rewritten. Independent reports rarely line up like that, so the bar stays high there."""
-    changed = True
-    while changed:
-        changed = False
-        for members_a, members_b, _ in list(groups):
-            for i, j in ((min(members_a) - 1, min(members_b) - 1), (max(members_a) + 1, max(members_b) + 1)):
-                if not (0 <= i < len(a.tokens) and 0 <= j < len(b.tokens)) or i in owner_a or j in owner_b:
-                    continue
+    rewritten. A single sentence on each side wedged between two consecutive pairs is
+    taken at an even lower bar (a spun copy may share no content word with it at all).
+    Independent reports rarely line up like that, so the bar stays high there."""
+
+    def add(i: int, j: int, score: float) -> None:
+        owner_a[i] = owner_b[j] = len(groups)
+        groups.append(([i], [j], score))
+        queue.append(len(groups) - 1)
+
+    def free(i: int, j: int) -> bool:
+        return 0 <= i < len(a.tokens) and 0 <= j < len(b.tokens) and i not in owner_a and j not in owner_b
+
+    queue = deque(range(len(groups)))
+    while queue:
+        members_a, members_b, _ = groups[queue.popleft()]
+        for i, j in ((min(members_a) - 1, min(members_b) - 1), (max(members_a) + 1, max(members_b) + 1)):
+            if free(i, j):
                 judgement = judge(a.tokens[i], b.tokens[j], idf)
                 if judgement.score >= CONTEXT_THRESHOLD:
-                    owner_a[i] = owner_b[j] = len(groups)
-                    groups.append(([i], [j], judgement.score))
-                    changed = True
+                    add(i, j, judgement.score)
+
+    for g in range(len(groups)):
+        members_a, members_b, _ = groups[g]
+        i, j = max(members_a) + 1, max(members_b) + 1
+        if free(i, j) and owner_a.get(i + 1) is not None and owner_a.get(i + 1) == owner_b.get(j + 1):
+            judgement = judge(a.tokens[i], b.tokens[j], idf)
+            if judgement.score >= WEDGED_THRESHOLD:
+                add(i, j, judgement.score)
 
 
 def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members_b: list[int]) -> Pair:
