@@ -11,7 +11,6 @@ suffixes and cut long words to a fixed prefix so that "spokesman"/"spokesperson"
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -105,7 +104,3 @@ def tokens(text: str) -> Tokens:
 def has_substance(text: str) -> bool:
     """True if the text holds at least one letter or digit in any script."""
     return any(ch.isalnum() for ch in text)
-
-
-def strip_accents(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
