@@ -167,6 +167,15 @@ def test_an_upload_over_the_request_limit_is_refused_with_advice(client, setting
     assert not Story.objects.exists()
 
 
+def test_too_many_files_at_once_are_refused_with_advice(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+    files = [upload(f"v{n}.txt", f"Version number {n} of the harbour story.") for n in range(3)]
+    response = new_story(client, files=files)
+    assert response.status_code == 400
+    assert "more than 2 files at once" in response.content.decode()
+    assert not Story.objects.exists()
+
+
 def test_the_same_text_twice_in_one_go_is_refused(client):
     response = new_story(client, text=HARBOUR, files=[upload("copy.txt", HARBOUR.replace("\n\n", "\r\n\r\n"))])
     assert response.status_code == 400
