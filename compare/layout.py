@@ -247,6 +247,7 @@ class Cell:
 class Row:
     cells: list[Cell]
     extra: bool = False  # a row for passages that have no counterpart in the base
+    pointer: str = ""  # for extra rows: which versions the row's passages are in (they may be scrolled away)
     paragraph: int | None = None  # base paragraph that starts at this row (0-based)
 
     @property
@@ -541,6 +542,12 @@ def build_comparison(
     for index, row in enumerate(rows):
         ordered.append(row)
         ordered.extend(extra_rows.get(index, []))
+    for row in ordered:
+        if row.extra and not row.cells[0].pieces:
+            names = [cell.version.label for cell in row.cells[1:] if cell.pieces]
+            junk = all(piece.junk for piece in row.pieces)
+            row.pointer = ("Scraped junk in " if junk else "Only in ") + ", ".join(names) + " →"
+
     # "Unique to X" only when no version at all has the passage; otherwise it is only missing from the base.
     shown = {v.id for v in columns}
     for row in ordered:
