@@ -97,3 +97,31 @@ class Article(models.Model):
 
     def junk_characters(self) -> int:
         return sum(end - start for start, end, *_ in self.junk_spans)
+
+
+class IndexedArticle(models.Model):
+    """An article's entry in the library index: which text and which fingerprint scheme its keys are for.
+
+    The index itself is ``IndexKey`` rows; this row says they are current, so a save that
+    leaves the text alone does not recompute them and ``rebuild_index`` can tell stale ones.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="index_entry")
+    scheme = models.CharField(max_length=40)
+    content_hash = models.CharField(max_length=64)
+    sentences = models.PositiveIntegerField(default=0)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+
+class IndexKey(models.Model):
+    """One MinHash LSH band key of one sentence of an article (see compare/engine/fingerprint.py).
+
+    Looked up with ``key IN (...)``; the (key, article) index answers that without
+    touching the table, and the article index lets a delete cascade quickly.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "article"], name="indexkey_key_article")]
