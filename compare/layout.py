@@ -219,6 +219,7 @@ class Piece:
         return " ".join(classes)
 
     gap: int | None = None  # for text between segments (not compared): its start offset
+    covers: tuple[int, ...] = ()  # the segments of its version that this passage shows
 
     @property
     def anchor(self) -> str:
@@ -401,6 +402,7 @@ def build_comparison(
             paragraph=paragraph,
             html=mark_safe(render_span(base.text, start, end, base.junk, [])),  # noqa: S308 - escaped above
             junk=_inside_junk(start, end, base.junk),
+            covers=tuple(range(first, last + 1)),
         )
         row = Row(
             cells=[Cell(version=v) for v in columns], paragraph=paragraph if paragraph != last_paragraph else None
@@ -477,6 +479,7 @@ def build_comparison(
                 kind=pair.kind,
                 score=pair.score,
                 changes=visible_changes(pair.changes, hide_trivial),
+                covers=pair.b,
             )
             row_index = block_of.get(pair.a[0], 0)
             if k in kept:
@@ -511,6 +514,7 @@ def build_comparison(
                 paragraph=first_seg.paragraph,
                 html=mark_safe(render_span(other.text, first_seg.start, last_seg.end, other.junk, [])),  # noqa: S308
                 junk=_inside_junk(first_seg.start, last_seg.end, other.junk),
+                covers=tuple(run),
             )
             piece.unique = not piece.junk
             place_extra(anchor_row(run[0]), column, piece)
