@@ -20,7 +20,7 @@ import ssl
 import time
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 
@@ -33,6 +33,7 @@ TEXT_TYPES = ("text/plain",)
 REDIRECTS = (301, 302, 303, 307, 308)
 USER_AGENT = "Versus/0.1 (compares versions of a news story for teaching)"
 _CHUNK = 64 * 1024
+_PATH_SAFE = "/%:@!$&'()*+,;=~-._"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -66,11 +67,14 @@ def address_problem(ip: IPAddress, allow_private: bool) -> str:
     return ""
 
 
-def resolve(host: str, port: int) -> list[IPAddress]:
+def resolve(host: str, port: int, shown: str = "") -> list[IPAddress]:
+    """Every address ``host`` resolves to; ``shown`` is the name as the person typed it."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise FetchError(f"We could not find the website “{host}”. Check the address for typing mistakes.") from error
+        raise FetchError(
+            f"We could not find the website “{shown or host}”. Check the address for typing mistakes."
+        ) from error
     addresses = []
     for *_, sockaddr in infos:
         ip = ipaddress.ip_address(sockaddr[0].split("%")[0])
@@ -92,7 +96,8 @@ def checked_address(url: str) -> tuple[str, int, IPAddress]:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError as error:
         raise FetchError(f"“{url}” has an impossible port number.") from error
-    addresses = resolve(parts.hostname, port)
+    host = _ascii_host(parts.hostname)
+    addresses = resolve(host, port, shown=parts.hostname)
     allow_private = settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE
     for ip in addresses:
         problem = address_problem(ip, allow_private)
@@ -103,7 +108,15 @@ def checked_address(url: str) -> tuple[str, int, IPAddress]:
             )
     if not addresses:
         raise FetchError(f"We could not find the website “{parts.hostname}”.")
-    return parts.hostname, port, addresses[0]
+    return host, port, addresses[0]
+
+
+def _ascii_host(host: str) -> str:
+    """The host as DNS and the Host header spell it: "bücher.example" becomes "xn--bcher-kva.example"."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise FetchError(f"“{host}” is not a possible website name.") from error
 
 
 def fetch(url: str) -> Page:
@@ -122,6 +135,8 @@ def fetch(url: str) -> Page:
             raise FetchError(
                 "The website's security certificate could not be checked, so it was not fetched."
             ) from error
+        except http.client.InvalidURL as error:
+            raise FetchError(f"“{url}” contains characters that cannot be sent to a website.") from error
         except (ConnectionError, OSError, http.client.HTTPException) as error:
             raise FetchError(
                 "The website could not be reached (the connection failed). Check the address, or save the page "
@@ -152,9 +167,10 @@ def _get_once(url: str, deadline: float) -> tuple[int, str, Page | None]:
 
     connection._create_connection = connect_to_checked
     try:
-        path = parts.path or "/"
+        # Letters like "é" in an address are sent percent-encoded; what is encoded already stays.
+        path = quote(parts.path or "/", safe=_PATH_SAFE)
         if parts.query:
-            path += "?" + parts.query
+            path += "?" + quote(parts.query, safe=_PATH_SAFE + "?")
         connection.request(
             "GET",
             path,

@@ -55,7 +55,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 - http.server's naming
         path = self.path.split("?")[0]
-        if path == "/article":
+        if path in ("/article", "/art%C3%ADculo"):
             self.send(200, ARTICLE.encode("utf-8"))
         elif path == "/latin1":
             page = ARTICLE.replace('<meta charset="utf-8">', "").replace("harbour master", "Hafenmeister Müßig")

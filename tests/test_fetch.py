@@ -153,6 +153,22 @@ def test_it_explains_a_missing_page(server, allow_loopback):
         fetch(f"{server}/missing")
 
 
+def test_letters_outside_ascii_in_the_path_are_sent_percent_encoded(server, allow_loopback):
+    page = fetch(f"{server}/artículo?tema=puente")
+    assert page.url == f"{server}/artículo?tema=puente"
+    assert b"swing bridge" in page.body
+
+
+def test_an_international_website_name_is_looked_up_not_crashed_on():
+    with pytest.raises(FetchError, match="could not find the website “bücher.invalid”"):
+        fetch("http://bücher.invalid/seite")
+
+
+def test_an_impossible_website_name_is_explained():
+    with pytest.raises(FetchError, match="not a possible website name|could not find the website"):
+        fetch("http://" + "a" * 70 + ".example/")
+
+
 def test_it_explains_an_unknown_website(settings):
     with pytest.raises(FetchError, match="could not find the website"):
         fetch("http://no-such-site.invalid/article")
