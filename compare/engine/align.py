@@ -60,6 +60,8 @@ CANDIDATES_PER_SENTENCE = 8
 # Candidate generation ignores stems present in more sentences than this (they would
 # make the index quadratic on huge texts and cannot decide a pair anyway).
 MIN_POSTING_CAP = 64
+# Candidates sharing less weighted content than this are not scored in full.
+MIN_CANDIDATE_DICE = 0.15
 # Only a sentence's most informative stems are looked up in the index.
 INDEXED_STEMS = 10
 
@@ -182,8 +184,10 @@ def _combine(dice: float, ratio: float, a: Tokens, b: Tokens) -> float:
 
 
 def _could_align(a: Tokens, b: Tokens, dice: float) -> bool:
-    """Cheap upper bound on the score: the wording ratio is at most 1."""
-    return _combine(dice, 1.0, a, b) >= ALIGN_THRESHOLD
+    """Cheap test before the full score: enough content in common, and the score could
+    reach the threshold even if the wording matched perfectly. (Below MIN_CANDIDATE_DICE
+    a pair would need near-identical wording with different content words: not a pair.)"""
+    return dice >= MIN_CANDIDATE_DICE and _combine(dice, 1.0, a, b) >= ALIGN_THRESHOLD
 
 
 def classify(a: Tokens, b: Tokens, ratio: float | None = None) -> Kind:
