@@ -105,6 +105,11 @@ def test_a_sentence_about_sharing_is_not_a_share_button():
     assert find_junk(text) == []
 
 
+def test_a_button_word_that_starts_a_sentence_after_share_buttons_stays():
+    text = "Share on X (opens new window) Save the Children said the ferry must keep running."
+    assert marked(text) == [("Share on X (opens new window)", "share buttons")]
+
+
 def test_it_marks_a_row_of_button_words_on_its_own_line():
     text = "Share Tweet Email\n\nThe school board has approved a longer lunch break."
     assert marked(text) == [("Share Tweet Email", "share buttons")]

@@ -183,6 +183,7 @@ _LINE_RE = re.compile(r"[^\n]+")
 _BREADCRUMB_SEPARATOR = re.compile(r"\s+[›»>|/]\s+")
 _BREADCRUMB_ITEM = re.compile(r"[^\W\d_][^\W\d_ &'’-]*(?:[ &'’-]+[^\W\d_]+)*")
 _WORD_RE = re.compile(r"[\w'’*-]+")
+_NEXT_TWO_WORDS = re.compile(r"[ \t]+([\w-]+)\b(?:[ \t]+([\w-]+))?")
 _METADATA_AT_START = re.compile(r"\A\s*(date \d{4}-\d{2}-\d{2})\b")
 _INLINE_RELATED = re.compile(
     r"(?:(?<=[.!?] )|(?<=[.!?][\"”’] ))(?:Recommended|Related|Read more|READ MORE|Read also)\b"
@@ -345,17 +346,22 @@ def _is_breadcrumb(line: str) -> bool:
 
 
 def _absorb_ui_words(text: str, spans: list[JunkSpan]) -> list[JunkSpan]:
-    """Stretch share-button spans over button words right next to them ("... (opens new window) Save")."""
+    """Stretch share-button spans over button words right after them ("... (opens new window) Save").
+
+    A button word followed by a lowercase word starts a sentence instead ("Save the Children
+    said ..."), so it stays.
+    """
     out = []
     for span in spans:
         if span.reason != "share buttons":
             out.append(span)
             continue
         end = span.end
-        while m := re.match(r"[ \t]+([\w-]+)\b", text[end:]):
-            if m.group(1).lower() not in _UI_ACTIONS or not m.group(1)[0].isupper():
+        while m := _NEXT_TWO_WORDS.match(text, end):
+            word, following = m.group(1), m.group(2) or ""
+            if word.lower() not in _UI_ACTIONS or not word[0].isupper() or following[:1].islower():
                 break
-            end += m.end()
+            end = m.end(1)
         out.append(JunkSpan(span.start, end, span.reason))
     return out
 
