@@ -62,7 +62,9 @@ _UNPACK = struct.Struct(f"<{_HASHES}I").unpack  # little-endian: the same keys o
 # INTEGER, Postgres bigint); multiplier and per-band salts are fixed random constants.
 _KEY_PRIME = (1 << 63) - 25
 _MIX = 0x5851F42D4C957F2D
-_BAND_SALTS = tuple(int.from_bytes(hashlib.blake2b(f"band {b}".encode(), digest_size=8).digest(), "little") for b in range(BANDS))
+_BAND_SALTS = tuple(
+    int.from_bytes(hashlib.blake2b(f"band {b}".encode(), digest_size=8).digest(), "little") for b in range(BANDS)
+)
 
 _WORD = re.compile(r"[^\W_]+")
 # A sentence ends at a stop (with any closing quotes or brackets) followed by space, or at
@@ -154,3 +156,17 @@ def keys(text: str, junk: Sequence[tuple[int, int]] = ()) -> set[int]:
 def match_probability(jaccard: float) -> float:
     """Chance that two sentences with this shingle Jaccard similarity share a band key."""
     return 1 - (1 - jaccard**ROWS) ** BANDS
+
+
+def keys_for_many(
+    documents: Sequence[tuple[int, str, Sequence[tuple[int, int]]]],
+) -> list[tuple[int, int, list[int]]]:
+    """(id, number of indexed sentences, keys) for each (id, text, junk): one batch of a bulk build.
+
+    A plain top-level function over plain data, so worker processes can run it.
+    """
+    result = []
+    for document_id, text, junk in documents:
+        found = sentences(text, junk)
+        result.append((document_id, len(found), sorted({key for sentence in found for key in sentence.keys})))
+    return result
