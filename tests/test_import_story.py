@@ -106,6 +106,20 @@ def test_it_adds_to_an_existing_story(folder):
     assert "Added “Harbour bridge”: 1 version imported, 2 in the story" in output
 
 
+def test_a_dry_run_shows_the_junk_and_saves_nothing(folder):
+    output = run(str(folder), "--title", "Harbour bridge", "--dry-run")
+    assert "comment form ×1" in output
+    assert "Dry run: nothing was saved. This would create “Harbour bridge” with 3 versions." in output
+    assert not Story.objects.exists()
+    assert not Article.objects.exists()
+
+
+def test_a_dry_run_still_reports_problems(folder):
+    (folder / "copy.txt").write_text(GAZETTE, encoding="utf-8")
+    with pytest.raises(CommandError, match="same text"):
+        run(str(folder), "--title", "Harbour bridge", "--dry-run")
+
+
 def test_it_needs_a_title_or_a_story(folder):
     with pytest.raises(CommandError, match="--title"):
         run(str(folder))

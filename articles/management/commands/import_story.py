@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from articles.extract import ACCEPTED_SUFFIXES, article_from_file
 from articles.models import Article, Story
@@ -59,6 +60,11 @@ class Command(BaseCommand):
         parser.add_argument("--story", metavar="SLUG", help="Add the versions to this existing story instead.")
         parser.add_argument("--notes", default="", help="Notes kept with a new story.")
         parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the files and show what would be imported and marked as junk, without saving anything.",
+        )
+        parser.add_argument(
             "--outlet-from-filename",
             action="store_true",
             help="Use each file's name (without extension) as the version's outlet, e.g. harbour-gazette.txt.",
@@ -70,27 +76,43 @@ class Command(BaseCommand):
         files, skipped = files_to_import(paths)
         items = [self._read(path, options["outlet_from_filename"]) for path in files]
         try:
-            if story:
-                existing = Story.objects.filter(slug=story).first()
-                if existing is None:
-                    raise CommandError(f"There is no story with the slug “{story}”.")
-                articles = add_articles(existing, items)
-                result = existing
-            else:
-                result = create_story(title, items, notes=notes)
-                articles = list(result.versions.all())
+            with transaction.atomic():
+                result, articles = self._save(title, story, notes, items)
+                if options["dry_run"]:
+                    self._report(result, articles, skipped, story, dry_run=True)
+                    transaction.set_rollback(True)
+                    return
         except IngestError as error:
             raise CommandError(f"{error} Nothing was imported.") from error
+        self._report(result, articles, skipped, story)
+
+    def _save(self, title: str | None, story: str | None, notes: str, items: list[ArticleInput]):
+        if story:
+            existing = Story.objects.filter(slug=story).first()
+            if existing is None:
+                raise CommandError(f"There is no story with the slug “{story}”.")
+            return existing, add_articles(existing, items)
+        result = create_story(title or "", items, notes=notes)
+        return result, list(result.versions.all())
+
+    def _report(
+        self, result: Story, articles: list[Article], skipped: list[Path], story: str | None, dry_run: bool = False
+    ) -> None:
         for path in skipped:
             why = "a README describes the folder" if is_skipped_in_folder(path) else "not a .txt, .md or .html file"
             self.stdout.write(f"skipped {path} ({why})")
         for article in articles:
             self.stdout.write(self._describe(article))
+        count = f"{len(articles)} version{'s' if len(articles) != 1 else ''}"
+        if dry_run:
+            verb = "add to" if story else "create"
+            self.stdout.write(f"Dry run: nothing was saved. This would {verb} “{result.title}” with {count}.")
+            return
         verb = "Added" if story else "Created"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{verb} “{result.title}”: {len(articles)} version{'s' if len(articles) != 1 else ''} imported, "
-                f"{result.versions.count()} in the story. View it at {result.get_absolute_url()}"
+                f"{verb} “{result.title}”: {count} imported, {result.versions.count()} in the story. "
+                f"View it at {result.get_absolute_url()}"
             )
         )
 
