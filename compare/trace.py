@@ -1,0 +1,148 @@
+"""Trace a text: which stored articles, across the whole library, share passages with it.
+
+Two steps:
+
+1. Candidates from the library index (``articles/index.py``): the text's sentences are
+   fingerprinted the way stored articles are, and the articles holding the most of the
+   same band keys come first. Only articles in the ``articles`` queryset the caller
+   passes are searched: a view passes what its user may see (other users' private
+   stories must never be searchable), so there is deliberately no default.
+2. The alignment engine on those few candidates: each is aligned with the text
+   (``align_prepared``; the text is prepared once), and every pair found says which
+   passages of the text come from that source and how (verbatim, edited, paraphrase).
+
+A source counts only if at least one pair is verbatim or edited: a candidate the index
+suggested whose only pairs are paraphrases is a text on the same topic, not a source.
+Sources are ranked by the share of the text's characters (junk left out) they account
+for; ``traced_share`` is the share accounted for by any aligned source, ``new_share`` the
+rest.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from articles.index import find_candidates
+from articles.models import Article
+from articles.services import clean_text, readable_size
+from compare.engine import fingerprint
+from compare.engine.align import Idf, align_prepared, prepare
+from compare.engine.junk import find_junk
+from compare.engine.types import SHARE_KINDS, Document, JunkSpan, Pair, PairAlignment, Segment
+
+# The text being traced, as the engine sees it. Article ids are "article-<pk>".
+TRACED_ID = "traced"
+# Candidates aligned at most, beyond the number of sources asked for.
+EXTRA_CANDIDATES = 5
+
+
+class TraceError(ValueError):
+    """The text cannot be traced; the message says why, for the person who pasted it."""
+
+
+@dataclass
+class TracedSource:
+    """One stored article and what it accounts for in the traced text."""
+
+    article: Article
+    share: float  # of the traced text's characters, in any kind of pair
+    shares: dict[str, float]  # of the traced text's characters by kind (verbatim, edited, paraphrase)
+    pairs: list[Pair]  # ``a`` is the traced text, ``b`` the article
+    alignment: PairAlignment
+    keys_matched: int  # index evidence that made it a candidate
+
+
+@dataclass
+class TraceResult:
+    text: str  # the cleaned text that was traced; every offset points into it
+    junk: list[JunkSpan]
+    segments: list[Segment]
+    sources: list[TracedSource]  # best first, at most ``limit``
+    traced_share: float  # share of the text found in any aligned source
+    new_share: float  # 1 - traced_share: in none of them
+    traced_segments: list[int] = field(default_factory=list)  # segment indices found in some source
+    candidates: int = 0  # how many articles were aligned
+    seconds: float = 0.0
+
+    def new_segments(self) -> list[Segment]:
+        traced = set(self.traced_segments)
+        return [s for s in self.segments if s.index not in traced]
+
+
+def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[fingerprint.Sentence]]:
+    """The cleaned text, its junk and its indexable sentences, or TraceError saying what is wrong."""
+    text = clean_text(text)
+    if not text:
+        raise TraceError("There is no text to trace. Paste the article's words.")
+    size = len(text.encode("utf-8"))
+    if size > settings.VERSUS_MAX_ARTICLE_BYTES:
+        raise TraceError(
+            f"The text is {readable_size(size)}, more than the limit of "
+            f"{readable_size(settings.VERSUS_MAX_ARTICLE_BYTES)} for one article."
+        )
+    junk = find_junk(text)
+    sentences = fingerprint.sentences(text, [(j.start, j.end) for j in junk])
+    if not sentences:
+        if junk:
+            raise TraceError(
+                "Everything in this text looks like page clutter (credits, menus, cookie notices); "
+                "there is no article text left to trace."
+            )
+        raise TraceError(
+            f"The text has no sentence of at least {fingerprint.MIN_SENTENCE_WORDS} words; "
+            "there is nothing to trace. Paste a whole paragraph or article."
+        )
+    return text, junk, sentences
+
+
+def trace_text(text: str, *, articles: QuerySet[Article], limit: int = 10) -> TraceResult:
+    """Find the articles among ``articles`` that share passages with ``text``, best first."""
+    began = time.perf_counter()
+    text, junk, sentences = check_traceable(text)
+    keys = {key for sentence in sentences for key in sentence.keys}
+    candidates = find_candidates(keys, articles, limit=limit + EXTRA_CANDIDATES)
+    by_id = articles.filter(pk__in=[pk for pk, _ in candidates]).select_related("story").in_bulk()
+
+    traced = prepare(Document(TRACED_ID, text, tuple((j.start, j.end) for j in junk)))
+    lengths = {s.index: s.end - s.start for s in traced.segments}
+    total = sum(lengths.values())
+    sources: list[TracedSource] = []
+    for pk, hits in candidates:
+        article = by_id.get(pk)
+        if article is None:
+            continue
+        stored = prepare(Document(f"article-{pk}", article.text, tuple((s, e) for s, e, *_ in article.junk_spans)))
+        alignment = align_prepared(traced, stored, Idf(traced.tokens + stored.tokens))
+        if not any(p.kind in ("verbatim", "edited") for p in alignment.pairs):
+            continue
+        shares = dict.fromkeys(SHARE_KINDS[:-1], 0.0)
+        for pair in alignment.pairs:
+            shares[pair.kind] += sum(lengths[i] for i in pair.a) / total if total else 0.0
+        sources.append(
+            TracedSource(
+                article=article,
+                share=sum(shares.values()),
+                shares=shares,
+                pairs=alignment.pairs,
+                alignment=alignment,
+                keys_matched=hits,
+            )
+        )
+    sources.sort(key=lambda s: (-s.share, -s.shares["verbatim"], s.article.pk))
+    traced_segments = sorted({i for source in sources for pair in source.pairs for i in pair.a})
+    traced_share = sum(lengths[i] for i in traced_segments) / total if total else 0.0
+    return TraceResult(
+        text=text,
+        junk=junk,
+        segments=traced.segments,
+        sources=sources[:limit],
+        traced_share=traced_share,
+        new_share=1.0 - traced_share,
+        traced_segments=traced_segments,
+        candidates=len(candidates),
+        seconds=time.perf_counter() - began,
+    )

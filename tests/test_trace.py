@@ -1,0 +1,101 @@
+"""Trace a text: finds the stored sources of its passages, ranks them, says what is new."""
+
+from __future__ import annotations
+
+import pytest
+from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
+
+from articles.models import Article
+from articles.services import ArticleInput, create_story
+from compare.trace import TraceError, trace_text
+
+pytestmark = pytest.mark.django_db
+
+
+def store(title: str, text: str) -> Article:
+    return create_story(title, [ArticleInput(text=text, outlet=title)]).versions.get()
+
+
+@pytest.fixture
+def library() -> dict[str, Article]:
+    return {"ferry": store("Ferry", FERRY), "orchard": store("Orchard", ORCHARD), "sky": store("Sky", OBSERVATORY)}
+
+
+def test_it_finds_the_source_of_a_verbatim_copy(library):
+    result = trace_text(FERRY, articles=Article.objects.all())
+    assert [s.article for s in result.sources] == [library["ferry"]]
+    assert result.sources[0].shares["verbatim"] == pytest.approx(1.0)
+    assert result.traced_share == pytest.approx(1.0)
+    assert result.new_share == pytest.approx(0.0)
+
+
+def test_it_ranks_sources_by_how_much_of_the_text_each_accounts_for(library):
+    # Three paragraphs from the orchard story, one from the observatory, and a new passage.
+    text = "\n\n".join(paragraphs(ORCHARD)[1:4] + paragraphs(OBSERVATORY)[2:3] + [NEW_PASSAGE])
+    result = trace_text(text, articles=Article.objects.all())
+    assert [s.article for s in result.sources] == [library["orchard"], library["sky"]]
+    orchard, sky = result.sources
+    assert orchard.share > sky.share > 0
+    assert 0 < result.new_share < 0.5
+    assert result.traced_share == pytest.approx(orchard.share + sky.share)
+    new_text = " ".join(result.text[s.start : s.end] for s in result.new_segments())
+    assert "night trains" in new_text
+    assert "pear orchard" not in new_text
+
+
+def test_pairs_point_into_the_traced_text_and_the_source(library):
+    text = "\n\n".join(paragraphs(ORCHARD)[1:3])
+    result = trace_text(text, articles=Article.objects.all())
+    source = result.sources[0]
+    for pair in source.pairs:
+        assert result.text[pair.a_span[0] : pair.a_span[1]] in ORCHARD
+        assert source.article.text[pair.b_span[0] : pair.b_span[1]] in text
+        assert pair.kind == "verbatim"
+
+
+def test_it_finds_an_edited_and_reordered_copy(library):
+    edited = FERRY.replace("ninety passengers", "ninety-five passengers").replace("on Tuesday", "on Wednesday")
+    reordered = "\n\n".join(reversed(paragraphs(edited)))
+    result = trace_text(reordered, articles=Article.objects.all())
+    assert result.sources[0].article == library["ferry"]
+    assert result.sources[0].shares["edited"] > 0
+    assert result.traced_share == pytest.approx(1.0)
+
+
+def test_a_text_sharing_nothing_is_all_new(library):
+    result = trace_text(NEW_PASSAGE, articles=Article.objects.all())
+    assert result.sources == []
+    assert result.new_share == 1.0
+
+
+def test_only_the_articles_the_caller_may_see_are_searched(library):
+    visible = Article.objects.exclude(pk=library["ferry"].pk)
+    result = trace_text(FERRY + "\n\n" + paragraphs(ORCHARD)[1], articles=visible)
+    assert library["ferry"] not in [s.article for s in result.sources]
+    assert [s.article for s in result.sources] == [library["orchard"]]
+
+
+def test_the_limit_caps_the_sources_but_not_the_traced_share(library):
+    text = "\n\n".join(paragraphs(ORCHARD)[1:3] + paragraphs(OBSERVATORY)[1:2])
+    everything = trace_text(text, articles=Article.objects.all())
+    top = trace_text(text, articles=Article.objects.all(), limit=1)
+    assert len(top.sources) == 1
+    assert top.sources[0].article == everything.sources[0].article
+    assert top.traced_share == pytest.approx(everything.traced_share)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  \t "])
+def test_an_empty_text_gets_a_clear_error(library, text):
+    with pytest.raises(TraceError, match="no text to trace"):
+        trace_text(text, articles=Article.objects.all())
+
+
+def test_a_text_without_a_real_sentence_gets_a_clear_error(library):
+    with pytest.raises(TraceError, match="no sentence of at least 5 words"):
+        trace_text("Ferry. Orchard! ??? 12 34", articles=Article.objects.all())
+
+
+def test_junk_only_text_gets_a_clear_error(library):
+    junk = "Accept all cookies\nSkip to main content\nShare on Facebook\nAll rights reserved."
+    with pytest.raises(TraceError, match="page clutter"):
+        trace_text(junk, articles=Article.objects.all())
