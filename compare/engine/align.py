@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ._text import STOPWORDS, Tokens, tokens
+from .diff import word_diff
 from .segment import segment
 from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment
 
@@ -56,7 +57,7 @@ VERBATIM_SLACK = 2
 GROW_COVERAGE = 0.2
 GROW_GAIN = 0.005
 # How many candidates per sentence are scored in full.
-CANDIDATES_PER_SENTENCE = 8
+CANDIDATES_PER_SENTENCE = 5
 # Candidate generation ignores stems present in more sentences than this (they would
 # make the index quadratic on huge texts and cannot decide a pair anyway).
 MIN_POSTING_CAP = 64
@@ -459,16 +460,17 @@ def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members
         b_span=b_span,
         kind=judgement.kind,
         score=round(judgement.score, 4),
-        changes=_changes(a.document.text, b.document.text, a_span, b_span),
+        changes=_changes(a.document, b.document, a_span, b_span),
     )
 
 
-def _changes(a_text: str, b_text: str, a_span: tuple[int, int], b_span: tuple[int, int]) -> tuple[Change, ...]:
-    try:
-        from .diff import word_diff
-    except ImportError:  # the word-level diff is optional for the alignment itself
-        return ()
-    return word_diff(a_text, b_text, a_span, b_span)
+def _changes(a: Document, b: Document, a_span: tuple[int, int], b_span: tuple[int, int]) -> tuple[Change, ...]:
+    """Word-level changes inside a pair; junk between its sentences is left out."""
+    return word_diff(a.text, b.text, a_span, b_span, _junk_within(a, a_span), _junk_within(b, b_span))
+
+
+def _junk_within(document: Document, span: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+    return tuple((s, e) for s, e in document.junk if s < span[1] and e > span[0])
 
 
 def _shares(segments: list[Segment], paired: list[tuple[tuple[int, ...], str]]) -> dict[str, float]:
