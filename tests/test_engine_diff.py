@@ -215,3 +215,8 @@ def test_a_passage_that_is_all_junk_gives_an_empty_range_at_its_end():
     (change,) = word_diff(a, b, (0, len(a)), (0, len(b)), a_junk=[(0, len(a))])
     assert change.op == "insert"
     assert change.a == (len(a), len(a))
+
+
+def test_a_changed_day_is_a_changed_date_flagged_like_a_figure_not_a_name():
+    change = only_change("The vote is on Monday.", "The vote is on Tuesday.")
+    assert change.flags == {"number"}

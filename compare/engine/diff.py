@@ -82,7 +82,15 @@ _NUMBER_WORDS = {
     "fifth": 5,
 }
 
-_NUMBERISH = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+# Days and months name a date: changing one is changing a figure, not a name.
+_DATES_TEXT = (
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June "
+    "July August September October November December"
+)
+_DATE_WORDS = frozenset(_DATES_TEXT.split(" "))
+_NUMBERISH = re.compile(
+    r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b|\b(?-i:" + "|".join(_DATE_WORDS) + r")\b", re.IGNORECASE
+)
 
 # Words that start sentences with a capital without being names. Used only for a word
 # that starts a sentence; elsewhere a capital already says "name".
@@ -401,6 +409,8 @@ def _numbers(part: str) -> list[float | str]:
                 values.append(digits)
         elif len(token) == 1 and unicodedata.numeric(token, None) is not None:
             values.append(unicodedata.numeric(token))  # "½", "²", "Ⅻ"
+        elif token in _DATE_WORDS:
+            values.append(token)
         else:
             word = _NUMBER_WORDS.get(token.casefold())
             if word is not None:
@@ -422,7 +432,9 @@ def _changes_a_name(
             continue
         if word.replace("’", "'").split("'")[0] == "I":
             continue  # "I", "I've", "I’m"
-        if word.casefold() in _HONORIFICS or (word.isupper() and word.casefold() in _SENTENCE_STARTERS):
+        if word in _DATE_WORDS or word.casefold() in _HONORIFICS:
+            continue
+        if word.isupper() and word.casefold() in _SENTENCE_STARTERS:
             continue
         if _starts_sentence(text, match.start(), span[0]):
             lower = word.casefold()
