@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
 from articles.models import Article, Story
+from compare.engine.types import StoryAlignment
 
 from . import layout, services
 from .models import StoredAlignment
@@ -76,6 +77,38 @@ def _stored_alignment(story: Story, articles: list[Article]) -> StoredAlignment:
     return services.get_or_compute(story, articles)
 
 
+def _comparison_context(
+    request: HttpRequest, story: Story, articles: list[Article], alignment: StoryAlignment
+) -> dict[str, object]:
+    """What the comparison shows for the reader's choices (base, columns, filter) in the query string."""
+    versions = layout.build_versions(articles)
+    ids = [v for v in versions if v in alignment.segments]
+    source = alignment.source.document if alignment.source.document in ids else None
+    options = _options(request, ids, source or ids[0])
+    others = [options.compare] if options.compare else [i for i in ids if i != options.base]
+    comparison = layout.build_comparison(alignment, versions, options.base, others, options.hide_trivial)
+    rows = comparison.visible_rows(options.show)
+    # One reverse() for the whole page rather than one per passage.
+    panel_root = reverse("compare:passage", args=[story.slug, 0, 0]).removesuffix("0/0/")
+    for row in rows:
+        for piece in row.pieces:
+            piece.panel_url = f"{panel_root}{piece.version.id}/{piece.segment}/?base={options.base}"
+    return dict(
+        state="done",
+        options=options,
+        comparison=comparison,
+        rows=rows,
+        hidden_rows=len(comparison.rows) - len(rows),
+        versions=[versions[i] for i in ids],
+        bars=layout.share_bars(alignment, versions, options.base, ids),
+        heat=list(zip([versions[i] for i in ids], layout.heat_map(alignment, ids), strict=True)),
+        source_version=versions[source] if source else None,
+        source=alignment.source,
+        evidence=layout.evidence_in_words(alignment.source.evidence, versions),
+        source_percent=round(100 * alignment.source.confidence),
+    )
+
+
 @require_GET
 def story(request: HttpRequest, slug: str) -> HttpResponse:
     story = get_object_or_404(Story, slug=slug)
@@ -97,33 +130,7 @@ def story(request: HttpRequest, slug: str) -> HttpResponse:
         context["state"] = "failed" if stored.status == StoredAlignment.Status.FAILED else "computing"
         return render(request, template, context)
 
-    alignment = services.load_alignment(stored)
-    versions = layout.build_versions(articles)
-    ids = [v for v in versions if v in alignment.segments]
-    source = alignment.source.document if alignment.source.document in ids else None
-    options = _options(request, ids, source or ids[0])
-    others = [options.compare] if options.compare else [i for i in ids if i != options.base]
-    comparison = layout.build_comparison(alignment, versions, options.base, others, options.hide_trivial)
-    rows = comparison.visible_rows(options.show)
-    # One reverse() for the whole page rather than one per passage.
-    panel_root = reverse("compare:passage", args=[story.slug, 0, 0]).removesuffix("0/0/")
-    for row in rows:
-        for piece in row.pieces:
-            piece.panel_url = f"{panel_root}{piece.version.id}/{piece.segment}/?base={options.base}"
-    context.update(
-        state="done",
-        options=options,
-        comparison=comparison,
-        rows=rows,
-        hidden_rows=len(comparison.rows) - len(rows),
-        versions=[versions[i] for i in ids],
-        bars=layout.share_bars(alignment, versions, options.base, ids),
-        heat=list(zip([versions[i] for i in ids], layout.heat_map(alignment, ids), strict=True)),
-        source_version=versions[source] if source else None,
-        source=alignment.source,
-        evidence=layout.evidence_in_words(alignment.source.evidence, versions),
-        source_percent=round(100 * alignment.source.confidence),
-    )
+    context.update(_comparison_context(request, story, articles, services.load_alignment(stored)))
     return render(request, template, context)
 
 
@@ -137,7 +144,7 @@ def passage(request: HttpRequest, slug: str, article_id: int, segment: int) -> H
     stored = _stored_alignment(story, articles)
     context: dict[str, object] = {"story": story, "state": "computing"}
     template = "compare/passage.html#panel" if _fragment(request) else "compare/passage.html"
-    if stored is None or stored.status != StoredAlignment.Status.DONE:
+    if stored.status != StoredAlignment.Status.DONE:
         return render(request, template, context)
     alignment = services.load_alignment(stored)
     versions = layout.build_versions(articles)
