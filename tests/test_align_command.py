@@ -170,6 +170,7 @@ def test_the_readable_report_shows_kinds_excerpts_and_shares(agency, reprint):
     assert "shares of A" in report and "shares of B" in report
     assert "unique" in report
     assert "number" in report  # the 12 -> 14 days change asks to be checked
+    assert '"12" -> "14"' in report
 
 
 def test_the_readable_report_for_three_files_names_a_likely_source(tmp_path, agency, reprint):

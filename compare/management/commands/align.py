@@ -29,6 +29,9 @@ from compare.engine.serialize import change_to_dict
 from compare.engine.types import SHARE_KINDS, Document, JunkSpan, Pair, PairAlignment
 
 EXCERPT = 72  # characters of each side shown in the readable report
+CHANGE_EXCERPT = 40  # characters of each side of a flagged change
+MAX_FLAGGED = 3  # flagged changes listed per pair
+MAX_UNIQUE_LISTED = 12  # sentences listed as "only in" per document and comparison
 
 
 class Command(BaseCommand):
@@ -206,9 +209,13 @@ def report(
         ):
             if indices:
                 lines.append(f"  only in {letter}: {len(indices)} sentence(s)")
-                for index in indices:
+                if story is not None:
+                    continue  # with many versions the groups below say it better
+                for index in indices[:MAX_UNIQUE_LISTED]:
                     segment = segments[index]
                     lines.append(f"      {excerpt(texts[doc_id], (segment.start, segment.end))}")
+                if len(indices) > MAX_UNIQUE_LISTED:
+                    lines.append(f"      … and {len(indices) - MAX_UNIQUE_LISTED} more")
         lines.append(f"  shares of {a}:  {shares_line(pa.shares_a)}")
         lines.append(f"  shares of {b}:  {shares_line(pa.shares_b)}")
 
@@ -244,11 +251,20 @@ def _pair_lines(pair: Pair, a_text: str, b_text: str, a: str, b: str) -> list[st
     detail = f"{len(noted)} change(s)" if noted else "no change in wording"
     if flags:
         detail += " — check: " + ", ".join(flags)
-    return [
+    lines = [
         f"  {pair.kind:<10} {pair.score:.2f}  {detail}",
         f"      {a} {pair.a_span[0]}-{pair.a_span[1]}: {excerpt(a_text, pair.a_span)}",
         f"      {b} {pair.b_span[0]}-{pair.b_span[1]}: {excerpt(b_text, pair.b_span)}",
     ]
+    # The changes a reader must not miss (figures, names, quoted words), a few per pair.
+    flagged = [c for c in noted if c.flags]
+    for change in flagged[:MAX_FLAGGED]:
+        was, now = excerpt(a_text, change.a, CHANGE_EXCERPT), excerpt(b_text, change.b, CHANGE_EXCERPT)
+        was, now = (f'"{part}"' if part else "(nothing)" for part in (was, now))
+        lines.append(f"        {was} -> {now}  ({', '.join(sorted(change.flags))})")
+    if len(flagged) > MAX_FLAGGED:
+        lines.append(f"        … and {len(flagged) - MAX_FLAGGED} more")
+    return lines
 
 
 def _letter(i: int) -> str:
