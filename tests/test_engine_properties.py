@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compare.engine.align import align_pair
-from compare.engine.diff import word_diff
+from compare.engine.diff import runs, word_diff
 from compare.engine.segment import segment
 from compare.engine.story import align_story
 from compare.engine.types import KINDS, SHARE_KINDS, Change, Document, PairAlignment, StoryAlignment
@@ -292,6 +292,19 @@ def test_applying_the_changes_to_a_gives_b_up_to_spacing(a, b):
 def test_a_passage_diffed_against_itself_has_no_changes(text, data):
     span = spans_of(text, data)
     assert word_diff(text, text, span, span) == ()
+
+
+@SETTINGS
+@given(ODD_TEXTS, ODD_TEXTS, st.data())
+def test_runs_cut_each_side_of_a_pair_into_pieces_that_rebuild_it(a, b, data):
+    a_span, b_span = spans_of(a, data), spans_of(b, data)
+    changes = word_diff(a, b, a_span, b_span)
+    for side, text, span in (("a", a, a_span), ("b", b, b_span)):
+        for markers in (False, True):
+            cut = runs(span, changes, side, markers=markers)
+            assert "".join(text[r.start : r.end] for r in cut) == text[span[0] : span[1]]
+            assert all(r.kind in ("equal", "insert", "delete", "replace") for r in cut)
+            assert all(r.start < r.end for r in cut if r.kind == "equal")
 
 
 def _is_word_char(ch: str) -> bool:
