@@ -30,6 +30,7 @@
   }
 
   document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) { window.print(); return; }
     var close = event.target.closest("[data-close-panel]");
     if (close && panel() && panel().contains(close)) { event.preventDefault(); closePanel(); return; }
     var passage = event.target.closest(".passage[data-panel]");
