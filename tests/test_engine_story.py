@@ -150,3 +150,25 @@ def test_odd_stories_give_a_sensible_result(texts):
 def test_two_versions_with_the_same_id_are_refused():
     with pytest.raises(ValueError, match="own id"):
         align_story([Document("a", WIRE), Document("a", SHORT)])
+
+
+def test_two_versions_both_paired_with_a_third_are_paired_with_each_other():
+    strike = "Ferry crews in Kelmarsh walked out over night shifts. Union leaders met the operator on Wednesday. "
+    a = Document(
+        "a", strike + "The last ferry left Kelmarsh at 6.15pm on Tuesday, harbourmaster Tobias Venn told reporters."
+    )
+    b = Document(
+        "b",
+        "Passengers were stranded overnight. "
+        "Tuesday's final crossing, harbourmaster Tobias Venn recalled, was at a quarter past six.",
+    )
+    c = Document(
+        "c",
+        strike + "Harbourmaster Tobias Venn said the final crossing from Kelmarsh left at 6.15pm on Tuesday, "
+        "a quarter past six.",
+    )
+    assert align_story([a, b]).pairwise[("a", "b")].pairs == []
+    story = align_story([a, b, c])
+    assert [(p.a, p.b) for p in story.pairwise[("a", "b")].pairs] == [((2,), (1,))]
+    assert [(p.b, p.a) for p in story.pairwise[("b", "a")].pairs] == [((2,), (1,))]
+    assert any(g.documents() == {"a", "b", "c"} for g in story.groups)

@@ -246,7 +246,11 @@ def align_prepared(a: Prepared, b: Prepared, idf: Idf) -> PairAlignment:
     # Work in one canonical direction so that swapping A and B mirrors the result exactly.
     if _order_key(b.document) < _order_key(a.document):
         return mirror(align_prepared(b, a, idf))
-    pairs = _find_pairs(a, b, idf)
+    return _assemble(a, b, _find_pairs(a, b, idf))
+
+
+def _assemble(a: Prepared, b: Prepared, pairs: list[Pair]) -> PairAlignment:
+    pairs = sorted(pairs, key=lambda p: (p.a, p.b))
     paired_a = {i for pair in pairs for i in pair.a}
     paired_b = {j for pair in pairs for j in pair.b}
     return PairAlignment(
@@ -260,6 +264,22 @@ def align_prepared(a: Prepared, b: Prepared, idf: Idf) -> PairAlignment:
         shares_a=_shares(a.segments, [(p.a, p.kind) for p in pairs]),
         shares_b=_shares(b.segments, [(p.b, p.kind) for p in pairs]),
     )
+
+
+def add_pairs(
+    a: Prepared, b: Prepared, idf: Idf, alignment: PairAlignment, extra: Sequence[tuple[int, int]]
+) -> PairAlignment:
+    """The alignment with one-to-one pairs (sentence i of A, sentence j of B) added where
+    both are still unpaired (the story level finds such pairs through a third version)."""
+    paired_a = {i for pair in alignment.pairs for i in pair.a}
+    paired_b = {j for pair in alignment.pairs for j in pair.b}
+    pairs = list(alignment.pairs)
+    for i, j in extra:
+        if i not in paired_a and j not in paired_b:
+            paired_a.add(i)
+            paired_b.add(j)
+            pairs.append(_make_pair(a, b, idf, [i], [j]))
+    return _assemble(a, b, pairs)
 
 
 def _order_key(document: Document) -> tuple[str, str, tuple[tuple[int, int], ...]]:

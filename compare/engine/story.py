@@ -19,11 +19,14 @@ from collections.abc import Callable, Sequence
 from itertools import combinations
 
 from . import ENGINE_VERSION
-from .align import Idf, Prepared, align_prepared, mirror, prepare
+from .align import Idf, Prepared, add_pairs, align_prepared, judge, mirror, prepare
 from .types import Document, Group, PairAlignment, SourceEstimate, StoryAlignment
 
 # How much each kind of correspondence counts towards similarity.
 _SIMILARITY_WEIGHT = {"verbatim": 1.0, "edited": 0.8, "paraphrase": 0.5, "unique": 0.0}
+# Two passages both paired with the same passage of a third version are paired with each
+# other from this score on (see _complete_triangles).
+TRIANGLE_THRESHOLD = 0.25
 # A version counts as derived from another when at least this share of it comes from there.
 _DERIVED_SHARE = 0.4
 
@@ -45,6 +48,7 @@ def align_story(docs: Sequence[Document], on_progress: Callable[[int, int], None
         if on_progress is not None:
             on_progress(done, len(couples))
 
+    _complete_triangles(prepared, pairwise, couples, idf)
     similarity = _similarity(prepared, pairwise)
     return StoryAlignment(
         documents=ids,
@@ -55,6 +59,44 @@ def align_story(docs: Sequence[Document], on_progress: Callable[[int, int], None
         source=estimate_source(prepared, pairwise, similarity),
         engine_version=ENGINE_VERSION,
     )
+
+
+def _complete_triangles(
+    prepared: dict[str, Prepared],
+    pairwise: dict[tuple[str, str], PairAlignment],
+    couples: list[tuple[str, str]],
+    idf: Idf,
+) -> None:
+    """Pair X's sentence with Y's when both are paired with the same sentence of a third
+    version and they are at least loosely similar themselves.
+
+    Two independent reports may word a statement too differently to pass the bar on
+    their own, while each is clearly paired with the same passage of a third version;
+    completing the triangle also keeps the two-version views consistent with the groups."""
+    linked: dict[tuple[str, int], set[tuple[str, int]]] = {}
+    for x, y in couples:
+        for pair in pairwise[(x, y)].pairs:
+            if len(pair.a) == len(pair.b) == 1:
+                linked.setdefault((x, pair.a[0]), set()).add((y, pair.b[0]))
+                linked.setdefault((y, pair.b[0]), set()).add((x, pair.a[0]))
+    found: dict[tuple[str, str], list[tuple[float, int, int]]] = {}
+    seen: set[tuple[str, int, str, int]] = set()
+    for hub in sorted(linked):
+        for (x, i), (y, j) in combinations(sorted(linked[hub]), 2):
+            if x == y or (x, i, y, j) in seen:
+                continue
+            seen.add((x, i, y, j))
+            alignment = pairwise[(x, y)]
+            if any(i in p.a or j in p.b for p in alignment.pairs):
+                continue
+            score = judge(prepared[x].tokens[i], prepared[y].tokens[j], idf).score
+            if score >= TRIANGLE_THRESHOLD:
+                found.setdefault((x, y), []).append((score, i, j))
+    for (x, y), candidates in found.items():
+        candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+        completed = add_pairs(prepared[x], prepared[y], idf, pairwise[(x, y)], [(i, j) for _, i, j in candidates])
+        pairwise[(x, y)] = completed
+        pairwise[(y, x)] = mirror(completed)
 
 
 def _groups(
