@@ -67,15 +67,25 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import setup_test_environment
+    from django.test.utils import override_settings, setup_test_environment
 
     from articles.models import Story
     from compare import services
     from compare.models import StoredAlignment
 
     setup_test_environment()  # allows the test client's host name
+    # Production settings without what needs a deployment: plain static files (no collectstatic
+    # manifest) and no redirect to HTTPS, which the test client does not speak.
+    override_settings(
+        SECURE_SSL_REDIRECT=False,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ).enable()
     call_command("migrate", verbosity=0)
     call_command("load_demo", reset=True, stdout=io.StringIO())
     story = max(Story.objects.all(), key=lambda s: s.versions.count())

@@ -244,6 +244,45 @@ class Cell:
     note_href: str = ""
 
 
+def passage_html(piece: Piece) -> str:
+    """One passage as the story page shows it: its marks (badges, links) and its highlighted text.
+
+    Built here rather than in the template: a page has hundreds of passages and a template loop
+    over them costs most of the page's time. Every text in it is escaped.
+    """
+    text = f'<p class="passage-text">{piece.html}</p>'
+    if piece.gap is not None:
+        return (
+            f'<div id="{piece.anchor}" class="passage is-junk gap"><p class="passage-meta">'
+            f'<span class="badge badge-junk">scraped junk: not compared</span></p>{text}</div>'
+        )
+    meta = []
+    if piece.badge:
+        meta.append(
+            f'<span class="badge badge-{piece.kind}">{piece.kind}</span> '
+            f'<span class="score" title="Similarity score">{piece.score_percent}%</span>'
+        )
+    if piece.unique:
+        meta.append(f'<span class="badge badge-unique">★ {escape(piece.label)}</span>')
+    if piece.junk:
+        meta.append('<span class="badge badge-junk">scraped junk</span>')
+    if piece.moved_href:
+        meta.append(
+            f'<a class="badge badge-moved" href="{escape(piece.moved_href)}">'
+            f"↪ moved from ¶{(piece.moved_from or 0) + 1} of the base</a>"
+        )
+    url = escape(piece.panel_url)
+    meta.append(
+        f'<a class="panel-link no-print" href="{url}" hx-get="{url}" hx-target="#panel" hx-swap="innerHTML">'
+        f'¶{piece.paragraph + 1}<span class="vh"> of {escape(piece.version.label)}: details</span></a>'
+    )
+    data = (" data-diff" if piece.has_diff else "") + (" data-unique" if piece.unique else "")
+    return (
+        f'<div id="{piece.anchor}" tabindex="0" class="{piece.css_class}" data-panel="{url}"{data}>'
+        f'<p class="passage-meta">{" ".join(meta)}</p>{text}</div>'
+    )
+
+
 @dataclass
 class Row:
     cells: list[Cell]
@@ -266,6 +305,22 @@ class Row:
     @property
     def paraphrase(self) -> bool:
         return any(piece.kind == "paraphrase" for piece in self.pieces)
+
+    @property
+    def cells_html(self) -> SafeString:
+        out = []
+        for index, cell in enumerate(self.cells):
+            out.append("<td>")
+            out.extend(passage_html(piece) for piece in cell.pieces)
+            if index == 0 and self.pointer:
+                out.append(f'<p class="cell-note pointer">{escape(self.pointer)}</p>')
+            if cell.note:
+                note = escape(cell.note)
+                if cell.note_href:
+                    note = f'<a href="{escape(cell.note_href)}">{note}</a>'
+                out.append(f'<p class="cell-note">{note}</p>')
+            out.append("</td>")
+        return mark_safe("".join(out))  # noqa: S308 - every text above is escaped
 
     def matches(self, show: str) -> bool:
         if show == "changed":

@@ -57,7 +57,8 @@ def alignment_key(articles: Sequence[Article]) -> str:
 
 
 def find_alignment(story: Story, key: str) -> StoredAlignment | None:
-    return StoredAlignment.objects.filter(story=story, key=key).first()
+    # The result itself is large; it is read only when it is not already decoded in memory.
+    return StoredAlignment.objects.filter(story=story, key=key).defer("data").first()
 
 
 @transaction.atomic
