@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -131,15 +132,17 @@ def word_diff(
     """
     a_start, a_end = a_span
     b_start, b_end = b_span
-    a_tokens, a_starts = _tokens_and_starts(a_text, a_start, a_end, a_junk)
-    b_tokens, b_starts = _tokens_and_starts(b_text, b_start, b_end, b_junk)
+    if not a_junk and not b_junk and a_text[a_start:a_end] == b_text[b_start:b_end]:
+        return ()  # verbatim copies are the commonest pair: no need to cut them into words
+    a_tokens, a_starts, a_keys = _span_tokens(a_text, a_start, a_end, tuple(map(tuple, a_junk)))
+    b_tokens, b_starts, b_keys = _span_tokens(b_text, b_start, b_end, tuple(map(tuple, b_junk)))
     if a_tokens == b_tokens:
         return ()
 
     codes: dict[str, str] = {}
     weights: dict[str, int] = {}
-    a_chars = _encode(a_tokens, codes, weights)
-    b_chars = _encode(b_tokens, codes, weights)
+    a_chars = _encode(a_keys, codes, weights)
+    b_chars = _encode(b_keys, codes, weights)
     if set(a_chars).isdisjoint(b_chars):
         # Nothing in common (not even a comma): one replacement, without the costly bisection.
         diffs = [(diff_match_patch.DIFF_DELETE, a_chars), (diff_match_patch.DIFF_INSERT, b_chars)]
@@ -247,6 +250,19 @@ def _tokenise(text: str, start: int, end: int) -> list[str]:
     return glued
 
 
+@lru_cache(maxsize=4096)
+def _span_tokens(
+    text: str, start: int, end: int, junk: tuple[tuple[int, int], ...]
+) -> tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
+    """The tokens of ``text[start:end]`` outside junk, where each starts in ``text``, and
+    the key each is compared by. Memoised: in a story a sentence is diffed against its
+    counterpart in every other version."""
+    tokens, starts = _tokens_and_starts(text, start, end, junk)
+    # A line break and a space before a word are the same layout choice, not a change.
+    keys = [" " + t.lstrip() if t[0].isspace() and (t[0] != " " or t[1:2].isspace()) else t for t in tokens]
+    return tuple(tokens), tuple(starts), tuple(keys)
+
+
 def _tokens_and_starts(text: str, start: int, end: int, junk: Sequence[tuple[int, int]]) -> tuple[list[str], list[int]]:
     """The tokens of ``text[start:end]`` outside junk, and where each starts in ``text``."""
     pieces = [(start, end)]
@@ -268,7 +284,9 @@ def _tokens_and_starts(text: str, start: int, end: int, junk: Sequence[tuple[int
     return tokens, starts
 
 
-def _char_range(tokens: list[str], starts: list[int], token_range: tuple[int, int], span_end: int) -> tuple[int, int]:
+def _char_range(
+    tokens: tuple[str, ...], starts: tuple[int, ...], token_range: tuple[int, int], span_end: int
+) -> tuple[int, int]:
     first, last = token_range
     begin = starts[first] if first < len(tokens) else span_end
     if last > first:
@@ -280,10 +298,10 @@ def _is_mark(ch: str) -> bool:
     return ch > "\u02ff" and unicodedata.category(ch)[0] == "M"
 
 
-def _encode(tokens: list[str], codes: dict[str, str], weights: dict[str, int]) -> str:
+def _encode(keys: tuple[str, ...], codes: dict[str, str], weights: dict[str, int]) -> str:
+    """One character per token, the same character for the same key (as diff-match-patch's
+    ``diff_linesToChars`` does for lines)."""
     chars = []
-    # A line break and a space before a word are the same layout choice, not a change.
-    keys = [" " + t.lstrip() if t[0].isspace() and (t[0] != " " or t[1:2].isspace()) else t for t in tokens]
     for key in keys:
         code = codes.get(key)
         if code is None:
@@ -384,8 +402,11 @@ def _make_change(
     return Change(op=op, a=a_range, b=b_range, flags=frozenset(flags), trivial=trivial)
 
 
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+
+
 def _letters_and_digits(s: str) -> str:
-    return "".join(ch for ch in s.casefold() if ch.isalnum())
+    return _NOT_LETTER_OR_DIGIT.sub("", s.casefold())
 
 
 def _numbers(part: str) -> list[float | str]:
@@ -463,7 +484,7 @@ def _starts_sentence(text: str, position: int, span_start: int) -> bool:
     return i < span_start or text[i] in ".!?:;…\n"
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def _lowercase_words(text: str) -> frozenset[str]:
     """Words the text uses in lower case at least once: a capital on those at the start of a
     sentence is grammar, not a name."""
@@ -474,7 +495,7 @@ def _has_quote_mark(s: str) -> bool:
     return any(ch in _QUOTE_MARKS for ch in s if ch not in "’'")
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Stretches of ``text`` inside quotation marks. A quote never runs past the end of a
     line: news copy reopens a quote on each paragraph of a long quotation."""
@@ -499,9 +520,14 @@ def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 def _in_quote(text: str, char_range: tuple[int, int]) -> bool:
     start, end = char_range
-    for q_start, q_end in _quoted_spans(text):
-        if q_start >= max(end, start + 1):
-            break
+    spans = _quoted_spans(text)
+    # The quotes that could hold this range start before its end (or at it, for an insert).
+    i = bisect_left(spans, (max(end, start + 1),)) - 1
+    while i >= 0:
+        q_start, q_end = spans[i]
         if (start < q_end and end > q_start) if end > start else q_start < start < q_end:
             return True
+        if q_end <= start:
+            return False  # quotes do not nest: earlier ones end earlier still
+        i -= 1
     return False
