@@ -111,6 +111,8 @@ _OPENING_FOR = {"”": "“„", "“": "„", "»": "«", "«": "»", "›": "�
 _OPENERS = frozenset("“„«»‹›「『")
 _QUOTE_MARKS = frozenset("\"“”„«»‹›「」『』‘’‚'`´")
 
+_QUOTE_OR_LINE_END = re.compile('[\n"“”„«»‹›「」『』]')
+
 _dmp = diff_match_patch()
 # Sentence pairs are short; a pathological pair must not stall a whole story.
 _dmp.Diff_Timeout = 0.2
@@ -502,7 +504,8 @@ def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     opener: str | None = None
     opened_at = 0
-    for i, ch in enumerate(text):
+    for match in _QUOTE_OR_LINE_END.finditer(text):
+        i, ch = match.start(), match.group()
         if ch == "\n":
             if opener is not None:
                 spans.append((opened_at, i))
