@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -22,9 +25,18 @@ def content_hash(text: str) -> str:
 
 
 class Story(models.Model):
+    class Visibility(models.TextChoices):
+        PRIVATE = "private", "Private: only you"
+        PUBLIC = "public", "Public: anyone with the address"
+
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
     notes = models.TextField(blank=True)
+    # Stories made on the command line or by load_demo may have no owner (see services.create_story).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="stories"
+    )
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -40,6 +52,53 @@ class Story(models.Model):
 
     def version_count(self) -> int:
         return self.versions.count()
+
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
+
+    def is_owned_by(self, user) -> bool:
+        return self.owner_id is not None and getattr(user, "is_authenticated", False) and user.pk == self.owner_id
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ShareLink(models.Model):
+    """A read-only address for one story that works without an account until it is revoked."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Share link of {self.story}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("compare:shared_story", kwargs={"token": self.token})
+
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class UrlImport(models.Model):
+    """One web page fetched for a user: rows of the last minute are what the rate limit counts.
+
+    Kept in the database rather than a per-process cache so that every server worker sees them.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="urlimport_user_time")]
+
+    def __str__(self) -> str:
+        return f"Web page import by user {self.user_id} at {self.created_at:%H:%M:%S}"
 
 
 class Article(models.Model):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -129,12 +130,26 @@ def _check_room(story: Story, adding: int) -> None:
 
 
 @transaction.atomic
-def create_story(title: str, items: Sequence[ArticleInput], notes: str = "") -> Story:
-    """Create a story with its versions, all or nothing."""
+def create_story(
+    title: str,
+    items: Sequence[ArticleInput],
+    notes: str = "",
+    owner: AbstractBaseUser | None = None,
+    visibility: str | None = None,
+) -> Story:
+    """Create a story with its versions, all or nothing.
+
+    A story someone creates is private to them unless told otherwise. A story without an
+    owner (the demo, a command run without --owner) is public: private, nobody could open it.
+    """
     title = title.strip()
     if not title:
         raise IngestError("The story needs a title.")
-    story = Story.objects.create(title=title[:300], slug=_unique_slug(title), notes=notes)
+    if visibility is None:
+        visibility = Story.Visibility.PRIVATE if owner is not None else Story.Visibility.PUBLIC
+    story = Story.objects.create(
+        title=title[:300], slug=_unique_slug(title), notes=notes, owner=owner, visibility=visibility
+    )
     add_articles(story, items)
     return story
 
