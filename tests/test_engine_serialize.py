@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from compare.engine.serialize import pair_from_dict, pair_to_dict, story_from_dict, story_to_dict
+from compare.engine.serialize import (
+    change_to_dict,
+    mirror,
+    pair_from_dict,
+    pair_to_dict,
+    story_from_dict,
+    story_to_dict,
+)
 from compare.engine.types import (
     Change,
     Document,
@@ -82,8 +89,32 @@ def test_a_story_alignment_survives_a_trip_through_json():
 
 
 def test_flags_are_stored_as_sorted_lists():
-    d = pair_to_dict(hand_made_pair())
-    assert d["pairs"][1]["changes"][0]["flags"] == ["number", "quote"]
+    assert '["number", "quote"]' in json.dumps(pair_to_dict(hand_made_pair()))
+    change = Change("replace", (1, 2), (1, 2), frozenset({"quote", "number", "name"}))
+    assert change_to_dict(change)["flags"] == ["name", "number", "quote"]
+
+
+def test_a_reverse_alignment_that_mirrors_the_forward_one_is_stored_once():
+    forward = hand_made_pair("a", "b")
+    sa = hand_made_story()
+    sa.pairwise[("b", "a")] = mirror(forward)
+    d = story_to_dict(sa)
+    entries = {(e["a"], e["b"]): e for e in d["pairwise"]}
+    assert entries[("b", "a")] == {"a": "b", "b": "a", "mirror": True}
+    assert story_from_dict(through_json(d)) == sa
+
+
+def test_a_reverse_alignment_that_is_not_a_mirror_is_stored_in_full():
+    sa = hand_made_story()  # its (b, a) alignment is not the mirror of (a, b)
+    d = story_to_dict(sa)
+    assert all("alignment" in e for e in d["pairwise"])
+    assert story_from_dict(through_json(d)) == sa
+
+
+def test_segments_of_a_story_are_stored_once_not_in_every_pair():
+    d = story_to_dict(hand_made_story())
+    forward = next(e["alignment"] for e in d["pairwise"] if (e["a"], e["b"]) == ("a", "b"))
+    assert "a_segments" not in forward and "b_segments" not in forward
 
 
 def test_the_stored_form_is_plain_json_with_no_tuple_keys():
@@ -107,6 +138,8 @@ def test_a_real_story_alignment_of_three_versions_survives_json():
         Document("three", "The mayor thanked volunteers. Floods shut the valley road on Monday."),
     ]
     sa = align_story(docs)
-    back = story_from_dict(through_json(story_to_dict(sa)))
+    stored = story_to_dict(sa)
+    back = story_from_dict(through_json(stored))
     assert back == sa
+    assert any(entry.get("mirror") for entry in stored["pairwise"]), "the engine's reverse alignments are mirrors"
     assert any(p.changes for pa in back.pairwise.values() for p in pa.pairs)

@@ -12,7 +12,15 @@ from typing import Any
 
 from .types import Change, Group, Pair, PairAlignment, Segment, SourceEstimate, StoryAlignment
 
-FORMAT = 1  # bump when the shape below changes, so stored results can be recomputed
+FORMAT = 2  # bump when the shape below changes, so stored results can be recomputed
+
+# Stored alignments get large (every pair of versions, both ways, every word-level change),
+# and decoding them is on the page's critical path, so the stored form is compact: changes
+# and pairs are short lists, segments are stored once per document, and the B-to-A
+# alignment is stored as "the mirror of A-to-B" whenever it is exactly that.
+_OPS = {"insert": "i", "delete": "d", "replace": "r"}
+_OP_NAMES = {code: op for op, code in _OPS.items()}
+_SWAPPED = {"insert": "delete", "delete": "insert", "replace": "replace"}
 
 
 def segment_to_list(segment: Segment) -> list[int]:
@@ -25,6 +33,7 @@ def segment_from_list(item: list[int]) -> Segment:
 
 
 def change_to_dict(change: Change) -> dict[str, Any]:
+    """A change as a readable dict (the ``align`` command prints these)."""
     return {
         "op": change.op,
         "a": list(change.a),
@@ -44,54 +53,75 @@ def change_from_dict(d: dict[str, Any]) -> Change:
     )
 
 
-def _pair_entry_to_dict(pair: Pair) -> dict[str, Any]:
-    return {
-        "a": list(pair.a),
-        "b": list(pair.b),
-        "a_span": list(pair.a_span),
-        "b_span": list(pair.b_span),
-        "kind": pair.kind,
-        "score": pair.score,
-        "changes": [change_to_dict(c) for c in pair.changes],
-    }
+def _change_to_list(change: Change) -> list[Any]:
+    return [_OPS[change.op], *change.a, *change.b, sorted(change.flags), int(change.trivial)]
 
 
-def _pair_entry_from_dict(d: dict[str, Any]) -> Pair:
+def _change_from_list(item: list[Any]) -> Change:
+    op, a_start, a_end, b_start, b_end, flags, trivial = item
+    return Change(_OP_NAMES[op], (a_start, a_end), (b_start, b_end), frozenset(flags), bool(trivial))
+
+
+def _pair_entry_to_list(pair: Pair) -> list[Any]:
+    return [
+        list(pair.a),
+        list(pair.b),
+        list(pair.a_span),
+        list(pair.b_span),
+        pair.kind,
+        pair.score,
+        [_change_to_list(c) for c in pair.changes],
+    ]
+
+
+def _pair_entry_from_list(item: list[Any]) -> Pair:
+    a, b, a_span, b_span, kind, score, changes = item
     return Pair(
-        a=tuple(d["a"]),
-        b=tuple(d["b"]),
-        a_span=_span(d["a_span"]),
-        b_span=_span(d["b_span"]),
-        kind=d["kind"],
-        score=float(d["score"]),
-        changes=tuple(change_from_dict(c) for c in d.get("changes", ())),
+        a=tuple(a),
+        b=tuple(b),
+        a_span=_span(a_span),
+        b_span=_span(b_span),
+        kind=kind,
+        score=score,
+        changes=tuple(_change_from_list(c) for c in changes),
     )
 
 
-def pair_to_dict(pa: PairAlignment) -> dict[str, Any]:
-    """A PairAlignment (two versions) as a JSON-able dict."""
-    return {
+def pair_to_dict(pa: PairAlignment, segments: dict[str, list[Segment]] | None = None) -> dict[str, Any]:
+    """A PairAlignment (two versions) as a JSON-able dict. Segments equal to those given in
+    ``segments`` (a story's, by document id) are left out and restored from there on load."""
+    d: dict[str, Any] = {
         "format": FORMAT,
         "a_id": pa.a_id,
         "b_id": pa.b_id,
-        "a_segments": [segment_to_list(s) for s in pa.a_segments],
-        "b_segments": [segment_to_list(s) for s in pa.b_segments],
-        "pairs": [_pair_entry_to_dict(p) for p in pa.pairs],
+        "pairs": [_pair_entry_to_list(p) for p in pa.pairs],
         "unique_a": list(pa.unique_a),
         "unique_b": list(pa.unique_b),
         "shares_a": dict(pa.shares_a),
         "shares_b": dict(pa.shares_b),
     }
+    for key, doc_id, own in (("a_segments", pa.a_id, pa.a_segments), ("b_segments", pa.b_id, pa.b_segments)):
+        if segments is None or segments.get(doc_id) != own:
+            d[key] = [segment_to_list(s) for s in own]
+    return d
 
 
-def pair_from_dict(d: dict[str, Any]) -> PairAlignment:
+def pair_from_dict(d: dict[str, Any], segments: dict[str, list[Segment]] | None = None) -> PairAlignment:
     _check_format(d)
+
+    def segments_of(key: str, doc_id: str) -> list[Segment]:
+        if key in d:
+            return [segment_from_list(s) for s in d[key]]
+        if segments is None or doc_id not in segments:
+            raise ValueError(f"stored alignment lacks the segments of {doc_id!r}: recompute it")
+        return segments[doc_id]
+
     return PairAlignment(
         a_id=d["a_id"],
         b_id=d["b_id"],
-        a_segments=[segment_from_list(s) for s in d["a_segments"]],
-        b_segments=[segment_from_list(s) for s in d["b_segments"]],
-        pairs=[_pair_entry_from_dict(p) for p in d["pairs"]],
+        a_segments=segments_of("a_segments", d["a_id"]),
+        b_segments=segments_of("b_segments", d["b_id"]),
+        pairs=[_pair_entry_from_list(p) for p in d["pairs"]],
         unique_a=list(d["unique_a"]),
         unique_b=list(d["unique_b"]),
         shares_a=dict(d.get("shares_a", {})),
@@ -99,14 +129,52 @@ def pair_from_dict(d: dict[str, Any]) -> PairAlignment:
     )
 
 
+def mirror(pa: PairAlignment) -> PairAlignment:
+    """The same alignment seen from B: sides swapped, inserts and deletes swapped."""
+    pairs = [
+        Pair(
+            a=p.b,
+            b=p.a,
+            a_span=p.b_span,
+            b_span=p.a_span,
+            kind=p.kind,
+            score=p.score,
+            changes=tuple(
+                Change(_SWAPPED[c.op], c.b, c.a, c.flags, c.trivial)  # type: ignore[arg-type]
+                for c in p.changes
+            ),
+        )
+        for p in pa.pairs
+    ]
+    pairs.sort(key=lambda p: (p.a, p.b))
+    return PairAlignment(
+        a_id=pa.b_id,
+        b_id=pa.a_id,
+        a_segments=pa.b_segments,
+        b_segments=pa.a_segments,
+        pairs=pairs,
+        unique_a=list(pa.unique_b),
+        unique_b=list(pa.unique_a),
+        shares_a=dict(pa.shares_b),
+        shares_b=dict(pa.shares_a),
+    )
+
+
 def story_to_dict(sa: StoryAlignment) -> dict[str, Any]:
     """A StoryAlignment (all versions of a story) as a JSON-able dict."""
+    pairwise: list[dict[str, Any]] = []
+    for (a, b), pa in sa.pairwise.items():
+        reverse = sa.pairwise.get((b, a))
+        if (b, a) in _stored_before(sa, a, b) and reverse is not None and mirror(reverse) == pa:
+            pairwise.append({"a": a, "b": b, "mirror": True})
+        else:
+            pairwise.append({"a": a, "b": b, "alignment": pair_to_dict(pa, sa.segments)})
     return {
         "format": FORMAT,
         "engine_version": sa.engine_version,
         "documents": list(sa.documents),
         "segments": {doc: [segment_to_list(s) for s in segments] for doc, segments in sa.segments.items()},
-        "pairwise": [{"a": a, "b": b, "alignment": pair_to_dict(pa)} for (a, b), pa in sa.pairwise.items()],
+        "pairwise": pairwise,
         "groups": [[[doc, index] for doc, index in group.members] for group in sa.groups],
         "similarity": [[a, b, value] for (a, b), value in sa.similarity.items()],
         "source": {
@@ -117,18 +185,36 @@ def story_to_dict(sa: StoryAlignment) -> dict[str, Any]:
     }
 
 
+def _stored_before(sa: StoryAlignment, a: str, b: str) -> set[tuple[str, str]]:
+    """Keys of ``pairwise`` that come before (a, b): only those can be mirrored on load."""
+    before: set[tuple[str, str]] = set()
+    for key in sa.pairwise:
+        if key == (a, b):
+            return before
+        before.add(key)
+    return before
+
+
 def story_from_dict(d: dict[str, Any]) -> StoryAlignment:
     _check_format(d)
+    segments = {doc: [segment_from_list(s) for s in items] for doc, items in d["segments"].items()}
+    pairwise: dict[tuple[str, str], PairAlignment] = {}
+    for entry in d["pairwise"]:
+        a, b = entry["a"], entry["b"]
+        if entry.get("mirror"):
+            pairwise[(a, b)] = mirror(pairwise[(b, a)])
+        else:
+            pairwise[(a, b)] = pair_from_dict(entry["alignment"], segments)
     source = d["source"]
     return StoryAlignment(
         documents=list(d["documents"]),
-        segments={doc: [segment_from_list(s) for s in segments] for doc, segments in d["segments"].items()},
-        pairwise={(entry["a"], entry["b"]): pair_from_dict(entry["alignment"]) for entry in d["pairwise"]},
+        segments=segments,
+        pairwise=pairwise,
         groups=[Group(members=[(doc, index) for doc, index in members]) for members in d["groups"]],
-        similarity={(a, b): float(value) for a, b, value in d["similarity"]},
+        similarity={(a, b): value for a, b, value in d["similarity"]},
         source=SourceEstimate(
             document=source["document"],
-            confidence=float(source["confidence"]),
+            confidence=source["confidence"],
             evidence=list(source["evidence"]),
         ),
         engine_version=d.get("engine_version", ""),
