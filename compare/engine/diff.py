@@ -486,7 +486,7 @@ def _starts_sentence(text: str, position: int, span_start: int) -> bool:
     return i < span_start or text[i] in ".!?:;…\n"
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=32)
 def _lowercase_words(text: str) -> frozenset[str]:
     """Words the text uses in lower case at least once: a capital on those at the start of a
     sentence is grammar, not a name."""
@@ -497,7 +497,7 @@ def _has_quote_mark(s: str) -> bool:
     return any(ch in _QUOTE_MARKS for ch in s if ch not in "’'")
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=32)
 def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Stretches of ``text`` inside quotation marks. A quote never runs past the end of a
     line: news copy reopens a quote on each paragraph of a long quotation."""
