@@ -121,4 +121,13 @@ def test_segments_are_in_bounds_sorted_disjoint_and_never_inside_junk(text, junk
         assert any(ch.isalnum() for ch in text[s.start : s.end])
         for j_start, j_end in spans:
             assert s.end <= max(0, j_start) or s.start >= j_end
-    assert [s.paragraph for s in result] == sorted(s.paragraph for s in result)
+    numbers = [s.paragraph for s in result]
+    assert numbers == sorted(numbers)
+    assert sorted(set(numbers)) == list(range(len(set(numbers))))
+
+
+def test_a_paragraph_that_is_all_junk_takes_no_paragraph_number():
+    text = "First paragraph here.\n\nShare on twitter\n\nSecond paragraph here."
+    start = text.index("Share")
+    result = segment(text, ((start, start + len("Share on twitter")),))
+    assert [s.paragraph for s in result] == [0, 1]

@@ -12,7 +12,8 @@ follows. A run-on with no punctuation is cut into pieces of at most ``MAX_CHARS`
 best available break, so a 100,000-word blob still aligns.
 
 Junk spans are cut out first: a sentence overlapping junk keeps its non-junk part, or
-disappears if no letter or digit is left.
+disappears if no letter or digit is left. Paragraphs are numbered 0, 1, 2... counting only
+those that keep at least one sentence, so a paragraph that is all junk takes no number.
 """
 
 from __future__ import annotations
@@ -49,12 +50,17 @@ def segment(text: str, junk: Sequence[tuple[int, int]] = ()) -> list[Segment]:
     """Sentences of ``text`` in order, each with its paragraph index, never inside junk."""
     junk_spans = _merge_spans(junk, len(text))
     segments: list[Segment] = []
-    for paragraph_index, (p_start, p_end) in enumerate(paragraphs(text)):
+    paragraph_index = -1  # counts only paragraphs that keep a sentence, as a reader would
+    for p_start, p_end in paragraphs(text):
+        first_in_paragraph = True
         for r_start, r_end in _subtract(p_start, p_end, junk_spans):
             for s_start, s_end in _sentences(text, r_start, r_end):
                 for c_start, c_end in _cap_length(text, s_start, s_end):
                     start, end = _trim(text, c_start, c_end)
                     if start < end and has_substance(text[start:end]):
+                        if first_in_paragraph:
+                            paragraph_index += 1
+                            first_in_paragraph = False
                         segments.append(Segment(len(segments), start, end, paragraph_index))
     return segments
 
