@@ -29,8 +29,14 @@ class StoredAlignment(models.Model):
     progress_total = models.PositiveIntegerField(default=0)
     data = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Each start of the computation (a worker taking the row) counts one attempt; a worker writes
+    # progress and the result only while the attempt is still its own, so one that was given up
+    # for dead and comes back cannot overwrite the work of the worker that took over.
+    attempt = models.PositiveIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True, help_text="The background task queued for this row.")
     seconds = models.FloatField(null=True, blank=True, help_text="How long the computation took.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Also the heartbeat: a running worker touches it every few seconds (see compare/tasks.py).
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -5,9 +5,11 @@ content hashes) and the engine version. A page visit looks the key up; when a ve
 added, changed or removed, or the engine changes, the key changes and the story is aligned
 again. Old results of the story are deleted when a new one is stored.
 
-The computation runs in the request that finds no result (synchronously). While it runs it
-writes its progress to the row, so other visitors of the same story see "computing… n of m"
-instead of starting a second computation.
+A page that finds no result queues a background task (compare/tasks.py) and polls the row:
+while the task runs it writes its progress there, so visitors see "computing… n of m". The
+row's lock and its (story, key) uniqueness make sure one set of versions is computed by one
+task at a time, and the result is written in one transaction at the end, so a worker that dies
+leaves a "running" row whose heartbeat stops; the next visit queues the work again.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article, Story
@@ -28,8 +31,15 @@ from compare.engine.types import Document, StoryAlignment
 
 from .models import StoredAlignment
 
-# A row left "running" by a process that died is taken over after this long without progress.
-STALE_AFTER = timedelta(seconds=getattr(settings, "VERSUS_ALIGN_STALE_SECONDS", 120))
+
+def stale_after() -> timedelta:
+    """How long an unfinished alignment may go unheard of before it is taken as abandoned."""
+    return timedelta(seconds=settings.VERSUS_ALIGN_STALE_SECONDS)
+
+
+def heartbeat_seconds() -> float:
+    # Several beats within the stale delay, so one slow write never makes a live worker look dead.
+    return max(0.2, settings.VERSUS_ALIGN_STALE_SECONDS / 4)
 
 
 def engine_version() -> str:
@@ -61,11 +71,63 @@ def find_alignment(story: Story, key: str) -> StoredAlignment | None:
     return StoredAlignment.objects.filter(story=story, key=key).defer("data").first()
 
 
+def is_stale(stored: StoredAlignment) -> bool:
+    return timezone.now() - stored.updated_at >= stale_after()
+
+
+@dataclass(frozen=True)
+class Request:
+    stored: StoredAlignment
+    must_queue: bool  # the caller queues the task (after this transaction)
+    abandoned_task: str  # the task of a worker given up for dead, to be marked as such
+
+
+@transaction.atomic
+def request_alignment(story: Story, key: str, total: int) -> Request:
+    """Make sure the alignment for ``key`` is, or will be, computed by exactly one task.
+
+    The row is locked while deciding, so two visits at once never queue two tasks: the first
+    creates the row "pending" and queues; the second finds it and only shows its progress.
+    Work is queued again only when the row is stale: nothing heard for ``stale_after()`` from a
+    running worker (it died: its heartbeat stopped), a pending task that no longer waits in
+    the queue, or a failure shown long enough to be worth another try.
+    """
+    from . import tasks
+
+    stored = StoredAlignment.objects.select_for_update().filter(story=story, key=key).first()
+    if stored is None:
+        try:
+            with transaction.atomic():
+                stored = StoredAlignment.objects.create(
+                    story=story,
+                    key=key,
+                    engine_version=engine_version(),
+                    status=StoredAlignment.Status.PENDING,
+                    progress_total=total,
+                )
+        except IntegrityError:  # created by another visit in the meantime (no row to lock before)
+            return Request(StoredAlignment.objects.get(story=story, key=key), False, "")
+        return Request(stored, True, "")
+    if stored.status == StoredAlignment.Status.DONE or not is_stale(stored):
+        return Request(stored, False, "")
+    if stored.status == StoredAlignment.Status.PENDING and tasks.is_waiting(stored.task_id):
+        return Request(stored, False, "")  # still in the queue: the workers are busy, not gone
+    abandoned = stored.task_id if stored.status != StoredAlignment.Status.FAILED else ""
+    stored.status = StoredAlignment.Status.PENDING
+    stored.progress_done, stored.progress_total, stored.error, stored.task_id = 0, total, "", ""
+    stored.save()
+    return Request(stored, True, abandoned)
+
+
 @transaction.atomic
 def claim_alignment(story: Story, key: str, total: int) -> tuple[StoredAlignment, bool]:
-    """Mark the alignment for ``key`` as running; False when someone else is already at it."""
+    """Start computing ``key`` here: the row becomes "running" under a new attempt number.
+
+    False when there is nothing to do (done, or recently failed) or another worker is at it
+    (running, and its heartbeat is fresh). Taking over a stale running row is how the work of
+    a worker that died is done again.
+    """
     stored = StoredAlignment.objects.select_for_update().filter(story=story, key=key).first()
-    now = timezone.now()
     if stored is None:
         try:
             with transaction.atomic():
@@ -75,47 +137,69 @@ def claim_alignment(story: Story, key: str, total: int) -> tuple[StoredAlignment
                     engine_version=engine_version(),
                     status=StoredAlignment.Status.RUNNING,
                     progress_total=total,
+                    attempt=1,
                 )
         except IntegrityError:
             return StoredAlignment.objects.get(story=story, key=key), False
         return stored, True
-    # A running row is someone else's work in progress; a failed one is shown for a while rather
-    # than retried on every visit. Either is taken over once it is stale.
-    recent = now - stored.updated_at < STALE_AFTER
-    busy_or_failed = stored.status in (StoredAlignment.Status.RUNNING, StoredAlignment.Status.FAILED) and recent
-    if stored.status == StoredAlignment.Status.DONE or busy_or_failed:
+    if stored.status == StoredAlignment.Status.DONE:
+        return stored, False
+    busy = stored.status in (StoredAlignment.Status.RUNNING, StoredAlignment.Status.FAILED)
+    if busy and not is_stale(stored):
         return stored, False
     stored.status = StoredAlignment.Status.RUNNING
+    stored.attempt += 1
     stored.progress_done, stored.progress_total, stored.error = 0, total, ""
     stored.save()
     return stored, True
 
 
-def record_progress(stored: StoredAlignment, done: int, total: int) -> None:
-    StoredAlignment.objects.filter(pk=stored.pk).update(
-        progress_done=done, progress_total=total, updated_at=timezone.now()
-    )
+def _still_mine(stored: StoredAlignment):
+    return StoredAlignment.objects.filter(pk=stored.pk, attempt=stored.attempt, status=StoredAlignment.Status.RUNNING)
+
+
+def record_progress(stored: StoredAlignment, done: int, total: int) -> bool:
+    """Write the progress (and so the heartbeat); False when the row is no longer this attempt's."""
+    return bool(_still_mine(stored).update(progress_done=done, progress_total=total, updated_at=timezone.now()))
+
+
+def heartbeat(stored: StoredAlignment) -> bool:
+    return bool(_still_mine(stored).update(updated_at=timezone.now()))
 
 
 @transaction.atomic
 def store_result(stored: StoredAlignment, data: dict, seconds: float) -> StoredAlignment:
-    stored.data = data
-    stored.status = StoredAlignment.Status.DONE
-    stored.progress_done = stored.progress_total
-    stored.seconds = seconds
-    stored.error = ""
-    stored.save()
+    """Write the result in one transaction: a worker that dies before this leaves no trace of it.
+
+    Nothing is written when the row was taken over by another attempt in the meantime (this
+    worker was given up for dead), or when the story's versions changed while computing.
+    """
+    row = _still_mine(stored).select_for_update().first()
+    if row is None:
+        return StoredAlignment.objects.filter(pk=stored.pk).first() or stored
+    if alignment_key(versions_of(row.story)) != row.key:
+        row.delete()  # nobody will ask for this set of versions again
+        return stored
+    row.data = data
+    row.status = StoredAlignment.Status.DONE
+    row.progress_done = row.progress_total
+    row.seconds = seconds
+    row.error = ""
+    row.save()
     # Results for older sets of versions can never be shown again.
-    StoredAlignment.objects.filter(story_id=stored.story_id).exclude(pk=stored.pk).delete()
-    return stored
+    StoredAlignment.objects.filter(story_id=row.story_id).exclude(pk=row.pk).delete()
+    return row
 
 
 @transaction.atomic
 def record_failure(stored: StoredAlignment, error: str) -> StoredAlignment:
-    stored.status = StoredAlignment.Status.FAILED
-    stored.error = error[:2000]
-    stored.save()
-    return stored
+    row = _still_mine(stored).select_for_update().first()
+    if row is None:
+        return stored
+    row.status = StoredAlignment.Status.FAILED
+    row.error = error[:2000]
+    row.save()
+    return row
 
 
 def compute(stored: StoredAlignment, articles: Sequence[Article]) -> StoredAlignment:
@@ -141,9 +225,10 @@ def pair_count(articles: Sequence[Article]) -> int:
 
 
 def get_or_compute(story: Story, articles: Sequence[Article] | None = None) -> StoredAlignment:
-    """The stored alignment for the story's current versions, computing it here if there is none.
+    """The stored alignment for the story's current versions, computing it here and now if needed.
 
-    Returns a row that is done, failed, or running in another request (show its progress).
+    For scripts and tests that want the result in this process; pages use ``ensure_alignment``.
+    Returns a row that is done, failed, or running elsewhere.
     """
     articles = versions_of(story) if articles is None else list(articles)
     key = alignment_key(articles)
@@ -156,28 +241,26 @@ def get_or_compute(story: Story, articles: Sequence[Article] | None = None) -> S
     return compute(stored, articles)
 
 
-def start_in_background(story: Story) -> StoredAlignment:
-    """Claim the alignment and compute it in a thread; the page polls the row for progress.
+def ensure_alignment(story: Story, articles: Sequence[Article] | None = None) -> StoredAlignment:
+    """The stored alignment for the story's current versions, queuing its computation if needed.
 
-    Used when ``settings.VERSUS_ALIGN_IN_BACKGROUND`` is on. A thread in the web process is a
-    stop-gap until the work moves to a task queue.
+    With the immediate task backend the task has run by the time this returns (done or failed);
+    with the database backend the row is pending or running and the page polls it.
     """
-    articles = versions_of(story)
+    from . import tasks
+
+    articles = versions_of(story) if articles is None else list(articles)
     key = alignment_key(articles)
     stored = find_alignment(story, key)
     if stored is not None and stored.status == StoredAlignment.Status.DONE:
         return stored
-    stored, mine = claim_alignment(story, key, pair_count(articles))
-    if mine:
-
-        def work() -> None:
-            try:
-                compute(stored, articles)
-            finally:
-                close_old_connections()
-
-        threading.Thread(target=work, name=f"align-story-{story.pk}", daemon=True).start()
-    return stored
+    request = request_alignment(story, key, pair_count(articles))
+    if request.abandoned_task:
+        tasks.give_up(request.abandoned_task)
+    if not request.must_queue:
+        return request.stored
+    tasks.queue_alignment(request.stored)
+    return find_alignment(story, key) or request.stored
 
 
 # Decoding a stored result costs more than rendering it, and a key always means the same

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -72,9 +71,8 @@ def _options(request: HttpRequest, ids: list[str], default_base: str) -> Options
 
 
 def _stored_alignment(story: Story, articles: list[Article]) -> StoredAlignment:
-    if getattr(settings, "VERSUS_ALIGN_IN_BACKGROUND", False):
-        return services.start_in_background(story)
-    return services.get_or_compute(story, articles)
+    # Queues the alignment task when there is no result yet (see compare/tasks.py).
+    return services.ensure_alignment(story, articles)
 
 
 def _comparison_context(

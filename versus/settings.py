@@ -7,6 +7,7 @@ that names the variable and says what was expected.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# A background worker is a second process writing to the same SQLite file: transactions take the
+# write lock when they begin (so claiming work is serialised, as select_for_update does on
+# Postgres) and wait for it rather than failing at once.
+SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+
 def database_from_url(url: str) -> dict:
     """Postgres (psycopg 3) or SQLite from a DATABASE_URL; anything else is refused."""
     scheme = url.split(":", 1)[0].lower()
@@ -76,6 +83,8 @@ def database_from_url(url: str) -> dict:
         raise ImproperlyConfigured(f"DATABASE_URL could not be read: {error}") from None
     if scheme != "sqlite" and not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL names no database: add it after the host, e.g. /versus.")
+    if scheme == "sqlite":
+        config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     return config
 
 
@@ -100,6 +109,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
     "articles",
     "compare",
 ]
@@ -141,7 +152,16 @@ if DATABASE_URL:
     DATABASES = {"default": database_from_url(DATABASE_URL)}
 else:
     # No setup needed for a first run: a local SQLite file next to manage.py.
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": BASE_DIR / "db.sqlite3",
+            "OPTIONS": dict(SQLITE_OPTIONS),
+            # The tests' database is a file too (one per test run), so that a real worker process
+            # started by a test (tests/test_background_fault.py) can open it.
+            "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"versus-test-{os.getpid()}.sqlite3")},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -209,3 +229,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+# --- Background work -----------------------------------------------------------------
+# Aligning a story runs as a task (django-tasks). "immediate" runs it inside the request that
+# asks for it (the default: bin/dev and the tests need no worker); "database" queues it in the
+# database for a worker started with `python manage.py db_worker` (production).
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+VERSUS_TASKS_BACKEND = os.environ.get("VERSUS_TASKS_BACKEND", "immediate").strip().lower() or "immediate"
+if VERSUS_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"VERSUS_TASKS_BACKEND={VERSUS_TASKS_BACKEND!r} is unknown: use immediate or database.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[VERSUS_TASKS_BACKEND]}}
+# An alignment whose worker has not been heard of for this long is taken as abandoned (the
+# worker died) and queued again by the next visit of the story page.
+VERSUS_ALIGN_STALE_SECONDS = env_int("VERSUS_ALIGN_STALE_SECONDS", 60, minimum=1)
+
