@@ -76,18 +76,16 @@ class Idf:
         for sentence in sentences:
             self.n += 1
             self.df.update(sentence.content)
-        self._cache: dict[str, float] = {}
+        self._unseen = math.log(self.n + 1)  # a stem in no sentence counts as in one
+        self._weights = {stem: math.log((self.n + 1) / count) for stem, count in self.df.items()}
         self._totals: dict[frozenset[str], float] = {}
 
     def __call__(self, stem: str) -> float:
-        weight = self._cache.get(stem)
-        if weight is None:
-            weight = math.log((self.n + 1) / max(1, self.df.get(stem, 1)))
-            self._cache[stem] = weight
-        return weight
+        return self._weights.get(stem, self._unseen)
 
     def total(self, stems: Iterable[str]) -> float:
-        return sum(map(self, stems))
+        weights, unseen = self._weights, self._unseen
+        return sum([weights.get(stem, unseen) for stem in stems])
 
     def content_weight(self, content: frozenset[str]) -> float:
         """Total weight of a passage's content (memoised: each sentence is weighed many times)."""
@@ -218,6 +216,14 @@ class Prepared:
     segments: list[Segment]
     tokens: list[Tokens]
     _index: dict[str, list[int]] | None = field(default=None, repr=False)
+    _lookup: tuple[Idf, list[list[str]]] | None = field(default=None, repr=False)
+
+    def lookup_stems(self, idf: Idf) -> list[list[str]]:
+        """Each sentence's most informative stems, the ones looked up in an index."""
+        if self._lookup is None or self._lookup[0] is not idf:
+            top = [heapq.nlargest(INDEXED_STEMS, t.content, key=lambda stem: (idf(stem), stem)) for t in self.tokens]
+            self._lookup = (idf, top)
+        return self._lookup[1]
 
     def index(self) -> dict[str, list[int]]:
         """Inverted index: content stem -> segments that contain it (built once)."""
@@ -330,9 +336,9 @@ def _candidates(a: Prepared, b: Prepared, idf: Idf) -> list[tuple[int, int]]:
     index = b.index()
     cap = max(MIN_POSTING_CAP, int(3 * math.sqrt(len(b.tokens))))
     found: list[tuple[int, int]] = []
-    for i, sentence in enumerate(a.tokens):
+    for i, stems in enumerate(a.lookup_stems(idf)):
         accumulated: dict[int, float] = defaultdict(float)
-        for stem in heapq.nlargest(INDEXED_STEMS, sentence.content, key=lambda stem: (idf(stem), stem)):
+        for stem in stems:
             postings = index.get(stem)
             if not postings or len(postings) > cap:
                 continue

@@ -79,6 +79,10 @@ def _complete_triangles(
             if len(pair.a) == len(pair.b) == 1:
                 linked.setdefault((x, pair.a[0]), set()).add((y, pair.b[0]))
                 linked.setdefault((y, pair.b[0]), set()).add((x, pair.a[0]))
+    owned: dict[tuple[str, str, str], set[int]] = {}
+    for x, y in couples:
+        owned[(x, "a", y)] = {i for p in pairwise[(x, y)].pairs for i in p.a}
+        owned[(x, "b", y)] = {j for p in pairwise[(x, y)].pairs for j in p.b}
     found: dict[tuple[str, str], list[tuple[float, int, int]]] = {}
     seen: set[tuple[str, int, str, int]] = set()
     for hub in sorted(linked):
@@ -86,8 +90,7 @@ def _complete_triangles(
             if x == y or (x, i, y, j) in seen:
                 continue
             seen.add((x, i, y, j))
-            alignment = pairwise[(x, y)]
-            if any(i in p.a or j in p.b for p in alignment.pairs):
+            if i in owned[(x, "a", y)] or j in owned[(x, "b", y)]:
                 continue
             score = judge(prepared[x].tokens[i], prepared[y].tokens[j], idf).score
             if score >= TRIANGLE_THRESHOLD:
