@@ -2,7 +2,10 @@
 
 Every pair of versions is aligned (each unordered pair once, in a canonical direction,
 the other direction being its mirror), with one IDF over all sentences of the story so
-that the story's topic words weigh the same in every comparison. On top of that:
+that the story's topic words weigh the same in every comparison. (So ``pairwise[(a, b)]``
+can differ slightly from ``align_pair(a, b)`` alone, whose IDF covers two versions.) Then
+two sentences both paired with the same sentence of a third version are paired with each
+other at a lower bar ("triangles"). On top of that:
 
 * groups: passages that correspond across versions (connected pairs), e.g. "in 4 of 5";
 * similarity: a symmetric matrix, the kind-weighted share of both texts that corresponds;
