@@ -272,13 +272,20 @@ def passage_html(piece: Piece) -> str:
             f"↪ moved from ¶{(piece.moved_from or 0) + 1} of the base</a>"
         )
     url = escape(piece.panel_url)
-    meta.append(
-        f'<a class="panel-link no-print" href="{url}" hx-get="{url}" hx-target="#panel" hx-swap="innerHTML">'
-        f'¶{piece.paragraph + 1}<span class="vh"> of {escape(piece.version.label)}: details</span></a>'
-    )
+    if url:
+        meta.append(
+            f'<a class="panel-link no-print" href="{url}" hx-get="{url}" hx-target="#panel" hx-swap="innerHTML">'
+            f'¶{piece.paragraph + 1}<span class="vh"> of {escape(piece.version.label)}: details</span></a>'
+        )
+    else:  # no details page to open (an exported report): the paragraph number alone
+        meta.append(
+            f'<span class="panel-link">¶{piece.paragraph + 1}'
+            f'<span class="vh"> of {escape(piece.version.label)}</span></span>'
+        )
     data = (" data-diff" if piece.has_diff else "") + (" data-unique" if piece.unique else "")
+    focusable, panel = (' tabindex="0"', f' data-panel="{url}"') if url else ("", "")
     return (
-        f'<div id="{piece.anchor}" tabindex="0" class="{piece.css_class}" data-panel="{url}"{data}>'
+        f'<div id="{piece.anchor}"{focusable} class="{piece.css_class}"{panel}{data}>'
         f'<p class="passage-meta">{" ".join(meta)}</p>{text}</div>'
     )
 

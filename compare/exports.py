@@ -1,0 +1,374 @@
+"""A story and its stored alignment as files to take away: JSON, CSV and a self-contained HTML report.
+
+Each export is a plain function from an ``ExportSource`` (the story, its versions and the
+engine's result) to bytes, used alike by the story page's download links and by
+``python manage.py export_story``.
+
+Which pairs of versions are exported: every two versions of the story, unless a base is
+given, then the base against each other version only. Offsets are Python string indices
+(end exclusive) into each version's stored ``text``, exactly as ``manage.py align --json``
+gives them into its files; the JSON carries the texts so that the offsets can be used on
+their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article, Story
+from compare.engine.serialize import change_to_dict
+from compare.engine.types import Change, Pair, StoryAlignment
+
+from . import layout, services
+from .models import StoredAlignment
+
+EXPORT_FORMAT = 1  # bump when the JSON's shape changes
+FORMATS = ("json", "csv", "html")
+CONTENT_TYPES = {
+    "json": "application/json; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
+CHANGE_EXCERPT = 60  # characters of each side of a change in the CSV's summary
+CSV_COLUMNS = (
+    "story",
+    "version A",
+    "version B",
+    "kind",
+    "score",
+    "A start",
+    "A end",
+    "A text",
+    "B start",
+    "B end",
+    "B text",
+    "changes",
+)
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(Exception):
+    """Why a story cannot be exported now, worded for the person who asked.
+
+    ``retry`` is true when it is only a matter of time (the comparison is being computed).
+    """
+
+    def __init__(self, message: str, retry: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry = retry
+
+
+@dataclass
+class ExportSource:
+    story: Story
+    articles: list[Article]
+    alignment: StoryAlignment
+    engine_version: str
+    exported_at: datetime
+
+    @property
+    def ids(self) -> list[str]:
+        """The versions' ids as the engine knows them (str of the article's pk), in the story's order."""
+        return [str(a.pk) for a in self.articles if str(a.pk) in self.alignment.segments]
+
+    def article(self, doc_id: str) -> Article:
+        return next(a for a in self.articles if str(a.pk) == doc_id)
+
+    def default_base(self) -> str:
+        """The likely source, else the first version: the same base the story page starts with."""
+        source = self.alignment.source.document
+        return source if source in self.ids else self.ids[0]
+
+    def base(self, requested: str | int | None) -> str | None:
+        """The version id to export against, or None for every pair; a clear error for a stranger id."""
+        if requested in (None, ""):
+            return None
+        wanted = str(requested)
+        if wanted not in self.ids:
+            known = ", ".join(f"{a.pk} ({a.label()})" for a in self.articles)
+            raise ExportError(f"Version {wanted} is not part of “{self.story.title}”. Its versions are: {known}.")
+        return wanted
+
+    def document_pairs(self, base: str | None) -> list[tuple[str, str]]:
+        if base is not None:
+            return [(base, other) for other in self.ids if other != base]
+        return list(combinations(self.ids, 2))
+
+
+def load(
+    story: Story, articles: Sequence[Article] | None = None, stored: StoredAlignment | None = None
+) -> ExportSource:
+    """The story with its alignment. Without ``stored`` it is computed here if not stored yet
+    (the command's way); the web views pass what the story page would show (possibly queued)."""
+    articles = services.versions_of(story) if articles is None else list(articles)
+    if len(articles) < 2:
+        raise ExportError(
+            f"“{story.title}” has {len(articles)} version{'s' if len(articles) != 1 else ''}. "
+            "There is nothing to compare until it has at least two."
+        )
+    if stored is None:
+        stored = services.get_or_compute(story, articles)
+    if stored.status == StoredAlignment.Status.FAILED:
+        raise ExportError(f"The comparison of “{story.title}” could not be made, so there is nothing to export.")
+    if stored.status != StoredAlignment.Status.DONE:
+        progress = f" ({stored.progress_done} of {stored.progress_total} pairs done)" if stored.progress_total else ""
+        raise ExportError(
+            f"The versions of “{story.title}” are still being compared{progress}. Try the export again in a minute.",
+            retry=True,
+        )
+    return ExportSource(
+        story=story,
+        articles=articles,
+        alignment=services.load_alignment(stored),
+        engine_version=stored.engine_version or services.engine_version(),
+        exported_at=timezone.now().replace(microsecond=0),
+    )
+
+
+def filename(story: Story, fmt: str) -> str:
+    suffix = {"json": "comparison.json", "csv": "pairs.csv", "html": "report.html"}[fmt]
+    return f"{story.slug}-{suffix}"
+
+
+def export(source: ExportSource, fmt: str, base: str | int | None = None) -> bytes:
+    if fmt == "json":
+        return export_json(source, base)
+    if fmt == "csv":
+        return export_csv(source, base)
+    if fmt == "html":
+        return export_html(source, base)
+    raise ExportError(f"Unknown export format “{fmt}”: choose one of {', '.join(FORMATS)}.")
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+def _doc(doc_id: str | None) -> int | None:
+    return None if doc_id is None else int(doc_id)
+
+
+def json_data(source: ExportSource, base: str | int | None = None) -> dict[str, Any]:
+    """The ``align --json`` contract for the story's versions, plus who published what and when."""
+    chosen = source.base(base)
+    shares_base = chosen or source.default_base()
+    alignment = source.alignment
+    pairs: list[dict[str, Any]] = []
+    unique: list[dict[str, Any]] = []
+    for a_id, b_id in source.document_pairs(chosen):
+        pa = alignment.pairwise[(a_id, b_id)]
+        for pair in pa.pairs:
+            pairs.append(
+                {
+                    "a": list(pair.a_span),
+                    "b": list(pair.b_span),
+                    "kind": pair.kind,
+                    "score": float(pair.score),
+                    "a_doc": _doc(a_id),
+                    "b_doc": _doc(b_id),
+                    "a_sentences": list(pair.a),
+                    "b_sentences": list(pair.b),
+                    "changes": [change_to_dict(c) for c in pair.changes],
+                }
+            )
+        for doc_id, other_id, indices, segments in (
+            (a_id, b_id, pa.unique_a, pa.a_segments),
+            (b_id, a_id, pa.unique_b, pa.b_segments),
+        ):
+            for index in indices:
+                segment = segments[index]
+                unique.append({"doc": _doc(doc_id), "other_doc": _doc(other_id), "span": [segment.start, segment.end]})
+
+    story = source.story
+    return {
+        "export_format": EXPORT_FORMAT,
+        "story": {
+            "title": story.title,
+            "slug": story.slug,
+            "notes": story.notes,
+            "exported_at": source.exported_at.isoformat(),
+            "engine_version": source.engine_version,
+        },
+        "documents": [
+            {
+                "id": article.pk,
+                "outlet": article.outlet,
+                "headline": article.headline,
+                "byline": article.byline,
+                "url": article.source_url,
+                "published_on": article.published_on.isoformat() if article.published_on else None,
+                "language": article.language,
+                "characters": len(article.text),
+                "junk": [[int(s), int(e), *rest] for s, e, *rest in article.junk_spans],
+                "text": article.text,
+            }
+            for article in source.articles
+            if str(article.pk) in alignment.segments
+        ],
+        "base": _doc(shares_base),
+        "pairs_of": "base" if chosen else "all",
+        "pairs": pairs,
+        "unique": unique,
+        "shares": {
+            str(doc): dict(alignment.pairwise[(shares_base, doc)].shares_b) for doc in source.ids if doc != shares_base
+        },
+        "similarity": [
+            [_doc(a), _doc(b), value]
+            for a, b in combinations(source.ids, 2)
+            if (value := alignment.similarity.get((a, b))) is not None
+        ],
+        "groups": [[[_doc(doc), index] for doc, index in group.members] for group in alignment.groups],
+        "source": {
+            "document": _doc(alignment.source.document),
+            "confidence": alignment.source.confidence,
+            "evidence": list(alignment.source.evidence),
+        },
+    }
+
+
+def export_json(source: ExportSource, base: str | int | None = None) -> bytes:
+    return json.dumps(json_data(source, base), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+
+def neutralise(value: str) -> str:
+    """Article text is untrusted: a cell a spreadsheet would run as a formula is made plain text.
+
+    The quote mark in front is what spreadsheets themselves use for "this is text". Leading
+    spaces are looked through, as some spreadsheets skip them before reading a formula.
+    """
+    if value.startswith(FORMULA_STARTS) or value.lstrip().startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _excerpt(text: str, limit: int = CHANGE_EXCERPT) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def describe_change(change: Change, a_text: str, b_text: str) -> str:
+    """``replace "19"→"18" [number]``: one change in words a reader of a spreadsheet follows."""
+    was = _excerpt(a_text[change.a[0] : change.a[1]])
+    now = _excerpt(b_text[change.b[0] : change.b[1]])
+    if change.op == "insert":
+        words = f'insert "{now}"'
+    elif change.op == "delete":
+        words = f'delete "{was}"'
+    else:
+        words = f'replace "{was}"→"{now}"'
+    tags = sorted(change.flags) + (["trivial"] if change.trivial else [])
+    return f"{words} [{', '.join(tags)}]" if tags else words
+
+
+def describe_changes(pair: Pair, a_text: str, b_text: str) -> str:
+    return "; ".join(describe_change(change, a_text, b_text) for change in pair.changes)
+
+
+def csv_rows(source: ExportSource, base: str | int | None = None) -> list[list[str | int]]:
+    rows: list[list[str | int]] = []
+    title = neutralise(source.story.title)
+    for a_id, b_id in source.document_pairs(source.base(base)):
+        a, b = source.article(a_id), source.article(b_id)
+        for pair in source.alignment.pairwise[(a_id, b_id)].pairs:
+            (a0, a1), (b0, b1) = pair.a_span, pair.b_span
+            rows.append(
+                [
+                    title,
+                    neutralise(a.label()),
+                    neutralise(b.label()),
+                    pair.kind,
+                    f"{pair.score:.3f}",
+                    a0,
+                    a1,
+                    neutralise(a.text[a0:a1]),
+                    b0,
+                    b1,
+                    neutralise(b.text[b0:b1]),
+                    neutralise(describe_changes(pair, a.text, b.text)),
+                ]
+            )
+    return rows
+
+
+def export_csv(source: ExportSource, base: str | int | None = None) -> bytes:
+    """One row per aligned pair of passages, in UTF-8 with a byte order mark.
+
+    Excel reads a CSV file without the mark in the computer's old local encoding, which turns
+    "é" into "Ã©"; with the mark it reads UTF-8. Other programs (LibreOffice, Python, R) skip it.
+    """
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(source, base))
+    return out.getvalue().encode("utf-8-sig")
+
+
+# --- HTML report ---------------------------------------------------------------------------
+
+
+@cache
+def _stylesheet(name: str) -> str:
+    found = finders.find(f"css/{name}")
+    if not found:
+        raise ExportError(f"The stylesheet css/{name} is missing, so the report cannot be styled.")
+    return Path(found).read_text(encoding="utf-8")
+
+
+def report_css() -> SafeString:
+    """Our stylesheets, inlined: the report must open with no network and no server."""
+    css = _stylesheet("versus.css") + "\n@media print {\n" + _stylesheet("print.css") + "\n}\n"
+    # Nothing in our own stylesheets can close the element, but never let it happen.
+    return mark_safe(css.replace("</", "<\\/"))  # noqa: S308 - our own files, not user input
+
+
+def report_context(source: ExportSource, base: str | int | None = None) -> dict[str, Any]:
+    alignment = source.alignment
+    base_id = source.base(base) or source.default_base()
+    ids = source.ids
+    versions = layout.build_versions([source.article(doc) for doc in ids])
+    comparison = layout.build_comparison(alignment, versions, base_id, [i for i in ids if i != base_id])
+    source_id = alignment.source.document if alignment.source.document in ids else None
+    return {
+        "story": source.story,
+        "exported_at": source.exported_at,
+        "engine_version": source.engine_version,
+        "comparison": comparison,
+        "rows": comparison.rows,
+        "versions": [versions[i] for i in ids],
+        "documents": [{"version": versions[i], "link": web_url(versions[i].article.source_url)} for i in ids],
+        "base": versions[base_id],
+        "bars": layout.share_bars(alignment, versions, base_id, ids),
+        "heat": list(zip([versions[i] for i in ids], layout.heat_map(alignment, ids), strict=True)),
+        "source_version": versions[source_id] if source_id else None,
+        "source": alignment.source,
+        "evidence": layout.evidence_in_words(alignment.source.evidence, versions),
+        "source_percent": round(100 * alignment.source.confidence),
+        "css": report_css(),
+    }
+
+
+def export_html(source: ExportSource, base: str | int | None = None) -> bytes:
+    return render_to_string("compare/report.html", report_context(source, base)).encode("utf-8")
+
+
+def web_url(url: str) -> str:
+    """The source address if it is a plain web address (only those become links in the report)."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
