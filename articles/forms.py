@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 
@@ -131,9 +133,11 @@ class StoryForm(VersionsForm):
     field_order = ["title", "notes"]
 
 
-def versions_from(form: VersionsForm) -> list[ArticleInput]:
+def versions_from(form: VersionsForm, reserve_fetches: Callable[[int], None] | None = None) -> list[ArticleInput]:
     """The versions a valid form brings in: pasted, then files, then web pages (fetched now).
 
+    ``reserve_fetches(n)`` is called just before ``n`` pages are fetched; it raises IngestError
+    when the user may not fetch that many now (see ratelimit.py).
     Raises IngestError naming the file or address at fault.
     """
     items = []
@@ -142,7 +146,10 @@ def versions_from(form: VersionsForm) -> list[ArticleInput]:
         items.append(pasted)
     for upload in form.cleaned_data.get("files") or []:
         items.append(article_from_file(upload.name, upload.read()))
-    for url in form.cleaned_data.get("urls") or []:
+    urls = form.cleaned_data.get("urls") or []
+    if urls and reserve_fetches is not None:
+        reserve_fetches(len(urls))
+    for url in urls:
         try:
             items.append(article_from_url(url))
         except IngestError as error:

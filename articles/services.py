@@ -18,7 +18,7 @@ from django.utils.text import slugify
 
 from compare.engine.junk import find_junk
 
-from .models import Article, Story, content_hash
+from .models import Article, ShareLink, Story, content_hash
 
 
 class IngestError(ValueError):
@@ -187,3 +187,24 @@ def delete_article(article: Article) -> None:
     story_id = article.story_id
     article.delete()
     Story.objects.filter(pk=story_id).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def set_visibility(story: Story, visibility: str) -> None:
+    if visibility not in Story.Visibility.values:
+        raise ValueError(f"unknown visibility {visibility!r}")
+    # update() leaves updated_at alone: sharing a story does not change what it holds.
+    Story.objects.filter(pk=story.pk).update(visibility=visibility)
+    story.visibility = visibility
+
+
+@transaction.atomic
+def create_share_link(story: Story) -> ShareLink:
+    return ShareLink.objects.create(story=story)
+
+
+@transaction.atomic
+def revoke_share_link(link: ShareLink) -> None:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])

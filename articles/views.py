@@ -8,27 +8,43 @@ says to choose them again).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
+from .access import story_for_editing
 from .forms import StoryForm, VersionsForm, versions_from
-from .models import Article, Story
+from .models import Article, ShareLink, Story
+from .ratelimit import reserve_url_imports
+
+
+def _fetch_quota(request: HttpRequest) -> Callable[[int], None]:
+    """Web pages are fetched on the user's allowance of imports per minute (see ratelimit.py)."""
+    return lambda count: reserve_url_imports(request.user, count)
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def story_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "articles/story_new.html", {"form": StoryForm()})
     form, problem = _bound(request, StoryForm)
     if form is not None and form.is_valid():
         try:
-            items = versions_from(form)
-            story = services.create_story(form.cleaned_data["title"], items, notes=form.cleaned_data["notes"])
+            items = versions_from(form, _fetch_quota(request))
+            story = services.create_story(
+                form.cleaned_data["title"], items, notes=form.cleaned_data["notes"], owner=request.user
+            )
         except services.IngestError as error:
             problem = str(error)
         else:
@@ -38,14 +54,15 @@ def story_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def version_add(request: HttpRequest, slug: str) -> HttpResponse:
-    story = get_object_or_404(Story, slug=slug)
+    story = story_for_editing(request, slug)
     if request.method == "GET":
         return render(request, "articles/version_add.html", {"form": VersionsForm(), "story": story})
     form, problem = _bound(request, VersionsForm)
     if form is not None and form.is_valid():
         try:
-            articles = services.add_articles(story, versions_from(form))
+            articles = services.add_articles(story, versions_from(form, _fetch_quota(request)))
         except services.IngestError as error:
             problem = str(error)
         else:
@@ -55,8 +72,9 @@ def version_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def story_delete(request: HttpRequest, slug: str) -> HttpResponse:
-    story = get_object_or_404(Story, slug=slug)
+    story = story_for_editing(request, slug)
     if request.method == "POST":
         title = story.title
         services.delete_story(story)
@@ -66,8 +84,9 @@ def story_delete(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
 def version_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    story = get_object_or_404(Story, slug=slug)
+    story = story_for_editing(request, slug)
     article = get_object_or_404(Article, story=story, pk=pk)
     if request.method == "POST":
         label = article.label()
@@ -75,6 +94,63 @@ def version_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, f"The version “{label}” was deleted.")
         return redirect(story.get_absolute_url())
     return render(request, "articles/version_delete.html", {"story": story, "article": article})
+
+
+@require_POST
+@login_required
+def story_visibility(request: HttpRequest, slug: str) -> HttpResponse:
+    story = story_for_editing(request, slug)
+    visibility = request.POST.get("visibility", "")
+    if visibility not in Story.Visibility.values:
+        raise Http404("No such choice.")
+    services.set_visibility(story, visibility)
+    if story.is_public():
+        messages.success(request, f"“{story.title}” is now public: anyone with its address can read it.")
+    else:
+        messages.success(request, f"“{story.title}” is now private: only you can open it (and share links).")
+    return redirect(_story_sharing_url(story))
+
+
+@require_POST
+@login_required
+def share_link_create(request: HttpRequest, slug: str) -> HttpResponse:
+    story = story_for_editing(request, slug)
+    services.create_share_link(story)
+    messages.success(
+        request, "A share link was made. Anyone who has it can read the story, without an account, until you revoke it."
+    )
+    return redirect(_story_sharing_url(story))
+
+
+@require_POST
+@login_required
+def share_link_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    story = story_for_editing(request, slug)
+    link = get_object_or_404(ShareLink, story=story, pk=pk)
+    services.revoke_share_link(link)
+    messages.success(request, "The share link was revoked: it no longer opens the story.")
+    return redirect(_story_sharing_url(story))
+
+
+def _story_sharing_url(story: Story) -> str:
+    return story.get_absolute_url() + "#sharing"
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if not settings.VERSUS_OPEN_SIGNUP:
+        raise Http404("Accounts are made by the administrator of this Versus.")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    form = UserCreationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.get_username()}. Your stories are private until you share them.")
+        return redirect(next_url or "compare:library")
+    status = 400 if form.is_bound else 200
+    return render(request, "registration/signup.html", {"form": form, "next": next_url}, status=status)
 
 
 def _bound(request: HttpRequest, form_class: type[VersionsForm]) -> tuple[VersionsForm | None, str]:

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET
 
+from articles.access import story_for_reading, story_for_share_token, visible_stories
 from articles.models import Article, Story
 from compare.engine.types import StoryAlignment
 
-from . import layout, services
+from . import exports, layout, services
 from .models import StoredAlignment
 
 
@@ -34,7 +35,7 @@ def _url_or_none(name: str, *args: object) -> str | None:
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    stories = Story.objects.prefetch_related(
+    stories = visible_stories(request.user).prefetch_related(
         Prefetch(
             "versions",
             queryset=Article.objects.order_by("position", "id").only(
@@ -75,8 +76,35 @@ def _stored_alignment(story: Story, articles: list[Article]) -> StoredAlignment:
     return services.ensure_alignment(story, articles)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How the reader came to the story: by its own address or by a share link.
+
+    Every link the pages make (the form, the panels, "back to the story") stays under the
+    address the reader came by, so a share-link reader never meets a page they may not open.
+    """
+
+    story_url: str
+    passage_root: str  # a passage's panel is at passage_root + "<article id>/<segment>/"
+    shared: bool
+
+    @classmethod
+    def by_slug(cls, story: Story) -> Reading:
+        root = reverse("compare:passage", args=[story.slug, 0, 0]).removesuffix("0/0/")
+        return cls(story_url=reverse("compare:story", args=[story.slug]), passage_root=root, shared=False)
+
+    @classmethod
+    def by_token(cls, token: str) -> Reading:
+        root = reverse("compare:shared_passage", args=[token, 0, 0]).removesuffix("0/0/")
+        return cls(story_url=reverse("compare:shared_story", args=[token]), passage_root=root, shared=True)
+
+
+def _share_link_gone(request: HttpRequest) -> HttpResponse:
+    return render(request, "compare/share_gone.html", status=404)
+
+
 def _comparison_context(
-    request: HttpRequest, story: Story, articles: list[Article], alignment: StoryAlignment
+    request: HttpRequest, story: Story, articles: list[Article], alignment: StoryAlignment, reading: Reading
 ) -> dict[str, object]:
     """What the comparison shows for the reader's choices (base, columns, filter) in the query string."""
     versions = layout.build_versions(articles)
@@ -87,7 +115,7 @@ def _comparison_context(
     comparison = layout.build_comparison(alignment, versions, options.base, others, options.hide_trivial)
     rows = comparison.visible_rows(options.show)
     # One reverse() for the whole page rather than one per passage.
-    panel_root = reverse("compare:passage", args=[story.slug, 0, 0]).removesuffix("0/0/")
+    panel_root = reading.passage_root
     for row in rows:
         for piece in row.pieces:
             piece.panel_url = f"{panel_root}{piece.version.id}/{piece.segment}/?base={options.base}"
@@ -109,14 +137,45 @@ def _comparison_context(
 
 @require_GET
 def story(request: HttpRequest, slug: str) -> HttpResponse:
-    story = get_object_or_404(Story, slug=slug)
+    story = story_for_reading(request, slug)
+    return _story_page(request, story, Reading.by_slug(story))
+
+
+@require_GET
+def shared_story(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        story = story_for_share_token(token)
+    except Http404:
+        return _share_link_gone(request)
+    return _story_page(request, story, Reading.by_token(token))
+
+
+def _owner_context(request: HttpRequest, story: Story) -> dict[str, object]:
+    """The owner's controls: adding and deleting versions, the story itself, and sharing."""
+    links = [
+        (link, request.build_absolute_uri(link.get_absolute_url()))
+        for link in story.share_links.filter(revoked_at__isnull=True)
+    ]
+    return {
+        "add_version_url": _url_or_none("articles:version_add", story.slug),
+        "delete_url": _url_or_none("articles:story_delete", story.slug),
+        "share_links": links,
+    }
+
+
+def _story_page(request: HttpRequest, story: Story, reading: Reading) -> HttpResponse:
     articles = services.versions_of(story)
+    can_edit = not reading.shared and story.is_owned_by(request.user)
     context: dict[str, object] = {
         "story": story,
         "articles": articles,
-        "add_version_url": _url_or_none("articles:version_add", story.slug),
+        "story_url": reading.story_url,
+        "shared": reading.shared,
+        "can_edit": can_edit,
         "show_choices": layout.SHOW_CHOICES,
     }
+    if can_edit:
+        context.update(_owner_context(request, story))
     template = "compare/story.html#comparison" if _fragment(request) else "compare/story.html"
     if len(articles) < 2:
         context["state"] = "too_few"
@@ -128,19 +187,32 @@ def story(request: HttpRequest, slug: str) -> HttpResponse:
         context["state"] = "failed" if stored.status == StoredAlignment.Status.FAILED else "computing"
         return render(request, template, context)
 
-    context.update(_comparison_context(request, story, articles, services.load_alignment(stored)))
+    context.update(_comparison_context(request, story, articles, services.load_alignment(stored), reading))
     return render(request, template, context)
 
 
 @require_GET
 def passage(request: HttpRequest, slug: str, article_id: int, segment: int) -> HttpResponse:
+    story = story_for_reading(request, slug)
+    return _passage_page(request, story, Reading.by_slug(story), article_id, segment)
+
+
+@require_GET
+def shared_passage(request: HttpRequest, token: str, article_id: int, segment: int) -> HttpResponse:
+    try:
+        story = story_for_share_token(token)
+    except Http404:
+        return _share_link_gone(request)
+    return _passage_page(request, story, Reading.by_token(token), article_id, segment)
+
+
+def _passage_page(request: HttpRequest, story: Story, reading: Reading, article_id: int, segment: int) -> HttpResponse:
     """One passage in every version that has it, with the word differences against each."""
-    story = get_object_or_404(Story, slug=slug)
     articles = services.versions_of(story)
     if article_id not in {a.pk for a in articles}:
         raise Http404("This story has no such version.")
     stored = _stored_alignment(story, articles)
-    context: dict[str, object] = {"story": story, "state": "computing"}
+    context: dict[str, object] = {"story": story, "state": "computing", "story_url": reading.story_url}
     template = "compare/passage.html#panel" if _fragment(request) else "compare/passage.html"
     if stored.status != StoredAlignment.Status.DONE:
         return render(request, template, context)
@@ -157,3 +229,37 @@ def passage(request: HttpRequest, slug: str, article_id: int, segment: int) -> H
         focus=layout.build_panel(alignment, versions, focus_id, segment),
     )
     return render(request, template, context)
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+@require_GET
+def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The comparison as a file: JSON, CSV or a self-contained HTML report (see compare/exports.py)."""
+    return _export(request, story_for_reading(request, slug), fmt)
+
+
+@require_GET
+def shared_export(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+    try:
+        story = story_for_share_token(token)
+    except Http404:
+        return _share_link_gone(request)
+    return _export(request, story, fmt)
+
+
+def _export(request: HttpRequest, story: Story, fmt: str) -> HttpResponse:
+    articles = services.versions_of(story)
+    try:
+        # The same stored alignment the page shows; if there is none yet, its computation is queued.
+        stored = _stored_alignment(story, articles) if len(articles) > 1 else None
+        data = exports.export(exports.load(story, articles, stored), fmt, request.GET.get("base") or None)
+    except exports.ExportError as error:
+        response = HttpResponse(error.message, status=error.status, content_type="text/plain; charset=utf-8")
+        if error.retry:
+            response["Retry-After"] = "10"
+        return response
+    response = HttpResponse(data, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(story, fmt)}"'
+    return response

@@ -29,6 +29,13 @@ PAGE = """<html><head><title>Bridge stuck | Coast Radio</title>
 <script>alert('page')</script></article></body></html>"""
 
 
+@pytest.fixture
+def client(client, django_user_model):
+    """A teacher who is logged in: adding and deleting stories needs an account."""
+    client.force_login(django_user_model.objects.create_user("teacher"))
+    return client
+
+
 def new_story(client, **data):
     files = data.pop("files", [])
     follow = data.pop("follow", False)

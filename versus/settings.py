@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "articles.context_processors.accounts",
             ],
         },
     },
@@ -171,6 +172,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Accounts ------------------------------------------------------------------------
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "compare:library"
+LOGOUT_REDIRECT_URL = "compare:library"
+# Anyone may make an account (a teacher, a journalist); 0 leaves only accounts made by an admin.
+VERSUS_OPEN_SIGNUP = env_bool("VERSUS_OPEN_SIGNUP", True)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -216,6 +224,8 @@ VERSUS_MAX_UPLOAD_BYTES = env_int("VERSUS_MAX_UPLOAD_BYTES", 20_000_000, minimum
 DATA_UPLOAD_MAX_MEMORY_SIZE = VERSUS_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = VERSUS_MAX_UPLOAD_BYTES
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("VERSUS_MAX_UPLOAD_FILES", 20, minimum=1)
+# Web pages one user may have fetched per minute (counted in the database, so across all workers).
+VERSUS_URL_IMPORTS_PER_MINUTE = env_int("VERSUS_URL_IMPORTS_PER_MINUTE", 10, minimum=1)
 VERSUS_MAX_VERSIONS_PER_STORY = env_int("VERSUS_MAX_VERSIONS_PER_STORY", 12, minimum=2)
 # URL import: fetching a page on behalf of a user must not reach our own network.
 VERSUS_URL_IMPORT_ALLOW_PRIVATE = env_bool("VERSUS_URL_IMPORT_ALLOW_PRIVATE", False)

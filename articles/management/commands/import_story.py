@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -51,7 +52,9 @@ def outlet_from_filename(path: Path) -> str:
 class Command(BaseCommand):
     help = (
         "Import article files (.txt, .md, .html) and folders of them as the versions of one story, all or nothing. "
-        "In folders, hidden files and README files are skipped."
+        "In folders, hidden files and README files are skipped. With --owner USERNAME the new story belongs to "
+        "that user and is private to them; without --owner it belongs to nobody and is public (anyone can read "
+        "it, nobody can change it in the browser)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -59,6 +62,11 @@ class Command(BaseCommand):
         parser.add_argument("--title", help="Title of the new story (required unless --story is given).")
         parser.add_argument("--story", metavar="SLUG", help="Add the versions to this existing story instead.")
         parser.add_argument("--notes", default="", help="Notes kept with a new story.")
+        parser.add_argument(
+            "--owner",
+            metavar="USERNAME",
+            help="The user a new story belongs to; it is then private to them. Without it the story is public.",
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -73,11 +81,12 @@ class Command(BaseCommand):
     def handle(self, *args, paths: list[str], title: str | None, story: str | None, notes: str, **options) -> None:
         if bool(title) == bool(story):
             raise CommandError("Give either --title for a new story or --story SLUG to add to an existing one.")
+        owner = self._owner(options.get("owner"), adding=bool(story))
         files, skipped = files_to_import(paths)
         items = [self._read(path, options["outlet_from_filename"]) for path in files]
         try:
             with transaction.atomic():
-                result, articles = self._save(title, story, notes, items)
+                result, articles = self._save(title, story, notes, items, owner)
                 if options["dry_run"]:
                     self._report(result, articles, skipped, story, dry_run=True)
                     transaction.set_rollback(True)
@@ -86,13 +95,23 @@ class Command(BaseCommand):
             raise CommandError(f"{error} Nothing was imported.") from error
         self._report(result, articles, skipped, story)
 
-    def _save(self, title: str | None, story: str | None, notes: str, items: list[ArticleInput]):
+    def _owner(self, username: str | None, adding: bool):
+        if username is None:
+            return None
+        if adding:
+            raise CommandError("--owner is for a new story; versions added with --story keep the story's owner.")
+        user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: username}).first()
+        if user is None:
+            raise CommandError(f"There is no user “{username}”. Create the account first (e.g. createsuperuser).")
+        return user
+
+    def _save(self, title: str | None, story: str | None, notes: str, items: list[ArticleInput], owner=None):
         if story:
             existing = Story.objects.filter(slug=story).first()
             if existing is None:
                 raise CommandError(f"There is no story with the slug “{story}”.")
             return existing, add_articles(existing, items)
-        result = create_story(title or "", items, notes=notes)
+        result = create_story(title or "", items, notes=notes, owner=owner)
         return result, list(result.versions.all())
 
     def _report(
@@ -109,12 +128,19 @@ class Command(BaseCommand):
             self.stdout.write(f"Dry run: nothing was saved. This would {verb} “{result.title}” with {count}.")
             return
         verb = "Added" if story else "Created"
+        if result.owner_id is None:
+            who = "It is public and owned by nobody (give --owner USERNAME to keep a new story private)."
+        elif result.is_public():
+            who = f"It belongs to {result.owner.get_username()} and is public."
+        else:
+            who = f"It is private to {result.owner.get_username()}."
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb} “{result.title}”: {count} imported, {result.versions.count()} in the story. "
                 f"View it at {result.get_absolute_url()}"
             )
         )
+        self.stdout.write(who)
 
     def _read(self, path: Path, outlet_from_name: bool) -> ArticleInput:
         try:

@@ -99,7 +99,10 @@ def loaded_copies(demo: DemoStory) -> list[Story]:
 
 
 class Command(BaseCommand):
-    help = "Load the fictional demo stories into the library (skips those already loaded)."
+    help = (
+        "Load the fictional demo stories into the library (skips those already loaded). "
+        "They are public and owned by nobody, so visitors see them without an account."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -120,7 +123,13 @@ class Command(BaseCommand):
                 delete_story(story)
                 self.stdout.write(f"Deleted: “{story.title}” (/stories/{story.slug}/)")
             try:
-                story = create_story(demo.title, [v.as_input() for v in demo.versions], notes=demo.notes())
+                # Public, owned by nobody: a first visitor sees the demo without an account.
+                story = create_story(
+                    demo.title,
+                    [v.as_input() for v in demo.versions],
+                    notes=demo.notes(),
+                    visibility=Story.Visibility.PUBLIC,
+                )
             except IngestError as error:
                 raise CommandError(
                     f"The demo story in articles/demo/{demo.folder} could not be loaded: {error}"
