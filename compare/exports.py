@@ -65,13 +65,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 class ExportError(Exception):
     """Why a story cannot be exported now, worded for the person who asked.
 
-    ``retry`` is true when it is only a matter of time (the comparison is being computed).
+    ``retry`` is true when it is only a matter of time (the comparison is being computed);
+    ``status`` is the HTTP status a download answers with.
     """
 
-    def __init__(self, message: str, retry: bool = False) -> None:
+    def __init__(self, message: str, retry: bool = False, status: int = 400) -> None:
         super().__init__(message)
         self.message = message
         self.retry = retry
+        self.status = 503 if retry else status
 
 
 @dataclass
@@ -120,12 +122,15 @@ def load(
     if len(articles) < 2:
         raise ExportError(
             f"“{story.title}” has {len(articles)} version{'s' if len(articles) != 1 else ''}. "
-            "There is nothing to compare until it has at least two."
+            "There is nothing to compare until it has at least two.",
+            status=409,
         )
     if stored is None:
         stored = services.get_or_compute(story, articles)
     if stored.status == StoredAlignment.Status.FAILED:
-        raise ExportError(f"The comparison of “{story.title}” could not be made, so there is nothing to export.")
+        raise ExportError(
+            f"The comparison of “{story.title}” could not be made, so there is nothing to export.", status=409
+        )
     if stored.status != StoredAlignment.Status.DONE:
         progress = f" ({stored.progress_done} of {stored.progress_total} pairs done)" if stored.progress_total else ""
         raise ExportError(

@@ -14,5 +14,8 @@ urlpatterns = [
     path("s/<str:token>/passages/<int:article_id>/<int:segment>/", views.shared_passage, name="shared_passage"),
     # Downloads of the comparison (compare/exports.py), by the story's address or a share link.
     *(path(f"stories/<slug:slug>/export.{fmt}", views.export, {"fmt": fmt}, name=f"export_{fmt}") for fmt in FORMATS),
-    *(path(f"s/<str:token>/export.{fmt}", views.shared_export, {"fmt": fmt}, name=f"shared_export_{fmt}") for fmt in FORMATS),
+    *(
+        path(f"s/<str:token>/export.{fmt}", views.shared_export, {"fmt": fmt}, name=f"shared_export_{fmt}")
+        for fmt in FORMATS
+    ),
 ]
