@@ -332,32 +332,48 @@ def _mirror_change(change: Change) -> Change:
     )
 
 
-def _candidates(a: Prepared, b: Prepared, idf: Idf) -> list[tuple[int, int]]:
+def _candidates(a: Prepared, b: Prepared, idf: Idf) -> dict[tuple[int, int], float | None]:
+    """Candidate pairs: for each sentence of A its best few in B, and for each sentence of B
+    its best few in A (so that one that is a weak match for many is not crowded out), all
+    from one walk over B's inverted index. Maps each to its shared content weight when that
+    walk saw all of A's sentence (no stem skipped), else None."""
     index = b.index()
     cap = max(MIN_POSTING_CAP, int(3 * math.sqrt(len(b.tokens))))
-    found: list[tuple[int, int]] = []
+    found: dict[tuple[int, int], float | None] = {}
+    for_b: dict[int, list[tuple[float, int, bool]]] = defaultdict(list)
     for i, stems in enumerate(a.lookup_stems(idf)):
+        complete = len(stems) == len(a.tokens[i].content)
         accumulated: dict[int, float] = defaultdict(float)
         for stem in stems:
             postings = index.get(stem)
-            if not postings or len(postings) > cap:
+            if not postings:
+                continue
+            if len(postings) > cap:
+                complete = False
                 continue
             weight = idf(stem)
             for j in postings:
                 accumulated[j] += weight
         # Postings are visited in a fixed order, so ties keep the lowest index: deterministic.
-        best = heapq.nlargest(CANDIDATES_PER_SENTENCE, accumulated, key=accumulated.__getitem__)
-        found.extend((i, j) for j in best)
+        for j in heapq.nlargest(CANDIDATES_PER_SENTENCE, accumulated, key=accumulated.__getitem__):
+            found[(i, j)] = accumulated[j] if complete else None
+        for j, shared in accumulated.items():
+            for_b[j].append((shared, -i, complete))
+    for j, entries in for_b.items():
+        for shared, minus_i, complete in heapq.nlargest(CANDIDATES_PER_SENTENCE, entries):
+            found[(-minus_i, j)] = shared if complete else None
     return found
 
 
 def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
-    # Candidates from both directions, so a sentence that is a weak match for many
-    # does not crowd out the one it belongs to.
-    candidates = set(_candidates(a, b, idf)) | {(i, j) for j, i in _candidates(b, a, idf)}
+    candidates = _candidates(a, b, idf)
     scored: list[tuple[float, int, int]] = []
-    for i, j in candidates:
-        dice, _, _ = content_overlap(a.tokens[i], b.tokens[j], idf)
+    for (i, j), shared in sorted(candidates.items()):
+        if shared is None:
+            dice = content_overlap(a.tokens[i], b.tokens[j], idf)[0]
+        else:
+            total = idf.content_weight(a.tokens[i].content) + idf.content_weight(b.tokens[j].content)
+            dice = 2 * shared / total if total else 0.0
         if not _could_align(a.tokens[i], b.tokens[j], dice):
             continue
         judgement = judge(a.tokens[i], b.tokens[j], idf, dice)
