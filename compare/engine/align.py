@@ -184,9 +184,13 @@ def _combine(dice: float, ratio: float, a: Tokens, b: Tokens) -> float:
 
 def _could_align(a: Tokens, b: Tokens, dice: float) -> bool:
     """Cheap test before the full score: enough content in common, and the score could
-    reach the threshold even if the wording matched perfectly. (Below MIN_CANDIDATE_DICE
+    reach the threshold even if all the shorter passage's wording were in the longer one. (Below MIN_CANDIDATE_DICE
     a pair would need near-identical wording with different content words: not a pair.)"""
-    return dice >= MIN_CANDIDATE_DICE and _combine(dice, 1.0, a, b) >= ALIGN_THRESHOLD
+    if dice < MIN_CANDIDATE_DICE:
+        return False
+    length_a, length_b = len(a.sequence), len(b.sequence)
+    best_ratio = 2 * min(length_a, length_b) / (length_a + length_b) if length_a + length_b else 0.0
+    return _combine(dice, best_ratio, a, b) >= ALIGN_THRESHOLD
 
 
 def classify(a: Tokens, b: Tokens, ratio: float | None = None) -> Kind:
