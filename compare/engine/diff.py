@@ -89,9 +89,8 @@ _DATES_TEXT = (
     "July August September October November December"
 )
 _DATE_WORDS = frozenset(_DATES_TEXT.split(" "))
-_NUMBERISH = re.compile(
-    r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b|\b(?-i:" + "|".join(_DATE_WORDS) + r")\b", re.IGNORECASE
-)
+_LEADING_DIGITS = re.compile(r"\d[\d.,]*")
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 
 # Words that start sentences with a capital without being names. Used only for a word
 # that starts a sentence; elsewhere a capital already says "name".
@@ -110,6 +109,8 @@ _HONORIFICS = frozenset(["mr", "mrs", "ms", "dr", "prof", "sir", "dame", "mme", 
 _OPENING_FOR = {"”": "“„", "“": "„", "»": "«", "«": "»", "›": "‹", "‹": "›", "」": "「", "』": "『"}
 _OPENERS = frozenset("“„«»‹›「『")
 _QUOTE_MARKS = frozenset("\"“”„«»‹›「」『』‘’‚'`´")
+# A quote mark that cannot be an apostrophe.
+_QUOTE_MARK = re.compile('["“”„«»‹›「」『』‘‚`´]')
 
 _QUOTE_OR_LINE_END = re.compile('[\n"“”„«»‹›「」『』]')
 
@@ -416,28 +417,26 @@ def _numbers(part: str) -> list[float | str]:
 
     A change is trivial only if its letters and digits *and* its figures agree, so "19.5"
     against "195" is not trivial."""
-    if part.isascii() and not _NUMBERISH.search(part):
-        return []
     values: list[float | str] = []
-    for match in _BARE_TOKEN.finditer(part):
-        token = match.group()
-        leading = re.match(r"\d[\d.,]*", token)
-        if leading:
+    for token in _BARE_TOKEN.findall(part):
+        first = token[0]
+        if len(token) == 1 and not first.isascii() and unicodedata.numeric(token, None) is not None:
+            values.append(unicodedata.numeric(token))  # "½", "²", "Ⅻ", "三"
+        elif first.isalpha():
+            if token in _DATE_WORDS:
+                values.append(token)
+            else:
+                word = _NUMBER_WORDS.get(token.lower())
+                if word is not None:
+                    values.append(word)
+        elif leading := _LEADING_DIGITS.match(token):
             digits = leading.group().rstrip(".,")
             # "1,000" and "1000" are the same number; "19.5" keeps its decimal point.
-            digits = digits.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", digits) else digits
+            digits = digits.replace(",", "") if _THOUSANDS.fullmatch(digits) else digits
             try:
                 values.append(float(digits.replace(",", ".")))
             except ValueError:
                 values.append(digits)
-        elif len(token) == 1 and unicodedata.numeric(token, None) is not None:
-            values.append(unicodedata.numeric(token))  # "½", "²", "Ⅻ"
-        elif token in _DATE_WORDS:
-            values.append(token)
-        else:
-            word = _NUMBER_WORDS.get(token.casefold())
-            if word is not None:
-                values.append(word)
     return values
 
 
@@ -449,6 +448,8 @@ def _changes_a_name(
     A name merely moved within the passage ("China" earlier or later in the sentence) is
     not a changed name; "Pengyu" against "Bingyu" is."""
     start, end = char_range
+    if text[start:end].islower() or not text[start:end].strip():
+        return False  # no capital letter at all: no name
     for match in _BARE_TOKEN.finditer(text, start, end):
         word = match.group()
         if len(word) < 2 or not word[0].isupper() or not word[0].isalpha():
@@ -494,7 +495,7 @@ def _lowercase_words(text: str) -> frozenset[str]:
 
 
 def _has_quote_mark(s: str) -> bool:
-    return any(ch in _QUOTE_MARKS for ch in s if ch not in "’'")
+    return _QUOTE_MARK.search(s) is not None
 
 
 @lru_cache(maxsize=32)
