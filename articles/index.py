@@ -113,6 +113,7 @@ def rebuild_index(
     """
     began = time.perf_counter()
     if stale_only:
+        _create_lookup_index()  # in case a full rebuild was killed before it could
         current = IndexedArticle.objects.filter(scheme=fingerprint.SCHEME, content_hash=F("article__content_hash"))
         todo = Article.objects.exclude(pk__in=current.values("article_id"))
     else:
@@ -124,12 +125,39 @@ def rebuild_index(
     total, done, key_count = len(ids), 0, 0
     if progress:
         progress(0, total)
-    for batch, results in _fingerprinted_batches(ids, workers):
-        key_count += _store_batch(batch, results)
-        done += len(batch)
-        if progress:
-            progress(done, total)
+    # A full rebuild writes millions of rows: building the lookup index once at the end
+    # (one sort) is several times faster than keeping it up to date row by row. Traces
+    # during a full rebuild are incomplete anyway, as the keys were just emptied.
+    if not stale_only:
+        _drop_lookup_index()
+    try:
+        for batch, results in _fingerprinted_batches(ids, workers):
+            key_count += _store_batch(batch, results)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+    finally:
+        _create_lookup_index()
     return RebuildReport(articles=total, keys=key_count, seconds=time.perf_counter() - began)
+
+
+def _lookup_index_sql(create: bool) -> str:
+    (lookup,) = IndexKey._meta.indexes
+    quote = connection.ops.quote_name
+    if not create:
+        return f"DROP INDEX IF EXISTS {quote(lookup.name)}"
+    columns = ", ".join(quote(IndexKey._meta.get_field(f).column) for f in lookup.fields)
+    return f"CREATE INDEX IF NOT EXISTS {quote(lookup.name)} ON {quote(IndexKey._meta.db_table)} ({columns})"
+
+
+def _drop_lookup_index() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup_index_sql(create=False))
+
+
+def _create_lookup_index() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup_index_sql(create=True))
 
 
 Batch = list[tuple[int, str, str, list]]  # (id, content hash, text, junk spans)
