@@ -30,6 +30,8 @@ _SIMILARITY_WEIGHT = {"verbatim": 1.0, "edited": 0.8, "paraphrase": 0.5, "unique
 # Two passages both paired with the same passage of a third version are paired with each
 # other from this score on (see _complete_triangles).
 TRIANGLE_THRESHOLD = 0.25
+# ... provided both are clearly paired with it (a weak pair must not spread to others).
+TRIANGLE_LINK = 0.45
 # A version counts as derived from another when at least this share of it comes from there.
 _DERIVED_SHARE = 0.4
 
@@ -70,8 +72,8 @@ def _complete_triangles(
     couples: list[tuple[str, str]],
     idf: Idf,
 ) -> None:
-    """Pair X's sentence with Y's when both are paired with the same sentence of a third
-    version and they are at least loosely similar themselves.
+    """Pair X's sentence with Y's when both are clearly paired with the same sentence of a
+    third version and they are at least loosely similar themselves.
 
     Two independent reports may word a statement too differently to pass the bar on
     their own, while each is clearly paired with the same passage of a third version;
@@ -79,7 +81,7 @@ def _complete_triangles(
     linked: dict[tuple[str, int], set[tuple[str, int]]] = {}
     for x, y in couples:
         for pair in pairwise[(x, y)].pairs:
-            if len(pair.a) == len(pair.b) == 1:
+            if len(pair.a) == len(pair.b) == 1 and pair.score >= TRIANGLE_LINK:
                 linked.setdefault((x, pair.a[0]), set()).add((y, pair.b[0]))
                 linked.setdefault((y, pair.b[0]), set()).add((x, pair.a[0]))
     owned: dict[tuple[str, str, str], set[int]] = {}
