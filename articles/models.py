@@ -184,3 +184,18 @@ class IndexKey(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "article"], name="indexkey_key_article")]
+
+
+class ImportedArticle(models.Model):
+    """Where an article brought in by ``import_jsonl`` came from: its id in the feed.
+
+    A re-run of the import (after an interruption, or with tomorrow's file that repeats
+    some of today's) skips ids it finds here, so nothing is stored twice.
+    """
+
+    feed_id = models.CharField(max_length=200, unique=True)
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="import_record")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.feed_id
