@@ -195,6 +195,8 @@ class ImportedArticle(models.Model):
 
     feed_id = models.CharField(max_length=200, unique=True)
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="import_record")
+    # The article's content hash again, indexed: the same text under another id is skipped too.
+    content_hash = models.CharField(max_length=64, db_index=True, default="")
     imported_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
