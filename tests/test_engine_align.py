@@ -248,3 +248,10 @@ def test_a_new_sentence_between_two_pairs_of_a_copy_is_not_forced_into_a_pair():
     )
     result = align_pair(a, b)
     assert [(p.a, p.b) for p in result.pairs] == [((0,), (0,)), ((2,), (2,))]
+
+
+def test_a_figure_in_words_and_in_digits_is_the_same_figure():
+    a = Document("a", "Three boats sank in the Orrin harbour during the storm on Friday.")
+    b = Document("b", "3 boats sank in the Orrin harbour during the storm on Friday.")
+    result = align_pair(a, b)
+    assert len(result.pairs) == 1 and result.pairs[0].kind == "verbatim"

@@ -39,6 +39,14 @@ STOPWORDS = word_set(
     """
 )
 
+# Number words that are nearly always figures ("one" is left out: "one of them").
+_UNITS = "zero - two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+_TEENS = "seventeen eighteen nineteen"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_NUMBER_WORDS = {word: str(value) for value, word in enumerate(f"{_UNITS} {_TEENS}".split(" ")) if word != "-"} | {
+    word: str(20 + 10 * position) for position, word in enumerate(_TENS.split(" "))
+}
+
 # Longer words are cut to this many characters after suffix stripping (a crude but
 # effective stemmer for news English: truncation stemming).
 _PREFIX = 6
@@ -94,6 +102,12 @@ def tokens(text: str) -> Tokens:
         else:
             word = normalise_word(raw)
             if not word:
+                continue
+            value = _NUMBER_WORDS.get(word)
+            if value is not None:  # "three" and "3" are the same figure
+                sequence.append(value)
+                content.add(value)
+                numbers.add(value)
                 continue
             sequence.append(word)
             if word not in STOPWORDS:
