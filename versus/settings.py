@@ -117,6 +117,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Our own scripts and styles only, on every response (see versus/middleware.py).
+    "versus.middleware.ContentSecurityPolicyMiddleware",
     # Serves our static files (and htmx from django-htmx) from the app itself in production.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
