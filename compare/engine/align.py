@@ -432,13 +432,14 @@ def _grow(
                     continue
                 grown_a = sorted([*members_a, extra_a]) if extra_a is not None else members_a
                 grown_b = sorted([*members_b, extra_b]) if extra_b is not None else members_b
+                # A neighbour joins only if the other side says some of what it says
+                # (checked on content sets first: cheaper than merging whole passages).
+                if extra_a is not None and not _covered(a.tokens[extra_a], [b.tokens[j] for j in grown_b], idf):
+                    continue
+                if extra_b is not None and not _covered(b.tokens[extra_b], [a.tokens[i] for i in grown_a], idf):
+                    continue
                 merged_a = merge_tokens([a.tokens[i] for i in grown_a])
                 merged_b = merge_tokens([b.tokens[j] for j in grown_b])
-                # A neighbour joins only if the other side says some of what it says.
-                if extra_a is not None and content_overlap(a.tokens[extra_a], merged_b, idf)[1] < GROW_COVERAGE:
-                    continue
-                if extra_b is not None and content_overlap(b.tokens[extra_b], merged_a, idf)[1] < GROW_COVERAGE:
-                    continue
                 candidate = judge(merged_a, merged_b, idf).score
                 if candidate > score + GROW_GAIN and (best is None or candidate > best[0]):
                     best = (candidate, grown_a, grown_b)
@@ -449,6 +450,14 @@ def _grow(
             owner_a[i] = group
         for j in members_b:
             owner_b[j] = group
+
+
+def _covered(sentence: Tokens, other: list[Tokens], idf: Idf) -> bool:
+    weight = idf.content_weight(sentence.content)
+    if weight <= 0:
+        return False
+    other_content = frozenset().union(*(t.content for t in other))
+    return idf.total(sentence.content & other_content) / weight >= GROW_COVERAGE
 
 
 def _continue_runs(
