@@ -236,12 +236,6 @@ VERSUS_URL_IMPORT_TIMEOUT = env_float("VERSUS_URL_IMPORT_TIMEOUT", 10.0, minimum
 VERSUS_URL_IMPORT_MAX_BYTES = env_int("VERSUS_URL_IMPORT_MAX_BYTES", 5_000_000, minimum=1)
 VERSUS_URL_IMPORT_MAX_REDIRECTS = env_int("VERSUS_URL_IMPORT_MAX_REDIRECTS", 5, minimum=0)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
 # --- Background work -----------------------------------------------------------------
 # Aligning a story runs as a task (django-tasks). "immediate" runs it inside the request that
 # asks for it (the default: bin/dev and the tests need no worker); "database" queues it in the
@@ -258,3 +252,9 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[VERSUS_TASKS_BACKEND]}}
 # worker died) and queued again by the next visit of the story page.
 VERSUS_ALIGN_STALE_SECONDS = env_int("VERSUS_ALIGN_STALE_SECONDS", 60, minimum=1)
 
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
