@@ -18,7 +18,7 @@ from django.utils import timezone
 from export_texts import AGENCY, FORMULA, make_hostile_story, make_story
 
 from articles.models import ShareLink, Story
-from compare import exports
+from compare import exports, services
 
 pytestmark = pytest.mark.django_db
 
@@ -306,6 +306,25 @@ def test_a_story_with_one_version_has_nothing_to_export(client):
     response = client.get(export_url(lonely, "html"))
     assert response.status_code == 409
     assert "at least two" in response.content.decode()
+
+
+def test_while_the_versions_are_compared_a_download_says_to_try_again(client, story):
+    articles = services.versions_of(story)
+    running, _ = services.claim_alignment(story, services.alignment_key(articles), total=3)
+    services.record_progress(running, 1, 3)
+    response = client.get(export_url(story, "csv"))
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "still being compared (1 of 3 pairs done)" in response.content.decode()
+
+
+def test_a_failed_comparison_is_explained_not_a_server_error(client, story):
+    articles = services.versions_of(story)
+    running, _ = services.claim_alignment(story, services.alignment_key(articles), total=3)
+    services.record_failure(running, "RuntimeError: the engine tripped")
+    response = client.get(export_url(story, "json"))
+    assert response.status_code == 409
+    assert "could not be made" in response.content.decode()
 
 
 def test_the_story_page_links_to_each_export(client, story):
