@@ -53,6 +53,9 @@ _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", 
 # A guess from charset-normalizer is used only if the decoded text looks this clean.
 _MAX_CHAOS = 0.2
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Characters lxml refuses in text it is given (XML 1.0 excludes them); no page needs them.
+_NOT_XML = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _BLOCKS = [
     "p",
     "div",
@@ -117,7 +120,13 @@ def decode(data: bytes, name: str, declared: str = "") -> str:
     refuse_binary(data, name)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _checked(data.decode(encoding, errors="strict"), name)
+            try:
+                return _checked(data.decode(encoding, errors="strict"), name)
+            except UnicodeDecodeError as error:
+                raise IngestError(
+                    f"{name}: this file says it is {encoding.upper().removesuffix('-SIG')} text but parts of it are "
+                    "damaged. Open it in a text editor and save it as UTF-8, then upload it again."
+                ) from error
     try:
         return _checked(data.decode("utf-8"), name)
     except UnicodeDecodeError:
@@ -125,9 +134,12 @@ def decode(data: bytes, name: str, declared: str = "") -> str:
     for candidate in (declared, _declared_in_page(data)):
         if candidate:
             try:
-                return _checked(data.decode(candidate), name)
-            except (LookupError, UnicodeDecodeError):
+                text = data.decode(candidate)
+            except (LookupError, UnicodeError):  # unknown names; IDNA and punycode raise plain UnicodeError
                 continue
+            # Python-only "encodings" a page can name (unicode_escape) make lone surrogates: not text.
+            if not _SURROGATE.search(text):
+                return _checked(text, name)
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.chaos > _MAX_CHAOS:
         raise IngestError(
@@ -143,6 +155,11 @@ def _declared_in_page(data: bytes) -> str:
 
 
 def _checked(text: str, name: str) -> str:
+    if _SURROGATE.search(text):
+        raise IngestError(
+            f"{name}: we could not tell which character encoding this file uses. Open it in a text editor and save "
+            "it as UTF-8, then upload it again."
+        )
     if len(_CONTROL.findall(text)) > max(5, len(text) // 100):
         raise IngestError(f"{name}: this file is not readable text (too many control characters).")
     return text
@@ -201,7 +218,7 @@ def extract_html(html: str, url: str = "") -> Extracted:
 def html_to_text(html: str) -> str:
     """A plain reduction of any HTML: visible text only, one block per paragraph."""
     try:
-        root = lxml.html.fromstring(html)
+        root = lxml.html.fromstring(_NOT_XML.sub(" ", html))
     except (etree.ParserError, ValueError):
         return ""
     etree.strip_elements(root, *_NEVER_TEXT, etree.Comment, etree.ProcessingInstruction, with_tail=False)

@@ -72,9 +72,12 @@ def check_article(item: ArticleInput) -> str:
     size = len(text.encode("utf-8"))
     limit = settings.VERSUS_MAX_ARTICLE_BYTES
     if size > limit:
+        shown, allowed = readable_size(size), readable_size(limit)
+        if shown == allowed:  # just over the limit: rounded, both would read "2.0 MB"
+            shown, allowed = f"{size:,} bytes", f"{limit:,} bytes"
         raise IngestError(
-            f"{item.name()}: the text is {readable_size(size)}, more than the limit of "
-            f"{readable_size(limit)} for one version. Is this really a single article?"
+            f"{item.name()}: the text is {shown}, more than the limit of {allowed} for one version. "
+            "Is this really a single article?"
         )
     if len(text.split()) < 3:
         raise IngestError(f"{item.name()}: the text has fewer than three words; that is not an article.")
@@ -94,6 +97,11 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
+def _no_nul(value: str) -> str:
+    """Postgres cannot store NUL characters in text; a file or page may still carry a few."""
+    return value.replace("\x00", "")
+
+
 def _store(story: Story, item: ArticleInput, position: int) -> Article:
     text = check_article(item)
     junk = item.junk if item.junk is not None else [(s.start, s.end, s.reason) for s in find_junk(text)]
@@ -106,15 +114,15 @@ def _store(story: Story, item: ArticleInput, position: int) -> Article:
     return Article.objects.create(
         story=story,
         position=position,
-        outlet=item.outlet[:200],
-        headline=item.headline[:500],
-        byline=item.byline[:300],
-        source_url=item.source_url[:2000],
+        outlet=_no_nul(item.outlet[:200]),
+        headline=_no_nul(item.headline[:500]),
+        byline=_no_nul(item.byline[:300]),
+        source_url=_no_nul(item.source_url[:2000]),
         published_on=item.published_on,
-        language=item.language[:16],
+        language=_no_nul(item.language[:16]),
         source=item.source,
-        filename=item.filename[:255],
-        raw=item.raw or item.text,
+        filename=_no_nul(item.filename[:255]),
+        raw=_no_nul(item.raw or item.text),
         text=text,
         junk_spans=[[start, end, reason] for start, end, reason in junk],
     )
@@ -142,7 +150,7 @@ def create_story(
     A story someone creates is private to them unless told otherwise. A story without an
     owner (the demo, a command run without --owner) is public: private, nobody could open it.
     """
-    title = title.strip()
+    title, notes = _no_nul(title).strip(), _no_nul(notes)
     if not title:
         raise IngestError("The story needs a title.")
     if visibility is None:
