@@ -9,6 +9,24 @@ given, then the base against each other version only. Offsets are Python string 
 (end exclusive) into each version's stored ``text``, exactly as ``manage.py align --json``
 gives them into its files; the JSON carries the texts so that the offsets can be used on
 their own.
+
+The JSON (``export_format`` 1)::
+
+    story      {title, slug, notes, exported_at (ISO 8601), engine_version}
+    documents  [{id, outlet, headline, byline, url, published_on, language, characters,
+                 junk: [[start, end, reason]], text}]   ids are the versions' article ids
+    base       the version the shares are measured against: the one asked for, else the
+               likely source (else the first version), as on the story page
+    pairs_of   "all" (every two versions) or "base" (the base against each other one)
+    pairs      [{a_doc, b_doc, a: [start, end], b: [start, end], kind, score,
+                 a_sentences, b_sentences, changes: [{op, a, b, flags, trivial}]}]
+               the ``align --json`` contract, field for field, with a_doc/b_doc = ids
+    unique     [{doc, other_doc, span}]  sentences of doc with no counterpart in other_doc,
+               for the same pairs of versions (as ``align --json``)
+    shares     {"<id>": {verbatim, edited, paraphrase, unique}}  each other version's text
+               by kind against ``base`` (fractions adding up to 1)
+    similarity [[id, id, value]]  every two versions; groups [[[id, sentence], ...]]
+    source     {document, confidence, evidence}  the likely source and why
 """
 
 from __future__ import annotations
