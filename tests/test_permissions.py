@@ -1,0 +1,302 @@
+"""Who may see and change which story, on every address Versus has.
+
+The rules are one table: each URL name is a reader's page (needs the story to be visible),
+an owner's action (needs its owner; everybody else gets "not found", a visitor without an
+account the login page) or a share-link page (needs a live token). A URL missing from the
+table fails ``test_every_address_has_a_rule``, so a new page cannot skip the question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from articles.models import Article, ShareLink, Story
+from articles.services import ArticleInput, create_share_link, create_story, revoke_share_link
+from compare.exports import FORMATS
+
+pytestmark = pytest.mark.django_db
+
+AGENCY = (
+    "The harbour swing bridge stayed open on Tuesday after a motor failed, the council said.\n\n"
+    "Commuters queued for the foot ferry, which will run every ten minutes until Friday."
+)
+REWRITE = (
+    "A broken motor left the harbour swing bridge open on Tuesday, the council said.\n\n"
+    "Commuters queued for the foot ferry, which will run every ten minutes until Friday."
+)
+THIRD = "A ferry will carry people across the harbour while the bridge is repaired, the council said on Tuesday."
+
+
+@dataclass
+class World:
+    story: Story
+    article: Article
+    link: ShareLink
+    revoked: ShareLink
+
+
+Args = Callable[[World], list[object]]
+Post = Callable[[World], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of one story that readers open: the owner always, others only if the story is public."""
+
+    args: Args
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something only the owner may do. ``get``: the page can be opened (a form or a confirmation)."""
+
+    args: Args
+    post: Post
+    get: bool
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A page opened by a share link's token, by anyone, until the link is revoked."""
+
+    args: Callable[[World, ShareLink], list[object]]
+
+
+def by_slug(world: World) -> list[object]:
+    return [world.story.slug]
+
+
+def opposite(visibility: str) -> str:
+    return "private" if visibility == "public" else "public"
+
+
+def passage_args(world: World) -> list[object]:
+    return [world.story.slug, world.article.pk, 0]
+
+
+RULES: dict[str, Page | Action | Shared] = {
+    "compare:story": Page(by_slug),
+    "compare:passage": Page(passage_args),
+    **{f"compare:export_{fmt}": Page(by_slug) for fmt in FORMATS},
+    "articles:version_add": Action(by_slug, lambda w: {"text": THIRD, "outlet": "Ferry News"}, get=True),
+    "articles:story_delete": Action(by_slug, lambda w: {}, get=True),
+    "articles:version_delete": Action(lambda w: [w.story.slug, w.article.pk], lambda w: {}, get=True),
+    "articles:story_visibility": Action(by_slug, lambda w: {"visibility": opposite(w.story.visibility)}, get=False),
+    "articles:share_link_create": Action(by_slug, lambda w: {}, get=False),
+    "articles:share_link_revoke": Action(lambda w: [w.story.slug, w.link.pk], lambda w: {}, get=False),
+    "compare:shared_story": Shared(lambda w, link: [link.token]),
+    "compare:shared_passage": Shared(lambda w, link: [link.token, w.article.pk, 0]),
+    **{f"compare:shared_export_{fmt}": Shared(lambda w, link: [link.token]) for fmt in FORMATS},
+}
+
+# Addresses that show no particular story: the library lists only visible stories (tested in
+# test_accounts.py), adding a story needs a login, and Django's own account pages.
+NOT_ABOUT_ONE_STORY = {
+    "compare:library",
+    "articles:story_new",
+    "signup",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+
+
+def url_names(patterns: list, namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":  # the admin checks staff status itself
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+        elif isinstance(pattern, URLPattern):
+            yield f"(unnamed) {pattern.pattern}"
+
+
+def test_every_address_has_a_rule():
+    names = set(url_names(get_resolver().url_patterns))
+    missing = names - set(RULES) - NOT_ABOUT_ONE_STORY
+    assert not missing, f"URLs without a permission rule in tests/test_permissions.py: {sorted(missing)}"
+    gone = (set(RULES) | NOT_ABOUT_ONE_STORY) - names
+    assert not gone, f"Rules for URLs that no longer exist: {sorted(gone)}"
+
+
+@pytest.fixture
+def owner(django_user_model) -> User:
+    return django_user_model.objects.create_user("owner")
+
+
+@pytest.fixture
+def other(django_user_model) -> User:
+    return django_user_model.objects.create_user("other")
+
+
+def make_world(owner: User, visibility: str) -> World:
+    story = create_story(
+        "Harbour bridge stuck",
+        [ArticleInput(text=AGENCY, outlet="Valley Wire"), ArticleInput(text=REWRITE, outlet="Coast Radio")],
+        owner=owner,
+        visibility=visibility,
+    )
+    revoked = create_share_link(story)
+    revoke_share_link(revoked)
+    return World(story=story, article=story.versions.first(), link=create_share_link(story), revoked=revoked)
+
+
+def client_for(actor: str, owner: User, other: User) -> Client:
+    client = Client()
+    if actor == "owner":
+        client.force_login(owner)
+    elif actor == "other":
+        client.force_login(other)
+    return client
+
+
+def state(world: World) -> tuple:
+    """Everything an owner's action could change."""
+    story = Story.objects.filter(pk=world.story.pk).first()
+    if story is None:
+        return ("deleted",)
+    links = tuple(story.share_links.filter(revoked_at__isnull=True).values_list("pk", flat=True))
+    return (story.visibility, tuple(story.versions.values_list("pk", flat=True)), links)
+
+
+def cases(kind: type) -> list:
+    return [name for name, rule in RULES.items() if isinstance(rule, kind)]
+
+
+ACTORS = ["owner", "other", "anonymous"]
+
+
+@pytest.mark.parametrize("visibility", ["private", "public"])
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("name", cases(Page))
+def test_a_story_page_is_open_to_its_owner_and_to_others_only_when_public(name, actor, visibility, owner, other):
+    world = make_world(owner, visibility)
+    url = reverse(name, args=RULES[name].args(world))
+    client = client_for(actor, owner, other)
+    allowed = actor == "owner" or visibility == "public"
+    for headers in ({}, {"HX-Request": "true"}):  # the page and its HTMX fragment
+        response = client.get(url, headers=headers)
+        assert response.status_code == (200 if allowed else 404), (url, headers)
+        if not allowed:
+            assert world.story.title not in response.content.decode()
+
+
+@pytest.mark.parametrize("visibility", ["private", "public"])
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("name", cases(Action))
+def test_only_the_owner_may_change_a_story(name, actor, visibility, owner, other):
+    world = make_world(owner, visibility)
+    rule = RULES[name]
+    url = reverse(name, args=rule.args(world))
+    client = client_for(actor, owner, other)
+    before = state(world)
+
+    if rule.get:
+        page = client.get(url)
+        expected = {"owner": 200, "other": 404, "anonymous": 302}[actor]
+        assert page.status_code == expected
+    else:
+        assert client.get(url).status_code == 405  # a change is never made by following a link
+
+    response = client.post(url, rule.post(world))
+    if actor == "owner":
+        assert response.status_code == 302
+        assert state(world) != before, "the owner's action changed nothing"
+        return
+    if actor == "other":
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login") + "?next=")
+    assert state(world) == before
+    assert world.story.title not in response.content.decode()
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("name", cases(Shared))
+def test_a_share_link_opens_a_private_story_for_anyone_until_revoked(name, actor, owner, other):
+    world = make_world(owner, "private")
+    client = client_for(actor, owner, other)
+    for headers in ({}, {"HX-Request": "true"}):
+        live = client.get(reverse(name, args=RULES[name].args(world, world.link)), headers=headers)
+        assert live.status_code == 200, headers
+        revoked = client.get(reverse(name, args=RULES[name].args(world, world.revoked)), headers=headers)
+        assert revoked.status_code == 404
+        assert world.story.title not in revoked.content.decode()
+    guessed = ShareLink(story=world.story)  # a fresh random token that was never saved
+    assert client.get(reverse(name, args=RULES[name].args(world, guessed))).status_code == 404
+
+
+@pytest.mark.parametrize("actor", ["other", "anonymous"])
+@pytest.mark.parametrize("name", cases(Page) + [n for n in cases(Action) if RULES[n].get])
+def test_someone_elses_private_story_looks_exactly_like_no_story(name, actor, owner, other):
+    world = make_world(owner, "private")
+    client = client_for(actor, owner, other)
+    real = client.get(reverse(name, args=RULES[name].args(world)))
+    world.story.slug = "no-such-story-anywhere"
+    made_up = client.get(reverse(name, args=RULES[name].args(world)))
+    assert real.status_code == made_up.status_code
+    assert real.get("Location", "").replace("harbour-bridge-stuck", "no-such-story-anywhere") == made_up.get(
+        "Location", ""
+    )
+    assert without_tokens(real.content.replace(b"harbour-bridge-stuck", b"no-such-story-anywhere")) == without_tokens(
+        made_up.content
+    )
+
+
+def without_tokens(html: bytes) -> bytes:
+    """CSRF tokens are masked afresh on every page."""
+    return re.sub(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]*"', rb"\1", html)
+
+
+def test_a_version_of_someone_elses_story_cannot_be_deleted_through_ones_own(owner, other):
+    theirs = make_world(owner, "public")
+    mine = make_world(other, "private")
+    client = client_for("other", owner, other)
+    url = reverse("articles:version_delete", args=[mine.story.slug, theirs.article.pk])
+    assert client.post(url).status_code == 404
+    assert Article.objects.filter(pk=theirs.article.pk).exists()
+
+
+def test_a_share_link_of_someone_elses_story_cannot_be_revoked_through_ones_own(owner, other):
+    theirs = make_world(owner, "private")
+    mine = make_world(other, "private")
+    client = client_for("other", owner, other)
+    url = reverse("articles:share_link_revoke", args=[mine.story.slug, theirs.link.pk])
+    assert client.post(url).status_code == 404
+    theirs.link.refresh_from_db()
+    assert theirs.link.revoked_at is None
+
+
+def test_an_unknown_visibility_is_refused(owner):
+    world = make_world(owner, "private")
+    client = client_for("owner", owner, owner)
+    response = client.post(reverse("articles:story_visibility", args=[world.story.slug]), {"visibility": "secret"})
+    assert response.status_code == 404
+    world.story.refresh_from_db()
+    assert world.story.visibility == "private"
+
+
+def test_owner_actions_need_the_csrf_token(owner):
+    world = make_world(owner, "private")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    for name in ("articles:story_visibility", "articles:share_link_create", "articles:story_delete"):
+        response = client.post(reverse(name, args=[world.story.slug]), {"visibility": "public"})
+        assert response.status_code == 403
+    assert state(world)[0] == "private" and Story.objects.filter(pk=world.story.pk).exists()
