@@ -29,6 +29,7 @@ def reserve_url_imports(user: AbstractBaseUser, count: int, now: dt.datetime | N
     if count <= 0:
         return
     limit = settings.VERSUS_URL_IMPORTS_PER_MINUTE
+    pages = f"{limit} web page{'s' if limit != 1 else ''}"
     now = now or timezone.now()
     # Postgres holds concurrent requests of the same user here until this one commits
     # (SQLite serialises every writing transaction anyway).
@@ -37,7 +38,7 @@ def reserve_url_imports(user: AbstractBaseUser, count: int, now: dt.datetime | N
     recent = list(UrlImport.objects.filter(user=user).order_by("created_at").values_list("created_at", flat=True))
     if count > limit:
         raise IngestError(
-            f"You can import at most {limit} web pages a minute; you gave {count} addresses. "
+            f"You can import at most {pages} a minute; you gave {count} addresses. "
             "Give fewer at a time and add the rest with “Add a version”."
         )
     if len(recent) + count > limit:
@@ -45,6 +46,6 @@ def reserve_url_imports(user: AbstractBaseUser, count: int, now: dt.datetime | N
         frees_at = recent[len(recent) + count - limit - 1] + WINDOW
         wait = max(1, math.ceil((frees_at - now).total_seconds()))
         raise IngestError(
-            f"You can import at most {limit} web pages a minute; try again in {wait} second{'s' if wait != 1 else ''}."
+            f"You can import at most {pages} a minute; try again in {wait} second{'s' if wait != 1 else ''}."
         )
     UrlImport.objects.bulk_create([UrlImport(user=user, created_at=now) for _ in range(count)])
