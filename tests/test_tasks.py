@@ -1,0 +1,103 @@
+"""The alignment task and its queue: one task per set of versions, lost ones queued again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from articles.services import ArticleInput, add_article, create_story
+from compare import services, tasks
+from compare.models import StoredAlignment
+
+pytestmark = pytest.mark.django_db
+
+AGENCY = (
+    "The Millbrook ferry will stop running on Sunday after forty years, the council said on Tuesday.\n\n"
+    "Councillor Edna Pruitt said the boat needed repairs costing 80,000 pounds."
+)
+REPRINT = (
+    "The Millbrook ferry will stop running on Sunday after 40 years, the council said on Tuesday.\n\n"
+    "Councillor Edna Pruitt said the boat needed repairs costing 90,000 pounds. Passengers were sad."
+)
+
+
+@pytest.fixture
+def story():
+    return create_story(
+        "Millbrook ferry to stop",
+        [ArticleInput(text=AGENCY, outlet="Valley Wire"), ArticleInput(text=REPRINT, outlet="Millbrook Echo")],
+    )
+
+
+@pytest.fixture
+def database_queue(settings) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def key_of(story) -> str:
+    return services.alignment_key(services.versions_of(story))
+
+
+def make_stale(stored: StoredAlignment) -> None:
+    long_ago = timezone.now() - services.stale_after() - timedelta(seconds=1)
+    StoredAlignment.objects.filter(pk=stored.pk).update(updated_at=long_ago)
+
+
+def test_the_task_computes_and_stores_the_alignment(story):
+    assert tasks.align_story_task.call(story.pk, key_of(story)) == StoredAlignment.Status.DONE
+    stored = StoredAlignment.objects.get(story=story)
+    assert stored.status == StoredAlignment.Status.DONE
+    assert stored.data is not None and stored.attempt == 1
+
+
+def test_the_task_leaves_a_set_of_versions_that_changed_since_it_was_queued(story):
+    old_key = key_of(story)
+    add_article(story, ArticleInput(text=AGENCY + " The last crossing is at noon.", outlet="Radio Mill"))
+    assert "changed" in tasks.align_story_task.call(story.pk, old_key)
+    assert not StoredAlignment.objects.filter(story=story, key=old_key, status=StoredAlignment.Status.DONE).exists()
+
+
+def test_the_task_does_not_compute_what_another_worker_is_computing(story):
+    running, _ = services.claim_alignment(story, key_of(story), total=1)
+    assert "nothing to do" in tasks.align_story_task.call(story.pk, key_of(story))
+    running.refresh_from_db()
+    assert running.status == StoredAlignment.Status.RUNNING and running.attempt == 1
+
+
+def test_with_a_worker_the_page_queues_one_task_and_polls_its_progress(client, story, database_queue):
+    url = reverse("compare:story", args=[story.slug])
+    page = client.get(url).content.decode()
+    again = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Comparing the versions" in page and 'hx-trigger="every 1s"' in again
+    assert "Waiting for its turn" in again
+    assert DBTaskResult.objects.count() == 1
+    queued = DBTaskResult.objects.get()
+    assert queued.status == TaskResultStatus.READY
+    assert StoredAlignment.objects.get(story=story).task_id == str(queued.id)
+
+
+def test_a_task_still_waiting_in_the_queue_is_not_queued_twice_however_long_it_waits(client, story, database_queue):
+    url = reverse("compare:story", args=[story.slug])
+    client.get(url)
+    make_stale(StoredAlignment.objects.get(story=story))
+    client.get(url)
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_a_task_whose_worker_went_silent_is_marked_lost_and_queued_again(client, story, database_queue):
+    url = reverse("compare:story", args=[story.slug])
+    client.get(url)
+    lost = DBTaskResult.objects.get()
+    lost.claim("a-worker-that-will-die")
+    services.claim_alignment(story, key_of(story), total=1)  # what that worker did before dying
+    make_stale(StoredAlignment.objects.get(story=story))
+    client.get(url)
+    lost.refresh_from_db()
+    assert lost.status == TaskResultStatus.FAILED and lost.exception_class_path == tasks.WORKER_LOST
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
+    assert StoredAlignment.objects.get(story=story).status == StoredAlignment.Status.PENDING
