@@ -220,3 +220,21 @@ def test_a_passage_that_is_all_junk_gives_an_empty_range_at_its_end():
 def test_a_changed_day_is_a_changed_date_flagged_like_a_figure_not_a_name():
     change = only_change("The vote is on Monday.", "The vote is on Tuesday.")
     assert change.flags == {"number"}
+
+
+def test_a_long_passage_gets_the_same_changes_every_time_however_busy_the_machine():
+    # No clock in the diff: a long run-on (here about 600 words each side) is diffed the
+    # same way on every call, even with nothing remembered from the previous one.
+    import random
+
+    from compare.engine import diff as diff_module
+
+    rng = random.Random(7)
+    vocabulary = ["harbour", "ferry", "storm", "council", "bridge", "ramp", "island", "said", "the", "and"]
+    a = " ".join(rng.choice(vocabulary) for _ in range(600))
+    b = " ".join(rng.choice(vocabulary) for _ in range(600))
+    first = diff(a, b)
+    diff_module._edit_script.cache_clear()
+    diff_module._span_tokens.cache_clear()
+    assert diff(a, b) == first
+    assert first

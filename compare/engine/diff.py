@@ -14,6 +14,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import accumulate
 
@@ -115,8 +116,12 @@ _QUOTE_MARK = re.compile('["“”„«»‹›「」『』‘‚`´]')
 _QUOTE_OR_LINE_END = re.compile('[\n"“”„«»‹›「」『』]')
 
 _dmp = diff_match_patch()
-# Sentence pairs are short; a pathological pair must not stall a whole story.
-_dmp.Diff_Timeout = 0.2
+# No time limit: a diff cut short by the clock would depend on how busy the machine is,
+# and the same texts must always give the same changes. Time is bounded by size instead:
+# passages longer than MAX_BISECT_CELLS (tokens of A times tokens of B; a sentence pair is
+# about 30 x 30) go through difflib's longest-match diff, which is fast but not minimal.
+_dmp.Diff_Timeout = 0
+MAX_BISECT_CELLS = 40_000
 
 
 def word_diff(
@@ -142,17 +147,6 @@ def word_diff(
     if a_tokens == b_tokens:
         return ()
 
-    codes: dict[str, str] = {}
-    weights: dict[str, int] = {}
-    a_chars = _encode(a_keys, codes, weights)
-    b_chars = _encode(b_keys, codes, weights)
-    if set(a_chars).isdisjoint(b_chars):
-        # Nothing in common (not even a comma): one replacement, without the costly bisection.
-        diffs = [(diff_match_patch.DIFF_DELETE, a_chars), (diff_match_patch.DIFF_INSERT, b_chars)]
-    else:
-        diffs = _dmp.diff_main(a_chars, b_chars, False)
-        _absorb_small_equalities(diffs, weights)
-
     changes: list[Change] = []
     a_index = b_index = 0  # token positions
     run_a: tuple[int, int] | None = None  # token ranges of the current run of edits
@@ -167,8 +161,7 @@ def word_diff(
         changes.append(_make_change(a_text, b_text, a_range, b_range, (a_start, a_end), (b_start, b_end)))
         run_a = run_b = None
 
-    for op, chars in diffs:
-        n = len(chars)
+    for op, n in _edit_script(a_keys, b_keys):
         if op == diff_match_patch.DIFF_EQUAL:
             flush()
             a_index += n
@@ -299,6 +292,42 @@ def _char_range(
 
 def _is_mark(ch: str) -> bool:
     return ch > "\u02ff" and unicodedata.category(ch)[0] == "M"
+
+
+@lru_cache(maxsize=4096)
+def _edit_script(a_keys: tuple[str, ...], b_keys: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """(operation, number of tokens) runs turning A's tokens into B's, cleaned up.
+
+    Memoised on the tokens alone (where they sit does not matter): in a story, a sentence
+    copied word for word by several versions meets the same counterpart more than once."""
+    codes: dict[str, str] = {}
+    weights: dict[str, int] = {}
+    a_chars = _encode(a_keys, codes, weights)
+    b_chars = _encode(b_keys, codes, weights)
+    if set(a_chars).isdisjoint(b_chars):
+        # Nothing in common (not even a comma): one replacement, without the costly bisection.
+        return ((diff_match_patch.DIFF_DELETE, len(a_chars)), (diff_match_patch.DIFF_INSERT, len(b_chars)))
+    if len(a_chars) * len(b_chars) > MAX_BISECT_CELLS:
+        diffs = _coarse_diff(a_chars, b_chars)
+    else:
+        diffs = _dmp.diff_main(a_chars, b_chars, False)
+    _absorb_small_equalities(diffs, weights)
+    return tuple((op, len(chars)) for op, chars in diffs)
+
+
+def _coarse_diff(a_chars: str, b_chars: str) -> list[tuple[int, str]]:
+    """difflib's diff in diff-match-patch's shape, for passages too long to bisect."""
+    diffs: list[tuple[int, str]] = []
+    matcher = SequenceMatcher(None, a_chars, b_chars, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            diffs.append((diff_match_patch.DIFF_EQUAL, a_chars[i1:i2]))
+            continue
+        if i2 > i1:
+            diffs.append((diff_match_patch.DIFF_DELETE, a_chars[i1:i2]))
+        if j2 > j1:
+            diffs.append((diff_match_patch.DIFF_INSERT, b_chars[j1:j2]))
+    return diffs
 
 
 def _encode(keys: tuple[str, ...], codes: dict[str, str], weights: dict[str, int]) -> str:
