@@ -1,10 +1,19 @@
 """Word-level differences between two passages, with what a reader must notice flagged.
 
 The diff runs through diff-match-patch at *word* granularity: both passages are cut into
-tokens (words, numbers, whitespace runs, single punctuation marks, single CJK characters),
-every distinct token is mapped to one character (as ``diff_linesToChars`` does for lines),
-the character strings are diffed and cleaned up semantically, then mapped back. A change
-therefore never cuts a word in half, and its offsets point into the full original texts.
+tokens (words, numbers, single punctuation marks, single CJK characters, each carrying the
+spacing before it), every distinct token is mapped to one character (as
+``diff_linesToChars`` does for lines), the character strings are diffed and cleaned up
+semantically (short common stretches between larger edits are folded in, measured in
+characters), then mapped back. A change therefore never cuts a word in half, and its
+offsets point into the full original texts.
+
+Each change says what a reader must notice: ``number`` (a figure or a date differs:
+"19" -> "18", "three" -> "four", "Monday" -> "Tuesday"), ``name`` (a capitalised name on
+one side that the other passage lacks; capitals that only start a sentence, titles and
+names merely moved within the passage do not count), ``quote`` (the change sits inside
+quotation marks, or adds or removes them), and ``trivial`` when only punctuation, spacing,
+letter case or quote marks differ.
 """
 
 from __future__ import annotations
