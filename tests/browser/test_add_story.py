@@ -21,13 +21,21 @@ RADIO = (
 BLOG = "# Waiting for the ferry\n\nI waited **forty minutes** for the ferry this morning; the bridge was still open."
 
 
-def test_a_teacher_adds_a_story_three_ways_and_deletes_it(page, live_server, artifacts_dir, settings, tmp_path):
+def test_a_teacher_adds_a_story_three_ways_and_deletes_it(
+    page, live_server, artifacts_dir, settings, tmp_path, django_user_model
+):
     settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
+    django_user_model.objects.create_user("teacher", password="harbour-ferry-timetable-42")
     (tmp_path / "coast-radio.txt").write_text(RADIO, encoding="utf-8")
     (tmp_path / "ferry-blog.md").write_text(BLOG, encoding="utf-8")
 
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Add a story").first.click()
+    # Adding needs an account: the login page comes first, then the form.
+    page.get_by_label("Username").fill("teacher")
+    page.get_by_label("Password").fill("harbour-ferry-timetable-42")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_selector("text=Signed in as")
     page.get_by_label("Title of the story").fill("Harbour bridge <stuck>")
     page.get_by_label("Outlet").fill("The Harbour Gazette")
     page.get_by_label("Article text").fill(PASTED)
