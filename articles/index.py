@@ -35,6 +35,8 @@ from .models import Article, IndexedArticle, IndexKey
 
 # Keys per lookup query: far below SQLite's bound on query parameters.
 LOOKUP_CHUNK = 2000
+# Candidates checked against the caller's queryset per query.
+CHECK_PAGE = 500
 # Articles per transaction in a bulk build.
 BUILD_BATCH = 500
 
@@ -69,24 +71,36 @@ def unindex_article(article: Article) -> None:
 
 
 def find_candidates(
-    keys: Iterable[int], articles: QuerySet[Article] | None = None, limit: int = 20
+    keys: Iterable[int], articles: QuerySet[Article] | None = None, limit: int = 20, min_hits: int = 1
 ) -> list[tuple[int, int]]:
     """(article id, number of the given keys it holds), most first, among ``articles`` only.
 
     ``articles`` is what the caller may search (e.g. public stories plus the user's own);
     None means the whole library. Ties go to the older article, so results are stable.
+
+    The keys are counted over the whole index first (one GROUP BY answered from the
+    (key, article) index), and only then are the best candidates checked against
+    ``articles``, by primary key, a page at a time. Putting the restriction inside the
+    key query instead (``article_id IN (SELECT ...)``) measured 100x slower on SQLite at
+    10,000 articles, as the planner walks the whole subquery for every lookup.
     """
-    restrict = articles is not None and articles.query.has_filters()
-    allowed = articles.values("pk") if restrict else None
     hits: Counter[int] = Counter()
     ordered = sorted(set(keys))
     for start in range(0, len(ordered), LOOKUP_CHUNK):
         rows = IndexKey.objects.filter(key__in=ordered[start : start + LOOKUP_CHUNK])
-        if allowed is not None:
-            rows = rows.filter(article_id__in=allowed)
         for article_id, count in rows.values("article_id").annotate(n=Count("id")).values_list("article_id", "n"):
             hits[article_id] += count
-    return sorted(hits.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    ranked = sorted(((pk, n) for pk, n in hits.items() if n >= min_hits), key=lambda item: (-item[1], item[0]))
+    if articles is None or not articles.query.has_filters():
+        return ranked[:limit]
+    chosen: list[tuple[int, int]] = []
+    for start in range(0, len(ranked), CHECK_PAGE):
+        page = ranked[start : start + CHECK_PAGE]
+        allowed = set(articles.filter(pk__in=[pk for pk, _ in page]).order_by().values_list("pk", flat=True))
+        chosen += [item for item in page if item[0] in allowed]
+        if len(chosen) >= limit:
+            break
+    return chosen[:limit]
 
 
 @dataclass

@@ -24,10 +24,12 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 
 from articles.index import find_candidates
-from articles.models import Article
+from articles.models import Article, Story
 from articles.services import clean_text, readable_size
 from compare.engine import fingerprint
 from compare.engine.align import Idf, align_prepared, prepare
@@ -38,6 +40,10 @@ from compare.engine.types import SHARE_KINDS, Document, JunkSpan, Pair, PairAlig
 TRACED_ID = "traced"
 # Candidates aligned at most, beyond the number of sources asked for.
 EXTRA_CANDIDATES = 5
+# A candidate must hold at least this many of the text's band keys. One key alone is what
+# unrelated sentences sharing a stock phrase produce; a copied sentence brings up to
+# BANDS keys and an edited one usually two or more, and a source shares several.
+MIN_KEYS = 2
 
 
 class TraceError(ValueError):
@@ -73,6 +79,20 @@ class TraceResult:
         return [s for s in self.segments if s.index not in traced]
 
 
+def traceable_articles(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Article]:
+    """What ``user`` may trace against: the articles of the stories they may see (their own and public ones).
+
+    The same rule as ``articles.access.visible_stories``, written as a join on the story
+    rather than ``story__in=<subquery>``: checking a page of candidate ids against it then
+    costs a few primary-key lookups, where the subquery form made SQLite build the whole
+    list of visible stories on every trace (18 ms at 10,000 stories, growing linearly).
+    """
+    public = Q(story__visibility=Story.Visibility.PUBLIC)
+    if user.is_authenticated:
+        return Article.objects.filter(public | Q(story__owner=user))
+    return Article.objects.filter(public)
+
+
 def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[fingerprint.Sentence]]:
     """The cleaned text, its junk and its indexable sentences, or TraceError saying what is wrong."""
     text = clean_text(text)
@@ -104,8 +124,8 @@ def trace_text(text: str, *, articles: QuerySet[Article], limit: int = 10) -> Tr
     began = time.perf_counter()
     text, junk, sentences = check_traceable(text)
     keys = {key for sentence in sentences for key in sentence.keys}
-    candidates = find_candidates(keys, articles, limit=limit + EXTRA_CANDIDATES)
-    by_id = articles.filter(pk__in=[pk for pk, _ in candidates]).select_related("story").in_bulk()
+    candidates = find_candidates(keys, articles, limit=limit + EXTRA_CANDIDATES, min_hits=MIN_KEYS)
+    by_id = {a.pk: a for a in articles.filter(pk__in=[pk for pk, _ in candidates]).select_related("story").order_by()}
 
     traced = prepare(Document(TRACED_ID, text, tuple((j.start, j.end) for j in junk)))
     lengths = {s.index: s.end - s.start for s in traced.segments}

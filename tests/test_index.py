@@ -110,3 +110,23 @@ def test_candidates_are_ranked_by_shared_keys_and_limited_to_the_given_articles(
     only_second = index.find_candidates(fingerprint.keys(FERRY), Article.objects.filter(pk=second.pk))
     assert [pk for pk, _ in only_second] == [second.pk]
     assert index.find_candidates(fingerprint.keys(FERRY), Article.objects.none()) == []
+
+
+def test_candidates_below_the_minimum_of_shared_keys_are_left_out():
+    ferry = make_story("Ferry", FERRY).versions.get()
+    one_sentence = paragraphs_of(FERRY)[2]
+    keys = fingerprint.keys(one_sentence)
+    assert index.find_candidates(keys, None, min_hits=len(keys)) == [(ferry.pk, len(keys))]
+    assert index.find_candidates(keys, None, min_hits=len(keys) + 1) == []
+
+
+def test_many_candidates_are_checked_against_the_allowed_articles_page_by_page(monkeypatch):
+    monkeypatch.setattr(index, "CHECK_PAGE", 2)
+    stored = [make_story(f"Copy {n}", FERRY + f"\n\nCopy number {n} of the ferry story ends here.") for n in range(5)]
+    last = stored[-1].versions.get()
+    found = index.find_candidates(fingerprint.keys(FERRY), Article.objects.filter(pk=last.pk), limit=3)
+    assert [pk for pk, _ in found] == [last.pk]
+
+
+def paragraphs_of(text: str) -> list[str]:
+    return text.split("\n\n")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
 
 from articles.models import Article
 from articles.services import ArticleInput, create_story
-from compare.trace import TraceError, trace_text
+from compare.trace import TraceError, trace_text, traceable_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +100,15 @@ def test_junk_only_text_gets_a_clear_error(library):
     junk = "Accept all cookies\nSkip to main content\nShare on Facebook\nAll rights reserved."
     with pytest.raises(TraceError, match="page clutter"):
         trace_text(junk, articles=Article.objects.all())
+
+
+def test_other_users_private_stories_are_never_traced_against(django_user_model):
+    author = django_user_model.objects.create_user("author", password="not-used-here-1")
+    reader = django_user_model.objects.create_user("reader", password="not-used-here-2")
+    private = create_story("Private ferry", [ArticleInput(text=FERRY)], owner=author).versions.get()
+    public = create_story("Public orchard", [ArticleInput(text=ORCHARD)]).versions.get()
+    text = FERRY + "\n\n" + ORCHARD
+    assert [s.article for s in trace_text(text, articles=traceable_articles(reader)).sources] == [public]
+    assert [s.article for s in trace_text(text, articles=traceable_articles(AnonymousUser())).sources] == [public]
+    by_author = {s.article for s in trace_text(text, articles=traceable_articles(author)).sources}
+    assert by_author == {private, public}

@@ -47,11 +47,13 @@ import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from ._text import STOPWORDS
+
 # Bump when anything below changes what keys a text gets: stored keys of an older
 # scheme are then stale and ``rebuild_index`` must run.
-SCHEME = "sent-w3-b4r2-v1"
+SCHEME = "sent-w3-b4r2-v2"
 
-SHINGLE_WORDS = 3
+SHINGLE_WORDS = 3  # the stop-word test in ``shingles`` assumes three
 BANDS = 4
 ROWS = 2
 # Sentences with fewer words say too little to identify a source ("He declined to comment.").
@@ -113,11 +115,21 @@ def _outside(junk: Sequence[tuple[int, int]], length: int) -> Iterator[tuple[int
 
 
 def shingles(sentence_words: Sequence[str]) -> set[str]:
-    """Word 3-shingles of one sentence (a shorter sentence is one shingle)."""
+    """Word 3-shingles of one sentence (a shorter sentence is one shingle).
+
+    Shingles of function words only ("one of the", "it was a") are left out: every other
+    sentence has them, so as a sentence's minimum they would make unrelated sentences meet.
+    """
     n = SHINGLE_WORDS
     if len(sentence_words) <= n:
         return {" ".join(sentence_words)}
-    return {" ".join(sentence_words[i : i + n]) for i in range(len(sentence_words) - n + 1)}
+    stop = [w in STOPWORDS for w in sentence_words]
+    found = {
+        " ".join(sentence_words[i : i + n])
+        for i in range(len(sentence_words) - n + 1)
+        if not (stop[i] and stop[i + 1] and stop[i + 2])
+    }
+    return found or {" ".join(sentence_words[i : i + n]) for i in range(len(sentence_words) - n + 1)}
 
 
 def minhash(shingle_set: set[str]) -> tuple[int, ...]:
