@@ -163,3 +163,32 @@ def test_the_seeds_become_one_story_with_five_versions_and_their_junk_marked(see
     assert "Send this to a friend" in junk_of("003")
     assert "Remote video URL" in junk_of("004")
     assert "Russia asked China" not in junk_of("004")
+
+
+def test_without_an_owner_the_story_is_public_and_the_command_says_so(folder):
+    output = run(str(folder / "harbour-gazette.txt"), "--title", "Harbour bridge")
+    story = Story.objects.get()
+    assert story.owner is None and story.visibility == Story.Visibility.PUBLIC
+    assert "It is public and owned by nobody" in output
+
+
+def test_with_an_owner_the_story_is_private_to_them(folder, django_user_model):
+    teacher = django_user_model.objects.create_user("teacher")
+    output = run(str(folder / "harbour-gazette.txt"), "--title", "Harbour bridge", "--owner", "teacher")
+    story = Story.objects.get()
+    assert story.owner == teacher and story.visibility == Story.Visibility.PRIVATE
+    assert "It is private to teacher." in output
+
+
+def test_an_unknown_owner_is_refused_before_anything_is_read(folder):
+    with pytest.raises(CommandError, match="There is no user “nobody”"):
+        run(str(folder), "--title", "Harbour bridge", "--owner", "nobody")
+    assert not Story.objects.exists()
+
+
+def test_an_owner_is_not_given_to_an_existing_story(folder, django_user_model):
+    django_user_model.objects.create_user("teacher")
+    run(str(folder / "harbour-gazette.txt"), "--title", "Harbour bridge")
+    with pytest.raises(CommandError, match="--owner is for a new story"):
+        run(str(folder / "coast_radio.html"), "--story", "harbour-bridge", "--owner", "teacher")
+    assert Story.objects.get().owner is None

@@ -168,3 +168,8 @@ def test_nothing_but_the_planted_junk_is_marked() -> None:
                 if any(i not in planted and not text[i].isspace() for i in range(start, end))
             ]
             assert wrongly_marked == [], f"{version.file}: {wrongly_marked}"
+
+
+def test_the_demo_stories_are_public_and_owned_by_nobody() -> None:
+    load_demo()
+    assert all(story.owner is None and story.is_public() for story in Story.objects.all())
