@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Article, Story
+from .models import Article, ShareLink, Story
 
 
 class ArticleInline(admin.StackedInline):
@@ -10,12 +10,21 @@ class ArticleInline(admin.StackedInline):
     show_change_link = True
 
 
+class ShareLinkInline(admin.TabularInline):
+    model = ShareLink
+    extra = 0
+    fields = ["token", "created_at", "revoked_at"]
+    readonly_fields = ["token", "created_at"]
+
+
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    list_display = ["title", "slug", "version_count", "updated_at"]
-    search_fields = ["title", "slug", "versions__outlet"]
+    list_display = ["title", "slug", "owner", "visibility", "version_count", "updated_at"]
+    list_filter = ["visibility"]
+    search_fields = ["title", "slug", "versions__outlet", "owner__username"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ArticleInline]
+    raw_id_fields = ["owner"]
+    inlines = [ArticleInline, ShareLinkInline]
 
 
 @admin.register(Article)

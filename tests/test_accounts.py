@@ -148,3 +148,13 @@ def test_searching_finds_only_stories_one_may_see(client, teacher, library):
     assert titles(by_outlet) == set()
     assert "No story has “Dale Post”" in by_outlet
     assert not titles(Client().get(reverse("compare:library"), {"q": "Valley Wire"}).content.decode())
+
+
+def test_an_admin_manages_owners_visibility_and_share_links_in_the_admin(client, teacher, library, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("admin"))
+    listing = client.get(reverse("admin:articles_story_changelist")).content.decode()
+    assert "Theirs, private ferry" in listing and "Private: only you" in listing
+    story = Story.objects.get(title="Mine, private ferry")
+    change = client.get(reverse("admin:articles_story_change", args=[story.pk]))
+    assert change.status_code == 200
+    assert "Share links" in change.content.decode()
