@@ -64,6 +64,8 @@ def test_the_owner_sees_the_sharing_section_and_nobody_else_does(story, owner_cl
     assert "Sharing: private" in html
     assert "Make it public" in html and "Create a share link" in html
     assert html.count('name="csrfmiddlewaretoken"') >= 3  # every action is a POST form with its token
+    for version in story.versions.all():
+        assert reverse("articles:version_delete", args=[story.slug, version.pk]) in html
     story.visibility = Story.Visibility.PUBLIC
     story.save()
     colleague = Client()
@@ -71,7 +73,7 @@ def test_the_owner_sees_the_sharing_section_and_nobody_else_does(story, owner_cl
     for client in (colleague, Client()):
         page = client.get(story.get_absolute_url()).content.decode()
         assert 'id="sharing"' not in page
-        assert "Add a version" not in page and "Delete the story" not in page
+        assert "Add a version" not in page and "Delete the story" not in page and "/delete/" not in page
 
 
 def test_making_a_story_public_lets_everyone_read_it_and_private_again_closes_it(story, owner_client):
