@@ -165,13 +165,24 @@ def _lookup_index_sql(create: bool) -> str:
 
 
 def _drop_lookup_index() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(_lookup_index_sql(create=False))
+    _index_ddl(_lookup_index_sql(create=False))
 
 
 def _create_lookup_index() -> None:
+    _index_ddl(_lookup_index_sql(create=True))
+
+
+def _index_ddl(sql: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(_lookup_index_sql(create=True))
+        # Postgres refuses index DDL on a table with deferred foreign-key checks still
+        # pending, which is the case inside a caller's transaction that wrote keys: run
+        # the checks now, then defer again (Django's constraints are initially deferred).
+        deferred = connection.vendor == "postgresql" and connection.in_atomic_block
+        if deferred:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(sql)
+        if deferred:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 Batch = list[tuple[int, str, str, list]]  # (id, content hash, text, junk spans)
