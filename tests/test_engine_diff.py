@@ -238,3 +238,19 @@ def test_a_long_passage_gets_the_same_changes_every_time_however_busy_the_machin
     diff_module._span_tokens.cache_clear()
     assert diff(a, b) == first
     assert first
+
+
+def test_a_capital_word_that_only_ever_starts_sentences_is_not_a_name():
+    a = "The ferry runs all night. Cyclists can take their bikes on board."
+    b = "The ferry runs all night. Bicycles are allowed on the boat."
+    assert all("name" not in c.flags for c in diff(a, b)), described(a, b)
+
+
+def test_a_name_that_starts_a_sentence_is_still_a_name_when_it_is_capitalised_elsewhere():
+    a = "The council thanked Okafor. Okafor said the ramp was safe."
+    b = "The council thanked Lindqvist. Lindqvist said the ramp was safe."
+    a_span = (a.index("Okafor said"), len(a))
+    b_span = (b.index("Lindqvist said"), len(b))
+    (change,) = word_diff(a, b, a_span, b_span)
+    assert (a[change.a[0] : change.a[1]], b[change.b[0] : change.b[1]]) == ("Okafor", "Lindqvist")
+    assert "name" in change.flags

@@ -499,8 +499,12 @@ def _changes_a_name(
         if word.isupper() and word.casefold() in _SENTENCE_STARTERS:
             continue
         if _starts_sentence(text, match.start(), span[0]):
+            # A capital at the start of a sentence proves nothing ("Several", "Cyclists"):
+            # the word counts as a name only if a capital elsewhere shows it is one.
             lower = word.casefold()
             if lower in _SENTENCE_STARTERS or lower in _lowercase_words(text) or lower in _lowercase_words(other_text):
+                continue
+            if word not in _capitals_within_sentences(text) and word not in _capitals_within_sentences(other_text):
                 continue
         if _name_key(word) not in _name_keys(other_text, other_span[0], other_span[1]):
             return True
@@ -530,6 +534,17 @@ def _lowercase_words(text: str) -> frozenset[str]:
     """Words the text uses in lower case at least once: a capital on those at the start of a
     sentence is grammar, not a name."""
     return frozenset(w for w in re.findall(r"\b[^\W\d_]+\b", text) if w[0].islower())
+
+
+@lru_cache(maxsize=32)
+def _capitals_within_sentences(text: str) -> frozenset[str]:
+    """Capitalised words the text uses somewhere other than at the start of a sentence."""
+    found = set()
+    for match in _BARE_TOKEN.finditer(text):
+        word = match.group()
+        if word[0].isupper() and word not in found and not _starts_sentence(text, match.start(), 0):
+            found.add(word)
+    return frozenset(found)
 
 
 def _has_quote_mark(s: str) -> bool:
