@@ -20,7 +20,6 @@ and raw SQL bypass signals: run ``python manage.py rebuild_index --stale`` after
 from __future__ import annotations
 
 import multiprocessing
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -259,14 +258,11 @@ def _insert_keys(rows: list[tuple[int, int]]) -> None:
             cursor.executemany(f"INSERT INTO {table} (article_id, key) VALUES (%s, %s)", rows)  # noqa: S608
 
 
-def text_progress(stream=sys.stderr) -> Callable[[int, int], None]:  # noqa: ANN001
-    """A plain-text progress line rewritten in place with ``\\r``."""
+def text_progress(write: Callable[[str], None]) -> Callable[[int, int], None]:
+    """A plain-text progress line rewritten in place with ``\\r``, through ``write``."""
 
     def show(done: int, total: int) -> None:
         share = done / total if total else 1.0
-        stream.write(f"\r{done:,}/{total:,} articles ({share:.0%})")
-        if done >= total:
-            stream.write("\n")
-        stream.flush()
+        write(f"\r{done:,}/{total:,} articles ({share:.0%})" + ("\n" if done >= total else ""))
 
     return show

@@ -171,6 +171,9 @@ class IndexedArticle(models.Model):
     sentences = models.PositiveIntegerField(default=0)
     indexed_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"Index entry of article {self.article_id} ({self.scheme})"
+
 
 class IndexKey(models.Model):
     """One MinHash LSH band key of one sentence of an article (see compare/engine/fingerprint.py).
@@ -184,6 +187,9 @@ class IndexKey(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "article"], name="indexkey_key_article")]
+
+    def __str__(self) -> str:
+        return f"Key {self.key} of article {self.article_id}"
 
 
 class ImportedArticle(models.Model):

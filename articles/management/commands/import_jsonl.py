@@ -7,7 +7,8 @@ line by line (never whole), so its size does not matter.
 Where the articles go: every article needs a story. Without ``--group`` each one gets a
 story of its own, titled by its headline. With ``--group`` an article joins the story of
 an earlier imported article it is a near-duplicate version of (found through the library
-index: at least ``--group-threshold`` of its sentence keys shared), else starts a new one.
+index: at least ``--group-threshold`` of the smaller text's sentence keys shared), else
+starts a new one.
 Only stories made by this command are grouping targets, never someone's own story.
 
 Nothing is stored twice, which is also what makes a re-run after an interruption safe:
@@ -36,12 +37,12 @@ from typing import IO
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from django.core.validators import URLValidator
 from django.db import transaction
 
 from articles.index import find_candidates
-from articles.models import Article, ImportedArticle, Story, content_hash
+from articles.models import Article, ImportedArticle, IndexedArticle, Story, content_hash
 from articles.services import ArticleInput, IngestError, add_articles, check_article, clean_text, create_story
 from compare.engine import fingerprint
 
@@ -151,7 +152,7 @@ class Command(BaseCommand):
             "--group-threshold",
             type=float,
             default=0.4,
-            help="Share of an article's sentence keys an earlier import must hold to be its story (default 0.4).",
+            help="Share of sentence keys two articles must share (of the smaller one's) to be one story (default 0.4).",
         )
         parser.add_argument("--start-line", type=int, default=1, help="Skip the lines before this one.")
         parser.add_argument("--batch", type=int, default=100, help="Lines per transaction (default 100).")
@@ -188,7 +189,7 @@ class Command(BaseCommand):
         return user
 
     def _import(self, stream: IO[bytes], size: int | None, start_line: int, batch: int, tally: Tally, quiet: bool):
-        progress = _Progress(self.stderr._out, size, quiet)
+        progress = _Progress(self.stderr, size, quiet)
         pending: list[tuple[int, FeedItem]] = []
         read = 0
         number = 0
@@ -251,8 +252,19 @@ class Command(BaseCommand):
         if not keys:
             return []
         imported = Article.objects.filter(import_record__isnull=False, story__owner=self.owner)
-        candidates = find_candidates(keys, imported, limit=5)
-        close = [pk for pk, hits in candidates if hits / len(keys) >= self.threshold]
+        candidates = find_candidates(keys, imported, limit=5, min_hits=2)
+        # Shared keys against the smaller of the two texts: a short wire version inside a
+        # longer rewrite is a version of the same story too.
+        sizes = dict(
+            IndexedArticle.objects.filter(article_id__in=[pk for pk, _ in candidates]).values_list(
+                "article_id", "sentences"
+            )
+        )
+        close = [
+            pk
+            for pk, hits in candidates
+            if hits / max(1, min(len(keys), sizes.get(pk, 0) * fingerprint.BANDS)) >= self.threshold
+        ]
         stories = {a.pk: a.story for a in Article.objects.filter(pk__in=close).select_related("story")}
         return [stories[pk] for pk in close if pk in stories]
 
@@ -280,7 +292,7 @@ class Command(BaseCommand):
 class _Progress:
     """A plain-text progress line on stderr, rewritten with \\r at most five times a second."""
 
-    def __init__(self, stream: IO[str], size: int | None, quiet: bool) -> None:
+    def __init__(self, stream: OutputWrapper, size: int | None, quiet: bool) -> None:
         self.stream, self.size, self.quiet = stream, size, quiet
         self.last = 0.0
 
@@ -294,8 +306,7 @@ class _Progress:
         share = f" ({read / self.size:.0%})" if self.size else ""
         self.stream.write(
             f"\rline {number:,}{share}: {tally.imported:,} imported, "
-            f"{tally.skipped_ids + tally.skipped_texts:,} skipped, {len(tally.errors):,} broken"
+            f"{tally.skipped_ids + tally.skipped_texts:,} skipped, {len(tally.errors):,} broken",
+            ending="\n" if final else "",
         )
-        if final:
-            self.stream.write("\n")
         self.stream.flush()

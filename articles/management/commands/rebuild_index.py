@@ -19,10 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="No progress line.")
 
     def handle(self, *args: object, stale: bool, workers: int, quiet: bool, **options: object) -> None:
-        report = rebuild_index(
-            stale_only=stale, workers=max(1, workers), progress=None if quiet else text_progress(self.stderr._out)
-        )
+        progress = None if quiet else text_progress(self._write_progress)
+        report = rebuild_index(stale_only=stale, workers=max(1, workers), progress=progress)
         self.stdout.write(
             f"Indexed {report.articles:,} articles ({report.keys:,} keys) in {report.seconds:.1f} s"
             f" ({report.rate():,.0f} articles/s)."
         )
+
+    def _write_progress(self, text: str) -> None:
+        self.stderr.write(text, ending="")
+        self.stderr.flush()
