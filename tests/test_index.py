@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.management import call_command
 from library_texts import FERRY, OBSERVATORY, ORCHARD
@@ -130,3 +132,11 @@ def test_many_candidates_are_checked_against_the_allowed_articles_page_by_page(m
 
 def paragraphs_of(text: str) -> list[str]:
     return text.split("\n\n")
+
+
+def test_rebuild_index_shows_progress_on_stderr():
+    make_story("Two", FERRY, ORCHARD)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("rebuild_index", "--workers", "1", stdout=out, stderr=err)
+    assert "\r2/2 articles (100%)\n" in err.getvalue()
+    assert "Indexed 2 articles" in out.getvalue()
