@@ -307,6 +307,17 @@ def test_runs_cut_each_side_of_a_pair_into_pieces_that_rebuild_it(a, b, data):
             assert all(r.start < r.end for r in cut if r.kind == "equal")
 
 
+@SETTINGS
+@given(articles(), st.data())
+def test_a_junk_line_marked_as_junk_inside_a_copy_makes_no_change(text, data):
+    junk_line = data.draw(JUNK_LINES)
+    breaks = [m.end() for m in re.finditer(r"\n\n", text)] or [len(text)]
+    cut = data.draw(st.sampled_from(breaks))
+    with_junk = text[:cut] + junk_line + "\n\n" + text[cut:]
+    junk = [(cut, cut + len(junk_line))]
+    assert word_diff(with_junk, text, (0, len(with_junk)), (0, len(text)), a_junk=junk) == ()
+
+
 def _is_word_char(ch: str) -> bool:
     return (ch.isalnum() or ch == "_") and not ("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
 

@@ -270,20 +270,24 @@ def _span_tokens(
 
 def _tokens_and_starts(text: str, start: int, end: int, junk: Sequence[tuple[int, int]]) -> tuple[list[str], list[int]]:
     """The tokens of ``text[start:end]`` outside junk, and where each starts in ``text``."""
-    pieces = [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    position = start
     for junk_start, junk_end in sorted(junk):
-        if junk_start >= end or junk_end <= start:
+        if junk_end <= position or junk_start >= end:
             continue
-        last_start, last_end = pieces.pop()
-        pieces += [(last_start, max(last_start, junk_start)), (min(last_end, junk_end), last_end)]
+        if junk_start > position:
+            pieces.append((position, junk_start))
+        position = max(position, junk_end)
+    if position < end:
+        pieces.append((position, end))
     tokens: list[str] = []
     starts: list[int] = []
-    for number, (piece_start, piece_end) in enumerate(pieces, start=1):
-        if piece_end <= piece_start:
-            continue
+    for piece_start, piece_end in pieces:
         piece = _tokenise(text, piece_start, piece_end)
-        if number < len(pieces) and piece and piece[-1].isspace():
-            piece.pop()  # the line break before a junk line is layout, like the junk itself
+        if piece and piece[-1].isspace():
+            piece.pop()  # spacing at the end of a piece (before junk, or ending the span) is layout
+        if not piece:
+            continue
         tokens += piece
         starts += accumulate((len(t) for t in piece[:-1]), initial=piece_start)
     return tokens, starts
