@@ -254,3 +254,11 @@ def test_a_name_that_starts_a_sentence_is_still_a_name_when_it_is_capitalised_el
     (change,) = word_diff(a, b, a_span, b_span)
     assert (a[change.a[0] : change.a[1]], b[change.b[0] : change.b[1]]) == ("Okafor", "Lindqvist")
     assert "name" in change.flags
+
+
+def test_overlapping_junk_spans_are_all_left_out():
+    a = "The dam held. Photo: Lowland River Agency / Share on Facebook The town is safe."
+    b = "The dam held. The town is safe."
+    photo = (a.index("Photo"), a.index("/") + 1)
+    share = (a.index("/"), a.index("The town") - 1)
+    assert word_diff(a, b, (0, len(a)), (0, len(b)), a_junk=[photo, share]) == ()
