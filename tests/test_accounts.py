@@ -158,3 +158,20 @@ def test_an_admin_manages_owners_visibility_and_share_links_in_the_admin(client,
     change = client.get(reverse("admin:articles_story_change", args=[story.pk]))
     assert change.status_code == 200
     assert "Share links" in change.content.decode()
+
+
+def test_a_user_changes_their_password_on_our_page(client, teacher):
+    client.force_login(teacher)
+    page = client.get(reverse("password_change")).content.decode()
+    assert '<header class="site-header">' in page and "Change your password" in page
+    new = "a-new-and-longer-ferry-password"
+    response = client.post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}, follow=True
+    )
+    assert "Your password was changed" in response.content.decode()
+    teacher.refresh_from_db()
+    assert teacher.check_password(new)
+
+
+def test_there_is_no_password_reset_by_email(client):
+    assert client.get("/accounts/password_reset/").status_code == 404

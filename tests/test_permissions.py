@@ -106,10 +106,6 @@ NOT_ABOUT_ONE_STORY = {
     "logout",
     "password_change",
     "password_change_done",
-    "password_reset",
-    "password_reset_done",
-    "password_reset_confirm",
-    "password_reset_complete",
 }
 
 
