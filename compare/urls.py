@@ -10,12 +10,12 @@ urlpatterns = [
     path("stories/<slug:slug>/", views.story, name="story"),
     path("stories/<slug:slug>/passages/<int:article_id>/<int:segment>/", views.passage, name="passage"),
     # A share link: the same pages, read-only, for anyone holding the token.
-    path("s/<str:token>/", views.shared_story, name="shared_story"),
-    path("s/<str:token>/passages/<int:article_id>/<int:segment>/", views.shared_passage, name="shared_passage"),
+    path("s/<slug:token>/", views.shared_story, name="shared_story"),
+    path("s/<slug:token>/passages/<int:article_id>/<int:segment>/", views.shared_passage, name="shared_passage"),
     # Downloads of the comparison (compare/exports.py), by the story's address or a share link.
     *(path(f"stories/<slug:slug>/export.{fmt}", views.export, {"fmt": fmt}, name=f"export_{fmt}") for fmt in FORMATS),
     *(
-        path(f"s/<str:token>/export.{fmt}", views.shared_export, {"fmt": fmt}, name=f"shared_export_{fmt}")
+        path(f"s/<slug:token>/export.{fmt}", views.shared_export, {"fmt": fmt}, name=f"shared_export_{fmt}")
         for fmt in FORMATS
     ),
 ]

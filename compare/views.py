@@ -34,7 +34,7 @@ def _url_or_none(name: str, *args: object) -> str | None:
 
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # Postgres refuses NUL in a query
     stories = visible_stories(request.user).prefetch_related(
         Prefetch(
             "versions",
