@@ -20,7 +20,7 @@ from compare.engine.story import align_story
 from compare.engine.types import KINDS, SHARE_KINDS, Change, Document, PairAlignment, StoryAlignment
 
 REPO = Path(__file__).resolve().parent.parent
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- text generators ---------------------------------------------------------------------
 
