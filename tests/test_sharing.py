@@ -165,3 +165,16 @@ def test_the_owner_reading_through_a_share_link_sees_what_students_see(story, ow
     address = share(owner_client, story).removeprefix("http://testserver")
     html = owner_client.get(address).content.decode()
     assert 'id="sharing"' not in html and "Add a version" not in html
+
+
+def test_a_share_link_opens_only_its_own_storys_passages(story, owner_client, django_user_model):
+    address = share(owner_client, story).removeprefix("http://testserver")
+    other = create_story(
+        "Someone else's private story",
+        [ArticleInput(text=AGENCY, outlet="Valley Wire"), ArticleInput(text=REWRITE, outlet="Coast Radio")],
+        owner=django_user_model.objects.create_user("someone"),
+    )
+    for article in other.versions.all():
+        response = Client().get(f"{address}passages/{article.pk}/0/")
+        assert response.status_code == 404
+        assert "Someone else" not in response.content.decode()
