@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from articles.models import Article, Story
+from articles.models import Article, ShareLink, Story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -220,6 +220,7 @@ def test_hostile_text_from_every_way_in_is_shown_as_text_and_never_runs(
         "the library search": "/?q=" + "%3Cimg",
         "the delete page": f"/stories/{story.slug}/delete/",
         "the version delete page": f"/stories/{story.slug}/versions/{pasted.pk}/delete/",
+        "the share-link page": ShareLink.objects.create(story=story).get_absolute_url(),
         "the page imported from the web, deleted": f"/stories/{story.slug}/versions/{imported.pk}/delete/",
     }
     for where, path in pages.items():
@@ -243,6 +244,12 @@ def test_hostile_text_from_every_way_in_is_shown_as_text_and_never_runs(
         for where, path in pages.items():
             bare.goto(live_server.url + path)
             assert_nothing_ran(bare, bare_watch, f"{where} without the Content-Security-Policy")
+        # The HTML report is a download, opened later from disk: its text must be inert too.
+        report = bare.request.get(live_server.url + f"/stories/{story.slug}/export.html")
+        assert report.ok
+        bare.set_content(report.text())
+        assert_nothing_ran(bare, bare_watch, "the downloaded HTML report")
+        assert f"Bridge {SCRIPT} {TEMPLATE}" in visible_text(bare) and IMG in visible_text(bare)
         bare.goto(live_server.url + story.get_absolute_url())
         bare.locator(".passage[data-diff]").first.click()
         bare.locator("#panel-body").wait_for()
