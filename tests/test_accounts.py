@@ -175,3 +175,20 @@ def test_a_user_changes_their_password_on_our_page(client, teacher):
 
 def test_there_is_no_password_reset_by_email(client):
     assert client.get("/accounts/password_reset/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stories_made_before_accounts_existed_stay_public_after_the_upgrade():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("articles", "0002_library_index")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_story = executor.loader.project_state(before).apps.get_model("articles", "Story")
+    old_story.objects.create(title="From last term", slug="from-last-term")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    story = Story.objects.get(slug="from-last-term")
+    assert story.visibility == Story.Visibility.PUBLIC and story.owner is None
