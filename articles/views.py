@@ -1,4 +1,7 @@
-"""The ways in through the browser: add a story, add versions, delete with confirmation.
+"""The ways in through the browser: add a story, add versions, delete with confirmation, share.
+
+Everything here needs a login, and everything about an existing story needs its owner
+(``access.story_for_editing``): anyone else gets "not found", so slugs and ids reveal nothing.
 
 Views stay thin: forms read the request, ``versions_from`` turns it into ArticleInputs,
 ``services`` writes them in one transaction. Any IngestError re-renders the form with the
