@@ -207,3 +207,36 @@ class ImportedArticle(models.Model):
 
     def __str__(self) -> str:
         return self.feed_id
+
+
+def hash_api_token(token: str) -> str:
+    """What is stored of an API token: its SHA-256. The token itself is shown once and never kept."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A key a program uses to read its owner's stories through the API (``Authorization: Bearer <token>``).
+
+    Only a hash of the key is stored, so a leaked database does not leak working keys; the
+    key is shown once when it is made. A revoked key stays as a row (with ``revoked_at``) so
+    that its owner can see which program lost access and when.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the key is for, e.g. “newsroom script”.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The key's first characters, shown in lists so that its owner can tell keys apart.
+    prefix = models.CharField(max_length=12, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"API token “{self.name}” of user {self.user_id}"
+
+    def is_active(self) -> bool:
+        return self.revoked_at is None

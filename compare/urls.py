@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import trace_views, views
 from .exports import FORMATS
 
 app_name = "compare"
@@ -8,6 +8,9 @@ app_name = "compare"
 urlpatterns = [
     path("", views.library, name="library"),
     path("stories/<slug:slug>/", views.story, name="story"),
+    # Trace a text across the library (compare/trace_views.py).
+    path("trace/", trace_views.trace, name="trace"),
+    path("trace/story/", trace_views.trace_story, name="trace_story"),
     path("stories/<slug:slug>/passages/<int:article_id>/<int:segment>/", views.passage, name="passage"),
     # A share link: the same pages, read-only, for anyone holding the token.
     path("s/<slug:token>/", views.shared_story, name="shared_story"),

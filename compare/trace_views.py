@@ -1,0 +1,290 @@
+"""Trace a text: the page, its HTMX result fragment, and "make a story from this".
+
+Who may trace what:
+- Pasted text: anyone, against the articles they may see (``traceable_articles``: their own
+  stories and public ones; a visitor without an account, public ones only).
+- A web address: logged-in users only. Fetching makes *our server* connect somewhere, so it
+  goes through the same door as URL import (``articles/fetch.py``'s address checks and the
+  per-user allowance of fetches per minute, which needs a user to count against).
+- Making a story from the result: logged-in users only; the story is theirs and private.
+
+The page works without JavaScript (the form posts and the page comes back with the result);
+with htmx the form posts in the background and only the result fragment is swapped in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.fetch import article_from_url
+from articles.models import Article, Story, content_hash
+from articles.ratelimit import reserve_url_imports
+from articles.services import ArticleInput, IngestError, clean_text, create_story
+from compare.engine.types import SHARE_KINDS
+
+from .trace import TracedSource, TraceError, TraceResult, trace_text, traceable_articles
+
+TEMPLATE = "compare/trace.html"
+KINDS = SHARE_KINDS[:-1]  # verbatim, edited, paraphrase: the ways a passage can come from a source
+# A web address is at most this long (as in URL import's form field).
+MAX_URL = 2000
+TITLE_WORDS = 8
+
+
+def _fragment(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def percent(share: float) -> int:
+    return round(100 * share)
+
+
+@dataclass
+class Piece:
+    """A stretch of the traced text as shown: plain, page clutter, or a passage found in a source."""
+
+    text: str
+    kind: str = ""  # verbatim / edited / paraphrase when traced
+    rank: int = 0  # 1-based rank of the source it is attributed to (the best-ranked one having it)
+    url: str = ""
+    source_label: str = ""
+    junk: bool = False
+
+
+@dataclass
+class SourceRow:
+    rank: int
+    source: TracedSource
+    article: Article
+    story: Story
+    url: str
+    percent: int
+    parts: list[tuple[str, int, int]]  # (kind, percent, x) for the bar
+    kinds: list[str]  # the kinds of pairs found, in SHARE_KINDS order
+
+
+def source_rows(result: TraceResult) -> list[SourceRow]:
+    rows = []
+    for rank, source in enumerate(result.sources, start=1):
+        parts, x = [], 0
+        for kind in KINDS:
+            pct = percent(source.shares.get(kind, 0.0))
+            parts.append((kind, pct, x))
+            x += pct
+        found = {pair.kind for pair in source.pairs}
+        rows.append(
+            SourceRow(
+                rank=rank,
+                source=source,
+                article=source.article,
+                story=source.article.story,
+                url=source.article.story.get_absolute_url(),
+                percent=percent(source.share),
+                parts=parts,
+                kinds=[kind for kind in KINDS if kind in found],
+            )
+        )
+    return rows
+
+
+def text_pieces(result: TraceResult, rows: list[SourceRow]) -> list[Piece]:
+    """The traced text cut at every segment and junk boundary, each piece marked with what covers it."""
+    owner: dict[int, tuple[str, SourceRow]] = {}
+    for row in rows:  # best first: a passage found in several sources is credited to the best-ranked one
+        for pair in row.source.pairs:
+            for index in pair.a:
+                owner.setdefault(index, (pair.kind, row))
+    text = result.text
+    cuts = {0, len(text)}
+    for segment in result.segments:
+        cuts.update((segment.start, segment.end))
+    for junk in result.junk:
+        cuts.update((junk.start, junk.end))
+    bounds = sorted(c for c in cuts if 0 <= c <= len(text))
+    by_start = sorted(result.segments, key=lambda s: s.start)
+    pieces: list[Piece] = []
+    seg_i = 0
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if start == end:
+            continue
+        while seg_i < len(by_start) and by_start[seg_i].end <= start:
+            seg_i += 1
+        segment = by_start[seg_i] if seg_i < len(by_start) and by_start[seg_i].start <= start else None
+        piece = Piece(text=text[start:end], junk=any(j.start <= start and end <= j.end for j in result.junk))
+        if segment is not None and segment.index in owner:
+            kind, row = owner[segment.index]
+            piece.kind, piece.rank, piece.url = kind, row.rank, row.url
+            piece.source_label = row.article.label()
+        pieces.append(piece)
+    return pieces
+
+
+def _result_context(result: TraceResult) -> dict[str, object]:
+    rows = source_rows(result)
+    traced = percent(result.traced_share)
+    return {
+        "result": result,
+        "rows": rows,
+        "pieces": text_pieces(result, rows),
+        "traced_percent": traced,
+        "new_percent": 100 - traced,
+    }
+
+
+@dataclass
+class TraceRequest:
+    """What the form sent: pasted text or a web address, and what is known about the text."""
+
+    text: str = ""
+    url: str = ""
+    headline: str = ""
+    outlet: str = ""
+    source_url: str = ""
+
+    @classmethod
+    def from_post(cls, request: HttpRequest) -> TraceRequest:
+        post = request.POST
+        return cls(
+            text=post.get("text", ""),
+            url=post.get("url", "").strip()[:MAX_URL],
+            headline=post.get("headline", "").strip()[:500],
+            outlet=post.get("outlet", "").strip()[:200],
+            source_url=post.get("source_url", "").strip()[:MAX_URL],
+        )
+
+
+def _fetch_into(request: HttpRequest, asked: TraceRequest) -> None:
+    """Replace the asked text by the page at ``asked.url`` (its metadata kept), or raise IngestError."""
+    if not request.user.is_authenticated:
+        raise IngestError("Log in to trace a web page: Versus fetches pages only for people with an account.")
+    if not asked.url.lower().startswith(("http://", "https://")):
+        raise IngestError(
+            f"“{asked.url}” does not start with http:// or https://. Copy the address from your browser's address bar."
+        )
+    reserve_url_imports(request.user, 1)
+    try:
+        item = article_from_url(asked.url)
+    except IngestError as error:
+        raise IngestError(f"{asked.url}: {error}") from error
+    asked.text, asked.headline, asked.outlet, asked.source_url = item.text, item.headline, item.outlet, item.source_url
+
+
+@require_http_methods(["GET", "POST"])
+def trace(request: HttpRequest) -> HttpResponse:
+    context: dict[str, object] = {"asked": TraceRequest(), "max_sources": max_sources()}
+    if request.method == "GET":
+        return render(request, TEMPLATE, context)
+    asked = TraceRequest.from_post(request)
+    context["asked"] = asked
+    status = 200
+    try:
+        if asked.url and not asked.text.strip():
+            _fetch_into(request, asked)
+        result = trace_text(asked.text, articles=traceable_articles(request.user))
+    except (TraceError, IngestError) as error:
+        context["problem"] = str(error)
+        status = 400
+    else:
+        context.update(_result_context(result))
+    if _fragment(request):
+        # htmx swaps only 2xx answers by default: a problem is still the result to show in place.
+        return render(request, f"{TEMPLATE}#result", context)
+    return render(request, TEMPLATE, context, status=status)
+
+
+def max_sources() -> int:
+    """Sources a story made from a trace can hold next to the traced text."""
+    return settings.VERSUS_MAX_VERSIONS_PER_STORY - 1
+
+
+def _title_for(asked: TraceRequest, text: str) -> str:
+    if asked.headline:
+        return f"Traced: {asked.headline}"
+    words = text.split()
+    return "Traced: " + " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+
+
+def copy_of(article: Article) -> ArticleInput:
+    """A stored article as a new version of another story: same text, junk marks and metadata."""
+    return ArticleInput(
+        text=article.text,
+        raw=article.raw,
+        outlet=article.outlet,
+        headline=article.headline,
+        byline=article.byline,
+        source_url=article.source_url,
+        published_on=article.published_on,
+        language=article.language,
+        source=article.source,
+        filename=article.filename,
+        junk=[(int(start), int(end), str(reason)) for start, end, reason, *_ in article.junk_spans],
+    )
+
+
+def story_from_trace(owner: AbstractBaseUser, asked: TraceRequest, result: TraceResult) -> Story:
+    """A private story of ``owner``: the traced text first, then copies of its best sources.
+
+    A source with exactly the traced text, or the same text as a better-ranked source, is
+    left out (a story holds each text once). Raises IngestError if nothing is left to compare.
+    """
+    traced = ArticleInput(
+        text=result.text,
+        raw=asked.text if not asked.url else result.text,
+        outlet=asked.outlet or "The traced text",
+        headline=asked.headline,
+        source_url=asked.source_url,
+        source=Article.Source.URL if asked.source_url else Article.Source.PASTE,
+    )
+    seen = {content_hash(clean_text(result.text))}
+    items, credited = [traced], []
+    for source in result.sources:
+        if len(items) > max_sources():
+            break
+        if source.article.content_hash in seen:
+            continue
+        seen.add(source.article.content_hash)
+        items.append(copy_of(source.article))
+        credited.append(f"“{source.article.label()}” from the story “{source.article.story.title}”")
+    if len(items) < 2:
+        raise IngestError(
+            "The text is exactly a stored article, so a new story would have nothing to compare. "
+            "Open that article's story instead."
+        )
+    notes = "Made by tracing a text. Its sources, best first: " + "; ".join(credited) + "."
+    return create_story(_title_for(asked, result.text), items, notes=notes, owner=owner)
+
+
+@require_POST
+def trace_story(request: HttpRequest) -> HttpResponse:
+    """Make a story from a traced text and open its comparison. The text is traced again here:
+    the form carries only the text, so nobody can slip in an article they may not see."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?{urlencode({'next': reverse('compare:trace')})}")
+    asked = TraceRequest.from_post(request)
+    asked.url = ""  # the page was fetched already; its text is in the form
+    context: dict[str, object] = {"asked": asked, "max_sources": max_sources()}
+    try:
+        result = trace_text(asked.text, articles=traceable_articles(request.user), limit=max_sources())
+        if not result.sources:
+            raise IngestError("No stored article shares passages with this text, so there is nothing to compare.")
+        story = story_from_trace(request.user, asked, result)
+    except (TraceError, IngestError) as error:
+        context["problem"] = f"The story could not be made. {error}"
+        return render(request, TEMPLATE, context, status=400)
+    count = story.versions.count()
+    messages.success(
+        request,
+        f"“{story.title}” was made with the traced text and {count - 1} source{'s' if count != 2 else ''}. "
+        "It is private to you.",
+    )
+    return redirect(story.get_absolute_url())
