@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from articles.models import Article, ShareLink, Story
+from articles.services import ArticleInput, add_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -185,6 +186,9 @@ def test_hostile_text_from_every_way_in_is_shown_as_text_and_never_runs(
     assert 'onerror="window.__xss=1">' in imported.text  # written as entities: words to show
     assert imported.text.count("window.__xss") == 1  # the real <img>, <iframe> and <script> were dropped
 
+    # A javascript: address can still arrive by a way without the form (a command, a feed import).
+    add_article(story, ArticleInput(text=f"{SHARED} Seen on a feed.", outlet="Feed", source_url=JS_URL))
+
     # 4. Every page that shows it, as served and with the Content-Security-Policy ignored.
     story_url = live_server.url + story.get_absolute_url()
     page.goto(story_url)
@@ -250,6 +254,7 @@ def test_hostile_text_from_every_way_in_is_shown_as_text_and_never_runs(
         bare.set_content(report.text())
         assert_nothing_ran(bare, bare_watch, "the downloaded HTML report")
         assert f"Bridge {SCRIPT} {TEMPLATE}" in visible_text(bare) and IMG in visible_text(bare)
+        assert JS_URL in visible_text(bare)  # the address shown as text, not made a link
         bare.goto(live_server.url + story.get_absolute_url())
         bare.locator(".passage[data-diff]").first.click()
         bare.locator("#panel-body").wait_for()
