@@ -9,7 +9,9 @@ server, created and dropped by the bench):
    share of them are planted copies of earlier articles, in four kinds:
    ``verbatim`` (same text), ``edited`` (60% of sentences get one or two words replaced,
    inserted or deleted), ``reordered`` (paragraphs shuffled) and ``half`` (a random half
-   of the original's sentences kept, in order, interleaved with as many new ones).
+   of the original's sentences kept, in order, interleaved with as many new ones); and,
+   harder than the target asks, ``all-edited`` (every sentence edited) and ``quarter`` (a
+   quarter of the sentences kept among three times as many new ones).
    Stored with bulk_create, one story per article, so no index is built yet.
 2. Build the index with ``rebuild_index`` (the command's code path): articles per second.
    The index-on-save path (``create_story``, which runs the post_save signal) is timed on
@@ -48,7 +50,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000)
-KINDS = ("verbatim", "edited", "reordered", "half")
+KINDS = ("verbatim", "edited", "reordered", "half", "all-edited", "quarter")
+# The target applies to these; the last two are harder on purpose, to show where recall falls.
+TARGET_KINDS = ("verbatim", "edited", "reordered", "half")
 TARGET_P95_MS = 200.0
 TARGET_RECALL = 0.99
 
@@ -154,21 +158,24 @@ class Writer:
         rng = self.rng
         if kind == "verbatim":
             return [list(p) for p in original]
-        if kind == "edited":
+        if kind in ("edited", "all-edited"):
+            share = 0.6 if kind == "edited" else 1.0
             return [original[0]] + [
-                [self.edit_sentence(s) if rng.random() < 0.6 else s for s in p] for p in original[1:]
+                [self.edit_sentence(s) if rng.random() < share else s for s in p] for p in original[1:]
             ]
         if kind == "reordered":
             body = [list(p) for p in original[1:]]
             while len(body) > 1 and body == original[1:]:
                 rng.shuffle(body)
             return [original[0], *body]
-        # half: a random half of the sentences kept in order, as many new ones interleaved
+        # half (quarter): a random half (quarter) of the sentences kept in order, with one
+        # (three) new sentences after each
         sentences = [s for p in original[1:] for s in p]
-        kept = sorted(rng.sample(range(len(sentences)), len(sentences) // 2 or 1))
+        divisor, new = (2, 1) if kind == "half" else (4, 3)
+        kept = sorted(rng.sample(range(len(sentences)), len(sentences) // divisor or 1))
         mixed = []
         for index in kept:
-            mixed += [sentences[index], self.sentence()]
+            mixed += [sentences[index], *(self.sentence() for _ in range(new))]
         return [[self.sentence()], *[mixed[i : i + 2] for i in range(0, len(mixed), 2)]]
 
 
@@ -445,12 +452,13 @@ def print_table(results: list[dict]) -> None:
         )
     last = results[-1]
     p95_ok = last["trace_p95_ms"] < TARGET_P95_MS
-    recall_ok = min(last["recall"].values()) >= TARGET_RECALL
+    lowest = min(last["recall"][k] for k in TARGET_KINDS)
+    recall_ok = lowest >= TARGET_RECALL
     print()
     print(
         f"at {last['size']:,} articles: trace p95 {last['trace_p95_ms']:.0f} ms "
         f"({'under' if p95_ok else 'OVER'} the {TARGET_P95_MS:.0f} ms target); "
-        f"lowest recall {min(last['recall'].values()):.3f} "
+        f"lowest recall of {', '.join(TARGET_KINDS)} {lowest:.3f} "
         f"({'meets' if recall_ok else 'MISSES'} the {TARGET_RECALL} target)"
     )
     for r in results:
