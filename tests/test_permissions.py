@@ -109,6 +109,11 @@ NOT_ABOUT_ONE_STORY = {
 }
 
 
+# Pages that search the whole library: they may only ever find what the caller may see
+# (tested below with someone else's private story).
+LIBRARY_WIDE = {"compare:trace", "compare:trace_story"}
+
+
 def url_names(patterns: list, namespace: str = "") -> Iterator[str]:
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -124,9 +129,10 @@ def url_names(patterns: list, namespace: str = "") -> Iterator[str]:
 
 def test_every_address_has_a_rule():
     names = set(url_names(get_resolver().url_patterns))
-    missing = names - set(RULES) - NOT_ABOUT_ONE_STORY
+    ruled = set(RULES) | NOT_ABOUT_ONE_STORY | LIBRARY_WIDE
+    missing = names - ruled
     assert not missing, f"URLs without a permission rule in tests/test_permissions.py: {sorted(missing)}"
-    gone = (set(RULES) | NOT_ABOUT_ONE_STORY) - names
+    gone = ruled - names
     assert not gone, f"Rules for URLs that no longer exist: {sorted(gone)}"
 
 
@@ -296,3 +302,28 @@ def test_owner_actions_need_the_csrf_token(owner):
         response = client.post(reverse(name, args=[world.story.slug]), {"visibility": "public"})
         assert response.status_code == 403
     assert state(world)[0] == "private" and Story.objects.filter(pk=world.story.pk).exists()
+
+
+@pytest.mark.parametrize("visibility", ["private", "public"])
+@pytest.mark.parametrize("actor", ACTORS)
+def test_tracing_a_text_finds_only_stories_the_tracer_may_see(actor, visibility, owner, other):
+    world = make_world(owner, visibility)
+    client = client_for(actor, owner, other)
+    response = client.post(reverse("compare:trace"), {"text": AGENCY})
+    html = response.content.decode()
+    found = world.story.title in html or world.story.get_absolute_url() in html
+    assert found == (actor == "owner" or visibility == "public"), html[-3000:]
+
+
+@pytest.mark.parametrize("actor", ["other", "anonymous"])
+def test_a_story_cannot_be_made_from_someone_elses_private_text(actor, owner, other):
+    make_world(owner, "private")
+    client = client_for(actor, owner, other)
+    before = Story.objects.count()
+    response = client.post(reverse("compare:trace_story"), {"text": AGENCY})
+    if actor == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == 400
+        assert "Harbour bridge stuck" not in response.content.decode()
+    assert Story.objects.count() == before
