@@ -111,6 +111,9 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja (the API, compare/api.py): listed so that its docs page uses the Swagger UI files
+    # it ships, served by us, instead of loading them from a CDN (which our CSP would block).
+    "ninja",
     "articles",
     "compare",
 ]

@@ -1,0 +1,444 @@
+"""The read-only JSON API: stories, versions, alignments, and trace-a-text. Mounted at /api/.
+
+Built with django-ninja, which writes the OpenAPI schema from these functions and schemas
+(served at /api/openapi.json; docs page at /api/docs with Swagger UI from our own static files).
+
+Who is calling
+--------------
+Only the ``Authorization`` header says: ``Bearer <token>`` or ``Token <token>`` with a token
+made by ``python manage.py create_api_token`` (see ``articles/tokens.py``). No header: an
+anonymous caller, who sees public stories only. A header that is not a valid, unrevoked token
+is refused with 401 whatever the request: a program with a broken token should find out
+rather than silently get less. The session cookie is ignored on purpose: the API never acts
+as the logged-in browser user. That is also why its one POST (trace) needs no CSRF token —
+CSRF abuses a browser's cookies, and here cookies grant nothing (ninja exempts its views
+from Django's CSRF check; only its cookie-based auth classes check it, and we use none).
+
+What may be seen follows ``articles/access.py``: the caller's own stories and public ones. A
+story the caller may not see is 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from articles.access import NOT_FOUND, visible_stories
+from articles.models import Article, Story
+from articles.tokens import token_owner
+
+from . import exports, services
+from .trace import TraceError, TraceResult, trace_text, traceable_articles
+
+# Seconds a client is asked to wait before asking again for an alignment being computed.
+RETRY_AFTER = 5
+MAX_PAGE = 100
+
+
+@dataclass
+class Caller:
+    """Who a request is from: a token's user, or anonymous (no Authorization header)."""
+
+    user: AbstractBaseUser | AnonymousUser
+
+
+class BadToken(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TokenAuth(HttpBearer):
+    """Bearer (or Token) authentication that lets a caller without a header through as anonymous."""
+
+    def __call__(self, request: HttpRequest) -> Caller:
+        header = request.headers.get("Authorization", "")
+        if not header.strip():
+            return Caller(AnonymousUser())
+        scheme, _, token = header.strip().partition(" ")
+        if scheme.lower() not in ("bearer", "token") or not token.strip():
+            raise BadToken("Send the token as the header “Authorization: Bearer <token>”.")
+        return self.authenticate(request, token)
+
+    def authenticate(self, request: HttpRequest, token: str) -> Caller:
+        user = token_owner(token)
+        if user is None:
+            raise BadToken("This API token is not valid: it is unknown or was revoked.")
+        return Caller(user)
+
+
+class VersusAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        """Every operation may be called without a token too (public stories only): say so in the schema."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                if "security" in operation and {} not in operation["security"]:
+                    operation["security"].append({})
+        return schema
+
+
+api = VersusAPI(
+    title="Versus API",
+    version="1",
+    description=(
+        "Read-only access to stories, their versions and alignments, and trace-a-text. "
+        "Without a token only public stories are seen; with `Authorization: Bearer <token>` "
+        "(made by `python manage.py create_api_token USERNAME`) the token owner's own stories too."
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+def caller(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
+    return request.auth.user  # type: ignore[attr-defined]
+
+
+# --- errors: always {"error": "..."} ------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    error: str
+
+
+def _error(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"error": message, **extra}, status=status)
+
+
+@api.exception_handler(BadToken)
+def bad_token(request: HttpRequest, exc: BadToken) -> HttpResponse:
+    response = _error(request, exc.message, 401)
+    response["WWW-Authenticate"] = 'Bearer realm="versus"'
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, str(exc) or "Not found.", 404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, str(exc), exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = [".".join(str(part) for part in e.get("loc", ())[1:]) or "body" for e in exc.errors]
+    message = "The request is not what this endpoint expects" + (f" ({', '.join(fields)})." if fields else ".")
+    return _error(request, message, 422)
+
+
+# --- schemas ------------------------------------------------------------------------------
+
+
+class StoryOut(Schema):
+    slug: str
+    title: str
+    notes: str
+    visibility: Literal["private", "public"]
+    yours: bool = Field(description="True if the caller owns the story.")
+    version_count: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    url: str = Field(description="The story's page.")
+
+
+class StoryList(Schema):
+    count: int = Field(description="Stories the caller may see in all.")
+    limit: int
+    offset: int
+    stories: list[StoryOut]
+
+
+class VersionOut(Schema):
+    id: int
+    position: int
+    outlet: str
+    headline: str
+    byline: str
+    source_url: str
+    published_on: dt.date | None
+    language: str
+    source: str
+    characters: int
+    junk: list[tuple[int, int, str]] = Field(description="Page clutter in the text: [start, end, reason].")
+    text: str
+
+
+class VersionDetail(VersionOut):
+    story: str = Field(description="The slug of the story the version belongs to.")
+
+
+class StoryDetail(StoryOut):
+    versions: list[VersionOut]
+
+
+class ChangeOut(Schema):
+    op: Literal["insert", "delete", "replace"]
+    a: tuple[int, int]
+    b: tuple[int, int]
+    flags: list[str]
+    trivial: bool
+
+
+class PairOut(Schema):
+    a_doc: int
+    b_doc: int
+    a: tuple[int, int]
+    b: tuple[int, int]
+    kind: Literal["verbatim", "edited", "paraphrase"]
+    score: float
+    a_sentences: list[int]
+    b_sentences: list[int]
+    changes: list[ChangeOut]
+
+
+class UniqueOut(Schema):
+    doc: int
+    other_doc: int
+    span: tuple[int, int]
+
+
+class AlignedDocument(Schema):
+    id: int
+    outlet: str
+    headline: str
+    byline: str
+    url: str
+    published_on: str | None
+    language: str
+    characters: int
+    junk: list[tuple[int, int, str]]
+    text: str
+
+
+class ExportedStory(Schema):
+    title: str
+    slug: str
+    notes: str
+    exported_at: str
+    engine_version: str
+
+
+class SourceGuess(Schema):
+    document: int | None
+    confidence: float
+    evidence: list[str]
+
+
+class AlignmentOut(Schema):
+    """The story's comparison: the same JSON as the story page's “Download JSON” (compare/exports.py)."""
+
+    export_format: int
+    story: ExportedStory
+    documents: list[AlignedDocument]
+    base: int | None
+    pairs_of: Literal["all", "base"]
+    pairs: list[PairOut]
+    unique: list[UniqueOut]
+    shares: dict[str, dict[str, float]]
+    similarity: list[tuple[int, int, float]]
+    groups: list[list[tuple[int, int]]]
+    source: SourceGuess
+
+
+class AlignmentPending(Schema):
+    status: Literal["computing"]
+    message: str
+    progress_done: int
+    progress_total: int
+    retry_after: int = Field(description="Seconds to wait before asking again (also in the Retry-After header).")
+
+
+class TraceIn(Schema):
+    text: str = Field(description="The text to trace, as plain text.")
+    limit: int = Field(10, ge=1, le=50, description="Sources to return at most.")
+
+
+class TracedPassage(Schema):
+    kind: Literal["verbatim", "edited", "paraphrase"]
+    score: float
+    text_span: tuple[int, int] = Field(description="[start, end) in the traced text (as returned in `text`).")
+    source_span: tuple[int, int] = Field(description="[start, end) in the source version's text.")
+
+
+class TracedSourceOut(Schema):
+    rank: int
+    version: int = Field(description="The source version's id (GET /api/versions/{id}).")
+    story: str
+    story_title: str
+    outlet: str
+    headline: str
+    published_on: dt.date | None
+    share: float = Field(description="Fraction of the traced text's characters this source accounts for.")
+    shares: dict[str, float] = Field(description="The same by kind: verbatim, edited, paraphrase.")
+    passages: list[TracedPassage]
+
+
+class TraceOut(Schema):
+    text: str = Field(description="The text as traced (line endings unified, ends trimmed); spans point into it.")
+    traced_share: float
+    new_share: float
+    sources: list[TracedSourceOut]
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _story_out(story: Story, user: AbstractBaseUser | AnonymousUser, versions: int) -> dict[str, Any]:
+    return {
+        "slug": story.slug,
+        "title": story.title,
+        "notes": story.notes,
+        "visibility": story.visibility,
+        "yours": story.is_owned_by(user),
+        "version_count": versions,
+        "created_at": story.created_at,
+        "updated_at": story.updated_at,
+        "url": story.get_absolute_url(),
+    }
+
+
+def _version_out(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.pk,
+        "position": article.position,
+        "outlet": article.outlet,
+        "headline": article.headline,
+        "byline": article.byline,
+        "source_url": article.source_url,
+        "published_on": article.published_on,
+        "language": article.language,
+        "source": article.source,
+        "characters": len(article.text),
+        "junk": [(int(s), int(e), str(reason)) for s, e, reason, *_ in article.junk_spans],
+        "text": article.text,
+    }
+
+
+def _visible_story(request: HttpRequest, slug: str) -> Story:
+    story = visible_stories(caller(request)).filter(slug=slug).first()
+    if story is None:
+        raise Http404(NOT_FOUND)
+    return story
+
+
+def _trace_out(result: TraceResult) -> dict[str, Any]:
+    return {
+        "text": result.text,
+        "traced_share": result.traced_share,
+        "new_share": result.new_share,
+        "sources": [
+            {
+                "rank": rank,
+                "version": source.article.pk,
+                "story": source.article.story.slug,
+                "story_title": source.article.story.title,
+                "outlet": source.article.outlet,
+                "headline": source.article.headline,
+                "published_on": source.article.published_on,
+                "share": source.share,
+                "shares": source.shares,
+                "passages": [
+                    {"kind": p.kind, "score": float(p.score), "text_span": p.a_span, "source_span": p.b_span}
+                    for p in source.pairs
+                ],
+            }
+            for rank, source in enumerate(result.sources, start=1)
+        ],
+    }
+
+
+# --- endpoints ----------------------------------------------------------------------------
+
+UNAUTHORIZED = {401: ErrorOut}
+
+
+@api.get("/stories", response={200: StoryList, **UNAUTHORIZED}, tags=["stories"])
+def list_stories(request: HttpRequest, limit: int = 50, offset: int = 0):
+    """The stories the caller may see (their own and public ones), most recently changed first."""
+    limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
+    user = caller(request)
+    stories = visible_stories(user)
+    page = stories.annotate(version_total=Count("versions"))[offset : offset + limit]
+    return {
+        "count": stories.count(),
+        "limit": limit,
+        "offset": offset,
+        "stories": [_story_out(s, user, s.version_total) for s in page],
+    }
+
+
+@api.get("/stories/{slug}", response={200: StoryDetail, 404: ErrorOut, **UNAUTHORIZED}, tags=["stories"])
+def get_story(request: HttpRequest, slug: str):
+    """One story with all its versions: metadata, text and the page clutter marked in each."""
+    story = _visible_story(request, slug)
+    versions = services.versions_of(story)
+    out = _story_out(story, caller(request), len(versions))
+    out["versions"] = [_version_out(a) for a in versions]
+    return out
+
+
+@api.get(
+    "/stories/{slug}/alignment",
+    response={200: AlignmentOut, 202: AlignmentPending, 404: ErrorOut, 409: ErrorOut, **UNAUTHORIZED},
+    tags=["stories"],
+)
+def get_alignment(request: HttpRequest, slug: str, response: HttpResponse, base: int | None = None):
+    """The comparison of the story's versions (the story page's JSON export).
+
+    If it is still being computed the answer is 202 with a Retry-After header: ask again then.
+    ``base``: a version id to measure against (its pairs only); default every pair.
+    """
+    story = _visible_story(request, slug)
+    articles = services.versions_of(story)
+    try:
+        stored = services.ensure_alignment(story, articles) if len(articles) > 1 else None
+        data = exports.json_data(exports.load(story, articles, stored), base)
+    except exports.ExportError as error:
+        if error.retry:
+            response["Retry-After"] = str(RETRY_AFTER)
+            return 202, {
+                "status": "computing",
+                "message": error.message,
+                "progress_done": stored.progress_done if stored else 0,
+                "progress_total": stored.progress_total if stored else 0,
+                "retry_after": RETRY_AFTER,
+            }
+        status = 404 if error.status == 400 else error.status  # an unknown base version is "not found"
+        return status, {"error": error.message}
+    return 200, data
+
+
+@api.get("/versions/{version_id}", response={200: VersionDetail, 404: ErrorOut, **UNAUTHORIZED}, tags=["versions"])
+def get_version(request: HttpRequest, version_id: int):
+    """One version (one published article) with its text and page clutter."""
+    article = (
+        Article.objects.select_related("story")
+        .filter(pk=version_id, story__in=visible_stories(caller(request)))
+        .first()
+    )
+    if article is None:
+        raise Http404("No version here, or not one you may open.")
+    return {**_version_out(article), "story": article.story.slug}
+
+
+@api.post("/trace", response={200: TraceOut, 400: ErrorOut, **UNAUTHORIZED}, tags=["trace"])
+def trace(request: HttpRequest, payload: TraceIn):
+    """Find the stored versions the caller may see that share passages with a text, best first."""
+    try:
+        result = trace_text(payload.text, articles=traceable_articles(caller(request)), limit=payload.limit)
+    except TraceError as error:
+        return 400, {"error": str(error)}
+    return 200, _trace_out(result)
