@@ -28,6 +28,7 @@ column says how cost grows with the library (ideal: flat latency, linear build t
     .venv/bin/python bench/library.py                 # 1,000 / 10,000 / 100,000
     .venv/bin/python bench/library.py --max 10000     # stop at 10,000
     .venv/bin/python bench/library.py --minhash       # pure Python vs numpy vs datasketch MinHash
+    .venv/bin/python bench/library.py --sweep         # how many edited sentences keep a band key
     .venv/bin/python bench/library.py --postgres postgres://postgres@127.0.0.1:5432/postgres
 
 Targets (issue 6): trace p95 under 200 ms at 100,000 articles; recall at least 0.99 for
@@ -422,6 +423,23 @@ def compare_minhash(n_articles: int = 2000) -> None:
         )
 
 
+def edit_sweep(trials: int = 2000) -> None:
+    """How many edited sentences still share a band key with their original, by words replaced."""
+    from compare.engine import fingerprint
+
+    writer = Writer(seed=5)
+    print(f"sentences of 8-25 words, {trials:,} per row: share still sharing a band key with the original")
+    for edits in (1, 2, 3, 4, 6):
+        kept = 0
+        for _ in range(trials):
+            sentence = writer.sentence()
+            words = sentence.rstrip(".").split()
+            for _ in range(edits):
+                words[writer.rng.randrange(len(words))] = writer.rng.choice(writer.words)
+            kept += bool(fingerprint.keys(sentence) & fingerprint.keys(" ".join(words) + "."))
+        print(f"  {edits} words replaced: {kept / trials:.3f}")
+
+
 # --- driver -----------------------------------------------------------------------------------
 
 
@@ -496,6 +514,7 @@ def main() -> None:
     parser.add_argument("--fresh", type=int, default=50, help="texts sharing nothing traced as a control")
     parser.add_argument("--postgres", metavar="URL", help="run on a scratch database on this Postgres server")
     parser.add_argument("--minhash", action="store_true", help="compare MinHash implementations and stop")
+    parser.add_argument("--sweep", action="store_true", help="sentence key survival by words edited, and stop")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -506,6 +525,9 @@ def main() -> None:
 
     if args.minhash:
         compare_minhash()
+        return
+    if args.sweep:
+        edit_sweep()
         return
     if args.child:
         print(json.dumps(run_size(args.child, args)))
