@@ -168,3 +168,14 @@ def test_group_never_adds_to_a_story_someone_made_by_hand(tmp_path):
 def test_a_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         run(tmp_path / "nowhere.jsonl")
+
+
+def test_past_a_thousand_broken_lines_the_rest_are_counted_not_listed(tmp_path):
+    feed = write(tmp_path, *(["{broken"] * 1003), line("ok", FERRY))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1,003 broken lines"):
+        call_command("import_jsonl", str(feed), stdout=out, stderr=io.StringIO())
+    report = out.getvalue()
+    assert "line 1000: not valid JSON" in report and "line 1001:" not in report
+    assert "… and 3 more broken lines." in report
+    assert Article.objects.count() == 1

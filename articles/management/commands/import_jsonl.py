@@ -64,8 +64,18 @@ class Tally:
     grouped: int = 0
     skipped_ids: int = 0
     skipped_texts: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # the first MAX_LISTED_ERRORS
+    broken: int = 0
 
+    def fail(self, number: int, message: str) -> None:
+        self.broken += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append((number, message))
+
+
+# Broken lines listed by number at the end; past that they are only counted (a file of
+# millions of broken lines must not fill memory or the terminal).
+MAX_LISTED_ERRORS = 1000
 
 _check_url = URLValidator(schemes=["http", "https"])
 
@@ -200,7 +210,7 @@ class Command(BaseCommand):
             try:
                 item = parse_line(raw, number)
             except LineError as error:
-                tally.errors.append((number, str(error)))
+                tally.fail(number, str(error))
                 continue
             if item is not None:
                 pending.append((number, item))
@@ -230,7 +240,7 @@ class Command(BaseCommand):
                         article = self._store_one(item, tally)
                         ImportedArticle.objects.create(feed_id=item.feed_id, article=article, content_hash=digest)
                 except IngestError as error:
-                    tally.errors.append((number, str(error)))
+                    tally.fail(number, str(error))
                     continue
                 known_ids.add(item.feed_id)
                 tally.imported += 1
@@ -279,12 +289,14 @@ class Command(BaseCommand):
             f"with a text imported before under another id."
         )
         self.stdout.write(line)
-        if tally.errors:
-            self.stdout.write(f"{len(tally.errors):,} lines could not be imported:")
+        if tally.broken:
+            self.stdout.write(f"{tally.broken:,} lines could not be imported:")
             for number, message in tally.errors:
                 self.stdout.write(f"  line {number}: {message}")
+            if tally.broken > len(tally.errors):
+                self.stdout.write(f"  … and {tally.broken - len(tally.errors):,} more broken lines.")
             raise CommandError(
-                f"{len(tally.errors):,} broken lines were left out (listed above); the other lines were imported. "
+                f"{tally.broken:,} broken lines were left out (listed above); the other lines were imported. "
                 "Fix those lines and run the command again: what is already imported is skipped."
             )
 
@@ -306,7 +318,7 @@ class _Progress:
         share = f" ({read / self.size:.0%})" if self.size else ""
         self.stream.write(
             f"\rline {number:,}{share}: {tally.imported:,} imported, "
-            f"{tally.skipped_ids + tally.skipped_texts:,} skipped, {len(tally.errors):,} broken",
+            f"{tally.skipped_ids + tally.skipped_texts:,} skipped, {tally.broken:,} broken",
             ending="\n" if final else "",
         )
         self.stream.flush()
