@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles.models import Article, ShareLink, Story
 from articles.services import ArticleInput, create_share_link, create_story, revoke_share_link
+from articles.tokens import create_api_token
 from compare.exports import FORMATS
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,13 @@ class Action:
 
 
 @dataclass(frozen=True)
+class ApiRead:
+    """A read through the JSON API: the caller is whoever the API token belongs to (never the session)."""
+
+    args: Args
+
+
+@dataclass(frozen=True)
 class Shared:
     """A page opened by a share link's token, by anyone, until the link is revoked."""
 
@@ -81,7 +89,7 @@ def passage_args(world: World) -> list[object]:
     return [world.story.slug, world.article.pk, 0]
 
 
-RULES: dict[str, Page | Action | Shared] = {
+RULES: dict[str, Page | Action | Shared | ApiRead] = {
     "compare:story": Page(by_slug),
     "compare:passage": Page(passage_args),
     **{f"compare:export_{fmt}": Page(by_slug) for fmt in FORMATS},
@@ -94,6 +102,9 @@ RULES: dict[str, Page | Action | Shared] = {
     "compare:shared_story": Shared(lambda w, link: [link.token]),
     "compare:shared_passage": Shared(lambda w, link: [link.token, w.article.pk, 0]),
     **{f"compare:shared_export_{fmt}": Shared(lambda w, link: [link.token]) for fmt in FORMATS},
+    "api:get_story": ApiRead(by_slug),
+    "api:get_alignment": ApiRead(by_slug),
+    "api:get_version": ApiRead(lambda w: [w.article.pk]),
 }
 
 # Addresses that show no particular story: the library lists only visible stories (tested in
@@ -106,12 +117,15 @@ NOT_ABOUT_ONE_STORY = {
     "logout",
     "password_change",
     "password_change_done",
+    "api:api-root",
+    "api:openapi-json",
+    "api:openapi-view",
 }
 
 
 # Pages that search the whole library: they may only ever find what the caller may see
 # (tested below with someone else's private story).
-LIBRARY_WIDE = {"compare:trace", "compare:trace_story"}
+LIBRARY_WIDE = {"compare:trace", "compare:trace_story", "api:list_stories", "api:trace"}
 
 
 def url_names(patterns: list, namespace: str = "") -> Iterator[str]:
@@ -327,3 +341,46 @@ def test_a_story_cannot_be_made_from_someone_elses_private_text(actor, owner, ot
         assert response.status_code == 400
         assert "Harbour bridge stuck" not in response.content.decode()
     assert Story.objects.count() == before
+
+
+def api_caller(actor: str, owner: User, other: User) -> tuple[Client, dict[str, str]]:
+    """A client and the headers it sends: an API token for "owner"/"other"; "owner's browser" has only the session."""
+    client = Client()
+    if actor == "owner's browser":
+        client.force_login(owner)
+        return client, {}
+    if actor in ("owner", "other"):
+        _, token = create_api_token(owner if actor == "owner" else other, "permission test")
+        return client, {"Authorization": f"Bearer {token}"}
+    return client, {}
+
+
+API_ACTORS = [*ACTORS, "owner's browser"]
+
+
+@pytest.mark.parametrize("visibility", ["private", "public"])
+@pytest.mark.parametrize("actor", API_ACTORS)
+@pytest.mark.parametrize("name", cases(ApiRead))
+def test_the_api_gives_a_story_to_its_owners_token_and_to_others_only_when_public(
+    name, actor, visibility, owner, other
+):
+    world = make_world(owner, visibility)
+    client, headers = api_caller(actor, owner, other)
+    response = client.get(reverse(name, args=RULES[name].args(world)), headers=headers)
+    allowed = actor == "owner" or visibility == "public"
+    assert response.status_code == (200 if allowed else 404)
+    if not allowed:
+        assert world.story.title not in response.content.decode()
+
+
+@pytest.mark.parametrize("actor", API_ACTORS)
+def test_the_api_lists_and_traces_only_stories_the_caller_may_see(actor, owner, other):
+    private, public = make_world(owner, "private"), make_world(owner, "public")
+    client, headers = api_caller(actor, owner, other)
+    listed = {s["slug"] for s in client.get(reverse("api:list_stories"), headers=headers).json()["stories"]}
+    traced = client.post(reverse("api:trace"), {"text": AGENCY}, content_type="application/json", headers=headers)
+    sources = {source["story"] for source in traced.json()["sources"]}
+    if actor == "owner":
+        assert listed == sources == {private.story.slug, public.story.slug}
+    else:
+        assert listed == sources == {public.story.slug}
