@@ -246,7 +246,8 @@ def story_from_trace(owner: AbstractBaseUser, asked: TraceRequest, result: Trace
         source=Article.Source.URL if asked.source_url else Article.Source.PASTE,
     )
     seen = {content_hash(clean_text(result.text))}
-    items, credited = [traced], []
+    items: list[ArticleInput] = [traced]
+    credited: list[Article] = []
     for source in result.sources:
         if len(items) > max_sources():
             break
@@ -254,14 +255,25 @@ def story_from_trace(owner: AbstractBaseUser, asked: TraceRequest, result: Trace
             continue
         seen.add(source.article.content_hash)
         items.append(copy_of(source.article))
-        credited.append(f"“{source.article.label()}” from the story “{source.article.story.title}”")
+        credited.append(source.article)
     if len(items) < 2:
         raise IngestError(
             "The text is exactly a stored article, so a new story would have nothing to compare. "
             "Open that article's story instead."
         )
-    notes = "Made by tracing a text. Its sources, best first: " + "; ".join(credited) + "."
-    return create_story(_title_for(asked, result.text), items, notes=notes, owner=owner)
+    return create_story(_title_for(asked, result.text), items, notes=_provenance(credited), owner=owner)
+
+
+def _provenance(sources: list[Article]) -> str:
+    """Notes saying where the copies come from: "… best first: A, B (from the story “S”); C (from “T”)"."""
+    by_story: dict[int, list[Article]] = {}
+    for article in sources:
+        by_story.setdefault(article.story_id, []).append(article)
+    parts = [
+        ", ".join(a.label() for a in articles) + f" (from the story “{articles[0].story.title}”)"
+        for articles in by_story.values()
+    ]
+    return "Made by tracing a text. Its sources, best first: " + "; ".join(parts) + "."
 
 
 @require_POST

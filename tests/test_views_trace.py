@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
+from pages_server import serve
 
 from articles.models import Article, Story
 from articles.services import ArticleInput, create_story
@@ -207,3 +208,44 @@ def test_making_a_story_from_untraceable_text_explains_and_saves_nothing(client,
     assert response.status_code == 400
     assert "The story could not be made." in response.content.decode()
     assert Story.objects.filter(owner=teacher).count() == 1  # their ferry notes only
+
+
+GAZETTE = (
+    "The old swing bridge over the harbour mouth stayed open on Tuesday after a motor failed, cutting the town in two."
+    "\n\nCommuters queued for the foot ferry, which the council said would run every ten minutes."
+    "\n\nEngineers expect to fit a spare motor by Thursday evening, the harbour master told reporters at the quay."
+)
+
+
+def test_a_user_traces_a_web_page_and_its_details_go_into_the_story(client, teacher, settings):
+    settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True  # the page server is on 127.0.0.1
+    source = store("Bridge", GAZETTE, outlet="Harbour wire")
+    client.force_login(teacher)
+    with serve() as base:
+        response = client.post(TRACE, {"url": f"{base}/article"})
+    assert response.status_code == 200
+    assert [row.article for row in response.context["rows"]] == [source]
+    asked = response.context["asked"]
+    assert asked.outlet == "The Harbour Gazette" and asked.source_url == f"{base}/article"
+    html = response.content.decode()
+    assert '<input type="hidden" name="outlet" value="The Harbour Gazette">' in html
+    made = client.post(
+        MAKE, {"text": response.context["result"].text, "outlet": asked.outlet, "source_url": asked.source_url}
+    )
+    traced = Story.objects.get(owner=teacher).versions.order_by("position").first()
+    assert made.status_code == 302
+    assert traced.outlet == "The Harbour Gazette" and traced.source == Article.Source.URL
+
+
+def test_tracing_a_web_page_keeps_the_ssrf_checks_and_the_import_limit(client, teacher, settings):
+    settings.VERSUS_URL_IMPORTS_PER_MINUTE = 1
+    client.force_login(teacher)
+    with serve() as base:
+        refused = client.post(TRACE, {"url": f"{base}/article"})
+        assert refused.status_code == 400
+        assert "only fetches pages from public websites" in refused.content.decode()
+        settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
+        again = client.post(TRACE, {"url": f"{base}/article"})
+    assert again.status_code == 400
+    assert "at most 1 web page a minute" in again.content.decode()
+    assert again.context["asked"].url == f"{base}/article"
