@@ -328,7 +328,8 @@ def _version_out(article: Article) -> dict[str, Any]:
 
 
 def _visible_story(request: HttpRequest, slug: str) -> Story:
-    story = visible_stories(caller(request)).filter(slug=slug).first()
+    # A NUL cannot be in a slug, and Postgres refuses it in a query.
+    story = visible_stories(caller(request)).filter(slug=slug).first() if "\x00" not in slug else None
     if story is None:
         raise Http404(NOT_FOUND)
     return story

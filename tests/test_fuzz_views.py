@@ -352,15 +352,62 @@ def test_odd_addresses_and_query_strings_are_never_a_server_error(client, q, bas
         f"/stories/{story.slug}/versions/{number}/delete/",
         f"/stories/{story.slug}/share-links/{number}/revoke/",
         f"/s/{q.replace('/', '')[:60] or 'x'}/",
+        f"/api/stories/{q.replace('/', '')[:60] or 'x'}",
+        f"/api/stories/{story.slug}/alignment?base={number}",
+        f"/api/versions/{number}",
     ]
     for address in addresses:
         response = client.get(address)
-        assert response.status_code in (200, 301, 302, 400, 404, 405)
+        assert response.status_code in (200, 202, 301, 302, 400, 404, 405, 422)
         if response.status_code == 400:  # an export for a version the story does not have
             assert response.content.strip()
 
 
-@pytest.mark.parametrize("address", ["/?q=%00", "/s/%00/", "/s/%00/export.json", "/s/a%00b/passages/1/0/"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/?q=%00",
+        "/s/%00/",
+        "/s/%00/export.json",
+        "/s/a%00b/passages/1/0/",
+        "/api/stories/%00",
+        "/api/stories/%00/alignment",
+        "/api/versions/99999999999999999999",
+    ],
+)
 def test_a_nul_character_in_an_address_is_not_a_server_error(client, address):
     # Postgres refuses NUL in any text it is sent; SQLite would not notice.
-    assert client.get(address).status_code in (200, 404)
+    assert client.get(address).status_code in (200, 404, 422)
+
+
+# --- trace a text (the web page and the API) ----------------------------------------------
+
+
+@FUZZ
+@given(
+    text=st.one_of(WEIRD_TEXT, PROSE, HOSTILE_HTML, st.tuples(PROSE, WEIRD_TEXT).map(" ".join)),
+    headline=st.one_of(st.just(""), SHORT_WEIRD, PAYLOADS),
+    outlet=st.one_of(st.just(""), SHORT_WEIRD, PAYLOADS),
+)
+def test_tracing_any_text_answers_with_sources_or_a_message(client, text, headline, outlet):
+    if not Story.objects.exists():
+        client.post(
+            reverse("articles:story_new"),
+            {
+                "title": "Harbour",
+                "notes": "",
+                "text": "The bridge stayed open on Tuesday. The harbour ferry ran all day.",
+            },
+        )
+    data = {"text": text, "headline": headline, "outlet": outlet, "url": "", "source_url": ""}
+    page = client.post(reverse("compare:trace"), data)
+    assert page.status_code in (200, 400)
+    assert client.post(reverse("compare:trace"), data, headers={"HX-Request": "true"}).status_code in (200, 400)
+    before = library_size()
+    made = client.post(reverse("compare:trace_story"), data)
+    assert made.status_code in (302, 400)
+    if made.status_code == 400:
+        assert MESSAGE.search(made.content.decode()) or "could not be made" in made.content.decode()
+        assert library_size() == before
+    api = client.post("/api/trace", {"text": text}, content_type="application/json")
+    assert api.status_code in (200, 400, 422)
