@@ -262,7 +262,22 @@ def test_hostile_text_from_every_way_in_is_shown_as_text_and_never_runs(
     finally:
         no_policy.close()
 
+    # 5. Trace a hostile text across the library: the sources' names and the text stay text.
+    page.goto(live_server.url + "/trace/")
+    page.get_by_label("The text to trace").fill(f"{SHARED}\n\nA new sign said {SCRIPT} and {IMG} today.")
+    page.get_by_role("button", name="Trace the text").click()
+    page.wait_for_selector(".traced-text")
+    assert_nothing_ran(page, watch, "the trace result")
+    traced = visible_text(page)
+    assert SCRIPT in traced and IMG in traced  # the traced text, and the pasted version's outlet as a source
+    page.screenshot(path=str(artifacts_dir / "xss-5-trace.png"), full_page=True)
+    page.get_by_role("button", name="Make a story from this").click()
+    page.wait_for_selector("table.comparison")
+    assert_nothing_ran(page, watch, "the story made from a trace")
+    Story.objects.exclude(pk=story.pk).delete()
+
     # Deleting the story through its confirmation page still works with such a title.
+    page.goto(live_server.url + f"/stories/{story.slug}/delete/")
     page.get_by_role("button", name="Yes, delete the story").click()
     page.wait_for_selector("text=were deleted")
     assert f"“Bridge {SCRIPT} {TEMPLATE}” and its versions were deleted" in visible_text(page)
