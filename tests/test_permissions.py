@@ -125,6 +125,9 @@ NOT_ABOUT_ONE_STORY = {
 
 # Pages that search the whole library: they may only ever find what the caller may see
 # (tested below with someone else's private story).
+# A user's own account things (API tokens): a login, and nobody else's (tested below).
+OWN_ACCOUNT = {"api_tokens", "api_token_revoke"}
+
 LIBRARY_WIDE = {"compare:trace", "compare:trace_story", "api:list_stories", "api:trace"}
 
 
@@ -143,7 +146,7 @@ def url_names(patterns: list, namespace: str = "") -> Iterator[str]:
 
 def test_every_address_has_a_rule():
     names = set(url_names(get_resolver().url_patterns))
-    ruled = set(RULES) | NOT_ABOUT_ONE_STORY | LIBRARY_WIDE
+    ruled = set(RULES) | NOT_ABOUT_ONE_STORY | LIBRARY_WIDE | OWN_ACCOUNT
     missing = names - ruled
     assert not missing, f"URLs without a permission rule in tests/test_permissions.py: {sorted(missing)}"
     gone = ruled - names
@@ -384,3 +387,22 @@ def test_the_api_lists_and_traces_only_stories_the_caller_may_see(actor, owner, 
         assert listed == sources == {private.story.slug, public.story.slug}
     else:
         assert listed == sources == {public.story.slug}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_api_tokens_are_managed_only_by_their_user(actor, owner, other):
+    row, _ = create_api_token(owner, "Harbour desk robot")
+    client = client_for(actor, owner, other)
+    page = client.get(reverse("api_tokens"))
+    response = client.post(reverse("api_token_revoke", args=[row.pk]))
+    row.refresh_from_db()
+    if actor == "anonymous":
+        assert page.status_code == 302 and page["Location"].startswith(reverse("login"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    elif actor == "other":
+        assert page.status_code == 200 and "Harbour desk robot" not in page.content.decode()
+        assert response.status_code == 404
+    else:
+        assert page.status_code == 200 and "Harbour desk robot" in page.content.decode()
+        assert response.status_code == 302
+    assert (row.revoked_at is not None) == (actor == "owner")
