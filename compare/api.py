@@ -290,6 +290,7 @@ class TraceOut(Schema):
     text: str = Field(description="The text as traced (line endings unified, ends trimmed); spans point into it.")
     traced_share: float
     new_share: float
+    new_spans: list[tuple[int, int]] = Field(description="[start, end) of each sentence found in no source.")
     sources: list[TracedSourceOut]
 
 
@@ -340,6 +341,7 @@ def _trace_out(result: TraceResult) -> dict[str, Any]:
         "text": result.text,
         "traced_share": result.traced_share,
         "new_share": result.new_share,
+        "new_spans": [(segment.start, segment.end) for segment in result.new_segments()],
         "sources": [
             {
                 "rank": rank,

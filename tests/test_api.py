@@ -249,6 +249,8 @@ def test_trace_ranks_the_sources_with_spans_into_both_texts(client, stories):
     assert response.status_code == 200
     data = response.json()
     assert 0.5 < data["traced_share"] < 1 and data["new_share"] == pytest.approx(1 - data["traced_share"])
+    new = " ".join(data["text"][start:end] for start, end in data["new_spans"])
+    assert "night trains" in new and "pear orchard" not in new
     sources = data["sources"]
     assert {s["story"] for s in sources} == {"orchard-rescue"}
     assert [s["rank"] for s in sources] == list(range(1, len(sources) + 1))
