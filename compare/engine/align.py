@@ -297,6 +297,7 @@ def _order_key(document: Document) -> tuple[str, str, tuple[tuple[int, int], ...
 
 
 def mirror(alignment: PairAlignment) -> PairAlignment:
+    """The same alignment seen from B: sides swapped, inserts and deletes swapped."""
     pairs = [
         Pair(
             a=p.b,

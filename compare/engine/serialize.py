@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .align import mirror
 from .types import Change, Group, Pair, PairAlignment, Segment, SourceEstimate, StoryAlignment
 
 FORMAT = 2  # bump when the shape below changes, so stored results can be recomputed
@@ -20,7 +21,6 @@ FORMAT = 2  # bump when the shape below changes, so stored results can be recomp
 # alignment is stored as "the mirror of A-to-B" whenever it is exactly that.
 _OPS = {"insert": "i", "delete": "d", "replace": "r"}
 _OP_NAMES = {code: op for op, code in _OPS.items()}
-_SWAPPED = {"insert": "delete", "delete": "insert", "replace": "replace"}
 
 
 def segment_to_list(segment: Segment) -> list[int]:
@@ -126,37 +126,6 @@ def pair_from_dict(d: dict[str, Any], segments: dict[str, list[Segment]] | None 
         unique_b=list(d["unique_b"]),
         shares_a=dict(d.get("shares_a", {})),
         shares_b=dict(d.get("shares_b", {})),
-    )
-
-
-def mirror(pa: PairAlignment) -> PairAlignment:
-    """The same alignment seen from B: sides swapped, inserts and deletes swapped."""
-    pairs = [
-        Pair(
-            a=p.b,
-            b=p.a,
-            a_span=p.b_span,
-            b_span=p.a_span,
-            kind=p.kind,
-            score=p.score,
-            changes=tuple(
-                Change(_SWAPPED[c.op], c.b, c.a, c.flags, c.trivial)  # type: ignore[arg-type]
-                for c in p.changes
-            ),
-        )
-        for p in pa.pairs
-    ]
-    pairs.sort(key=lambda p: (p.a, p.b))
-    return PairAlignment(
-        a_id=pa.b_id,
-        b_id=pa.a_id,
-        a_segments=pa.b_segments,
-        b_segments=pa.a_segments,
-        pairs=pairs,
-        unique_a=list(pa.unique_b),
-        unique_b=list(pa.unique_a),
-        shares_a=dict(pa.shares_b),
-        shares_b=dict(pa.shares_a),
     )
 
 
