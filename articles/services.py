@@ -7,6 +7,7 @@ protect the library (size, emptiness, duplicates, version limit) live in one pla
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,9 @@ from django.utils.text import slugify
 from compare.engine.junk import find_junk
 
 from .models import Article, ShareLink, Story, content_hash
+
+# Half of a UTF-16 surrogate pair on its own is not a character; it becomes U+FFFD, as bad bytes do.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class IngestError(ValueError):
@@ -54,7 +58,7 @@ def clean_text(text: str) -> str:
     cleaned text, which is what is stored and shown.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return text.strip()
+    return _LONE_SURROGATE.sub("\ufffd", text).strip()
 
 
 def readable_size(size: int) -> str:
@@ -98,8 +102,9 @@ def _unique_slug(title: str) -> str:
 
 
 def _no_nul(value: str) -> str:
-    """Postgres cannot store NUL characters in text; a file or page may still carry a few."""
-    return value.replace("\x00", "")
+    """Text the database can store: Postgres refuses NUL characters, and no database takes half
+    of a UTF-16 pair (a JSON escape like "\\ud800" makes one); a file or feed may carry either."""
+    return _LONE_SURROGATE.sub("\ufffd", value.replace("\x00", ""))
 
 
 def _store(story: Story, item: ArticleInput, position: int) -> Article:

@@ -8,6 +8,7 @@ IngestError with a message, and a failure leaves the library exactly as it was.
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -398,3 +399,52 @@ def test_import_story_takes_any_files_or_stops_with_a_message(tmp_path_factory, 
 @pytest.mark.parametrize("html", ["", " ", "<", "<html>", "<!-- -->", "<script>x</script>", "\x00", "<?xml?>", "&"])
 def test_a_page_with_no_words_reduces_to_no_text_rather_than_failing(html):
     assert extract_html(html).text.strip("&<\ufffd") == ""  # a NUL in HTML reads as U+FFFD
+
+
+# --- the import_jsonl command -------------------------------------------------------------
+
+JSON_VALUES = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    SHORT_WEIRD,
+    PROSE,
+    st.lists(st.integers(), max_size=2),
+    st.sampled_from(["2025-02-30", "2026-11-20T08:00", "https://example.org/a", "javascript:alert(1)", "\x00"]),
+)
+# JSON can spell what a str cannot hold: a lone surrogate, written as an escape.
+ODD_ESCAPES = st.sampled_from(["\\ud800", "\\udfff", "\\u0000", "\\ud83d\\ude00", "\\u202e", "\\\\", '\\"'])
+
+
+@st.composite
+def feed_lines(draw) -> bytes:
+    record = {key: draw(JSON_VALUES) for key in draw(st.sets(st.sampled_from(["outlet", "url", "headline", "date"])))}
+    record["id"] = draw(st.one_of(PROSE, SHORT_WEIRD, st.integers(), st.just("")))
+    record["text"] = draw(st.one_of(st.tuples(PROSE, WEIRD_TEXT).map(" ".join), WEIRD_TEXT, st.integers()))
+    line = json.dumps(record, ensure_ascii=draw(st.booleans()))
+    for key in ("text", "id", "outlet"):
+        if draw(st.booleans()) and f'"{key}": "' in line:
+            line = line.replace(f'"{key}": "', f'"{key}": "{draw(ODD_ESCAPES)}', 1)
+    return draw(st.sampled_from([line.encode("utf-8", "surrogatepass"), b"{not json", b"", b"\xff\xfe", b"[1, 2]"]))
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(st.lists(feed_lines(), min_size=1, max_size=6))
+@example([b'{"id": "\\ud800a", "text": "harbour ferry bridge"}', b'{"id": "a1", "url": "\\ud800x", "text": "a b c"}'])
+def test_import_jsonl_imports_the_good_lines_and_reports_the_broken_ones(tmp_path_factory, lines):
+    path = tmp_path_factory.mktemp("feed") / "feed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    before = library_size()
+    out = io.StringIO()
+    try:
+        call_command("import_jsonl", str(path), "--quiet", stdout=out, stderr=out)
+    except CommandError as error:
+        assert_clear(error)
+        assert re.search(r"line \d+", out.getvalue() + str(error)), "a broken line is not named by its number"
+    out.getvalue().encode("utf-8")  # what a terminal or a log file must be able to take
+    stories, articles = library_size()
+    assert stories >= before[0] and articles >= before[1]
+    for article in Article.objects.all():
+        assert_storable(article.text + article.raw + article.outlet + article.headline + article.filename)

@@ -70,7 +70,8 @@ class Tally:
     def fail(self, number: int, message: str) -> None:
         self.broken += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append((number, message))
+            # A message quoting the line may hold an unpaired "\ud800" from a JSON escape: shown as written.
+            self.errors.append((number, message.encode("utf-8", "backslashreplace").decode("utf-8")))
 
 
 # Broken lines listed by number at the end; past that they are only counted (a file of
@@ -108,6 +109,8 @@ def parse_line(raw: bytes, number: int) -> FeedItem | None:
         raise LineError("no “id”; every article needs one so that a re-run can skip it.")
     if len(feed_id) > 200:
         raise LineError("the “id” is longer than 200 characters.")
+    if any(ch == "\x00" or "\ud800" <= ch <= "\udfff" for ch in feed_id):
+        raise LineError("the “id” holds a character that cannot be stored (a \\u0000 or an unpaired \\ud800 escape).")
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise LineError(f"article {feed_id}: no “text”.")
