@@ -445,3 +445,9 @@ def trace(request: HttpRequest, payload: TraceIn):
     except TraceError as error:
         return 400, {"error": str(error)}
     return 200, _trace_out(result)
+
+
+@api.get("/{path:rest}", auth=None, include_in_schema=False, url_name="unknown")
+def unknown(request: HttpRequest, rest: str):
+    """Any other address under /api/: a JSON "not found" like every other API error, not an HTML page."""
+    raise Http404("No such API address. Every address is listed in /api/openapi.json.")

@@ -317,3 +317,9 @@ def test_the_api_is_read_only(client, stories):
     assert client.post("/api/stories", {}, content_type="application/json").status_code == 405
     assert client.get("/api/trace").status_code == 405
     assert Story.objects.filter(slug=slug).exists()
+
+
+def test_an_unknown_api_address_is_a_json_404(client):
+    response = client.get("/api/stories/a/b/c")
+    assert response.status_code == 404
+    assert "openapi.json" in response.json()["error"]

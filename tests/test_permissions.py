@@ -120,6 +120,7 @@ NOT_ABOUT_ONE_STORY = {
     "api:api-root",
     "api:openapi-json",
     "api:openapi-view",
+    "api:unknown",  # any other address under /api/: a JSON 404 for everyone
 }
 
 
