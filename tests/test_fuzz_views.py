@@ -411,3 +411,21 @@ def test_tracing_any_text_answers_with_sources_or_a_message(client, text, headli
         assert library_size() == before
     api = client.post("/api/trace", {"text": text}, content_type="application/json")
     assert api.status_code in (200, 400, 422)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"text": "\\ud800 The bridge stayed open on Tuesday after a motor failed. The ferry ran."}',
+        '{"text": "The bridge stayed open \\u0000 on Tuesday after a motor failed. The ferry ran."}',
+        '{"text": "The bridge stayed open.", "limit": 99999999999999999999}',
+        '{"text": ["a"]}',
+        "[]",
+        "null",
+        "{",
+    ],
+)
+def test_the_trace_api_answers_odd_json_with_a_result_or_an_error(client, body):
+    response = client.post("/api/trace", body, content_type="application/json")
+    assert response.status_code in (200, 400, 422)
+    assert response.json()
