@@ -42,9 +42,7 @@ def token_owner(token: str) -> AbstractBaseUser | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
     row = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_api_token(token), revoked_at__isnull=True)
-        .first()
+        ApiToken.objects.select_related("user").filter(key_hash=hash_api_token(token), revoked_at__isnull=True).first()
     )
     if row is None or not row.user.is_active:
         return None
