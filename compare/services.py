@@ -75,6 +75,17 @@ def is_stale(stored: StoredAlignment) -> bool:
     return timezone.now() - stored.updated_at >= stale_after()
 
 
+def _create_row(story: Story, key: str, total: int, status: str, **fields) -> StoredAlignment | None:
+    """A new row for ``key``; None when another visit created it in the meantime (there was no row to lock)."""
+    try:
+        with transaction.atomic():
+            return StoredAlignment.objects.create(
+                story=story, key=key, engine_version=engine_version(), status=status, progress_total=total, **fields
+            )
+    except IntegrityError:
+        return None
+
+
 @dataclass(frozen=True)
 class Request:
     stored: StoredAlignment
@@ -96,16 +107,8 @@ def request_alignment(story: Story, key: str, total: int) -> Request:
 
     stored = StoredAlignment.objects.select_for_update().filter(story=story, key=key).first()
     if stored is None:
-        try:
-            with transaction.atomic():
-                stored = StoredAlignment.objects.create(
-                    story=story,
-                    key=key,
-                    engine_version=engine_version(),
-                    status=StoredAlignment.Status.PENDING,
-                    progress_total=total,
-                )
-        except IntegrityError:  # created by another visit in the meantime (no row to lock before)
+        stored = _create_row(story, key, total, StoredAlignment.Status.PENDING)
+        if stored is None:
             return Request(StoredAlignment.objects.get(story=story, key=key), False, "")
         return Request(stored, True, "")
     if stored.status == StoredAlignment.Status.DONE or not is_stale(stored):
@@ -129,17 +132,8 @@ def claim_alignment(story: Story, key: str, total: int) -> tuple[StoredAlignment
     """
     stored = StoredAlignment.objects.select_for_update().filter(story=story, key=key).first()
     if stored is None:
-        try:
-            with transaction.atomic():
-                stored = StoredAlignment.objects.create(
-                    story=story,
-                    key=key,
-                    engine_version=engine_version(),
-                    status=StoredAlignment.Status.RUNNING,
-                    progress_total=total,
-                    attempt=1,
-                )
-        except IntegrityError:
+        stored = _create_row(story, key, total, StoredAlignment.Status.RUNNING, attempt=1)
+        if stored is None:
             return StoredAlignment.objects.get(story=story, key=key), False
         return stored, True
     if stored.status == StoredAlignment.Status.DONE:
