@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -192,3 +193,18 @@ def test_stories_made_before_accounts_existed_stay_public_after_the_upgrade():
     executor.migrate(executor.loader.graph.leaf_nodes())
     story = Story.objects.get(slug="from-last-term")
     assert story.visibility == Story.Visibility.PUBLIC and story.owner is None
+
+
+def test_an_admin_sees_and_revokes_api_tokens_but_never_their_keys(client, teacher, django_user_model):
+    from django.core.management import call_command
+
+    from articles.models import ApiToken
+
+    call_command("create_api_token", teacher.username, "--name", "newsroom script", stdout=io.StringIO())
+    token = ApiToken.objects.get(user=teacher)
+    client.force_login(django_user_model.objects.create_superuser("admin"))
+    listing = client.get(reverse("admin:articles_apitoken_changelist")).content.decode()
+    assert "newsroom script" in listing
+    change = client.get(reverse("admin:articles_apitoken_change", args=[token.pk])).content.decode()
+    assert token.key_hash not in change
+    assert client.get(reverse("admin:articles_apitoken_add")).status_code == 403
