@@ -48,7 +48,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Story
-from compare.engine.serialize import change_to_dict
+from compare.engine.serialize import pair_alignment_entries
 from compare.engine.types import Change, Pair, StoryAlignment
 
 from . import layout, services
@@ -194,28 +194,9 @@ def json_data(source: ExportSource, base: str | int | None = None) -> dict[str, 
     pairs: list[dict[str, Any]] = []
     unique: list[dict[str, Any]] = []
     for a_id, b_id in source.document_pairs(chosen):
-        pa = alignment.pairwise[(a_id, b_id)]
-        for pair in pa.pairs:
-            pairs.append(
-                {
-                    "a": list(pair.a_span),
-                    "b": list(pair.b_span),
-                    "kind": pair.kind,
-                    "score": float(pair.score),
-                    "a_doc": _doc(a_id),
-                    "b_doc": _doc(b_id),
-                    "a_sentences": list(pair.a),
-                    "b_sentences": list(pair.b),
-                    "changes": [change_to_dict(c) for c in pair.changes],
-                }
-            )
-        for doc_id, other_id, indices, segments in (
-            (a_id, b_id, pa.unique_a, pa.a_segments),
-            (b_id, a_id, pa.unique_b, pa.b_segments),
-        ):
-            for index in indices:
-                segment = segments[index]
-                unique.append({"doc": _doc(doc_id), "other_doc": _doc(other_id), "span": [segment.start, segment.end]})
+        pa_pairs, pa_unique = pair_alignment_entries(alignment.pairwise[(a_id, b_id)], _doc(a_id), _doc(b_id))
+        pairs += pa_pairs
+        unique += pa_unique
 
     story = source.story
     return {

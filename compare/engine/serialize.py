@@ -43,6 +43,36 @@ def change_to_dict(change: Change) -> dict[str, Any]:
     }
 
 
+def pair_alignment_entries(
+    pa: PairAlignment, a_doc: Any, b_doc: Any
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One pairwise alignment as the ``pairs`` and ``unique`` entries of the ``align --json``
+    contract (which the JSON export follows), its two documents named ``a_doc`` and ``b_doc``."""
+    pairs = [
+        {
+            "a": list(pair.a_span),
+            "b": list(pair.b_span),
+            "kind": pair.kind,
+            "score": float(pair.score),
+            "a_doc": a_doc,
+            "b_doc": b_doc,
+            "a_sentences": list(pair.a),
+            "b_sentences": list(pair.b),
+            "changes": [change_to_dict(c) for c in pair.changes],
+        }
+        for pair in pa.pairs
+    ]
+    unique = [
+        {"doc": doc, "other_doc": other, "span": [segments[index].start, segments[index].end]}
+        for doc, other, indices, segments in (
+            (a_doc, b_doc, pa.unique_a, pa.a_segments),
+            (b_doc, a_doc, pa.unique_b, pa.b_segments),
+        )
+        for index in indices
+    ]
+    return pairs, unique
+
+
 def change_from_dict(d: dict[str, Any]) -> Change:
     return Change(
         op=d["op"],

@@ -25,7 +25,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from compare.engine.junk import find_junk
-from compare.engine.serialize import change_to_dict
+from compare.engine.serialize import pair_alignment_entries
 from compare.engine.types import SHARE_KINDS, Document, JunkSpan, Pair, PairAlignment
 
 EXCERPT = 72  # characters of each side shown in the readable report
@@ -117,27 +117,9 @@ def as_json(
     pairs: list[dict[str, Any]] = []
     unique: list[dict[str, Any]] = []
     for pa in alignments:
-        for pair in pa.pairs:
-            pairs.append(
-                {
-                    "a": list(pair.a_span),
-                    "b": list(pair.b_span),
-                    "kind": pair.kind,
-                    "score": float(pair.score),
-                    "a_doc": pa.a_id,
-                    "b_doc": pa.b_id,
-                    "a_sentences": list(pair.a),
-                    "b_sentences": list(pair.b),
-                    "changes": [change_to_dict(c) for c in pair.changes],
-                }
-            )
-        for doc_id, other_id, indices, segments in (
-            (pa.a_id, pa.b_id, pa.unique_a, pa.a_segments),
-            (pa.b_id, pa.a_id, pa.unique_b, pa.b_segments),
-        ):
-            for index in indices:
-                segment = segments[index]
-                unique.append({"doc": doc_id, "other_doc": other_id, "span": [segment.start, segment.end]})
+        pa_pairs, pa_unique = pair_alignment_entries(pa, pa.a_id, pa.b_id)
+        pairs += pa_pairs
+        unique += pa_unique
 
     result: dict[str, Any] = {
         "pairs": pairs,
