@@ -16,9 +16,9 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from html import escape  # what django.utils.html.escape does, minus its lazy-text wrapper: ~1,000 calls a page
 from typing import Literal
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
