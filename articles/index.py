@@ -69,13 +69,6 @@ def article_saved(sender: type[Article], instance: Article, created: bool = Fals
     index_article(instance, created=created)
 
 
-def unindex_article(article: Article) -> None:
-    """Drop an article's keys (a delete does this by cascade; this is for keeping one out of search)."""
-    with transaction.atomic():
-        IndexKey.objects.filter(article_id=article.pk).delete()
-        IndexedArticle.objects.filter(article_id=article.pk).delete()
-
-
 def find_candidates(
     keys: Iterable[int], articles: QuerySet[Article] | None = None, limit: int = 20, min_hits: int = 1
 ) -> list[tuple[int, int]]:

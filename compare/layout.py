@@ -38,7 +38,6 @@ FLAG_MARKS = {
     "name": ("Aa", "name changed"),
     "quote": ("\u275d", "quoted words changed"),
 }
-KIND_LABELS = {"verbatim": "verbatim", "edited": "edited", "paraphrase": "paraphrase"}
 
 
 def passage_anchor(article_id: str, segment_index: int) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -226,12 +226,6 @@ def runs(
     if position < end:
         out.append(Run("equal", position, end))
     return out
-
-
-def iter_changed_text(text: str, spans: list[Run]) -> Iterator[tuple[str, str]]:
-    """(kind, text) for each run, handy for printing a diff in a terminal or a test."""
-    for run in spans:
-        yield run.kind, text[run.start : run.end]
 
 
 # --- tokens -------------------------------------------------------------------------------

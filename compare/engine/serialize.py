@@ -73,16 +73,6 @@ def pair_alignment_entries(
     return pairs, unique
 
 
-def change_from_dict(d: dict[str, Any]) -> Change:
-    return Change(
-        op=d["op"],
-        a=_span(d["a"]),
-        b=_span(d["b"]),
-        flags=frozenset(d.get("flags", ())),
-        trivial=bool(d.get("trivial", False)),
-    )
-
-
 def _change_to_list(change: Change) -> list[Any]:
     return [_OPS[change.op], *change.a, *change.b, sorted(change.flags), int(change.trivial)]
 

@@ -256,9 +256,3 @@ def _passages_only_in(doc_id: str, pairwise: dict[tuple[str, str], PairAlignment
 
 def _percent(share: float) -> str:
     return f"{round(100 * share)}%"
-
-
-def _join(names: list[str]) -> str:
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
