@@ -49,7 +49,8 @@ def engine_version() -> str:
 
 
 def versions_of(story: Story) -> list[Article]:
-    return list(story.versions.order_by("position", "id"))
+    # Not ``raw``: for an uploaded web page it is the whole HTML, and nothing that compares or shows uses it.
+    return list(story.versions.order_by("position", "id").defer("raw"))
 
 
 def documents_for(articles: Sequence[Article]) -> list[Document]:
