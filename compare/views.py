@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from articles.access import story_for_reading, story_for_share_token, visible_stories
@@ -24,14 +24,6 @@ def _fragment(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-def _url_or_none(name: str, *args: object) -> str | None:
-    # Pages owned by the ingestion work may not exist yet in every checkout.
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 @require_GET
 def library(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # Postgres refuses NUL in a query
@@ -45,7 +37,7 @@ def library(request: HttpRequest) -> HttpResponse:
     )
     if query:
         stories = stories.filter(Q(title__icontains=query) | Q(versions__outlet__icontains=query)).distinct()
-    context = {"stories": stories, "query": query, "add_url": _url_or_none("articles:story_new")}
+    context = {"stories": stories, "query": query, "add_url": reverse("articles:story_new")}
     template = "compare/library.html#results" if _fragment(request) else "compare/library.html"
     return render(request, template, context)
 
@@ -157,8 +149,8 @@ def _owner_context(request: HttpRequest, story: Story) -> dict[str, object]:
         for link in story.share_links.filter(revoked_at__isnull=True)
     ]
     return {
-        "add_version_url": _url_or_none("articles:version_add", story.slug),
-        "delete_url": _url_or_none("articles:story_delete", story.slug),
+        "add_version_url": reverse("articles:version_add", args=[story.slug]),
+        "delete_url": reverse("articles:story_delete", args=[story.slug]),
         "share_links": links,
     }
 
