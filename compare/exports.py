@@ -349,7 +349,6 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
     ids = source.ids
     versions = layout.build_versions([source.article(doc) for doc in ids])
     comparison = layout.build_comparison(alignment, versions, base_id, [i for i in ids if i != base_id])
-    source_id = alignment.source.document if alignment.source.document in ids else None
     return {
         "story": source.story,
         "exported_at": source.exported_at,
@@ -359,12 +358,7 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
         "versions": [versions[i] for i in ids],
         "documents": [{"version": versions[i], "link": web_url(versions[i].article.source_url)} for i in ids],
         "base": versions[base_id],
-        "bars": layout.share_bars(alignment, versions, base_id, ids),
-        "heat": list(zip([versions[i] for i in ids], layout.heat_map(alignment, ids), strict=True)),
-        "source_version": versions[source_id] if source_id else None,
-        "source": alignment.source,
-        "evidence": layout.evidence_in_words(alignment.source.evidence, versions),
-        "source_percent": round(100 * alignment.source.confidence),
+        **layout.summary_context(alignment, versions, base_id, ids),
         "css": report_css(),
     }
 

@@ -691,6 +691,21 @@ def heat_map(alignment: StoryAlignment, order: Sequence[str]) -> list[list[HeatC
     return table
 
 
+def summary_context(
+    alignment: StoryAlignment, versions: dict[str, Version], base_id: str, ids: Sequence[str]
+) -> dict[str, object]:
+    """What the summary partials of compare/story.html show, on the story page and in the HTML report."""
+    source_id = alignment.source.document if alignment.source.document in ids else None
+    return {
+        "bars": share_bars(alignment, versions, base_id, ids),
+        "heat": list(zip([versions[i] for i in ids], heat_map(alignment, ids), strict=True)),
+        "source_version": versions[source_id] if source_id else None,
+        "source": alignment.source,
+        "evidence": evidence_in_words(alignment.source.evidence, versions),
+        "source_percent": round(100 * alignment.source.confidence),
+    }
+
+
 # --- passage panel ---------------------------------------------------------------------------
 
 

@@ -118,12 +118,7 @@ def _comparison_context(
         rows=rows,
         hidden_rows=len(comparison.rows) - len(rows),
         versions=[versions[i] for i in ids],
-        bars=layout.share_bars(alignment, versions, options.base, ids),
-        heat=list(zip([versions[i] for i in ids], layout.heat_map(alignment, ids), strict=True)),
-        source_version=versions[source] if source else None,
-        source=alignment.source,
-        evidence=layout.evidence_in_words(alignment.source.evidence, versions),
-        source_percent=round(100 * alignment.source.confidence),
+        **layout.summary_context(alignment, versions, options.base, ids),
     )
 
 
