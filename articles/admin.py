@@ -1,10 +1,15 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import ApiToken, Article, ShareLink, Story
+
+# A web address typed without a scheme is taken as https (Django 6's default, chosen now).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ArticleInline(admin.StackedInline):
     model = Article
+    formfield_overrides = URL_FIELDS
     extra = 0
     fields = ["position", "outlet", "headline", "byline", "source_url", "published_on", "language", "text"]
     show_change_link = True
@@ -29,6 +34,7 @@ class StoryAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["label", "story", "published_on", "language", "source", "created_at"]
     list_filter = ["source", "language"]
     search_fields = ["outlet", "headline", "story__title"]

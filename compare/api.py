@@ -28,7 +28,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
@@ -412,16 +412,19 @@ def get_alignment(request: HttpRequest, slug: str, response: HttpResponse, base:
     except exports.ExportError as error:
         if error.retry:
             response["Retry-After"] = str(RETRY_AFTER)
-            return 202, {
-                "status": "computing",
-                "message": error.message,
-                "progress_done": stored.progress_done if stored else 0,
-                "progress_total": stored.progress_total if stored else 0,
-                "retry_after": RETRY_AFTER,
-            }
+            return Status(
+                202,
+                {
+                    "status": "computing",
+                    "message": error.message,
+                    "progress_done": stored.progress_done if stored else 0,
+                    "progress_total": stored.progress_total if stored else 0,
+                    "retry_after": RETRY_AFTER,
+                },
+            )
         status = 404 if error.status == 400 else error.status  # an unknown base version is "not found"
-        return status, {"error": error.message}
-    return 200, data
+        return Status(status, {"error": error.message})
+    return Status(200, data)
 
 
 @api.get("/versions/{version_id}", response={200: VersionDetail, 404: ErrorOut, **UNAUTHORIZED}, tags=["versions"])
@@ -443,8 +446,8 @@ def trace(request: HttpRequest, payload: TraceIn):
     try:
         result = trace_text(payload.text, articles=traceable_articles(caller(request)), limit=payload.limit)
     except TraceError as error:
-        return 400, {"error": str(error)}
-    return 200, _trace_out(result)
+        return Status(400, {"error": str(error)})
+    return Status(200, _trace_out(result))
 
 
 @api.get("/{path:rest}", auth=None, include_in_schema=False, url_name="unknown")

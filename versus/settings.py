@@ -194,6 +194,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Where collectstatic puts the files whitenoise serves (a bench or a container may put it elsewhere).
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", "").strip() or BASE_DIR / "staticfiles")
+# While developing (and in tests, where pytest-django turns DEBUG off after settings load),
+# whitenoise serves files straight from the apps' folders; production serves collectstatic's.
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed files in production (after collectstatic); plain files while developing.
