@@ -448,11 +448,13 @@ def _letters_and_digits(s: str) -> str:
     return _NOT_LETTER_OR_DIGIT.sub("", s.casefold())
 
 
-def _numbers(part: str) -> list[float | str]:
+@lru_cache(maxsize=4096)
+def _numbers(part: str) -> tuple[float | str, ...]:
     """The figures a passage states, comparable across spellings ("1,000" = "1000").
 
     A change is trivial only if its letters and digits *and* its figures agree, so "19.5"
-    against "195" is not trivial."""
+    against "195" is not trivial. Memoised (hence a tuple): the same edit is met again in
+    every pair of versions that holds it."""
     values: list[float | str] = []
     for token in _BARE_TOKEN.findall(part):
         first = token[0]
@@ -473,7 +475,7 @@ def _numbers(part: str) -> list[float | str]:
                 values.append(float(digits.replace(",", ".")))
             except ValueError:
                 values.append(digits)
-    return values
+    return tuple(values)
 
 
 def _changes_a_name(
