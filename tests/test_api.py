@@ -323,3 +323,33 @@ def test_an_unknown_api_address_is_a_json_404(client):
     response = client.get("/api/stories/a/b/c")
     assert response.status_code == 404
     assert "openapi.json" in response.json()["error"]
+
+
+# --- bounds and caching -------------------------------------------------------------------
+
+
+def test_an_offset_beyond_any_integer_column_is_an_empty_page_not_a_server_error(client, stories):
+    response = client.get("/api/stories", {"offset": "99999999999999999999", "limit": "99999999999999999999"})
+    assert response.status_code == 200
+    assert response.json()["stories"] == []
+    assert response.json()["limit"] == 100
+
+
+def test_a_version_id_beyond_any_integer_column_is_not_found(client, stories):
+    response = client.get("/api/versions/99999999999999999999")
+    assert response.status_code == 404
+    assert "error" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/api/stories", "/api/stories/no-such-story", "/api/nowhere"])
+def test_every_api_answer_is_private_and_varies_with_the_authorization_header(client, stories, path):
+    for headers in ({}, {"Authorization": "Bearer vs_wrong"}):
+        response = client.get(path, headers=headers)
+        assert "Authorization" in response["Vary"]
+        assert "private" in response["Cache-Control"]
+
+
+def test_a_trace_answer_is_private_too(client, stories):
+    response = client.post("/api/trace", {"text": ""}, content_type="application/json")
+    assert response.status_code == 400
+    assert "private" in response["Cache-Control"] and "Authorization" in response["Vary"]
