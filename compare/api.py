@@ -36,6 +36,7 @@ from ninja.security import HttpBearer
 from articles.access import NOT_FOUND, visible_stories
 from articles.models import Article, Story
 from articles.tokens import token_owner
+from versus.budget import OverBudget
 
 from . import exports, services
 from .trace import TraceError, TraceResult, trace_text, traceable_articles
@@ -459,13 +460,24 @@ def get_version(request: HttpRequest, version_id: int):
     return {**_version_out(article), "story": article.story.slug}
 
 
-@api.post("/trace", response={200: TraceOut, 400: ErrorOut, **UNAUTHORIZED}, tags=["trace"])
-def trace(request: HttpRequest, payload: TraceIn):
-    """Find the stored versions the caller may see that share passages with a text, best first."""
+@api.post(
+    "/trace",
+    response={200: TraceOut, 400: ErrorOut, 413: ErrorOut, 503: ErrorOut, **UNAUTHORIZED},
+    tags=["trace"],
+)
+def trace(request: HttpRequest, payload: TraceIn, response: HttpResponse):
+    """Find the stored versions the caller may see that share passages with a text, best first.
+
+    413: the text is longer than one request may trace. 503 (with Retry-After): tracing it took
+    longer than one request may compute.
+    """
     try:
         result = trace_text(payload.text, articles=traceable_articles(caller(request)), limit=payload.limit)
     except TraceError as error:
-        return Status(400, {"error": str(error)})
+        return Status(error.status, {"error": str(error)})
+    except OverBudget as error:
+        response["Retry-After"] = str(error.retry_after)
+        return Status(503, {"error": error.message})
     return Status(200, _trace_out(result))
 
 

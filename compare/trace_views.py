@@ -30,6 +30,7 @@ from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
 from articles.services import ArticleInput, IngestError, clean_text, create_story
 from compare.engine.types import SHARE_KINDS
+from versus.budget import OverBudget
 
 from .trace import TracedSource, TraceError, TraceResult, trace_text, traceable_articles
 
@@ -186,20 +187,27 @@ def trace(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, context)
     asked = TraceRequest.from_post(request)
     context["asked"] = asked
-    status = 200
+    status, retry_after = 200, 0
     try:
         if asked.url and not asked.text.strip():
             _fetch_into(request, asked)
         result = trace_text(asked.text, articles=traceable_articles(request.user))
-    except (TraceError, IngestError) as error:
-        context["problem"] = str(error)
-        status = 400
+    except TraceError as error:
+        context["problem"], status = str(error), error.status
+    except IngestError as error:
+        context["problem"], status = str(error), 400
+    except OverBudget as error:
+        context["problem"], status, retry_after = error.message, 503, error.retry_after
     else:
         context.update(_result_context(result))
     if _fragment(request):
         # htmx swaps only 2xx answers by default: a problem is still the result to show in place.
-        return render(request, f"{TEMPLATE}#result", context)
-    return render(request, TEMPLATE, context, status=status)
+        response = render(request, f"{TEMPLATE}#result", context)
+    else:
+        response = render(request, TEMPLATE, context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def max_sources() -> int:
@@ -292,7 +300,12 @@ def trace_story(request: HttpRequest) -> HttpResponse:
         story = story_from_trace(request.user, asked, result)
     except (TraceError, IngestError) as error:
         context["problem"] = f"The story could not be made. {error}"
-        return render(request, TEMPLATE, context, status=400)
+        return render(request, TEMPLATE, context, status=getattr(error, "status", 400))
+    except OverBudget as error:
+        context["problem"] = f"The story could not be made. {error.message}"
+        response = render(request, TEMPLATE, context, status=503)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     count = story.versions.count()
     messages.success(
         request,

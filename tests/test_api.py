@@ -353,3 +353,19 @@ def test_a_trace_answer_is_private_too(client, stories):
     response = client.post("/api/trace", {"text": ""}, content_type="application/json")
     assert response.status_code == 400
     assert "private" in response["Cache-Control"] and "Authorization" in response["Vary"]
+
+
+def test_a_trace_over_its_time_budget_is_a_503_with_retry_after(client, stories, settings):
+    settings.VERSUS_TRACE_SECONDS = 0.0001
+    text = "\n\n".join(paragraphs(ORCHARD)[1:4])
+    response = client.post("/api/trace", {"text": text}, content_type="application/json")
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert "seconds one request may use" in response.json()["error"]
+
+
+def test_a_text_too_long_to_trace_in_one_request_is_a_413(client, stories, settings):
+    settings.VERSUS_TRACE_MAX_BYTES = 100
+    response = client.post("/api/trace", {"text": ORCHARD}, content_type="application/json")
+    assert response.status_code == 413
+    assert "at a time" in response.json()["error"]

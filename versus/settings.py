@@ -242,6 +242,19 @@ VERSUS_URL_IMPORT_TIMEOUT = env_float("VERSUS_URL_IMPORT_TIMEOUT", 10.0, minimum
 VERSUS_URL_IMPORT_MAX_BYTES = env_int("VERSUS_URL_IMPORT_MAX_BYTES", 5_000_000, minimum=1)
 VERSUS_URL_IMPORT_MAX_REDIRECTS = env_int("VERSUS_URL_IMPORT_MAX_REDIRECTS", 5, minimum=0)
 
+# --- Budgets: how much one request may do (versus/budget.py) -------------------------
+# gunicorn's sync workers serve one request each: these keep any request well inside its
+# 30 s timeout and leave the workers free for everyone else.
+# Seconds the engine may spend tracing one text, and the longest text traced in a request.
+VERSUS_TRACE_SECONDS = env_float("VERSUS_TRACE_SECONDS", 5.0, minimum=0.1)
+VERSUS_TRACE_MAX_BYTES = env_int("VERSUS_TRACE_MAX_BYTES", 200_000, minimum=1)
+# Seconds the HTML extractor may spend on one page before the plain reduction is used instead,
+# and the largest page it is given at all (bigger pages get the plain reduction straight away).
+VERSUS_EXTRACT_SECONDS = env_float("VERSUS_EXTRACT_SECONDS", 3.0, minimum=0.1)
+VERSUS_EXTRACT_MAX_BYTES = env_int("VERSUS_EXTRACT_MAX_BYTES", 1_000_000, minimum=1)
+# Seconds all the web pages of one request may take together (each also within VERSUS_URL_IMPORT_TIMEOUT).
+VERSUS_URL_IMPORT_REQUEST_TIMEOUT = env_float("VERSUS_URL_IMPORT_REQUEST_TIMEOUT", 15.0, minimum=0.1)
+
 # --- Background work -----------------------------------------------------------------
 # Aligning a story runs as a task (django-tasks). "immediate" runs it inside the request that
 # asks for it (the default: bin/dev and the tests need no worker); "database" queues it in the
