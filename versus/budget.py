@@ -57,6 +57,16 @@ class Deadline:
             raise OverBudget(message)
 
 
+class _Expired(BaseException):
+    """Raised by the timer inside the interrupted code; a BaseException so that the many
+    ``except Exception`` of libraries (trafilatura has some) do not swallow it. ``time_limit``
+    turns it into OverBudget where the block ends."""
+
+    def __init__(self, limit: object) -> None:
+        super().__init__()
+        self.limit = limit
+
+
 def _can_use_signals() -> bool:
     return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
 
@@ -74,16 +84,21 @@ def time_limit(seconds: float, message: str = "") -> Iterator[Deadline]:
     previous_handler = signal.getsignal(signal.SIGALRM)
     previous_delay, _ = signal.getitimer(signal.ITIMER_REAL)
     outer_expires = time.monotonic() + previous_delay if previous_delay else math.inf
+    this = object()
 
     def expire(signum: int, frame: object) -> None:
         if time.monotonic() >= outer_expires and callable(previous_handler):
-            previous_handler(signum, frame)  # the outer budget is spent too: its own message
-        raise OverBudget(message)
+            previous_handler(signum, frame)  # the outer budget is spent too: it ends first
+        raise _Expired(this)
 
     signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, max(0.001, min(seconds, outer_expires - time.monotonic())))
+    signal.setitimer(signal.ITIMER_REAL, max(0.000_001, min(seconds, outer_expires - time.monotonic())))
     try:
         yield deadline
+    except _Expired as expired:
+        if expired.limit is not this:
+            raise  # an outer limit's: it ends there
+        raise OverBudget(message) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous_handler)
