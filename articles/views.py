@@ -24,10 +24,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
+from . import jobs, services
 from .access import story_for_editing
 from .forms import StoryForm, VersionsForm, versions_from
-from .models import Article, ShareLink, Story
+from .models import Article, ImportJob, ShareLink, Story
 from .ratelimit import reserve_url_imports
 
 
@@ -42,7 +42,12 @@ def story_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "articles/story_new.html", {"form": StoryForm()})
     form, problem = _bound(request, StoryForm)
-    if form is not None and form.is_valid():
+    if form is not None and form.is_valid() and jobs.needs_background(form):
+        try:
+            return _in_background(request, form)
+        except services.IngestError as error:
+            problem = str(error)
+    elif form is not None and form.is_valid():
         try:
             items = versions_from(form, _fetch_quota(request))
             story = services.create_story(
@@ -63,7 +68,12 @@ def version_add(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "articles/version_add.html", {"form": VersionsForm(), "story": story})
     form, problem = _bound(request, VersionsForm)
-    if form is not None and form.is_valid():
+    if form is not None and form.is_valid() and jobs.needs_background(form):
+        try:
+            return _in_background(request, form, story)
+        except services.IngestError as error:
+            problem = str(error)
+    elif form is not None and form.is_valid():
         try:
             articles = services.add_articles(story, versions_from(form, _fetch_quota(request)))
         except services.IngestError as error:
@@ -72,6 +82,59 @@ def version_add(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _added_message(story, articles))
             return redirect(story.get_absolute_url())
     return _with_problem(request, "articles/version_add.html", form or VersionsForm(), problem, story=story)
+
+
+def _in_background(request: HttpRequest, form: VersionsForm, story: Story | None = None) -> HttpResponse:
+    """Hand the form to the background worker (see jobs.py) and answer with where it stands.
+
+    Raises IngestError (the form shows it) when the job failed at once or the user may not
+    fetch that many pages now.
+    """
+    reserve_url_imports(request.user, len(form.cleaned_data.get("urls") or []))
+    job = jobs.queue_import(request.user, form, story)
+    if job.status == ImportJob.Status.FAILED:
+        raise services.IngestError(job.problem)
+    if job.status == ImportJob.Status.DONE:
+        return _job_done(request, job)
+    return redirect(job.get_absolute_url())
+
+
+def _job_done(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    story = job.story
+    added = list(story.versions.order_by("-position")[: job.added])
+    messages.success(request, _added_message(story, added))
+    if getattr(request, "htmx", None):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = story.get_absolute_url()
+        return response
+    return redirect(story.get_absolute_url())
+
+
+@require_http_methods(["GET"])
+@login_required
+def import_job(request: HttpRequest, token: str) -> HttpResponse:
+    """Where a background import stands; the story once done, the form filled in again if it failed."""
+    job = get_object_or_404(ImportJob.objects.select_related("story"), token=token, owner=request.user)
+    job = jobs.check_lost(job)
+    if job.status == ImportJob.Status.DONE:
+        return _job_done(request, job)
+    if job.status == ImportJob.Status.FAILED:
+        if job.new_story:
+            form: VersionsForm = StoryForm(initial=jobs.form_initial(job))
+            template, context = "articles/story_new.html", {}
+        else:
+            form = VersionsForm(initial=jobs.form_initial(job))
+            template, context = "articles/version_add.html", {"story": job.story}
+        problem = f"{job.problem} Nothing was saved."
+        if jobs.had_files(job):
+            problem += " Choose your files again (browsers forget them after a problem)."
+        if getattr(request, "htmx", None):  # the polling fragment: load the whole page with the form
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = job.get_absolute_url()
+            return response
+        return render(request, template, {"form": form, "problem": problem, **context})
+    template = "articles/import_job.html#progress" if getattr(request, "htmx", None) else "articles/import_job.html"
+    return render(request, template, {"job": job})
 
 
 @require_http_methods(["GET", "POST"])

@@ -252,6 +252,9 @@ VERSUS_TRACE_MAX_BYTES = env_int("VERSUS_TRACE_MAX_BYTES", 200_000, minimum=1)
 # and the largest page it is given at all (bigger pages get the plain reduction straight away).
 VERSUS_EXTRACT_SECONDS = env_float("VERSUS_EXTRACT_SECONDS", 3.0, minimum=0.1)
 VERSUS_EXTRACT_MAX_BYTES = env_int("VERSUS_EXTRACT_MAX_BYTES", 1_000_000, minimum=1)
+# Pasted text and files beyond this many bytes in one submission are read and stored by the
+# background worker (web addresses always are), with a page showing the progress.
+VERSUS_SYNC_INGEST_BYTES = env_int("VERSUS_SYNC_INGEST_BYTES", 300_000, minimum=0)
 # Seconds all the web pages of one request may take together (each also within VERSUS_URL_IMPORT_TIMEOUT).
 VERSUS_URL_IMPORT_REQUEST_TIMEOUT = env_float("VERSUS_URL_IMPORT_REQUEST_TIMEOUT", 15.0, minimum=0.1)
 
