@@ -301,3 +301,17 @@ class ImportFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ThrottleHit(models.Model):
+    """One use of something throttled (articles/throttle.py): a trace, a sign-up, an import."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=80)  # "user:<id>" or "ip:<address>"
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="throttle_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} {self.at:%H:%M:%S}"

@@ -35,6 +35,7 @@ from ninja.security import HttpBearer
 
 from articles.access import NOT_FOUND, visible_stories
 from articles.models import Article, Story
+from articles.throttle import Rule, Throttled, take
 from articles.tokens import token_owner
 from versus.budget import OverBudget
 
@@ -462,19 +463,24 @@ def get_version(request: HttpRequest, version_id: int):
 
 @api.post(
     "/trace",
-    response={200: TraceOut, 400: ErrorOut, 413: ErrorOut, 503: ErrorOut, **UNAUTHORIZED},
+    response={200: TraceOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut, 503: ErrorOut, **UNAUTHORIZED},
     tags=["trace"],
 )
 def trace(request: HttpRequest, payload: TraceIn, response: HttpResponse):
     """Find the stored versions the caller may see that share passages with a text, best first.
 
-    413: the text is longer than one request may trace. 503 (with Retry-After): tracing it took
-    longer than one request may compute.
+    413: the text is longer than one request may trace. 429 (with Retry-After): too many traces
+    from this token's account or this address in the last minute. 503 (with Retry-After):
+    tracing it took longer than one request may compute.
     """
     try:
+        take(Rule.named("trace"), request, user=caller(request))
         result = trace_text(payload.text, articles=traceable_articles(caller(request)), limit=payload.limit)
     except TraceError as error:
         return Status(error.status, {"error": str(error)})
+    except Throttled as error:
+        response["Retry-After"] = str(error.retry_after)
+        return Status(429, {"error": str(error)})
     except OverBudget as error:
         response["Retry-After"] = str(error.retry_after)
         return Status(503, {"error": error.message})

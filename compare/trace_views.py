@@ -29,6 +29,7 @@ from articles.fetch import article_from_url
 from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
 from articles.services import ArticleInput, IngestError, clean_text, create_story
+from articles.throttle import Rule, Throttled, take
 from compare.engine.types import SHARE_KINDS
 from versus.budget import OverBudget
 
@@ -189,11 +190,14 @@ def trace(request: HttpRequest) -> HttpResponse:
     context["asked"] = asked
     status, retry_after = 200, 0
     try:
+        take(Rule.named("trace"), request)
         if asked.url and not asked.text.strip():
             _fetch_into(request, asked)
         result = trace_text(asked.text, articles=traceable_articles(request.user))
     except TraceError as error:
         context["problem"], status = str(error), error.status
+    except Throttled as error:
+        context["problem"], status, retry_after = str(error), 429, error.retry_after
     except IngestError as error:
         context["problem"], status = str(error), 400
     except OverBudget as error:
@@ -294,10 +298,16 @@ def trace_story(request: HttpRequest) -> HttpResponse:
     asked.url = ""  # the page was fetched already; its text is in the form
     context: dict[str, object] = {"asked": asked, "max_sources": max_sources()}
     try:
+        take(Rule.named("trace"), request)
         result = trace_text(asked.text, articles=traceable_articles(request.user), limit=max_sources())
         if not result.sources:
             raise IngestError("No stored article shares passages with this text, so there is nothing to compare.")
         story = story_from_trace(request.user, asked, result)
+    except Throttled as error:
+        context["problem"] = f"The story could not be made. {error}"
+        response = render(request, TEMPLATE, context, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     except (TraceError, IngestError) as error:
         context["problem"] = f"The story could not be made. {error}"
         return render(request, TEMPLATE, context, status=getattr(error, "status", 400))
