@@ -174,13 +174,35 @@ def test_an_upload_over_the_request_limit_is_refused_with_advice(client, setting
     assert not Story.objects.exists()
 
 
-def test_too_many_files_at_once_are_refused_with_advice(client, settings):
-    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+def test_too_many_files_at_once_are_refused_with_advice_and_the_typed_text_kept(client, settings):
+    settings.VERSUS_MAX_UPLOAD_FILES = 2
     files = [upload(f"v{n}.txt", f"Version number {n} of the harbour story.") for n in range(3)]
+    response = new_story(client, files=files, text=HARBOUR_REWRITE, title="Bridge, the many files")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "more than 2 files at once" in html
+    assert "Bridge, the many files" in html and "A broken motor left the harbour" in html
+    assert "choose your files again" in html
+    assert not Story.objects.exists()
+
+
+def test_a_paste_over_the_request_limit_is_refused_and_the_typed_text_kept(client, settings):
+    settings.VERSUS_MAX_UPLOAD_BYTES = 2000
+    pasted = "The ferry ran late again. " * 100
+    response = new_story(client, text=pasted, title="Ferry, the long paste")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "more than 0.002 MB in one go" in html
+    assert "Ferry, the long paste" in html and pasted.strip() in html
+    assert not Story.objects.exists()
+
+
+def test_beyond_what_django_will_read_the_message_still_comes_with_the_form(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    files = [upload(f"v{n}.txt", f"Version number {n} of the harbour story.") for n in range(4)]
     response = new_story(client, files=files)
     assert response.status_code == 400
-    assert "more than 2 files at once" in response.content.decode()
-    assert not Story.objects.exists()
+    assert "files at once" in response.content.decode()
 
 
 def test_the_same_text_twice_in_one_go_is_refused(client):

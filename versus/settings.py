@@ -240,9 +240,13 @@ X_FRAME_OPTIONS = "DENY"
 VERSUS_MAX_ARTICLE_BYTES = env_int("VERSUS_MAX_ARTICLE_BYTES", 2_000_000, minimum=1)
 # Largest upload request; several files at once, so a few articles' worth.
 VERSUS_MAX_UPLOAD_BYTES = env_int("VERSUS_MAX_UPLOAD_BYTES", 20_000_000, minimum=1)
-DATA_UPLOAD_MAX_MEMORY_SIZE = VERSUS_MAX_UPLOAD_BYTES
-FILE_UPLOAD_MAX_MEMORY_SIZE = VERSUS_MAX_UPLOAD_BYTES
-DATA_UPLOAD_MAX_NUMBER_FILES = env_int("VERSUS_MAX_UPLOAD_FILES", 20, minimum=1)
+VERSUS_MAX_UPLOAD_FILES = env_int("VERSUS_MAX_UPLOAD_FILES", 20, minimum=1)
+# Django's own ceilings, beyond which it does not read a request at all and answers a bare
+# "Bad Request (400)". They sit well above ours so that, between the two, the form itself
+# answers, with everything typed kept (articles/views.py). Files above 2.5 MB are spooled
+# to a temporary file rather than held in memory (Django's default).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * VERSUS_MAX_UPLOAD_BYTES
+DATA_UPLOAD_MAX_NUMBER_FILES = 5 * VERSUS_MAX_UPLOAD_FILES
 # Web pages one user may have fetched per minute (counted in the database, so across all workers).
 VERSUS_URL_IMPORTS_PER_MINUTE = env_int("VERSUS_URL_IMPORTS_PER_MINUTE", 10, minimum=1)
 VERSUS_MAX_VERSIONS_PER_STORY = env_int("VERSUS_MAX_VERSIONS_PER_STORY", 12, minimum=2)
