@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from articles.access import story_for_reading, story_for_share_token, visible_stories
@@ -249,4 +250,7 @@ def _export(request: HttpRequest, story: Story, fmt: str) -> HttpResponse:
         return response
     response = HttpResponse(data, content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(story, fmt)}"'
+    if fmt == "html":  # opened from the server too: its own inline styles must be allowed
+        response["Content-Security-Policy"] = exports.report_policy(data)
+    patch_cache_control(response, private=True)  # a copy of a story: never kept by a shared cache
     return response
