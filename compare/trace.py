@@ -31,7 +31,7 @@ from django.db.models import Q, QuerySet
 from articles.index import find_candidates
 from articles.models import Article, Story
 from articles.services import clean_text, readable_size
-from compare.engine import fingerprint
+from compare.engine import fingerprint, serialize
 from compare.engine.align import Idf, align_prepared, prepare
 from compare.engine.junk import find_junk
 from compare.engine.types import SHARE_KINDS, Document, JunkSpan, Pair, PairAlignment, Segment
@@ -109,8 +109,12 @@ def traceable_articles(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Artic
     return Article.objects.filter(public)
 
 
-def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[fingerprint.Sentence]]:
-    """The cleaned text, its junk and its indexable sentences, or TraceError saying what is wrong."""
+def check_traceable(text: str, max_bytes: int | None = None) -> tuple[str, list[JunkSpan], list[fingerprint.Sentence]]:
+    """The cleaned text, its junk and its indexable sentences, or TraceError saying what is wrong.
+
+    ``max_bytes``: the longest text traced (default ``VERSUS_TRACE_MAX_BYTES``, what one web
+    request may trace; the background worker traces up to an article's size limit).
+    """
     text = clean_text(text)
     if not text:
         raise TraceError("There is no text to trace. Paste the article's words.")
@@ -120,10 +124,11 @@ def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[fingerprint.Se
             f"The text is {readable_size(size)}, more than the limit of "
             f"{readable_size(settings.VERSUS_MAX_ARTICLE_BYTES)} for one article."
         )
-    if size > settings.VERSUS_TRACE_MAX_BYTES:
+    max_bytes = settings.VERSUS_TRACE_MAX_BYTES if max_bytes is None else max_bytes
+    if size > max_bytes:
         raise TraceTooLarge(
             f"The text is {readable_size(size)}; Versus traces at most "
-            f"{readable_size(settings.VERSUS_TRACE_MAX_BYTES)} at a time. "
+            f"{readable_size(max_bytes)} at a time. "
             "Trace the article in parts, or the part you are most interested in."
         )
     junk = find_junk(text)
@@ -141,19 +146,28 @@ def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[fingerprint.Se
     return text, junk, sentences
 
 
-def trace_text(text: str, *, articles: QuerySet[Article], limit: int = 10) -> TraceResult:
+def trace_text(
+    text: str,
+    *,
+    articles: QuerySet[Article],
+    limit: int = 10,
+    seconds: float | None = None,
+    max_bytes: int | None = None,
+) -> TraceResult:
     """Find the articles among ``articles`` that share passages with ``text``, best first.
 
     Raises TraceError (a text that cannot be traced) or OverBudget when the work takes more than
-    ``VERSUS_TRACE_SECONDS`` (the engine's search is interrupted; see versus/budget.py).
+    ``seconds`` (default ``VERSUS_TRACE_SECONDS``: the engine's search is interrupted; see
+    versus/budget.py). ``max_bytes``: see ``check_traceable``.
     """
     began = time.perf_counter()
-    text, junk, sentences = check_traceable(text)
+    text, junk, sentences = check_traceable(text, max_bytes)
     keys = {key for sentence in sentences for key in sentence.keys}
     candidates = find_candidates(keys, articles, limit=limit + EXTRA_CANDIDATES, min_hits=MIN_KEYS)
     by_id = {a.pk: a for a in articles.filter(pk__in=[pk for pk, _ in candidates]).select_related("story").order_by()}
     # Everything from the database is read by now: the budget interrupts only the engine.
-    with time_limit(settings.VERSUS_TRACE_SECONDS, over_budget_message()) as deadline:
+    budget = settings.VERSUS_TRACE_SECONDS if seconds is None else seconds
+    with time_limit(budget, over_budget_message()) as deadline:
         return _align_candidates(text, junk, candidates, by_id, limit, began, deadline)
 
 
@@ -205,4 +219,65 @@ def _align_candidates(
         traced_segments=traced_segments,
         candidates=len(candidates),
         seconds=time.perf_counter() - began,
+    )
+
+
+def result_to_dict(result: TraceResult) -> dict:
+    """A trace's result as JSON-able data (kept by a background trace, compare/models.py)."""
+    return {
+        "text": result.text,
+        "junk": [[j.start, j.end, j.reason] for j in result.junk],
+        "segments": [serialize.segment_to_list(s) for s in result.segments],
+        "sources": [
+            {
+                "article": source.article.pk,
+                "share": source.share,
+                "shares": source.shares,
+                "alignment": serialize.pair_to_dict(source.alignment),
+                "keys_matched": source.keys_matched,
+            }
+            for source in result.sources
+        ],
+        "traced_share": result.traced_share,
+        "traced_segments": result.traced_segments,
+        "candidates": result.candidates,
+        "seconds": result.seconds,
+    }
+
+
+def result_from_dict(data: dict, articles: QuerySet[Article]) -> TraceResult:
+    """The result back; sources no longer among ``articles`` (deleted, or made private since)
+    are left out, so a stored result never shows what the viewer may not see now."""
+    ids = [source["article"] for source in data["sources"]]
+    by_id = {a.pk: a for a in articles.filter(pk__in=ids).select_related("story").order_by()}
+    sources = []
+    for source in data["sources"]:
+        article = by_id.get(source["article"])
+        if article is None:
+            continue
+        alignment = serialize.pair_from_dict(source["alignment"])
+        sources.append(
+            TracedSource(
+                article=article,
+                share=source["share"],
+                shares=source["shares"],
+                pairs=alignment.pairs,
+                alignment=alignment,
+                keys_matched=source["keys_matched"],
+            )
+        )
+    traced = sorted({i for source in sources for pair in source.pairs for i in pair.a})
+    lengths = {s.index: s.end - s.start for s in (serialize.segment_from_list(x) for x in data["segments"])}
+    total = sum(lengths.values())
+    traced_share = sum(lengths[i] for i in traced) / total if total else 0.0
+    return TraceResult(
+        text=data["text"],
+        junk=[JunkSpan(start, end, reason) for start, end, reason in data["junk"]],
+        segments=[serialize.segment_from_list(x) for x in data["segments"]],
+        sources=sources,
+        traced_share=traced_share,
+        new_share=1.0 - traced_share,
+        traced_segments=traced,
+        candidates=data["candidates"],
+        seconds=data["seconds"],
     )

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,7 +33,17 @@ from articles.throttle import Rule, Throttled, take
 from compare.engine.types import SHARE_KINDS
 from versus.budget import OverBudget
 
-from .trace import TracedSource, TraceError, TraceResult, trace_text, traceable_articles
+from . import trace_jobs
+from .models import TraceJob
+from .trace import (
+    TracedSource,
+    TraceError,
+    TraceResult,
+    TraceTooLarge,
+    result_from_dict,
+    trace_text,
+    traceable_articles,
+)
 
 TEMPLATE = "compare/trace.html"
 KINDS = SHARE_KINDS[:-1]  # verbatim, edited, paraphrase: the ways a passage can come from a source
@@ -194,6 +204,12 @@ def trace(request: HttpRequest) -> HttpResponse:
         if asked.url and not asked.text.strip():
             _fetch_into(request, asked)
         result = trace_text(asked.text, articles=traceable_articles(request.user))
+    except TraceTooLarge as error:
+        if request.user.is_authenticated and _fits_background(asked.text):
+            return _in_background(request, asked)
+        context["problem"], status = str(error), error.status
+        if not request.user.is_authenticated and _fits_background(asked.text):
+            context["problem"] += " Logged in, you can trace texts up to an article's size (it takes a little longer)."
     except TraceError as error:
         context["problem"], status = str(error), error.status
     except Throttled as error:
@@ -212,6 +228,45 @@ def trace(request: HttpRequest) -> HttpResponse:
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+def _fits_background(text: str) -> bool:
+    return len(clean_text(text).encode("utf-8")) <= settings.VERSUS_MAX_ARTICLE_BYTES
+
+
+def _in_background(request: HttpRequest, asked: TraceRequest) -> HttpResponse:
+    """A text too long for one request, traced by the worker; the answer is the job's page."""
+    job = trace_jobs.queue_trace(
+        request.user,
+        asked.text,
+        {"headline": asked.headline, "outlet": asked.outlet, "source_url": asked.source_url, "url": asked.url},
+    )
+    if _fragment(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = job.get_absolute_url()
+        return response
+    return redirect(job.get_absolute_url())
+
+
+@require_http_methods(["GET"])
+def trace_job(request: HttpRequest, token: str) -> HttpResponse:
+    """A background trace: running (the page polls itself), or its result, or the problem."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
+    job = TraceJob.objects.filter(token=token, owner=request.user).first()
+    if job is None:
+        raise Http404("No such trace, or not one of yours.")
+    job = trace_jobs.check_lost(job)
+    asked = TraceRequest(
+        text=job.text, **{k: job.asked.get(k, "") for k in ("url", "headline", "outlet", "source_url")}
+    )
+    context: dict[str, object] = {"asked": asked, "max_sources": max_sources(), "job": job}
+    if job.status == TraceJob.Status.DONE:
+        context.update(_result_context(result_from_dict(job.result, traceable_articles(request.user))))
+    elif job.status == TraceJob.Status.FAILED:
+        context["problem"] = job.problem
+    # htmx (the running page polling itself) gets the result section only.
+    return render(request, f"{TEMPLATE}#result" if _fragment(request) else TEMPLATE, context)
 
 
 def max_sources() -> int:

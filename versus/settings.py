@@ -264,6 +264,8 @@ VERSUS_URL_IMPORT_MAX_REDIRECTS = env_int("VERSUS_URL_IMPORT_MAX_REDIRECTS", 5, 
 # Seconds the engine may spend tracing one text, and the longest text traced in a request.
 VERSUS_TRACE_SECONDS = env_float("VERSUS_TRACE_SECONDS", 5.0, minimum=0.1)
 VERSUS_TRACE_MAX_BYTES = env_int("VERSUS_TRACE_MAX_BYTES", 100_000, minimum=1)
+# A logged-in user's longer text is traced by the background worker, with this budget.
+VERSUS_TRACE_BACKGROUND_SECONDS = env_float("VERSUS_TRACE_BACKGROUND_SECONDS", 120.0, minimum=1)
 # Seconds the HTML extractor may spend on one page before the plain reduction is used instead,
 # and the largest page it is given at all (bigger pages get the plain reduction straight away).
 VERSUS_EXTRACT_SECONDS = env_float("VERSUS_EXTRACT_SECONDS", 3.0, minimum=0.1)

@@ -1,0 +1,79 @@
+"""Tracing a long text on the background worker.
+
+One request traces at most ``VERSUS_TRACE_MAX_BYTES`` within ``VERSUS_TRACE_SECONDS``. A
+logged-in user's longer text (up to an article's size limit) is stored as a TraceJob and
+traced by ``trace_task`` with ``VERSUS_TRACE_BACKGROUND_SECONDS``; the page at the job's
+address shows that it is running, then the result. With the immediate task backend it is
+traced inside the request, and the job's page shows the result at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils import timezone
+from django_tasks import task
+
+from versus.budget import OverBudget
+
+from .models import TraceJob
+from .trace import TraceError, result_to_dict, trace_text, traceable_articles
+
+logger = logging.getLogger(__name__)
+
+LOST = "The background work stopped before it was done (the worker was restarted). Please try again."
+
+
+def queue_trace(owner: AbstractBaseUser, text: str, asked: dict[str, str]) -> TraceJob:
+    job = TraceJob.objects.create(owner=owner, text=text, asked=asked)
+    trace_task.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def trace_task(job_id: int) -> str:
+    claimed = TraceJob.objects.filter(pk=job_id, status=TraceJob.Status.QUEUED).update(
+        status=TraceJob.Status.RUNNING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return "nothing to do"
+    job = TraceJob.objects.select_related("owner").get(pk=job_id)
+    try:
+        result = trace_text(
+            job.text,
+            articles=traceable_articles(job.owner),
+            seconds=settings.VERSUS_TRACE_BACKGROUND_SECONDS,
+            max_bytes=settings.VERSUS_MAX_ARTICLE_BYTES,
+        )
+    except TraceError as error:
+        _finish(job, TraceJob.Status.FAILED, problem=str(error))
+        return "failed"
+    except OverBudget:
+        problem = (
+            f"Tracing this text needed more than the {settings.VERSUS_TRACE_BACKGROUND_SECONDS:g} seconds "
+            "Versus gives one trace. Trace it in parts."
+        )
+        _finish(job, TraceJob.Status.FAILED, problem=problem)
+        return "failed"
+    except Exception:
+        logger.exception("trace job %s failed", job.pk)
+        _finish(job, TraceJob.Status.FAILED, problem="Something went wrong on our side. Please try again.")
+        raise
+    _finish(job, TraceJob.Status.DONE, result=result_to_dict(result))
+    return "done"
+
+
+def _finish(job: TraceJob, status: str, *, problem: str = "", result: dict | None = None) -> None:
+    TraceJob.objects.filter(pk=job.pk).update(status=status, problem=problem, result=result, updated_at=timezone.now())
+
+
+def check_lost(job: TraceJob) -> TraceJob:
+    stale = timezone.now() - dt.timedelta(seconds=settings.VERSUS_ALIGN_STALE_SECONDS)
+    if job.status == TraceJob.Status.RUNNING and job.updated_at < stale:
+        _finish(job, TraceJob.Status.FAILED, problem=LOST)
+        job.refresh_from_db()
+    return job
