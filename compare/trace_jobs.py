@@ -1,10 +1,11 @@
-"""Tracing a long text on the background worker.
+"""Tracing on the background worker: long texts, and web pages (fetched here first).
 
-One request traces at most ``VERSUS_TRACE_MAX_BYTES`` within ``VERSUS_TRACE_SECONDS``. A
-logged-in user's longer text (up to an article's size limit) is stored as a TraceJob and
-traced by ``trace_task`` with ``VERSUS_TRACE_BACKGROUND_SECONDS``; the page at the job's
-address shows that it is running, then the result. With the immediate task backend it is
-traced inside the request, and the job's page shows the result at once.
+One request traces at most ``VERSUS_TRACE_MAX_BYTES`` within ``VERSUS_TRACE_SECONDS``, and
+never fetches a page (a fetch waits on another server, up to ``VERSUS_URL_IMPORT_TIMEOUT``).
+A logged-in user's longer text (up to an article's size limit), or web address, is stored as
+a TraceJob and traced by ``trace_task`` with ``VERSUS_TRACE_BACKGROUND_SECONDS``; the page at
+the job's address shows that it is running, then the result. With the immediate task backend
+it is traced inside the request, and the job's page shows the result at once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
 from django_tasks import task
 
+from articles.fetch import article_from_url
+from articles.services import IngestError
 from versus.budget import OverBudget
 
 from .models import TraceJob
@@ -43,13 +46,15 @@ def trace_task(job_id: int) -> str:
         return "nothing to do"
     job = TraceJob.objects.select_related("owner").get(pk=job_id)
     try:
+        if job.asked.get("url") and not job.text.strip():
+            _fetch(job)
         result = trace_text(
             job.text,
             articles=traceable_articles(job.owner),
             seconds=settings.VERSUS_TRACE_BACKGROUND_SECONDS,
             max_bytes=settings.VERSUS_MAX_ARTICLE_BYTES,
         )
-    except TraceError as error:
+    except (TraceError, IngestError) as error:
         _finish(job, TraceJob.Status.FAILED, problem=str(error))
         return "failed"
     except OverBudget:
@@ -65,6 +70,18 @@ def trace_task(job_id: int) -> str:
         raise
     _finish(job, TraceJob.Status.DONE, result=result_to_dict(result))
     return "done"
+
+
+def _fetch(job: TraceJob) -> None:
+    """The page at the job's address becomes the text to trace; its details are kept."""
+    url = job.asked["url"]
+    try:
+        item = article_from_url(url)
+    except IngestError as error:
+        raise IngestError(f"{url}: {error}") from error
+    job.text = item.text
+    job.asked = {**job.asked, "headline": item.headline, "outlet": item.outlet, "source_url": item.source_url}
+    TraceJob.objects.filter(pk=job.pk).update(text=job.text, asked=job.asked, updated_at=timezone.now())
 
 
 def _finish(job: TraceJob, status: str, *, problem: str = "", result: dict | None = None) -> None:

@@ -25,7 +25,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from articles.fetch import article_from_url
 from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
 from articles.services import ArticleInput, IngestError, clean_text, create_story
@@ -175,8 +174,8 @@ class TraceRequest:
         )
 
 
-def _fetch_into(request: HttpRequest, asked: TraceRequest) -> None:
-    """Replace the asked text by the page at ``asked.url`` (its metadata kept), or raise IngestError."""
+def _check_url_trace(request: HttpRequest, asked: TraceRequest) -> None:
+    """Raise IngestError unless the user may have ``asked.url`` fetched now (counted if so)."""
     if not request.user.is_authenticated:
         raise IngestError("Log in to trace a web page: Versus fetches pages only for people with an account.")
     if not asked.url.lower().startswith(("http://", "https://")):
@@ -184,11 +183,6 @@ def _fetch_into(request: HttpRequest, asked: TraceRequest) -> None:
             f"“{asked.url}” does not start with http:// or https://. Copy the address from your browser's address bar."
         )
     reserve_url_imports(request.user, 1)
-    try:
-        item = article_from_url(asked.url)
-    except IngestError as error:
-        raise IngestError(f"{asked.url}: {error}") from error
-    asked.text, asked.headline, asked.outlet, asked.source_url = item.text, item.headline, item.outlet, item.source_url
 
 
 @require_http_methods(["GET", "POST"])
@@ -202,7 +196,9 @@ def trace(request: HttpRequest) -> HttpResponse:
     try:
         take(Rule.named("trace"), request)
         if asked.url and not asked.text.strip():
-            _fetch_into(request, asked)
+            # Fetching waits on another server: never inside a web request (compare/trace_jobs.py).
+            _check_url_trace(request, asked)
+            return _in_background(request, asked)
         result = trace_text(asked.text, articles=traceable_articles(request.user))
     except TraceTooLarge as error:
         if request.user.is_authenticated and _fits_background(asked.text):
@@ -235,7 +231,8 @@ def _fits_background(text: str) -> bool:
 
 
 def _in_background(request: HttpRequest, asked: TraceRequest) -> HttpResponse:
-    """A text too long for one request, traced by the worker; the answer is the job's page."""
+    """A text too long for one request, or a web page to fetch first, traced by the worker;
+    the answer is the job's page."""
     job = trace_jobs.queue_trace(
         request.user,
         asked.text,

@@ -244,8 +244,9 @@ def test_a_user_traces_a_web_page_and_its_details_go_into_the_story(client, teac
     source = store("Bridge", GAZETTE, outlet="Harbour wire")
     client.force_login(teacher)
     with serve() as base:
-        response = client.post(TRACE, {"url": f"{base}/article"})
+        response = client.post(TRACE, {"url": f"{base}/article"}, follow=True)  # fetched by the worker
     assert response.status_code == 200
+    assert response.redirect_chain[0][0].startswith("/trace/jobs/")
     assert [row.article for row in response.context["rows"]] == [source]
     asked = response.context["asked"]
     assert asked.outlet == "The Harbour Gazette" and asked.source_url == f"{base}/article"
@@ -263,9 +264,8 @@ def test_tracing_a_web_page_keeps_the_ssrf_checks_and_the_import_limit(client, t
     settings.VERSUS_URL_IMPORTS_PER_MINUTE = 1
     client.force_login(teacher)
     with serve() as base:
-        refused = client.post(TRACE, {"url": f"{base}/article"})
-        assert refused.status_code == 400
-        assert "only fetches pages from public websites" in refused.content.decode()
+        refused = client.post(TRACE, {"url": f"{base}/article"}, follow=True)
+        assert "only fetches pages from public websites" in refused.content.decode()  # told by the worker
         settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
         again = client.post(TRACE, {"url": f"{base}/article"})
     assert again.status_code == 400
