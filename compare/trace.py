@@ -115,6 +115,11 @@ def check_traceable(text: str, max_bytes: int | None = None) -> tuple[str, list[
     ``max_bytes``: the longest text traced (default ``VERSUS_TRACE_MAX_BYTES``, what one web
     request may trace; the background worker traces up to an article's size limit).
     """
+    if len(text) > settings.VERSUS_MAX_ARTICLE_BYTES * 2:  # far too long: refused before any copy is made
+        raise TraceTooLarge(
+            f"The text is {readable_size(len(text.encode('utf-8')))}, more than the limit of "
+            f"{readable_size(settings.VERSUS_MAX_ARTICLE_BYTES)} for one article."
+        )
     text = clean_text(text)
     if not text:
         raise TraceError("There is no text to trace. Paste the article's words.")
