@@ -54,6 +54,7 @@ class PrivateCacheMiddleware:
         user = getattr(request, "user", None)
         match = getattr(request, "resolver_match", None)
         shared = match is not None and (match.url_name or "").startswith("shared_")
-        if (user is not None and user.is_authenticated) or shared:
+        no_store = "no-store" in response.get("Cache-Control", "")  # stricter already: left as it is
+        if ((user is not None and user.is_authenticated) or shared) and not no_store:
             patch_cache_control(response, private=True)
         return response
