@@ -36,9 +36,11 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from ._text import STOPWORDS, Tokens, tokens
 from .diff import word_diff
+from .embed import DIMENSIONS
 from .segment import segment
 from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment
 
@@ -70,7 +72,9 @@ INDEXED_STEMS = 10
 class Idf:
     """Inverse document frequency of content stems over a set of sentences."""
 
-    def __init__(self, sentences: Iterable[Tokens]) -> None:
+    def __init__(self, sentences: Iterable[Tokens], vectors: Sequence[Any] = ()) -> None:
+        # The story's mean sentence embedding (see ``meaning``), when every version has embeddings.
+        self.topic: Any = _mean_vector(vectors)
         self.df: Counter[str] = Counter()
         self.n = 0
         for sentence in sentences:
@@ -84,8 +88,11 @@ class Idf:
         return self._weights.get(stem, self._unseen)
 
     def total(self, stems: Iterable[str]) -> float:
+        """Total weight of the stems. math.fsum is exact, so the result does not depend on
+        the order a set yields its stems in (that order changes with PYTHONHASHSEED, and a
+        last-bit difference could tip a score across a threshold)."""
         weights, unseen = self._weights, self._unseen
-        return sum([weights.get(stem, unseen) for stem in stems])
+        return math.fsum([weights.get(stem, unseen) for stem in stems])
 
     def content_weight(self, content: frozenset[str]) -> float:
         """Total weight of a passage's content (memoised: each sentence is weighed many times)."""
@@ -93,6 +100,15 @@ class Idf:
         if weight is None:
             weight = self._totals[content] = self.total(content)
         return weight
+
+
+def _mean_vector(vectors: Sequence[Any]) -> Any:
+    if not vectors or any(v is None for v in vectors):
+        return None
+    import numpy as np
+
+    stacked = np.concatenate(list(vectors))
+    return stacked.mean(axis=0) if len(stacked) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,28 +178,44 @@ def wording_ratio(a: Tokens, b: Tokens) -> float:
 
 
 CONTENT_WEIGHT = 0.65  # the rest goes to the wording ratio
+# With sentence embeddings, the lexical score gets MEANING_WEIGHT times the passages'
+# similarity of meaning beyond the story's topic (see ``meaning``), and the bar moves to
+# SEMANTIC_THRESHOLD.
+MEANING_WEIGHT = 0.42
+SEMANTIC_THRESHOLD = 0.40
+# Headlines pair with each other from this score on (see _headline_pair); a headline is at most HEADLINE_WORDS long.
+HEADLINE_THRESHOLD = 0.2
+HEADLINE_WORDS = 30
+# A passage already paired also pairs with a free sentence from this score on (see _second_correspondences).
+SECOND_THRESHOLD = 0.5
+# Candidates by meaning: each sentence's closest few on the other side, from this raw cosine on.
+COSINE_FLOOR = 0.35
 CONFLICTING_NUMBERS = 0.85  # factor when both passages give numbers and none agree
 MIN_SHARED_STEMS = 3
 FEW_SHARED_WORDS = 0.8  # factor when they share fewer content words than that
 
 
-def judge(a: Tokens, b: Tokens, idf: Idf, dice: float | None = None) -> Judgement:
-    """Score how strongly two passages correspond, and what kind of pair they would make."""
+def judge(a: Tokens, b: Tokens, idf: Idf, dice: float | None = None, cos: float | None = None) -> Judgement:
+    """Score how strongly two passages correspond, and what kind of pair they would make.
+
+    ``cos`` is the cosine of the passages' sentence embeddings, when both have them."""
     if dice is None:
         dice = content_overlap(a, b, idf)[0]
     ratio = wording_ratio(a, b)
-    score = _combine(dice, ratio, a, b)
+    score = _combine(dice, ratio, a, b, cos)
     return Judgement(score, classify(a, b, ratio))
 
 
-def _combine(dice: float, ratio: float, a: Tokens, b: Tokens) -> float:
+def _combine(dice: float, ratio: float, a: Tokens, b: Tokens, cos: float | None = None) -> float:
     score = CONTENT_WEIGHT * dice + (1 - CONTENT_WEIGHT) * ratio
     if a.numbers and b.numbers and not (a.numbers & b.numbers):
         score *= CONFLICTING_NUMBERS
-    if len(a.content & b.content) < min(MIN_SHARED_STEMS, len(a.content), len(b.content)):
+    if cos is None and len(a.content & b.content) < min(MIN_SHARED_STEMS, len(a.content), len(b.content)):
         # Two or fewer words in common ("declined", "details") is not the same statement,
-        # however rare those words are in the story.
+        # however rare those words are in the story. (With embeddings the model judges that.)
         score *= FEW_SHARED_WORDS
+    if cos is not None:
+        score += MEANING_WEIGHT * cos
     return min(1.0, max(0.0, score))
 
 
@@ -224,6 +256,7 @@ class Prepared:
     document: Document
     segments: list[Segment]
     tokens: list[Tokens]
+    vectors: Any = field(default=None, repr=False)  # one unit vector per segment, or None (lexical)
     _index: dict[str, list[int]] | None = field(default=None, repr=False)
     _lookup: tuple[Idf, list[list[str]]] | None = field(default=None, repr=False)
 
@@ -247,13 +280,41 @@ class Prepared:
 
 def prepare(document: Document) -> Prepared:
     segments = segment(document.text, document.junk)
-    return Prepared(document, segments, [tokens(document.text[s.start : s.end]) for s in segments])
+    vectors = document.vectors
+    if vectors is not None and (getattr(vectors, "shape", None) != (len(segments), DIMENSIONS) or not segments):
+        vectors = None  # computed for another text or another segmentation: compare lexically
+    return Prepared(document, segments, [tokens(document.text[s.start : s.end]) for s in segments], vectors)
+
+
+def meaning(a: Prepared, b: Prepared, members_a: Sequence[int], members_b: Sequence[int], idf: Idf) -> float | None:
+    """How much two passages mean the same beyond what every sentence of the story shares,
+    or None when either side has no embeddings.
+
+    In a story every sentence is about the same thing, so raw cosines between its sentences
+    are all high. Each passage's embedding (a passage of several sentences: the normalised
+    sum of theirs) minus the story's mean embedding keeps what the passage says in
+    particular; the dot product of two such remainders is high only when they say the same.
+    (Over a pair's matrix of cosines this is the double-centred cosine.)"""
+    if a.vectors is None or b.vectors is None or idf.topic is None:
+        return None
+    va = _passage_vector(a.vectors, members_a) - idf.topic
+    vb = _passage_vector(b.vectors, members_b) - idf.topic
+    # Rounded so that the last bits of a float sum cannot tip a decision one way or the other.
+    return round(float(va @ vb), 4)
+
+
+def _passage_vector(vectors: Any, members: Sequence[int]) -> Any:
+    if len(members) == 1:
+        return vectors[members[0]]
+    total = vectors[list(members)].sum(axis=0)
+    norm = float((total @ total) ** 0.5)
+    return total / norm if norm > 0 else total
 
 
 def align_pair(a: Document, b: Document) -> PairAlignment:
     """Every pair of corresponding passages between two versions, and what is unique to each."""
     prepared_a, prepared_b = prepare(a), prepare(b)
-    idf = Idf(prepared_a.tokens + prepared_b.tokens)
+    idf = Idf(prepared_a.tokens + prepared_b.tokens, [prepared_a.vectors, prepared_b.vectors])
     return align_prepared(prepared_a, prepared_b, idf)
 
 
@@ -372,7 +433,37 @@ def _candidates(a: Prepared, b: Prepared, idf: Idf) -> dict[tuple[int, int], flo
     for j, entries in for_b.items():
         for shared, minus_i, complete in heapq.nlargest(CANDIDATES_PER_SENTENCE, entries):
             found[(-minus_i, j)] = shared if complete else None
+    for i, j in _candidates_by_meaning(a, b):
+        found.setdefault((i, j), None)
     return found
+
+
+def _candidates_by_meaning(a: Prepared, b: Prepared) -> list[tuple[int, int]]:
+    """With embeddings: each sentence's closest few on the other side by meaning, from
+    COSINE_FLOOR on (statements in other words share few stems, so the index misses them)."""
+    if a.vectors is None or b.vectors is None:
+        return []
+    import numpy as np
+
+    found: set[tuple[int, int]] = set()
+    k = CANDIDATES_PER_SENTENCE
+    column_best: list[Any] = []
+    for start in range(0, len(a.vectors), 1024):  # blocks: a 100,000-word text stays in memory bounds
+        block = a.vectors[start : start + 1024] @ b.vectors.T
+        top = np.argsort(-block, axis=1, kind="stable")[:, :k]
+        for row, columns in enumerate(top):
+            for column in columns:
+                if block[row, column] >= COSINE_FLOOR:
+                    found.add((start + row, int(column)))
+        column_best.append(block)
+    if len(a.vectors) <= 1024:
+        whole = column_best[0]
+        top_rows = np.argsort(-whole, axis=0, kind="stable")[:k]
+        for column in range(whole.shape[1]):
+            for row in top_rows[:, column]:
+                if whole[row, column] >= COSINE_FLOOR:
+                    found.add((int(row), column))
+    return sorted(found)
 
 
 def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
@@ -384,16 +475,21 @@ def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
         else:
             total = idf.content_weight(a.tokens[i].content) + idf.content_weight(b.tokens[j].content)
             dice = 2 * shared / total if total else 0.0
-        if not _could_align(a.tokens[i], b.tokens[j], dice):
+        cos = meaning(a, b, (i,), (j,), idf)
+        if cos is None and not _could_align(a.tokens[i], b.tokens[j], dice):
             continue
-        judgement = judge(a.tokens[i], b.tokens[j], idf, dice)
-        if judgement.score >= ALIGN_THRESHOLD:
+        judgement = judge(a.tokens[i], b.tokens[j], idf, dice, cos)
+        if judgement.score >= (ALIGN_THRESHOLD if cos is None else SEMANTIC_THRESHOLD):
             scored.append((judgement.score, i, j))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
 
     groups: list[tuple[list[int], list[int], float]] = []
     owner_a: dict[int, int] = {}
     owner_b: dict[int, int] = {}
+    headlines = _headline_pair(a, b, idf)
+    if headlines is not None:
+        owner_a[headlines[1]] = owner_b[headlines[2]] = 0
+        groups.append(([headlines[1]], [headlines[2]], headlines[0]))
     for score, i, j in scored:
         if i in owner_a or j in owner_b:
             continue
@@ -405,9 +501,51 @@ def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
         groups[g] = (members_a, members_b, score)
 
     _continue_runs(a, b, idf, groups, owner_a, owner_b)
+    _second_correspondences(scored, groups, owner_a, owner_b)
     pairs = [_make_pair(a, b, idf, sorted(ma), sorted(mb)) for ma, mb, _ in groups]
     pairs.sort(key=lambda p: (p.a, p.b))
     return pairs
+
+
+def headline(prepared: Prepared) -> int | None:
+    """The index of the version's headline: its first sentence, when it stands alone in
+    the first paragraph and is short enough to be a title."""
+    segments = prepared.segments
+    if not segments or (len(segments) > 1 and segments[1].paragraph == segments[0].paragraph):
+        return None
+    return 0 if len(prepared.tokens[0].sequence) <= HEADLINE_WORDS else None
+
+
+def _headline_pair(a: Prepared, b: Prepared, idf: Idf) -> tuple[float, int, int] | None:
+    """Two headlines on one story say the same thing more often than not, in the fewest
+    words: they pair at a lower bar, before anything else can take either of them."""
+    i, j = headline(a), headline(b)
+    if i is None or j is None:
+        return None
+    cos = meaning(a, b, (i,), (j,), idf)
+    if cos is None:
+        return None  # lexically a headline pair needs the ordinary bar (it has too few words to judge)
+    score = judge(a.tokens[i], b.tokens[j], idf, cos=cos).score
+    return (score, i, j) if score >= HEADLINE_THRESHOLD else None
+
+
+def _second_correspondences(
+    scored: list[tuple[float, int, int]],
+    groups: list[tuple[list[int], list[int], float]],
+    owner_a: dict[int, int],
+    owner_b: dict[int, int],
+) -> None:
+    """Let a passage take part in a second correspondence when a sentence left unpaired on
+    the other side says clearly the same as it: a headline that states what both the other
+    headline and the lead state, a summary of two separate sentences."""
+    for score, i, j in scored:
+        if score < SECOND_THRESHOLD:
+            break
+        if (i in owner_a) == (j in owner_b):
+            continue  # both free was decided above; both taken is not a second correspondence
+        owner_a.setdefault(i, len(groups))
+        owner_b.setdefault(j, len(groups))
+        groups.append(([i], [j], score))
 
 
 def _grow(
@@ -446,7 +584,7 @@ def _grow(
                     continue
                 merged_a = merge_tokens([a.tokens[i] for i in grown_a])
                 merged_b = merge_tokens([b.tokens[j] for j in grown_b])
-                candidate = judge(merged_a, merged_b, idf).score
+                candidate = judge(merged_a, merged_b, idf, cos=meaning(a, b, grown_a, grown_b, idf)).score
                 if candidate > score + GROW_GAIN and (best is None or candidate > best[0]):
                     best = (candidate, grown_a, grown_b)
         if best is None:
@@ -495,7 +633,7 @@ def _continue_runs(
         members_a, members_b, _ = groups[queue.popleft()]
         for i, j in ((min(members_a) - 1, min(members_b) - 1), (max(members_a) + 1, max(members_b) + 1)):
             if free(i, j):
-                judgement = judge(a.tokens[i], b.tokens[j], idf)
+                judgement = judge(a.tokens[i], b.tokens[j], idf, cos=meaning(a, b, (i,), (j,), idf))
                 if judgement.score >= CONTEXT_THRESHOLD:
                     add(i, j, judgement.score)
 
@@ -503,7 +641,7 @@ def _continue_runs(
         members_a, members_b, _ = groups[g]
         i, j = max(members_a) + 1, max(members_b) + 1
         if free(i, j) and owner_a.get(i + 1) is not None and owner_a.get(i + 1) == owner_b.get(j + 1):
-            judgement = judge(a.tokens[i], b.tokens[j], idf)
+            judgement = judge(a.tokens[i], b.tokens[j], idf, cos=meaning(a, b, (i,), (j,), idf))
             if judgement.score >= WEDGED_THRESHOLD:
                 add(i, j, judgement.score)
 
@@ -511,7 +649,7 @@ def _continue_runs(
 def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members_b: list[int]) -> Pair:
     merged_a = merge_tokens([a.tokens[i] for i in members_a])
     merged_b = merge_tokens([b.tokens[j] for j in members_b])
-    judgement = judge(merged_a, merged_b, idf)
+    judgement = judge(merged_a, merged_b, idf, cos=meaning(a, b, members_a, members_b, idf))
     a_span = (a.segments[members_a[0]].start, a.segments[members_a[-1]].end)
     b_span = (b.segments[members_b[0]].start, b.segments[members_b[-1]].end)
     return Pair(
@@ -536,7 +674,11 @@ def _junk_within(document: Document, span: tuple[int, int]) -> tuple[tuple[int, 
 
 def _shares(segments: list[Segment], paired: list[tuple[tuple[int, ...], str]]) -> dict[str, float]:
     chars = dict.fromkeys(SHARE_KINDS, 0)
-    kind_of = {i: kind for members, kind in paired for i in members}
+    kind_of: dict[int, str] = {}
+    for members, kind in paired:  # a passage in two pairs counts as the closer of the two
+        for i in members:
+            if i not in kind_of or SHARE_KINDS.index(kind) < SHARE_KINDS.index(kind_of[i]):  # type: ignore[arg-type]
+                kind_of[i] = kind
     for s in segments:
         chars[kind_of.get(s.index, "unique")] += s.end - s.start
     total = sum(chars.values())
