@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
 import charset_normalizer
 import lxml.html
@@ -23,6 +24,8 @@ from lxml import etree
 from compare.engine.junk import find_junk
 
 from .models import Article
+from .naming import first_line_headline, is_readable
+from .reading import reading_length
 from .services import ArticleInput, IngestError
 
 TEXT_SUFFIXES = (".txt", ".text")
@@ -201,7 +204,7 @@ def extract_html(html: str, url: str = "") -> Extracted:
     text = ""
     if doc is not None:
         text = "\n\n".join(line.strip() for line in (doc.text or "").splitlines() if line.strip())
-    if len(text.split()) < 3:
+    if reading_length(text).is_too_short():
         text = html_to_text(html)
     if doc is None:
         return Extracted(text=text, title=_title_of(html))
@@ -247,8 +250,9 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str = Arti
     return ArticleInput(
         text=page.text,
         raw=html,
-        outlet=page.outlet,
-        headline=page.title,
+        # The site's own name (og:site_name and the like), else the website it came from.
+        outlet=page.outlet or _site_of(url),
+        headline=page.title or default_headline(page.text),
         byline=page.author,
         source_url=url,
         published_on=page.published_on,
@@ -256,6 +260,11 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str = Arti
         source=source,
         filename=name if source != Article.Source.URL else "",
     )
+
+
+def _site_of(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
 
 
 def article_from_file(name: str, data: bytes, source: str = Article.Source.FILE) -> ArticleInput:
@@ -271,8 +280,27 @@ def article_from_file(name: str, data: bytes, source: str = Article.Source.FILE)
         return article_from_html(text, name=name, source=source)
     if suffix in MARKDOWN_SUFFIXES:
         plain = strip_markdown(text)
-        return ArticleInput(text=plain, raw=text, headline=headline_of(plain), filename=name, source=source)
-    return ArticleInput(text=text, raw=text, headline=headline_of(text), filename=name, source=source)
+        return ArticleInput(text=plain, raw=text, headline=default_headline(plain), filename=name, source=source)
+    return ArticleInput(text=text, raw=text, headline=default_headline(text), filename=name, source=source)
+
+
+def _a_name_only(line: str) -> bool:
+    """A word or two alone on a line ("Bloomberg", "Lenzfeld") names a place or an outlet, not the story."""
+    length = reading_length(line)
+    return length.words < 3 and length.characters < 4
+
+
+def default_headline(text: str) -> str:
+    """A name for a version that came without one: its first line, unless that line is scraped junk
+    (a photo caption, "Share on twitter"), then the first line that is not; cut to a headline's length."""
+    headline = headline_of(text)
+    if headline:
+        return headline
+    for line in text.strip().splitlines()[:20]:
+        line = line.strip()
+        if line and not find_junk(line) and is_readable(line) and not _a_name_only(line):
+            return first_line_headline(line, MAX_HEADLINE)
+    return first_line_headline(text, MAX_HEADLINE)
 
 
 def headline_of(text: str) -> str:

@@ -10,7 +10,7 @@ from django.conf import settings
 from .extract import ACCEPTED_SUFFIXES, article_from_file
 from .fetch import article_from_url
 from .models import Article
-from .services import ArticleInput, IngestError
+from .services import ArticleInput, IngestError, VersionDetails
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -155,3 +155,64 @@ def versions_from(form: VersionsForm, reserve_fetches: Callable[[int], None] | N
         except IngestError as error:
             raise IngestError(f"{url}: {error}") from error
     return items
+
+
+class VersionDetailsForm(forms.Form):
+    """What the owner may change about a version without changing its text (see services.update_version_details)."""
+
+    outlet = forms.CharField(
+        label="Outlet",
+        max_length=200,
+        required=False,
+        help_text="Who published this version, e.g. a newspaper, a news agency or a website. It names the version "
+        "in the columns, the summary and the library search.",
+    )
+    headline = forms.CharField(
+        label="Headline", max_length=500, required=False, help_text="The title as this outlet published it."
+    )
+    published_on = forms.DateField(
+        label="Date published",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave empty if you do not know it.",
+    )
+    source_url = forms.URLField(
+        label="Web address",
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        help_text="Where the article can be read. Only noted down; nothing is fetched.",
+    )
+
+    @classmethod
+    def for_article(cls, article: Article, data=None) -> VersionDetailsForm:
+        initial = {
+            "outlet": article.outlet,
+            "headline": article.headline,
+            "published_on": article.published_on,
+            "source_url": article.source_url,
+        }
+        return cls(data, initial=initial)
+
+    def details(self) -> VersionDetails:
+        data = self.cleaned_data
+        return VersionDetails(
+            outlet=data["outlet"],
+            headline=data["headline"],
+            published_on=data["published_on"],
+            source_url=data["source_url"],
+        )
+
+
+class StoryDetailsForm(forms.Form):
+    title = forms.CharField(
+        label="Title of the story",
+        max_length=300,
+        help_text="A name for the news event, in your words. The story's address stays the same.",
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why you are comparing these, for your class or your future self. Shown above the comparison.",
+    )

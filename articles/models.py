@@ -11,6 +11,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .naming import LABEL_LENGTH, cut, readable_filename
+from .reading import reading_length
+
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -148,11 +151,23 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def label(self) -> str:
-        """A short name for column headers: the outlet, else the headline, else the file."""
-        return self.outlet or self.headline[:60] or self.filename or f"Version {self.position + 1}"
+        """A short name for column headers: the outlet, else the headline, else the file's name in words.
+
+        Never a file name with its hash ("001_730206c4979a7c63.txt"): that tells a reader nothing.
+        """
+        return (
+            self.outlet
+            or cut(self.headline, LABEL_LENGTH)
+            or readable_filename(self.filename)
+            or f"Version {self.position + 1}"
+        )
 
     def word_count(self) -> int:
-        return len(self.text.split())
+        return reading_length(self.text).words
+
+    def length_in_words(self) -> str:
+        """How long the text is, as a reader counts: "420 words", or characters for Chinese, Japanese, Thai…"""
+        return reading_length(self.text).describe()
 
     def junk_characters(self) -> int:
         return sum(end - start for start, end, *_ in self.junk_spans)

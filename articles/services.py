@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from compare.engine.junk import find_junk
 
 from .models import Article, ShareLink, Story, content_hash
+from .reading import reading_length
 
 # Half of a UTF-16 surrogate pair on its own is not a character; it becomes U+FFFD, as bad bytes do.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -46,7 +47,10 @@ class ArticleInput:
     junk: list[tuple[int, int, str]] | None = field(default=None)  # None: detect it
 
     def name(self) -> str:
-        """How messages refer to this version: its file, outlet or headline, else how it came."""
+        """How messages refer to this version: its file, outlet or headline, else how it came.
+
+        The file's full name here (hash and all): it is what the person who chose the file sees.
+        """
         fallback = {Article.Source.PASTE: "The pasted text", Article.Source.URL: "The web page"}
         return self.filename or self.outlet or self.headline[:60] or fallback.get(self.source, "This version")
 
@@ -83,8 +87,11 @@ def check_article(item: ArticleInput) -> str:
             f"{item.name()}: the text is {shown}, more than the limit of {allowed} for one version. "
             "Is this really a single article?"
         )
-    if len(text.split()) < 3:
-        raise IngestError(f"{item.name()}: the text has fewer than three words; that is not an article.")
+    if reading_length(text).is_too_short():
+        raise IngestError(
+            f"{item.name()}: the text has fewer than three words (or ten characters of Chinese, Japanese or "
+            "Thai); that is not an article."
+        )
     return text
 
 
@@ -221,3 +228,39 @@ def revoke_share_link(link: ShareLink) -> None:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+
+
+@dataclass
+class VersionDetails:
+    """What a reader is told about a version, besides its text: all of it editable by the owner."""
+
+    outlet: str = ""
+    headline: str = ""
+    published_on: dt.date | None = None
+    source_url: str = ""
+
+
+@transaction.atomic
+def update_version_details(article: Article, details: VersionDetails) -> Article:
+    """Rename a version, set its outlet, date or address. The text is untouched, so its stored
+    alignment (keyed by the texts' hashes, see compare/services.py) stays valid and is not recomputed;
+    every page, export and search reads these fields afresh."""
+    article.outlet = _no_nul(details.outlet.strip())[:200]
+    article.headline = _no_nul(details.headline.strip())[:500]
+    article.published_on = details.published_on
+    article.source_url = _no_nul(details.source_url.strip())[:2000]
+    article.save(update_fields=["outlet", "headline", "published_on", "source_url", "updated_at"])
+    Story.objects.filter(pk=article.story_id).update(updated_at=timezone.now())
+    return article
+
+
+@transaction.atomic
+def update_story_details(story: Story, title: str, notes: str) -> Story:
+    """Retitle a story or change its notes. Its address (slug) stays, so links already shared keep working."""
+    title = _no_nul(title).strip()
+    if not title:
+        raise IngestError("The story needs a title.")
+    story.title = title[:300]
+    story.notes = _no_nul(notes)
+    story.save(update_fields=["title", "notes", "updated_at"])
+    return story

@@ -163,6 +163,8 @@ def _story_page(request: HttpRequest, story: Story, reading: Reading) -> HttpRes
     }
     if can_edit:
         context.update(_owner_context(request, story))
+        # Open the owner's list of versions while some have no outlet yet: naming them is the next step.
+        context["open_versions"] = any(not article.outlet for article in articles)
     template = "compare/story.html#comparison" if _fragment(request) else "compare/story.html"
     if len(articles) < 2:
         context["state"] = "too_few"

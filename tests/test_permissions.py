@@ -96,6 +96,10 @@ RULES: dict[str, Page | Action | Shared | ApiRead] = {
     "articles:version_add": Action(by_slug, lambda w: {"text": THIRD, "outlet": "Ferry News"}, get=True),
     "articles:story_delete": Action(by_slug, lambda w: {}, get=True),
     "articles:version_delete": Action(lambda w: [w.story.slug, w.article.pk], lambda w: {}, get=True),
+    "articles:story_edit": Action(by_slug, lambda w: {"title": "Bridge stuck open", "notes": "For 9B"}, get=True),
+    "articles:version_edit": Action(
+        lambda w: [w.story.slug, w.article.pk], lambda w: {"outlet": "Harbour Wire", "headline": "Bridge"}, get=True
+    ),
     "articles:story_visibility": Action(by_slug, lambda w: {"visibility": opposite(w.story.visibility)}, get=False),
     "articles:share_link_create": Action(by_slug, lambda w: {}, get=False),
     "articles:share_link_revoke": Action(lambda w: [w.story.slug, w.link.pk], lambda w: {}, get=False),
@@ -191,7 +195,8 @@ def state(world: World) -> tuple:
     if story is None:
         return ("deleted",)
     links = tuple(story.share_links.filter(revoked_at__isnull=True).values_list("pk", flat=True))
-    return (story.visibility, tuple(story.versions.values_list("pk", flat=True)), links)
+    versions = tuple(story.versions.values_list("pk", "outlet", "headline", "published_on", "source_url"))
+    return (story.visibility, story.title, story.notes, versions, links)
 
 
 def cases(kind: type) -> list:
