@@ -23,6 +23,7 @@ from lxml import etree
 
 from compare.engine.junk import find_junk
 
+from .documents import DOCX_SUFFIXES, PDF_SUFFIXES, DocumentText, looks_like_pdf, read_docx, read_pdf
 from .models import Article
 from .naming import first_line_headline, is_readable
 from .reading import reading_length
@@ -31,7 +32,7 @@ from .services import ArticleInput, IngestError
 TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-ACCEPTED_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES
+ACCEPTED_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES + DOCX_SUFFIXES
 
 # What a file that is not text starts with, and how to tell a teacher what it is.
 _SIGNATURES: list[tuple[bytes, str]] = [
@@ -272,9 +273,16 @@ def article_from_file(name: str, data: bytes, source: str = Article.Source.FILE)
     name = PurePath(name).name
     suffix = PurePath(name).suffix.lower()
     if suffix not in ACCEPTED_SUFFIXES:
-        raise IngestError(f"{name}: Versus reads .txt, .md and .html files. Save the article in one of those formats.")
+        raise IngestError(
+            f"{name}: Versus reads .txt, .md, .html, .pdf and .docx files. Save the article in one of those formats."
+        )
     if not data.strip():
         raise IngestError(f"{name}: the file is empty.")
+    # A PDF is read as one whatever it is called (mail programs and downloads rename files).
+    if suffix in PDF_SUFFIXES or looks_like_pdf(data):
+        return article_from_document(read_pdf(data, name), name=name, source=source)
+    if suffix in DOCX_SUFFIXES:
+        return article_from_document(read_docx(data, name), name=name, source=source)
     text = decode(data, name)
     if suffix in HTML_SUFFIXES:
         return article_from_html(text, name=name, source=source)
@@ -288,6 +296,19 @@ def _a_name_only(line: str) -> bool:
     """A word or two alone on a line ("Bloomberg", "Lenzfeld") names a place or an outlet, not the story."""
     length = reading_length(line)
     return length.words < 3 and length.characters < 4
+
+
+def article_from_document(document: DocumentText, *, name: str, source: str, url: str = "") -> ArticleInput:
+    """A PDF's or Word document's text as a version; ``raw`` is that text (no file is stored)."""
+    return ArticleInput(
+        text=document.text,
+        raw=document.text,
+        headline=document.title or default_headline(document.text),
+        outlet=_site_of(url),
+        source_url=url,
+        source=source,
+        filename=name if source != Article.Source.URL else "",
+    )
 
 
 def default_headline(text: str) -> str:

@@ -66,15 +66,16 @@ class VersionsForm(forms.Form):
     files = MultipleFileField(
         label="Files",
         required=False,
-        help_text="Choose one or more .txt, .md or .html files (hold Ctrl or ⌘ to pick several). Each file is one "
-        "version. Web pages saved from a browser are reduced to the article's text.",
+        help_text="Choose one or more .txt, .md, .html, .pdf or .docx (Word) files; hold Ctrl or ⌘ to pick several. "
+        "Each file is one version. Web pages saved from a browser are reduced to the article's text; PDFs need "
+        "selectable text (not a scan).",
     )
     urls = forms.CharField(
         label="Web addresses",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "https://…"}),
-        help_text="One address per line, each starting with http:// or https://. Versus fetches each page and "
-        "keeps the article's text, headline, outlet and date.",
+        help_text="One address per line, each starting with http:// or https://. Versus fetches each page (or "
+        "PDF or Word document) and keeps the article's text, headline, outlet and date.",
     )
 
     paste_fields = ("headline", "outlet", "published_on", "source_url", "text")

@@ -24,8 +24,9 @@ _UNSPACED = (
     "\U00020000-\U0003134f"  # CJK ideographs beyond the first plane
 )
 _UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
-# A word: a run of non-space characters holding a letter or digit of a spaced script.
-_SPACED_WORD = re.compile(rf"[^\s{_UNSPACED}]*[^\W\d_{_UNSPACED}][^\s{_UNSPACED}]*|\d+")
+# A word: what whitespace separates, as ``str.split()`` has it, unless it is only characters of
+# scripts without spaces and their punctuation (CJK stops and brackets, full-width forms).
+_WORD_CHAR = re.compile(f"[^{_UNSPACED}\u3000-\u303f\uff00-\uffef]")
 
 # Below these a text is not an article: a few words, or about one short sentence of Chinese or Thai.
 MIN_WORDS = 3
@@ -52,4 +53,8 @@ class ReadingLength:
 
 
 def reading_length(text: str) -> ReadingLength:
-    return ReadingLength(words=len(_SPACED_WORD.findall(text)), characters=len(_UNSPACED_CHAR.findall(text)))
+    characters = len(_UNSPACED_CHAR.findall(text))
+    tokens = text.split()
+    if not characters:
+        return ReadingLength(words=len(tokens), characters=0)
+    return ReadingLength(words=sum(1 for token in tokens if _WORD_CHAR.search(token)), characters=characters)

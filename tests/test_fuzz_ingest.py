@@ -14,6 +14,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from documents import make_docx, make_pdf
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -226,6 +227,40 @@ def test_any_file_becomes_an_article_or_a_message_naming_it(data, suffix):
         for value in (item.text, item.raw, item.headline, item.outlet, item.byline):
             assert_storable(value)
         assert item.filename == name
+
+
+# Real PDF and Word documents (tests/documents.py), then damaged: bytes overwritten, or cut off.
+_GOOD_PDF = make_pdf(["Harbour bridge stuck open", "The swing bridge stayed open on Tuesday after a motor failed."])
+_GOOD_DOCX = make_docx(["The swing bridge stayed open on Tuesday after a motor failed."], heading="Bridge stuck")
+DAMAGED_DOCUMENTS = st.tuples(
+    st.sampled_from([(_GOOD_PDF, ".pdf"), (_GOOD_DOCX, ".docx")]),
+    st.lists(st.tuples(st.integers(min_value=0, max_value=20_000), st.binary(min_size=1, max_size=8)), max_size=6),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=20_000)),
+)
+
+
+def _damaged(document: tuple[tuple[bytes, str], list[tuple[int, bytes]], int | None]) -> tuple[bytes, str]:
+    (data, suffix), patches, cut = document
+    damaged = bytearray(data)
+    for at, replacement in patches:
+        at %= len(damaged)
+        damaged[at : at + len(replacement)] = replacement
+    return (bytes(damaged[:cut]) if cut is not None else bytes(damaged)), suffix
+
+
+@FUZZ
+@given(DAMAGED_DOCUMENTS.map(_damaged))
+def test_a_damaged_pdf_or_word_document_becomes_an_article_or_a_message_naming_it(document):
+    data, suffix = document
+    name = f"upload{suffix}"
+    try:
+        item = article_from_file(name, data)
+    except IngestError as error:
+        assert_clear(error)
+        assert name in str(error)
+    else:
+        for value in (item.text, item.raw, item.headline):
+            assert_storable(value)
 
 
 @FUZZ

@@ -236,6 +236,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("VERSUS_MAX_UPLOAD_FILES", 20, minimum=1)
 # Web pages one user may have fetched per minute (counted in the database, so across all workers).
 VERSUS_URL_IMPORTS_PER_MINUTE = env_int("VERSUS_URL_IMPORTS_PER_MINUTE", 10, minimum=1)
 VERSUS_MAX_VERSIONS_PER_STORY = env_int("VERSUS_MAX_VERSIONS_PER_STORY", 12, minimum=2)
+# Longest PDF read, in pages: a long article is a dozen; a report or a book is refused with a message.
+VERSUS_MAX_DOCUMENT_PAGES = env_int("VERSUS_MAX_DOCUMENT_PAGES", 100, minimum=1)
 # URL import: fetching a page on behalf of a user must not reach our own network.
 VERSUS_URL_IMPORT_ALLOW_PRIVATE = env_bool("VERSUS_URL_IMPORT_ALLOW_PRIVATE", False)
 VERSUS_URL_IMPORT_TIMEOUT = env_float("VERSUS_URL_IMPORT_TIMEOUT", 10.0, minimum=0.1)
