@@ -77,15 +77,11 @@ def check_article(item: ArticleInput) -> str:
     text = clean_text(item.text)
     if not text:
         raise IngestError(f"{item.name()}: the text is empty. Paste or upload the article's words.")
-    size = len(text.encode("utf-8"))
-    limit = settings.VERSUS_MAX_ARTICLE_BYTES
-    if size > limit:
-        shown, allowed = readable_size(size), readable_size(limit)
-        if shown == allowed:  # just over the limit: rounded, both would read "2.0 MB"
-            shown, allowed = f"{size:,} bytes", f"{limit:,} bytes"
+    limit = settings.VERSUS_MAX_ARTICLE_CHARACTERS
+    if len(text) > limit:
         raise IngestError(
-            f"{item.name()}: the text is {shown}, more than the limit of {allowed} for one version. "
-            "Is this really a single article?"
+            f"{item.name()}: the text is {len(text):,} characters long, more than the limit of {limit:,} "
+            "characters for one version. Is this really a single article?"
         )
     if reading_length(text).is_too_short():
         raise IngestError(

@@ -364,13 +364,13 @@ LIMIT = 3000
 
 @st.composite
 def texts_near_the_limit(draw) -> str:
-    """Words of one-, two-, three- and four-byte letters, ending within a few bytes of LIMIT."""
+    """Words of one-, two-, three- and four-byte letters, ending within a few characters of LIMIT."""
     letters = draw(st.lists(st.sampled_from(["a", "é", "中", "😀", "\u0301"]), min_size=1, max_size=4))
     word = "".join(letters)
-    unit = len((word + " ").encode("utf-8"))
+    unit = len(word + " ")
     target = LIMIT + draw(st.integers(-12, 12))
     text = " ".join([word] * max(3, target // unit))
-    while len(text.encode("utf-8")) < target:
+    while len(text) < target:
         text += draw(st.sampled_from(["a", "é", "中", "😀"]))
     return draw(st.sampled_from(["", "\r\n", "  ", "\x00"])) + text + draw(st.sampled_from(["", "\n\n", " \x00"]))
 
@@ -378,16 +378,16 @@ def texts_near_the_limit(draw) -> str:
 @pytest.mark.django_db
 @FUZZ
 @given(texts_near_the_limit())
-@override_settings(VERSUS_MAX_ARTICLE_BYTES=LIMIT)
+@override_settings(VERSUS_MAX_ARTICLE_CHARACTERS=LIMIT)
 def test_a_text_is_accepted_exactly_up_to_the_size_limit(text):
-    size = len(clean_text(text).encode("utf-8"))
+    size = len(clean_text(text))
     before = library_size()
     try:
         story = create_story("Near the limit", [ArticleInput(text=text)])
     except IngestError as error:
-        assert size > LIMIT, f"{size} bytes refused under a limit of {LIMIT}: {error}"
+        assert size > LIMIT, f"{size} characters refused under a limit of {LIMIT}: {error}"
         assert library_size() == before
-        sizes = re.findall(r"[\d.,]+ (?:KB|MB|bytes)", str(error))
+        sizes = re.findall(r"[\d,]+ characters", str(error))
         assert len(sizes) == 2 and sizes[0] != sizes[1], f"the message does not show why: {error}"
     else:
         assert size <= LIMIT
@@ -395,12 +395,12 @@ def test_a_text_is_accepted_exactly_up_to_the_size_limit(text):
 
 
 @pytest.mark.django_db
-@override_settings(VERSUS_MAX_ARTICLE_BYTES=2_000_000)
+@override_settings(VERSUS_MAX_ARTICLE_CHARACTERS=2_000_000)
 def test_a_text_just_over_the_real_limit_says_by_how_much():
-    text = "harbour " * 250_000 + "ferry"  # 2,000,005 bytes: "2.0 MB" either way when rounded
+    text = "harbour " * 250_000 + "ferry"  # 2,000,005 characters
     with pytest.raises(IngestError) as caught:
         create_story("Too long", [ArticleInput(text=text)])
-    sizes = re.findall(r"[\d.,]+ (?:KB|MB|bytes)", str(caught.value))
+    sizes = re.findall(r"[\d,]+ characters", str(caught.value))
     assert len(sizes) == 2 and sizes[0] != sizes[1], str(caught.value)
 
 
