@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django import forms
@@ -9,7 +10,7 @@ from django.conf import settings
 
 from .extract import ACCEPTED_SUFFIXES, article_from_file
 from .fetch import article_from_url
-from .models import Article
+from .models import Article, PassageNote
 from .services import ArticleInput, IngestError, VersionDetails
 
 
@@ -217,3 +218,42 @@ class StoryDetailsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Why you are comparing these, for your class or your future self. Shown above the comparison.",
     )
+
+
+class NoteForm(forms.Form):
+    """A note on a passage: which words (offsets into the version's text), and what to say about them."""
+
+    article = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    start = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    end = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    segment = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    body = forms.CharField(
+        label="Your note",
+        max_length=PassageNote.MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": PassageNote.MAX_LENGTH}),
+        help_text=f"Plain text, at most {PassageNote.MAX_LENGTH} characters. Everyone who can read the story sees "
+        "it: on the page, in the panel, on the handout and in the HTML report.",
+    )
+    quote = forms.CharField(
+        label="Words to point at (optional)",
+        max_length=500,
+        required=False,
+        help_text="Copy a few words of the passage to anchor the note to them; leave empty for the whole passage.",
+    )
+
+    def anchored(self, text: str) -> tuple[int, int]:
+        """The offsets to store: the quoted words within the passage, else the passage itself."""
+        start, end = self.cleaned_data["start"], self.cleaned_data["end"]
+        quote = " ".join(self.cleaned_data.get("quote", "").split())
+        if not quote:
+            return start, end
+        passage = text[start:end]
+        at = passage.find(quote)
+        if at < 0:
+            # Readers copy words across line breaks and double spaces: match them as any whitespace.
+            found = re.search(r"\s+".join(re.escape(word) for word in quote.split()), passage)
+            if found is None:
+                raise forms.ValidationError({"quote": "These words are not in the passage. Copy them from it."})
+            return start + found.start(), start + found.end()
+        return start + at, start + at + len(quote)

@@ -255,3 +255,34 @@ class ApiToken(models.Model):
 
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class PassageNote(models.Model):
+    """A teacher's short note on a passage of one version ("look at how this quote changed").
+
+    Anchored to character offsets into the version's ``text``, which never changes once stored,
+    not to a sentence number: sentence numbers come from the engine and may change when it
+    improves, so the passage a note belongs to is found afresh each time (compare/anchors.py).
+    """
+
+    MAX_LENGTH = 500
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    start = models.PositiveIntegerField(help_text="First character of the words the note is about.")
+    end = models.PositiveIntegerField(help_text="Just after the last character (end exclusive).")
+    body = models.TextField(max_length=MAX_LENGTH)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article__position", "article_id", "start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="note_span_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return f"Note on article {self.article_id} [{self.start}:{self.end}]"
+
+    def quote(self) -> str:
+        """The words the note points at, as the reader sees them."""
+        return self.article.text[self.start : self.end]

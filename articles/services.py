@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from compare.engine.junk import find_junk
 
-from .models import Article, ShareLink, Story, content_hash
+from .models import Article, PassageNote, ShareLink, Story, content_hash
 from .reading import reading_length
 
 # Half of a UTF-16 surrogate pair on its own is not a character; it becomes U+FFFD, as bad bytes do.
@@ -260,3 +260,30 @@ def update_story_details(story: Story, title: str, notes: str) -> Story:
     story.notes = _no_nul(notes)
     story.save(update_fields=["title", "notes", "updated_at"])
     return story
+
+
+# Notes one story may hold: plenty for a lesson, and a bound on what one account can pile up.
+MAX_NOTES_PER_STORY = 200
+
+
+@transaction.atomic
+def add_note(article: Article, start: int, end: int, body: str, author: AbstractBaseUser | None = None) -> PassageNote:
+    """A teacher's note on the words ``article.text[start:end]``; IngestError says what is wrong."""
+    body = _no_nul(body).replace("\r\n", "\n").strip()
+    if not body:
+        raise IngestError("The note is empty. Write what readers should look at.")
+    if len(body) > PassageNote.MAX_LENGTH:
+        raise IngestError(
+            f"The note is {len(body):,} characters long; a note holds at most {PassageNote.MAX_LENGTH}. "
+            "Keep it to a sentence or two."
+        )
+    if not 0 <= start < end <= len(article.text):
+        raise IngestError("That passage is not in this version's text.")
+    if PassageNote.objects.filter(article__story_id=article.story_id).count() >= MAX_NOTES_PER_STORY:
+        raise IngestError(f"A story can hold at most {MAX_NOTES_PER_STORY} notes. Delete some first.")
+    return PassageNote.objects.create(article=article, start=start, end=end, body=body, author=author)
+
+
+@transaction.atomic
+def delete_note(note: PassageNote) -> None:
+    note.delete()
