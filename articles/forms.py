@@ -147,7 +147,11 @@ def versions_from(form: VersionsForm, reserve_fetches: Callable[[int], None] | N
     if pasted is not None:
         items.append(pasted)
     for upload in form.cleaned_data.get("files") or []:
-        items.append(article_from_file(upload.name, upload.read()))
+        try:
+            items.append(article_from_file(upload.name, upload.read()))
+        except IngestError as error:
+            error.field = "files"
+            raise
     urls = form.cleaned_data.get("urls") or []
     if urls and reserve_fetches is not None:
         reserve_fetches(len(urls))
@@ -155,7 +159,9 @@ def versions_from(form: VersionsForm, reserve_fetches: Callable[[int], None] | N
         try:
             items.append(article_from_url(url))
         except IngestError as error:
-            raise IngestError(f"{url}: {error}") from error
+            named = IngestError(f"{url}: {error}")
+            named.field = "urls"
+            raise named from error
     return items
 
 

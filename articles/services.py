@@ -27,7 +27,17 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class IngestError(ValueError):
-    """A problem with what someone tried to add, worded for the person who added it."""
+    """A problem with what someone tried to add, worded for the person who added it.
+
+    ``field`` names the form field it came through ("text", "files", "urls"), when known, so
+    the form can show the message at that field.
+    """
+
+    field: str = ""
+
+
+# The form field each way in comes through (articles/forms.py).
+FIELD_OF_SOURCE = {"paste": "text", "file": "files", "url": "urls"}
 
 
 @dataclass
@@ -179,11 +189,15 @@ def add_articles(story: Story, items: Sequence[ArticleInput]) -> list[Article]:
     seen: dict[str, str] = {}
     articles = []
     for offset, item in enumerate(items):
-        digest = content_hash(clean_text(item.text))
-        if digest in seen:
-            raise IngestError(f"{item.name()} has the same text as {seen[digest]}; each version is stored once.")
-        seen[digest] = item.name()
-        articles.append(_store(story, item, start + offset))
+        try:
+            digest = content_hash(clean_text(item.text))
+            if digest in seen:
+                raise IngestError(f"{item.name()} has the same text as {seen[digest]}; each version is stored once.")
+            seen[digest] = item.name()
+            articles.append(_store(story, item, start + offset))
+        except IngestError as error:
+            error.field = error.field or FIELD_OF_SOURCE.get(item.source, "")
+            raise
     Story.objects.filter(pk=story.pk).update(updated_at=timezone.now())
     return articles
 

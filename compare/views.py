@@ -38,7 +38,14 @@ def library(request: HttpRequest) -> HttpResponse:
     )
     if query:
         stories = stories.filter(Q(title__icontains=query) | Q(versions__outlet__icontains=query)).distinct()
-    context = {"stories": stories, "query": query, "add_url": reverse("articles:story_new")}
+    # The front door points first-time visitors at the demo stories (made by load_demo, see bin/dev).
+    demos = visible_stories(request.user).filter(versions__source=Article.Source.DEMO).distinct().order_by("title")
+    context = {
+        "stories": stories,
+        "query": query,
+        "add_url": reverse("articles:story_new"),
+        "demo_stories": list(demos.only("title", "slug")[:3]),
+    }
     template = "compare/library.html#results" if _fragment(request) else "compare/library.html"
     return render(request, template, context)
 

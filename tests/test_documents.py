@@ -153,6 +153,8 @@ def test_a_scanned_pdf_among_uploads_is_named_and_nothing_is_saved(teacher):
     html = response.content.decode()
     assert response.status_code == 400
     assert "scan.pdf: this PDF has no text in it" in html
+    assert '<a href="#id_files">Files</a>: scan.pdf' in html  # the summary names the field, which is marked
+    assert 'class="form-field has-error"' in html and "choose your files again" in html
     assert 'value="Bridge reopens"' in html  # what was typed is kept
     assert not Story.objects.exists()
 
