@@ -89,7 +89,7 @@ def read_pdf(data: bytes, name: str) -> DocumentText:
     texts = []
     try:
         for page in reader.pages:
-            texts.append(_tidy(page.extract_text() or ""))
+            texts.append(unwrap_lines(_tidy(page.extract_text() or "")))
     except Exception as error:  # noqa: BLE001 - a page the parser chokes on: the file is damaged
         raise damaged from error
     text = "\n\n".join(t for t in texts if t)
@@ -184,6 +184,40 @@ def _docx_blocks(document) -> list[tuple[str, str]]:
                 if cells:
                     blocks.append((" · ".join(cells), "table"))
     return blocks
+
+
+# A line at least this share of the page's longest line ran into the right margin: the paragraph goes on.
+_FULL_LINE = 0.72
+
+
+def unwrap_lines(text: str) -> str:
+    """A PDF page's lines joined back into paragraphs.
+
+    PDFs keep the printed lines, not the paragraphs: "the role Vladimir" / "Putin's most powerful…".
+    A line that reaches (nearly) the right margin was wrapped there, so the next line continues its
+    paragraph; a shorter line (a headline, a paragraph's last line) ends one. Blank lines stay breaks.
+    """
+    lines = text.split("\n")
+    width = max((len(line) for line in lines), default=0)
+    if width < 30:  # a page of short lines (a list, a table): keep its lines as they are
+        return text
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        if not line.strip():
+            out.append("")
+            joining = False
+            continue
+        if joining and out and out[-1]:
+            previous = out[-1]
+            # A word hyphenated across lines keeps its hyphen (it may be a real one) but no space.
+            glue = "" if previous.endswith("-") and line[:1].islower() else " "
+            out[-1] = previous + glue + line
+        else:
+            out.append(line)
+        joining = len(line) >= _FULL_LINE * width
+    paragraphs = "\n".join(out).split("\n")
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph.strip())
 
 
 def _tidy(text: str) -> str:

@@ -233,6 +233,9 @@ class NoteForm(forms.Form):
     start = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     end = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     segment = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    # Where "words to point at" are looked for: the passage's whole paragraph (set by the panel).
+    scope_start = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    scope_end = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     body = forms.CharField(
         label="Your note",
@@ -245,7 +248,7 @@ class NoteForm(forms.Form):
         label="Words to point at (optional)",
         max_length=500,
         required=False,
-        help_text="Copy a few words of the passage to anchor the note to them; leave empty for the whole passage.",
+        help_text="Copy a few words of this paragraph to pin the note to them; leave empty for the passage above.",
     )
 
     def anchored(self, text: str) -> tuple[int, int]:
@@ -254,12 +257,17 @@ class NoteForm(forms.Form):
         quote = " ".join(self.cleaned_data.get("quote", "").split())
         if not quote:
             return start, end
+        scope_start, scope_end = self.cleaned_data.get("scope_start"), self.cleaned_data.get("scope_end")
+        if scope_start is not None and scope_end is not None and scope_start <= start and end <= scope_end:
+            start, end = scope_start, scope_end
         passage = text[start:end]
         at = passage.find(quote)
         if at < 0:
             # Readers copy words across line breaks and double spaces: match them as any whitespace.
             found = re.search(r"\s+".join(re.escape(word) for word in quote.split()), passage)
             if found is None:
-                raise forms.ValidationError({"quote": "These words are not in the passage. Copy them from it."})
+                raise forms.ValidationError(
+                    {"quote": "These words are not in the passage or its paragraph. Copy them from it."}
+                )
             return start + found.start(), start + found.end()
         return start + at, start + at + len(quote)

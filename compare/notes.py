@@ -95,5 +95,6 @@ def attach_to_rows(rows: Iterable, placed: Sequence[PlacedNote]) -> None:
                 piece.notes_html = mark_safe(notes_html(found))  # noqa: S308 - escaped in notes_html
 
 
-def for_segment(placed: Sequence[PlacedNote], article_id: int, segment: int) -> list[PlacedNote]:
-    return [p for p in placed if p.article.pk == article_id and p.segment == segment]
+def for_paragraph(placed: Sequence[PlacedNote], article_id: int, paragraph: int) -> list[PlacedNote]:
+    """The notes on one paragraph of a version: what the panel of any of its passages shows."""
+    return [p for p in placed if p.article.pk == article_id and p.paragraph == paragraph]

@@ -267,10 +267,20 @@ def _panel_notes(
 ) -> dict[str, object]:
     """The notes on the focused passage and, for its owner, the form to add one."""
     placed = notes.place(notes.notes_of(articles), articles, alignment)
-    context: dict[str, object] = {"passage_notes": notes.for_segment(placed, article_id, segment)}
+    segments = alignment.segments[str(article_id)]
+    seg = segments[segment]
+    context: dict[str, object] = {"passage_notes": notes.for_paragraph(placed, article_id, seg.paragraph)}
     if not reading.shared and story.is_owned_by(request.user):
-        seg = alignment.segments[str(article_id)][segment]
-        initial = {"article": article_id, "start": seg.start, "end": seg.end, "segment": segment, "base": base}
+        paragraph = [s for s in segments if s.paragraph == seg.paragraph]
+        initial = {
+            "article": article_id,
+            "start": seg.start,
+            "end": seg.end,
+            "segment": segment,
+            "base": base,
+            "scope_start": paragraph[0].start,
+            "scope_end": paragraph[-1].end,
+        }
         context.update(can_edit=True, note_form=note_form or NoteForm(initial=initial))
     return context
 

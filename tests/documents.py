@@ -9,6 +9,8 @@ import zipfile
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
 
+LINES_PER_PAGE = 52
+
 
 def _pdf_string(line: str) -> str:
     return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
@@ -22,8 +24,9 @@ def make_pdf(
     title: str = "",
     text_pages: int | None = None,
 ) -> bytes:
-    """A PDF whose first ``text_pages`` pages (all, by default) carry ``paragraphs`` as real text
-    (Helvetica, lines of ~80 characters); the other pages are blank, like a scan's pages without a text layer."""
+    """A PDF of at least ``pages`` pages carrying ``paragraphs`` as real text (Helvetica, lines of up to 90
+    characters, 52 lines a page, as many pages as they need); with ``text_pages`` only that many pages carry
+    text. Pages without text are blank, like a scan's pages without a text layer."""
     writer = PdfWriter()
     font = writer._add_object(
         DictionaryObject(
@@ -35,23 +38,23 @@ def make_pdf(
             }
         )
     )
-    paragraphs = paragraphs or []
-    text_pages = pages if text_pages is None else text_pages
-    for number in range(pages):
+    lines: list[str] = []
+    for paragraph in paragraphs or []:
+        lines += textwrap.wrap(paragraph, 90) + [""]
+    chunks = [lines[i : i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)]
+    text_pages = len(chunks) if text_pages is None else text_pages
+    for number in range(max(pages, len(chunks) if text_pages else pages)):
         page = writer.add_blank_page(612, 792)
-        if number >= text_pages or not paragraphs:
+        if number >= min(text_pages, len(chunks)):
             continue
         page[NameObject("/Resources")] = DictionaryObject(
             {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
         )
         ops = ["BT", "/F1 10 Tf", "13 TL", "60 740 Td"]
-        for paragraph in paragraphs:
-            for line in textwrap.wrap(paragraph, 90):
-                ops.append(f"({_pdf_string(line)}) Tj T*")
-            ops.append("T*")
+        ops += [f"({_pdf_string(line)}) Tj T*" if line else "T*" for line in chunks[number]]
         ops.append("ET")
         stream = DecodedStreamObject()
-        stream.set_data("\n".join(ops).encode("cp1252"))
+        stream.set_data("\n".join(ops).encode("cp1252", errors="replace"))
         page[NameObject("/Contents")] = writer._add_object(stream)
     if title:
         writer.add_metadata({"/Title": TextStringObject(title)})

@@ -11,6 +11,7 @@ from django.urls import reverse
 from documents import make_docx, make_pdf, make_zip
 from pages_server import Handler, serve
 
+from articles.documents import unwrap_lines
 from articles.extract import article_from_file
 from articles.fetch import article_from_url
 from articles.models import Article, Story
@@ -34,6 +35,22 @@ def test_a_pdf_is_read_as_text_and_named_by_its_first_line():
     assert "foot ferry across the harbour mouth" in item.text
     assert item.headline == "Harbour bridge to reopen on Friday"
     assert item.filename == "press-release_2a9f3c11.pdf"
+
+
+def test_a_pdfs_printed_lines_are_joined_back_into_paragraphs():
+    page = (
+        "Bridge to reopen\n"
+        "The harbour swing bridge will reopen to traffic on Friday morning after engineers\n"
+        "fitted a spare motor, the council said.\n"
+        "Commuters have used a foot ferry across the harbour mouth since the bridge stuck\n"
+        "open on Tuesday."
+    )
+    assert unwrap_lines(page) == (
+        "Bridge to reopen\n\n"
+        "The harbour swing bridge will reopen to traffic on Friday morning after engineers fitted a spare motor, "
+        "the council said.\n\n"
+        "Commuters have used a foot ferry across the harbour mouth since the bridge stuck open on Tuesday."
+    )
 
 
 def test_a_pdf_title_that_is_only_a_file_name_is_not_taken_for_the_headline():

@@ -131,6 +131,17 @@ def test_a_note_points_at_the_quoted_words_when_given(teacher, story):
     assert article.text[note.start : note.end] == "by Thursday"
 
 
+def test_words_elsewhere_in_the_paragraph_pin_the_note_to_their_sentence(teacher, story):
+    article = wire(story)
+    segment, start, end = segment_with(story, article, "closed by Thursday")
+    text = "the harbour master said"
+    data = {"article": article.pk, "start": start, "end": start + 5, "segment": segment, "body": "Who says so?"}
+    data |= {"quote": text, "scope_start": start, "scope_end": end}
+    assert teacher.post(reverse("articles:note_add", args=[story.slug]), data).status_code == 302
+    note = PassageNote.objects.get()
+    assert article.text[note.start : note.end] == text
+
+
 def test_words_not_in_the_passage_are_refused_naming_the_field_and_keeping_the_note(teacher, story):
     response = add_note(teacher, story, wire(story), "closed by Thursday", "My careful note.", quote="by Friday")
     html = response.content.decode()
