@@ -107,6 +107,14 @@ def test_a_teacher_goes_from_five_files_to_a_shared_story_with_named_versions_an
         assert page.locator(".passage .note", has_text=note).count() == 1
     assert PassageNote.objects.count() == 2
     page.locator("#teacher-notes").screenshot(path=str(artifacts_dir / "teacher-6-notes.png"))
+    noted = page.locator(".passage", has=page.locator(".note")).first
+    noted.scroll_into_view_if_needed()
+    noted.screenshot(path=str(artifacts_dir / "teacher-6b-note-on-passage.png"))
+    # The handout: the printed page keeps the notes, in the list and on their passages.
+    page.emulate_media(media="print")
+    assert page.locator("#teacher-notes").is_visible() and page.locator(".passage .note").first.is_visible()
+    page.screenshot(path=str(artifacts_dir / "teacher-6c-handout.png"))
+    page.emulate_media(media="screen")
 
     # Share it with the class.
     page.get_by_text("Sharing: private").click()
