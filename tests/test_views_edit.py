@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from articles.services import ArticleInput, create_story
+from articles.tokens import create_api_token
 from compare import services
 from compare.models import StoredAlignment
 
@@ -86,6 +87,9 @@ def test_renaming_a_version_shows_everywhere_without_aligning_again(client_in, s
     report = client_in.get(reverse("compare:export_json", args=[story.slug])).content
     assert any(doc.get("outlet") == "Harbour Wire" for doc in json.loads(report)["documents"])
     assert "Bridge" in client_in.get(reverse("compare:library"), {"q": "harbour wire"}).content.decode()
+    _, token = create_api_token(story.owner, "newsroom script")
+    api = client_in.get(reverse("api:get_story", args=[story.slug]), headers={"Authorization": f"Bearer {token}"})
+    assert "Harbour Wire" in api.content.decode()
 
 
 def test_the_library_search_finds_an_outlet_set_later(client_in, story):
