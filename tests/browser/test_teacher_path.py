@@ -141,3 +141,29 @@ def test_a_teacher_goes_from_five_files_to_a_shared_story_with_named_versions_an
     finally:
         student.close()
     assert Article.objects.filter(outlet="Bloomberg", filename__endswith=".pdf").exists()
+
+
+def test_a_scanned_pdf_is_refused_at_the_files_field_keeping_what_was_typed(
+    page, live_server, artifacts_dir, tmp_path, django_user_model
+):
+    django_user_model.objects.create_user("teacher", password=PASSWORD)
+    (tmp_path / "scan.pdf").write_bytes(make_pdf(pages=2))
+    (tmp_path / "memo.docx").write_bytes(
+        make_docx(["The foot ferry will keep running until the bridge has passed its safety checks."])
+    )
+    page.goto(live_server.url + "/accounts/login/?next=/stories/new/")
+    page.get_by_label("Username").fill("teacher")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Title of the story").fill("Ferry keeps running")
+    page.get_by_label("Notes").fill("For Year 9, Thursday")
+    page.get_by_label("Files").set_input_files([tmp_path / "memo.docx", tmp_path / "scan.pdf"])
+    page.get_by_role("button", name="Add the story").click()
+    alert = page.get_by_role("alert")
+    assert "Files" in alert.inner_text() and "scan.pdf: this PDF has no text in it" in alert.inner_text()
+    assert "choose your files again" in alert.inner_text()
+    assert page.get_by_label("Title of the story").input_value() == "Ferry keeps running"
+    assert page.get_by_label("Notes").input_value() == "For Year 9, Thursday"
+    assert page.locator(".form-field.has-error #id_files").count() == 1
+    page.screenshot(path=str(artifacts_dir / "teacher-9-scanned-pdf.png"), full_page=True)
+    assert not Story.objects.exists()
