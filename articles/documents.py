@@ -152,11 +152,10 @@ def read_docx(data: bytes, name: str) -> DocumentText:
             f"{name}: this Word document is damaged, so its text cannot be read. Open it in Word or LibreOffice "
             "and save it again as .docx."
         ) from error
-    headings = [text for text, style in blocks if style.startswith(("title", "heading"))]
     text = "\n\n".join(text for text, _ in blocks)
     if not text.strip():
         raise IngestError(f"{name}: this Word document has no text in it (pictures only, or empty).")
-    heading = headings[0] if headings and blocks and blocks[0][0] == headings[0] else ""
+    heading = blocks[0][0] if blocks and blocks[0][1].startswith(("title", "heading")) else ""
     return DocumentText(text=text, title=_useful_title(title) or heading[:500])
 
 
@@ -172,7 +171,11 @@ def _docx_blocks(document) -> list[tuple[str, str]]:
             paragraph = Paragraph(element, document)
             text = _tidy(paragraph.text)
             if text:
-                style = paragraph.style.name.lower() if paragraph.style is not None else ""
+                # Only the first paragraph's style matters (a Title or Heading names the version); looking
+                # a style up costs more than reading the paragraph, so the others are not looked up.
+                style = ""
+                if not blocks and paragraph.style is not None:
+                    style = (paragraph.style.name or "").lower()
                 blocks.append((text, style))
         elif tag == "tbl":
             for row in Table(element, document).rows:
