@@ -86,6 +86,13 @@ _BLOCKS = [
     "figcaption",
 ]
 MAX_HEADLINE = 160
+# Documents Versus does not read, and how to turn them into one it does.
+_SAVE_AS = {
+    ".doc": "this is an old Word file (.doc). Open it in Word or LibreOffice and save it as .docx, then upload that.",
+    ".odt": "this is an OpenDocument text. Open it in LibreOffice and save it as .docx (Word), then upload that.",
+    ".rtf": "this is a Rich Text file. Open it in a word processor and save it as .docx (Word), then upload that.",
+    ".pages": "this is an Apple Pages document. Export it as Word (.docx) or PDF, then upload that.",
+}
 _NOT_A_HEADLINE_END = (".", ",", ";", ":", "!", "?", "*", ")")
 _NEVER_TEXT = ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head", "form", "button"]
 
@@ -272,6 +279,8 @@ def article_from_file(name: str, data: bytes, source: str = Article.Source.FILE)
     """One uploaded or imported file as an article, or IngestError saying why not."""
     name = PurePath(name).name
     suffix = PurePath(name).suffix.lower()
+    if suffix in _SAVE_AS:
+        raise IngestError(f"{name}: {_SAVE_AS[suffix]}")
     if suffix not in ACCEPTED_SUFFIXES:
         raise IngestError(
             f"{name}: Versus reads .txt, .md, .html, .pdf and .docx files. Save the article in one of those formats."

@@ -236,3 +236,9 @@ def test_import_story_names_a_bad_document_and_imports_nothing(tmp_path):
     with pytest.raises(CommandError, match="fake.docx: this is a ZIP archive"):
         call_command("import_story", str(tmp_path), "--title", "Bridge reopens", stdout=io.StringIO())
     assert not Story.objects.exists()
+
+
+@pytest.mark.parametrize(("name", "advice"), [("old.doc", "save it as .docx"), ("essay.odt", "save it as .docx")])
+def test_a_document_type_versus_does_not_read_gets_advice_on_how_to_convert_it(name, advice):
+    with pytest.raises(IngestError, match=advice):
+        article_from_file(name, b"\xd0\xcf\x11\xe0 whatever is inside")

@@ -154,7 +154,7 @@ def test_a_file_that_cannot_be_decoded_is_refused_clearly(client):
 
 
 def test_a_file_of_another_type_is_refused(client):
-    response = new_story(client, files=[upload("article.odt", b"PK\x03\x04 word document")])
+    response = new_story(client, files=[upload("article.xyz", b"PK\x03\x04 word document")])
     assert ".txt, .md, .html, .pdf and .docx" in response.content.decode()
 
 
