@@ -108,3 +108,13 @@ def test_the_length_of_a_version_is_said_in_characters_for_chinese(teacher):
     teacher.post(reverse("articles:story_new"), {"title": "Bridge", "text": original})
     article = Story.objects.get(title="Bridge").versions.get()
     assert article.length_in_words() == "45 characters"  # the ideographs; the stops and commas are not counted
+
+
+def test_the_html_report_gives_a_chinese_versions_length_in_characters(teacher):
+    original, reprint, _ = LANGUAGES["Chinese"]
+    upload = SimpleUploadedFile("reprint.txt", reprint.encode("utf-8"))
+    teacher.post(reverse("articles:story_new"), {"title": "Bridge", "text": original, "files": [upload]})
+    story = Story.objects.get(title="Bridge")
+    services.get_or_compute(story)
+    report = teacher.get(reverse("compare:export_html", args=[story.slug])).content.decode()
+    assert "<td>45 characters</td>" in report and "<td>46 characters</td>" in report

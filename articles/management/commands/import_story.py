@@ -158,6 +158,6 @@ class Command(BaseCommand):
         junk = Counter(reason for _, _, reason in article.junk_spans)
         marked = ", ".join(f"{reason} ×{count}" for reason, count in sorted(junk.items())) or "none"
         return (
-            f"  {article.position + 1}. {article.label()}: {article.word_count()} words, "
+            f"  {article.position + 1}. {article.label()}: {article.length_in_words()}, "
             f"{article.junk_characters()} characters of junk marked ({marked})"
         )
