@@ -53,7 +53,7 @@ def story_new(request: HttpRequest) -> HttpResponse:
         except Throttled as error:
             problem, throttled = str(error), error
         except services.IngestError as error:
-            problem = str(error)
+            problem = _at_field(form, error)
     elif form is not None and form.is_valid():
         try:
             take(Rule.named("import"), request)
@@ -64,7 +64,7 @@ def story_new(request: HttpRequest) -> HttpResponse:
         except Throttled as error:
             problem, throttled = str(error), error
         except services.IngestError as error:
-            problem = str(error)
+            problem = _at_field(form, error)
         else:
             messages.success(request, _added_message(story, story.versions.all()))
             return redirect(story.get_absolute_url())
@@ -88,7 +88,7 @@ def version_add(request: HttpRequest, slug: str) -> HttpResponse:
         except Throttled as error:
             problem, throttled = str(error), error
         except services.IngestError as error:
-            problem = str(error)
+            problem = _at_field(form, error)
     elif form is not None and form.is_valid():
         try:
             take(Rule.named("import"), request)
@@ -96,7 +96,7 @@ def version_add(request: HttpRequest, slug: str) -> HttpResponse:
         except Throttled as error:
             problem, throttled = str(error), error
         except services.IngestError as error:
-            problem = str(error)
+            problem = _at_field(form, error)
         else:
             messages.success(request, _added_message(story, articles))
             return redirect(story.get_absolute_url())
@@ -293,6 +293,15 @@ def _bound(request: HttpRequest, form_class: type[VersionsForm]) -> tuple[Versio
     return form, ""
 
 
+def _at_field(form: VersionsForm, error: services.IngestError) -> str:
+    """Show the problem at the field it came through (the error summary then names that field);
+    a problem of the whole story (too many versions) stays a general one, returned here."""
+    if error.field in form.fields:
+        form.add_error(error.field, str(error))
+        return ""
+    return str(error)
+
+
 def _with_problem(
     request: HttpRequest,
     template: str,
@@ -301,10 +310,16 @@ def _with_problem(
     throttled: Throttled | None = None,
     **context,
 ) -> HttpResponse:
-    if problem and form.is_bound and form.files:
-        problem += " Nothing was saved; choose your files again (browsers forget them after a problem)."
-    elif problem:
-        problem += " Nothing was saved."
+    files_chosen = form.is_bound and bool(getattr(form, "cleaned_data", {}).get("files") or form.files.getlist("files"))
+    note = (
+        "Nothing was saved; choose your files again (browsers forget them after a problem)."
+        if files_chosen
+        else "Nothing was saved."
+    )
+    if problem:
+        problem += " " + note
+    elif form.errors:
+        problem = note
     if throttled is not None:
         response = render(request, template, {"form": form, "problem": problem, **context}, status=429)
         response["Retry-After"] = str(throttled.retry_after)

@@ -30,7 +30,7 @@ from django.db.models import Q, QuerySet
 
 from articles.index import find_candidates
 from articles.models import Article, Story
-from articles.services import clean_text, readable_size
+from articles.services import clean_text
 from compare.engine import fingerprint, serialize
 from compare.engine.align import Idf, align_prepared, prepare
 from compare.engine.junk import find_junk
@@ -54,7 +54,7 @@ class TraceError(ValueError):
 
 
 class TraceTooLarge(TraceError):
-    """The text is longer than one request may trace (``VERSUS_TRACE_MAX_BYTES``)."""
+    """The text is longer than one request may trace (``VERSUS_TRACE_MAX_CHARACTERS``)."""
 
     status = 413
 
@@ -109,31 +109,31 @@ def traceable_articles(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Artic
     return Article.objects.filter(public)
 
 
-def check_traceable(text: str, max_bytes: int | None = None) -> tuple[str, list[JunkSpan], list[fingerprint.Sentence]]:
+def check_traceable(
+    text: str, max_characters: int | None = None
+) -> tuple[str, list[JunkSpan], list[fingerprint.Sentence]]:
     """The cleaned text, its junk and its indexable sentences, or TraceError saying what is wrong.
 
-    ``max_bytes``: the longest text traced (default ``VERSUS_TRACE_MAX_BYTES``, what one web
-    request may trace; the background worker traces up to an article's size limit).
+    ``max_characters``: the longest text traced (default ``VERSUS_TRACE_MAX_CHARACTERS``, what one
+    web request may trace; the background worker traces up to an article's size limit).
     """
-    if len(text) > settings.VERSUS_MAX_ARTICLE_BYTES * 2:  # far too long: refused before any copy is made
+    if len(text) > settings.VERSUS_MAX_ARTICLE_CHARACTERS * 2:  # far too long: refused before any copy is made
         raise TraceTooLarge(
-            f"The text is {readable_size(len(text.encode('utf-8')))}, more than the limit of "
-            f"{readable_size(settings.VERSUS_MAX_ARTICLE_BYTES)} for one article."
+            f"The text is {len(text):,} characters long, more than the limit of "
+            f"{settings.VERSUS_MAX_ARTICLE_CHARACTERS:,} characters for one article."
         )
     text = clean_text(text)
     if not text:
         raise TraceError("There is no text to trace. Paste the article's words.")
-    size = len(text.encode("utf-8"))
-    if size > settings.VERSUS_MAX_ARTICLE_BYTES:
+    limit = settings.VERSUS_MAX_ARTICLE_CHARACTERS
+    if len(text) > limit:
         raise TraceTooLarge(
-            f"The text is {readable_size(size)}, more than the limit of "
-            f"{readable_size(settings.VERSUS_MAX_ARTICLE_BYTES)} for one article."
+            f"The text is {len(text):,} characters long, more than the limit of {limit:,} characters for one article."
         )
-    max_bytes = settings.VERSUS_TRACE_MAX_BYTES if max_bytes is None else max_bytes
-    if size > max_bytes:
+    max_characters = settings.VERSUS_TRACE_MAX_CHARACTERS if max_characters is None else max_characters
+    if len(text) > max_characters:
         raise TraceTooLarge(
-            f"The text is {readable_size(size)}; Versus traces at most "
-            f"{readable_size(max_bytes)} at a time. "
+            f"The text is {len(text):,} characters long; Versus traces at most {max_characters:,} at a time. "
             "Trace the article in parts, or the part you are most interested in."
         )
     junk = find_junk(text)
@@ -157,16 +157,16 @@ def trace_text(
     articles: QuerySet[Article],
     limit: int = 10,
     seconds: float | None = None,
-    max_bytes: int | None = None,
+    max_characters: int | None = None,
 ) -> TraceResult:
     """Find the articles among ``articles`` that share passages with ``text``, best first.
 
     Raises TraceError (a text that cannot be traced) or OverBudget when the work takes more than
     ``seconds`` (default ``VERSUS_TRACE_SECONDS``: the engine's search is interrupted; see
-    versus/budget.py). ``max_bytes``: see ``check_traceable``.
+    versus/budget.py). ``max_characters``: see ``check_traceable``.
     """
     began = time.perf_counter()
-    text, junk, sentences = check_traceable(text, max_bytes)
+    text, junk, sentences = check_traceable(text, max_characters)
     keys = {key for sentence in sentences for key in sentence.keys}
     candidates = find_candidates(keys, articles, limit=limit + EXTRA_CANDIDATES, min_hits=MIN_KEYS)
     by_id = {a.pk: a for a in articles.filter(pk__in=[pk for pk, _ in candidates]).select_related("story").order_by()}

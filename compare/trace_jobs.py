@@ -1,6 +1,6 @@
 """Tracing on the background worker: long texts, and web pages (fetched here first).
 
-One request traces at most ``VERSUS_TRACE_MAX_BYTES`` within ``VERSUS_TRACE_SECONDS``, and
+One request traces at most ``VERSUS_TRACE_MAX_CHARACTERS`` within ``VERSUS_TRACE_SECONDS``, and
 never fetches a page (a fetch waits on another server, up to ``VERSUS_URL_IMPORT_TIMEOUT``).
 A logged-in user's longer text (up to an article's size limit), or web address, is stored as
 a TraceJob and traced by ``trace_task`` with ``VERSUS_TRACE_BACKGROUND_SECONDS``; the page at
@@ -52,7 +52,7 @@ def trace_task(job_id: int) -> str:
             job.text,
             articles=traceable_articles(job.owner),
             seconds=settings.VERSUS_TRACE_BACKGROUND_SECONDS,
-            max_bytes=settings.VERSUS_MAX_ARTICLE_BYTES,
+            max_characters=settings.VERSUS_MAX_ARTICLE_CHARACTERS,
         )
     except (TraceError, IngestError) as error:
         _finish(job, TraceJob.Status.FAILED, problem=str(error))

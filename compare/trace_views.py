@@ -227,7 +227,7 @@ def trace(request: HttpRequest) -> HttpResponse:
 
 
 def _fits_background(text: str) -> bool:
-    return len(clean_text(text).encode("utf-8")) <= settings.VERSUS_MAX_ARTICLE_BYTES
+    return len(clean_text(text)) <= settings.VERSUS_MAX_ARTICLE_CHARACTERS
 
 
 def _in_background(request: HttpRequest, asked: TraceRequest) -> HttpResponse:

@@ -35,11 +35,11 @@ def long_text() -> str:
 
 @pytest.fixture
 def small_request_cap(settings):
-    settings.VERSUS_TRACE_MAX_BYTES = 300  # the text above is longer: it goes to the worker
+    settings.VERSUS_TRACE_MAX_CHARACTERS = 300  # the text above is longer: it goes to the worker
 
 
 def test_a_long_text_is_traced_by_the_worker_and_its_page_shows_the_result(client, teacher, library, settings):
-    settings.VERSUS_TRACE_MAX_BYTES = 300
+    settings.VERSUS_TRACE_MAX_CHARACTERS = 300
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     client.force_login(teacher)
     response = client.post(TRACE, {"text": long_text()})
@@ -56,7 +56,7 @@ def test_a_long_text_is_traced_by_the_worker_and_its_page_shows_the_result(clien
     done = client.get(job.get_absolute_url())
     rows = done.context["rows"]
     assert [row.article for row in rows] == [library["orchard"], library["sky"]]
-    direct = trace_text(long_text(), articles=traceable_articles(teacher), max_bytes=10**6)
+    direct = trace_text(long_text(), articles=traceable_articles(teacher), max_characters=10**6)
     assert [round(row.source.share, 6) for row in rows] == [round(s.share, 6) for s in direct.sources]
     assert done.context["traced_percent"] == round(100 * direct.traced_share)
 

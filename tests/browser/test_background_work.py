@@ -60,7 +60,7 @@ def test_an_import_by_web_address_shows_its_progress_then_opens_the_story(
 
 
 def test_a_long_trace_shows_that_it_runs_then_its_result(page, live_server, django_user_model, worker_queue, settings):
-    settings.VERSUS_TRACE_MAX_BYTES = 300  # the text below is longer: traced by the worker
+    settings.VERSUS_TRACE_MAX_CHARACTERS = 300  # the text below is longer: traced by the worker
     call_command("load_demo", verbosity=0)
     agency = Article.objects.get(outlet="Northwire Press Agency", story__title__icontains="swing bridge")
     log_in(page, live_server, django_user_model, "/trace/")
