@@ -9,8 +9,8 @@ file. Loads the demo stories and stores their alignments, and starts a slow web 
 
 - **readers** (``--readers`` threads; first ``--baseline`` seconds alone, as the baseline):
   the story page and its HTMX fragments, one request after another, each timed;
-- **attacker 1**, anonymous: large traces, on the API and the trace page (a 1.9 MB text,
-  and a 99 KB one, just under what a request may trace, made of repeated words);
+- **attacker 1**, anonymous: large traces, on the API and the trace page (1.9 million characters,
+  and 99,000, just under what a request may trace, made of repeated words);
 - **attacker 2**, with an account: large uploads (an 8 MB .html file; 2 MB ones) and URL
   imports of pages that trickle their headers and take 8 s each.
 
