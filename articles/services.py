@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from compare.engine import embed
 from compare.engine.junk import find_junk
 
 from .models import Article, ShareLink, Story, content_hash
@@ -221,3 +222,37 @@ def revoke_share_link(link: ShareLink) -> None:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def save_vectors(article: Article, vectors: bytes, key: str) -> bool:
+    """Store a version's sentence vectors and what they were computed from.
+
+    Written only while the version still has the text they were computed from (it may have
+    been edited meanwhile); ``updated_at`` is left alone: the version itself did not change."""
+    saved = Article.objects.filter(pk=article.pk, content_hash=article.content_hash).update(
+        vectors=vectors, vectors_key=key
+    )
+    if saved:
+        article.vectors, article.vectors_key = vectors, key
+    return bool(saved)
+
+
+def store_sentence_vectors(articles: Sequence[Article]) -> int:
+    """Compute and store the sentence vectors of the versions whose stored ones are missing or
+    stale (text edited, model changed); how many were computed. Nothing without the model:
+    the engine then compares the versions lexically.
+
+    Slow (the model reads every sentence), so it runs where the alignment runs, in the
+    background task, or in commands; never in a page request of its own."""
+    if not embed.available():
+        return 0
+    computed = 0
+    for article in articles:
+        document = article.engine_document(with_vectors=False)
+        key = embed.vectors_key(document)
+        if article.vectors_key == key:
+            continue
+        save_vectors(article, embed.to_bytes(embed.document_vectors(document)), key)
+        computed += 1
+    return computed
