@@ -256,3 +256,10 @@ def store_sentence_vectors(articles: Sequence[Article]) -> int:
         save_vectors(article, embed.to_bytes(embed.document_vectors(document)), key)
         computed += 1
     return computed
+
+
+def vectors_note(computed: int) -> str:
+    """One line for a command's report: what ``store_sentence_vectors`` did."""
+    if not embed.available():
+        return f"No sentence vectors ({embed.unavailable_reason()}): the versions will be compared lexically."
+    return f"Sentence vectors computed and stored for {computed} version{'s' if computed != 1 else ''}."
