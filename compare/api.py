@@ -251,6 +251,7 @@ class AlignmentOut(Schema):
     similarity: list[tuple[int, int, float]]
     groups: list[list[tuple[int, int]]]
     source: SourceGuess
+    mode: Literal["semantic", "lexical"] = Field(description="semantic: sentence embeddings blended in; lexical: words")
 
 
 class AlignmentPending(Schema):

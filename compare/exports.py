@@ -27,6 +27,8 @@ The JSON (``export_format`` 1)::
                by kind against ``base`` (fractions adding up to 1)
     similarity [[id, id, value]]  every two versions; groups [[[id, sentence], ...]]
     source     {document, confidence, evidence}  the likely source and why
+    mode       "semantic" (sentence embeddings blended with the lexical score) or "lexical"
+               (words alone: the sentence model is not installed), as ``align --json`` says it
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ class ExportSource:
     alignment: StoryAlignment
     engine_version: str
     exported_at: datetime
+    mode: str = "lexical"
 
     @property
     def ids(self) -> list[str]:
@@ -161,6 +164,8 @@ def load(
         alignment=services.load_alignment(stored),
         engine_version=stored.engine_version or services.engine_version(),
         exported_at=timezone.now().replace(microsecond=0),
+        # A row without a mode was stored before the engine had sentence vectors: lexical.
+        mode=stored.mode or services.LEXICAL,
     )
 
 
@@ -242,6 +247,7 @@ def json_data(source: ExportSource, base: str | int | None = None) -> dict[str, 
             "confidence": alignment.source.confidence,
             "evidence": list(alignment.source.evidence),
         },
+        "mode": source.mode,
     }
 
 
