@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +21,7 @@ from django.utils.text import slugify
 
 from compare.engine import embed
 from compare.engine.junk import find_junk
+from compare.engine.types import Document
 
 from .models import Article, ShareLink, Story, content_hash
 
@@ -238,6 +241,27 @@ def save_vectors(article: Article, vectors: bytes, key: str) -> bool:
     return bool(saved)
 
 
+# Vectors lately computed in this process, in their stored form, by vectors key: the same text
+# stored again (load_demo --reset, a story re-imported, the test suite) is not embedded again.
+_RECENT_VECTORS: OrderedDict[str, bytes] = OrderedDict()
+_RECENT_MAX = 128  # about 40 KB each for a 1,000-word version
+
+
+_RECENT_LOCK = threading.Lock()
+
+
+def _vectors_bytes(document: Document, key: str) -> bytes:
+    with _RECENT_LOCK:
+        data = _RECENT_VECTORS.get(key)
+    if data is None:
+        data = embed.to_bytes(embed.document_vectors(document))
+        with _RECENT_LOCK:
+            _RECENT_VECTORS[key] = data
+            while len(_RECENT_VECTORS) > _RECENT_MAX:
+                _RECENT_VECTORS.popitem(last=False)
+    return data
+
+
 def store_sentence_vectors(articles: Sequence[Article]) -> int:
     """Compute and store the sentence vectors of the versions whose stored ones are missing or
     stale (text edited, model changed); how many were computed. Nothing without the model:
@@ -253,7 +277,7 @@ def store_sentence_vectors(articles: Sequence[Article]) -> int:
         key = embed.vectors_key(document)
         if article.vectors_key == key:
             continue
-        save_vectors(article, embed.to_bytes(embed.document_vectors(document)), key)
+        save_vectors(article, _vectors_bytes(document, key), key)
         computed += 1
     return computed
 
