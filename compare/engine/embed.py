@@ -29,13 +29,10 @@ from .types import Document
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 # Bump when the vectors this module produces for the same text change.
-EMBEDDING_VERSION = "minilm-l6-v2.2"  # .2: batches of 8 (a few vectors moved by one float16 step)
+EMBEDDING_VERSION = "minilm-l6-v2.1"
 DIMENSIONS = 384
 MAX_TOKENS = 128  # news sentences are far shorter; a longer run-on is cut (it still aligns lexically)
-# Sentences per forward pass. Each pass holds a dozen (batch, tokens, 1536) float32 temporaries
-# (GELU, attention): measured in a worker on made-up 1,000-word versions, batches of 32 peaked
-# at 540 MB RSS, batches of 8 at 290 MB, and took less CPU (2.3 s against 3.2 s: less padding).
-BATCH = 8
+BATCH = 32
 _HEADS = 12
 _LAYERS = 6
 _EPS = 1e-12
@@ -89,13 +86,7 @@ def encode(texts: Sequence[str]) -> Any:
     model = _load()
     if model is None:
         raise RuntimeError(f"the sentence model is not available: {_failure}")
-    from threadpoolctl import threadpool_limits
-
-    # One BLAS thread: the products are small (a batch of short sentences), and OpenBLAS's
-    # extra threads spin while they wait. Measured on a busy two-core machine, 25 sentences:
-    # 1.5 s CPU with one thread, 8.7 s with two (and slower on the clock too).
-    with threadpool_limits(limits=1, user_api="blas"):
-        return model.encode(texts)
+    return model.encode(texts)
 
 
 def to_bytes(vectors: Any) -> bytes:
