@@ -245,41 +245,44 @@ def save_vectors(article: Article, vectors: bytes, key: str) -> bool:
 # stored again (load_demo --reset, a story re-imported, the test suite) is not embedded again.
 _RECENT_VECTORS: OrderedDict[str, bytes] = OrderedDict()
 _RECENT_MAX = 128  # about 40 KB each for a 1,000-word version
-
-
 _RECENT_LOCK = threading.Lock()
 
 
-def _vectors_bytes(document: Document, key: str) -> bytes:
+def _remember(key: str, data: bytes) -> None:
     with _RECENT_LOCK:
-        data = _RECENT_VECTORS.get(key)
-    if data is None:
-        data = embed.to_bytes(embed.document_vectors(document))
-        with _RECENT_LOCK:
-            _RECENT_VECTORS[key] = data
-            while len(_RECENT_VECTORS) > _RECENT_MAX:
-                _RECENT_VECTORS.popitem(last=False)
-    return data
+        _RECENT_VECTORS[key] = data
+        while len(_RECENT_VECTORS) > _RECENT_MAX:
+            _RECENT_VECTORS.popitem(last=False)
 
 
 def store_sentence_vectors(articles: Sequence[Article]) -> int:
     """Compute and store the sentence vectors of the versions whose stored ones are missing or
-    stale (text edited, model changed); how many were computed. Nothing without the model:
-    the engine then compares the versions lexically.
+    stale (text edited, model changed); how many were stored. Nothing without the model: the
+    engine then compares the versions lexically.
 
     Slow (the model reads every sentence), so it runs where the alignment runs, in the
-    background task, or in commands; never in a page request of its own."""
+    background task, or in commands; never in a page request of its own. The stale versions
+    are embedded together, so a sentence they share (wire copy) is encoded once; a sentence's
+    vector does not depend on what it is encoded with."""
     if not embed.available():
         return 0
-    computed = 0
+    stale: list[tuple[Article, Document, str]] = []
     for article in articles:
         document = article.engine_document(with_vectors=False)
         key = embed.vectors_key(document)
-        if article.vectors_key == key:
-            continue
-        save_vectors(article, _vectors_bytes(document, key), key)
-        computed += 1
-    return computed
+        if article.vectors_key != key:
+            stale.append((article, document, key))
+    with _RECENT_LOCK:
+        known = {key: _RECENT_VECTORS[key] for _, _, key in stale if key in _RECENT_VECTORS}
+    fresh = embed.with_vectors([document for _, document, key in stale if key not in known])
+    computed = {document.id: document.vectors for document in fresh}
+    for article, document, key in stale:
+        data = known.get(key)
+        if data is None:
+            data = embed.to_bytes(computed[document.id])
+            _remember(key, data)
+        save_vectors(article, data, key)
+    return len(stale)
 
 
 def vectors_note(computed: int) -> str:
