@@ -237,6 +237,14 @@ class SourceGuess(Schema):
     evidence: list[str]
 
 
+class TeacherNote(Schema):
+    """A note the story's owner put on a passage: ``span`` is [start, end) in document ``doc``'s text."""
+
+    doc: int
+    span: tuple[int, int]
+    note: str
+
+
 class AlignmentOut(Schema):
     """The story's comparison: the same JSON as the story page's “Download JSON” (compare/exports.py)."""
 
@@ -252,6 +260,7 @@ class AlignmentOut(Schema):
     groups: list[list[tuple[int, int]]]
     source: SourceGuess
     mode: Literal["semantic", "lexical"] = Field(description="semantic: sentence embeddings blended in; lexical: words")
+    teacher_notes: list[TeacherNote]
 
 
 class AlignmentPending(Schema):

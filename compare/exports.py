@@ -29,6 +29,7 @@ The JSON (``export_format`` 1)::
     source     {document, confidence, evidence}  the likely source and why
     mode       "semantic" (sentence embeddings blended with the lexical score) or "lexical"
                (words alone: the sentence model is not installed), as ``align --json`` says it
+    teacher_notes [{doc, span: [start, end], note}]  the owner's notes on passages, by offsets into doc's text
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from articles.models import Article, Story
 from compare.engine.serialize import pair_alignment_entries
 from compare.engine.types import Change, Pair, StoryAlignment
 
-from . import layout, services
+from . import layout, notes, services
 from .models import StoredAlignment
 
 EXPORT_FORMAT = 1  # bump when the JSON's shape changes
@@ -248,6 +249,10 @@ def json_data(source: ExportSource, base: str | int | None = None) -> dict[str, 
             "evidence": list(alignment.source.evidence),
         },
         "mode": source.mode,
+        "teacher_notes": [
+            {"doc": placed.article.pk, "span": [placed.note.start, placed.note.end], "note": placed.note.body}
+            for placed in notes.place(notes.notes_of(source.articles), source.articles, alignment)
+        ],
     }
 
 
@@ -355,7 +360,10 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
     ids = source.ids
     versions = layout.build_versions([source.article(doc) for doc in ids])
     comparison = layout.build_comparison(alignment, versions, base_id, [i for i in ids if i != base_id])
+    placed = notes.place(notes.notes_of(source.articles), source.articles, alignment)
+    notes.attach_to_rows(comparison.rows, placed)
     return {
+        "notes": placed,
         "story": source.story,
         "exported_at": source.exported_at,
         "engine_version": source.engine_version,
