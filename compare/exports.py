@@ -27,6 +27,8 @@ The JSON (``export_format`` 1)::
                by kind against ``base`` (fractions adding up to 1)
     similarity [[id, id, value]]  every two versions; groups [[[id, sentence], ...]]
     source     {document, confidence, evidence}  the likely source and why
+    mode       "semantic" (sentence embeddings blended with the lexical score) or "lexical"
+               (words alone: the sentence model is not installed), as ``align --json`` says it
     teacher_notes [{doc, span: [start, end], note}]  the owner's notes on passages, by offsets into doc's text
 """
 
@@ -105,6 +107,7 @@ class ExportSource:
     alignment: StoryAlignment
     engine_version: str
     exported_at: datetime
+    mode: str = "lexical"
 
     @property
     def ids(self) -> list[str]:
@@ -165,6 +168,8 @@ def load(
         alignment=services.load_alignment(stored),
         engine_version=stored.engine_version or services.engine_version(),
         exported_at=timezone.now().replace(microsecond=0),
+        # A row without a mode was stored before the engine had sentence vectors: lexical.
+        mode=stored.mode or services.LEXICAL,
     )
 
 
@@ -246,6 +251,7 @@ def json_data(source: ExportSource, base: str | int | None = None) -> dict[str, 
             "confidence": alignment.source.confidence,
             "evidence": list(alignment.source.evidence),
         },
+        "mode": source.mode,
         "teacher_notes": [
             {"doc": placed.article.pk, "span": [placed.note.start, placed.note.end], "note": placed.note.body}
             for placed in notes.place(notes.notes_of(source.articles), source.articles, alignment)

@@ -56,6 +56,19 @@ def available() -> bool:
     return _load() is not None
 
 
+def installed() -> bool:
+    """True when the model's package and its runtime are installed, without loading the weights.
+
+    Cheap enough for a page request (which must never load the model); ``available`` is the
+    sure answer, as a damaged installation is only found out by loading it."""
+    if _model is not None or _failure is not None:
+        return _model is not None
+    from importlib.util import find_spec
+
+    runtime = all(find_spec(name) is not None for name in ("numpy", "safetensors", "tokenizers"))
+    return runtime and model_dir() is not None
+
+
 def mode() -> str:
     """``"semantic"`` when sentence embeddings are blended into the score, else ``"lexical"``."""
     return "semantic" if available() else "lexical"
