@@ -51,7 +51,7 @@ from articles.models import Article, Story
 from compare.engine.serialize import pair_alignment_entries
 from compare.engine.types import Change, Pair, StoryAlignment
 
-from . import layout, services
+from . import presentation, services
 from .models import StoredAlignment
 
 EXPORT_FORMAT = 1  # bump when the JSON's shape changes
@@ -347,8 +347,8 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
     alignment = source.alignment
     base_id = source.base(base) or source.default_base()
     ids = source.ids
-    versions = layout.build_versions([source.article(doc) for doc in ids])
-    comparison = layout.build_comparison(alignment, versions, base_id, [i for i in ids if i != base_id])
+    versions = presentation.build_versions([source.article(doc) for doc in ids])
+    comparison = presentation.build_comparison(alignment, versions, base_id, [i for i in ids if i != base_id])
     return {
         "story": source.story,
         "exported_at": source.exported_at,
@@ -358,7 +358,7 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
         "versions": [versions[i] for i in ids],
         "documents": [{"version": versions[i], "link": web_url(versions[i].article.source_url)} for i in ids],
         "base": versions[base_id],
-        **layout.summary_context(alignment, versions, base_id, ids),
+        **presentation.summary_context(alignment, versions, base_id, ids),
         "css": report_css(),
     }
 

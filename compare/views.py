@@ -14,7 +14,7 @@ from articles.access import story_for_reading, story_for_share_token, visible_st
 from articles.models import Article, Story
 from compare.engine.types import StoryAlignment
 
-from . import exports, layout, services
+from . import exports, presentation, services
 from .models import StoredAlignment
 
 
@@ -58,7 +58,7 @@ def _options(request: HttpRequest, ids: list[str], default_base: str) -> Options
     if compare not in ids or compare == base:
         compare = None
     show = request.GET.get("show", "all")
-    if show not in {value for value, _ in layout.SHOW_CHOICES}:
+    if show not in {value for value, _ in presentation.SHOW_CHOICES}:
         show = "all"
     return Options(base=base, compare=compare, show=show, hide_trivial=request.GET.get("hide_trivial") == "1")
 
@@ -99,12 +99,12 @@ def _comparison_context(
     request: HttpRequest, story: Story, articles: list[Article], alignment: StoryAlignment, reading: Reading
 ) -> dict[str, object]:
     """What the comparison shows for the reader's choices (base, columns, filter) in the query string."""
-    versions = layout.build_versions(articles)
+    versions = presentation.build_versions(articles)
     ids = [v for v in versions if v in alignment.segments]
     source = alignment.source.document if alignment.source.document in ids else None
     options = _options(request, ids, source or ids[0])
     others = [options.compare] if options.compare else [i for i in ids if i != options.base]
-    comparison = layout.build_comparison(alignment, versions, options.base, others, options.hide_trivial)
+    comparison = presentation.build_comparison(alignment, versions, options.base, others, options.hide_trivial)
     rows = comparison.visible_rows(options.show)
     # One reverse() for the whole page rather than one per passage.
     panel_root = reading.passage_root
@@ -118,7 +118,7 @@ def _comparison_context(
         rows=rows,
         hidden_rows=len(comparison.rows) - len(rows),
         versions=[versions[i] for i in ids],
-        **layout.summary_context(alignment, versions, options.base, ids),
+        **presentation.summary_context(alignment, versions, options.base, ids),
     )
 
 
@@ -159,7 +159,7 @@ def _story_page(request: HttpRequest, story: Story, reading: Reading) -> HttpRes
         "story_url": reading.story_url,
         "shared": reading.shared,
         "can_edit": can_edit,
-        "show_choices": layout.SHOW_CHOICES,
+        "show_choices": presentation.SHOW_CHOICES,
     }
     if can_edit:
         context.update(_owner_context(request, story))
@@ -204,7 +204,7 @@ def _passage_page(request: HttpRequest, story: Story, reading: Reading, article_
     if stored.status != StoredAlignment.Status.DONE:
         return render(request, template, context)
     alignment = services.load_alignment(stored)
-    versions = layout.build_versions(articles)
+    versions = presentation.build_versions(articles)
     focus_id = str(article_id)
     segments = alignment.segments.get(focus_id, [])
     if not 0 <= segment < len(segments):
@@ -213,7 +213,7 @@ def _passage_page(request: HttpRequest, story: Story, reading: Reading, article_
     context.update(
         state="done",
         base=base if base in versions else "",
-        focus=layout.build_panel(alignment, versions, focus_id, segment),
+        focus=presentation.build_panel(alignment, versions, focus_id, segment),
     )
     return render(request, template, context)
 

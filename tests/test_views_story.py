@@ -181,8 +181,11 @@ def test_two_versions_read_as_a_side_by_side_diff(client, story):
 
 def test_the_summary_shows_shares_a_heat_map_and_the_likely_source(client, story):
     html = client.get(story.get_absolute_url()).content.decode()
-    assert html.count('<svg class="bar"') == 2  # every version but the base
-    assert re.search(r"\d+% verbatim", html)
+    summary = re.search(r'<section class="summary".*?</section>', html, flags=re.S).group(0)
+    assert summary.count('<svg class="bar"') == 3  # every version, against all the others
+    assert summary.count("Against the base:") == 2  # every version but the base, against the base
+    assert re.search(r"\d+% verbatim", summary)
+    assert re.search(r"\d+% its own", summary)
     assert html.count('<td class="shade-') == 9
     assert "Likely source" in html
 
