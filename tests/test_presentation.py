@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -82,3 +83,48 @@ def test_text_outside_every_sentence_is_found_as_gaps():
     ]
     gaps = presentation.comparison.text_gaps(text, segments)
     assert [(after, text[s:e]) for after, s, e in gaps] == [(-1, "Share this"), (1, "Post a comment")]
+
+
+# --- marks: only where something changed ---------------------------------------------------
+
+
+def _marks_between(a: str, b: str, mode: str = "inline", paraphrase: bool = False) -> str:
+    from compare.engine.diff import word_diff
+    from compare.presentation.marks import Passages, change_marks, render_span
+
+    changes = word_diff(a, b, (0, len(a)), (0, len(b)))
+    marks = change_marks(changes, Passages(a, (0, len(a)), b, (0, len(b))), mode, False, paraphrase)
+    return render_span(b, 0, len(b), [], marks)
+
+
+def test_quote_mark_style_and_punctuation_alone_raise_no_flag():
+    html = _marks_between(
+        '"We owe it to every family, who cycles to school," Brennan said.',
+        "“We owe it to every family who cycles to school,” Brennan said.",
+    )
+    assert "chg" in html  # the changes are shown, as trivial ones
+    assert "flag" not in html
+
+
+def test_changed_quoted_words_and_numbers_are_flagged_on_the_words_that_changed():
+    html = _marks_between(
+        '"We owe it to every family," Brennan said of the 240,000 pound lane.',
+        '"We owe it to each family," Brennan said of the 420,000 pound lane.',
+    )
+    assert re.search(r"each</ins><sup class=\"flag flag-quote\"", html)
+    assert re.search(r"420,000</ins><sup class=\"flag flag-number\"", html)
+    assert "flag-name" not in html
+
+
+def test_a_figure_or_a_name_that_only_moved_within_a_paraphrase_is_not_flagged():
+    html = _marks_between(
+        "On Monday the council led by Ada Brennan approved the lane after three years of debate.",
+        "Three years of debate ended on Monday, when the council approved the lane, Ada Brennan said.",
+        mode="new",
+        paraphrase=True,
+    )
+    assert "flag" not in html
+    # Words both passages use are shown as shared, unmarked, even inside a reworded stretch.
+    assert "<ins" in html
+    assert not re.search(r"<ins[^>]*>[^<]*\bcouncil\b[^<]*</ins>", html)
+    assert not re.search(r"<ins[^>]*>[^<]*\blane\b[^<]*</ins>", html)

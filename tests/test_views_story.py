@@ -124,8 +124,13 @@ def test_changed_words_are_marked_against_the_base(client, story):
 def test_a_passage_with_no_counterpart_in_the_base_is_marked_unique(client, story):
     wire = pk_of(story, "Valley Wire")
     html = client.get(story.get_absolute_url(), {"base": wire}).content.decode()
-    assert "Unique to Grantholm Gazette" in html
-    assert re.search(r'class="passage[^"]* unique[^"]*"[^>]*data-unique', html)
+    # The Gazette's added sentence is in no other version: a compact row holds it, under the Gazette's name.
+    block = re.search(
+        r'<div class="own-block"><p class="own-label">Only in Grantholm Gazette</p>(.*?)</div></div>', html, re.S
+    )
+    assert block, "the added sentence has a block of its own"
+    assert "Cyclists in the town welcomed the decision" in block.group(1)
+    assert re.search(r'class="passage[^"]* unique[^"]*"[^>]*data-unique', block.group(1))
 
 
 def test_a_passage_that_moved_links_to_its_counterpart(client, story):
@@ -143,7 +148,7 @@ def test_the_unique_only_filter_keeps_only_unique_passages(client, story):
     unique = client.get(url, {"base": wire, "show": "unique"}, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in unique
     assert unique.count('class="passage') < everything.count('class="passage')
-    assert "Unique to Grantholm Gazette" in unique
+    assert "Only in Grantholm Gazette" in unique
     assert "hidden by the filter" in unique
 
 

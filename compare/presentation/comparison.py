@@ -205,10 +205,12 @@ class Row:
 
     @property
     def cells_html(self) -> SafeString:
+        if self.compact:
+            return self._compact_html()
         out = []
         for index, cell in enumerate(self.cells):
             label = escape(cell.version.label)
-            empty = "" if cell.pieces or cell.note else " empty-cell"
+            empty = "" if cell.pieces else " missing" if cell.note else " empty-cell"
             out.append(f'<td class="col-{index}{empty}" data-version="{label}">')
             if cell.pieces or cell.note:
                 out.append(f'<p class="cell-version" aria-hidden="true">{label}</p>')
@@ -221,6 +223,20 @@ class Row:
                     note = f'<a href="{escape(cell.note_href)}">{note}</a>'
                 out.append(f'<p class="cell-note">{note}</p>')
             out.append("</td>")
+        return mark_safe("".join(out))  # noqa: S308 - every text above is escaped
+
+    def _compact_html(self) -> SafeString:
+        """One wide cell: each version's own passages in a block of its own, side by side."""
+        out = [f'<td colspan="{len(self.cells)}" class="own-row"><div class="own-blocks">']
+        for cell in self.cells:
+            if not cell.pieces:
+                continue
+            unique = all(piece.unique or piece.junk for piece in cell.pieces)
+            label = escape(cell.version.label)
+            out.append(f'<div class="own-block"><p class="own-label">{"Only in " if unique else ""}{label}</p>')
+            out.extend(passage_html(piece) for piece in cell.pieces)
+            out.append("</div>")
+        out.append("</div></td>")
         return mark_safe("".join(out))  # noqa: S308 - every text above is escaped
 
     def matches(self, show: str) -> bool:
@@ -342,6 +358,9 @@ def build_comparison(
         row = Row(cells=[Cell(version=v) for v in columns], compact=row_data.compact)
         for doc, members in row_data.cells.items():
             row.cells[column_of[doc]].pieces.extend(piece_for(m, row_data) for m in members)
+        if row.compact:  # the block says whose passages they are
+            for piece in row.pieces:
+                piece.label = "unique" if piece.unique else piece.label
         base_pieces = row.cells[0].pieces
         row.extra = not base_pieces
         if base_pieces and base_pieces[0].paragraph != last_paragraph:

@@ -30,6 +30,8 @@ FLAG_MARKS = {
     "quote": ("\u275d", "quoted words changed"),
 }
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+# After one of these a capital may only start a sentence or a quotation.
+_SENTENCE_OPENERS = frozenset(".!?:;\"“”‘'«»(—-")
 
 
 @dataclass
@@ -111,8 +113,17 @@ class Passages:
         return frozenset(w.casefold() for w in _WORD.findall(text, start, end))
 
     def names(self, side: str) -> frozenset[str]:
+        """Capitalised words that are not capitalised only for starting a sentence (or a quote)."""
         text, (start, end) = (self.a_text, self.a_span) if side == "a" else (self.b_text, self.b_span)
-        return frozenset(w for w in _WORD.findall(text, start, end) if w[:1].isupper())
+        names = set()
+        for match in _WORD.finditer(text, start, end):
+            word = match.group()
+            if not word[:1].isupper():
+                continue
+            before = text[start : match.start()].rstrip()
+            if before and before[-1] not in _SENTENCE_OPENERS:
+                names.add(word)
+        return frozenset(names)
 
     def numbers(self, side: str) -> Counter:
         text, (start, end) = (self.a_text, self.a_span) if side == "a" else (self.b_text, self.b_span)

@@ -18,8 +18,8 @@ Built from the engine's pairwise correspondences only (no ORM, no HTML):
    order (outside the longest run in order) are marked moved, with a link to the passage
    they follow in their own version.
 5. Compact rows. A run of rows that each hold the passages of one version only (its own
-   passages) is collapsed into one row, so that a version's additions do not each take a
-   full-width row of empty cells.
+   passages) is collapsed into one compact row, so that a version's additions do not each
+   take a row of empty cells (the page shows a compact row as one wide cell).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class Member:
 @dataclass
 class RowData:
     cells: dict[str, list[Member]]  # by version id, in the version's order
-    compact: bool = False  # several rows of versions' own passages collapsed into one
+    compact: bool = False  # versions' own passages (no counterpart shown), gathered from consecutive rows
 
     @property
     def members(self) -> list[Member]:
@@ -279,9 +279,10 @@ def _mark_moved(
     passages: dict[str, list[tuple[int, int]]],
     rows: list[list[tuple[str, int]]],
 ) -> None:
-    row_of = {unit: index for index, units in enumerate(rows) for unit in units}
+    # Only passages shown beside a counterpart can be out of place; a version's own passages cannot.
+    row_of = {unit: index for index, units in enumerate(rows) if len({d for d, _ in units}) > 1 for unit in units}
     for doc in shown:
-        units = [(doc, first) for first, _ in passages[doc]]
+        units = [(doc, first) for first, _ in passages[doc] if (doc, first) in row_of]
         kept = _longest_in_order([row_of[unit] for unit in units])
         for index, unit in enumerate(units):
             if index not in kept:
@@ -331,7 +332,7 @@ def _compact(
                 cells[unit[0]].append(members[unit])
         for doc in shown:
             cells[doc].sort(key=lambda m: m.first)
-        out.append(RowData(cells=cells, compact=len(run) > 1))
+        out.append(RowData(cells=cells, compact=True))
         run.clear()
 
     for units in rows:
