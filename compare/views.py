@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -63,6 +64,26 @@ def _options(request: HttpRequest, ids: list[str], default_base: str) -> Options
     return Options(base=base, compare=compare, show=show, hide_trivial=request.GET.get("hide_trivial") == "1")
 
 
+# The query parameters that make a view of the story (and that every "back to the story" link keeps).
+_VIEW_PARAMETERS = ("base", "compare", "show", "hide_trivial")
+
+
+def _view_query(request: HttpRequest, **overrides: str) -> str:
+    """The reader's view of the story as a query string ("?base=12&show=unique"), or ""."""
+    values = {key: request.GET.get(key, "") for key in _VIEW_PARAMETERS}
+    values.update(overrides)
+    query = urlencode({key: value for key, value in values.items() if value})
+    return f"?{query}" if query else ""
+
+
+def _panel_focus(request: HttpRequest) -> tuple[str, int] | None:
+    """The passage whose panel is open, from ``?panel=<article id>-<segment>``."""
+    article, _, segment = request.GET.get("panel", "").partition("-")
+    if article.isdigit() and segment.isdigit():
+        return article, int(segment)
+    return None
+
+
 def _stored_alignment(story: Story, articles: list[Article]) -> StoredAlignment:
     # Queues the alignment task when there is no result yet (see compare/tasks.py).
     return services.ensure_alignment(story, articles)
@@ -106,20 +127,29 @@ def _comparison_context(
     others = [options.compare] if options.compare else [i for i in ids if i != options.base]
     comparison = presentation.build_comparison(alignment, versions, options.base, others, options.hide_trivial)
     rows = comparison.visible_rows(options.show)
-    # One reverse() for the whole page rather than one per passage.
+    # One reverse() for the whole page rather than one per passage. A panel has two addresses:
+    # its fragment (for HTMX) and the story page with the panel open (shareable, no JavaScript).
     panel_root = reading.passage_root
+    query = _view_query(request, base=options.base)
+    page_query = (query + "&") if query else "?"
     for row in rows:
         for piece in row.pieces:
-            piece.panel_url = f"{panel_root}{piece.version.id}/{piece.segment}/?base={options.base}"
-    return dict(
+            piece.panel_url = f"{panel_root}{piece.version.id}/{piece.segment}/{query}"
+            piece.panel_href = f"{reading.story_url}{page_query}panel={piece.version.id}-{piece.segment}"
+    context: dict[str, object] = dict(
         state="done",
         options=options,
         comparison=comparison,
         rows=rows,
         hidden_rows=len(comparison.rows) - len(rows),
         versions=[versions[i] for i in ids],
+        back_query=query,
         **presentation.summary_context(alignment, versions, options.base, ids),
     )
+    focus = _panel_focus(request)
+    if focus is not None and focus[0] in versions and 0 <= focus[1] < len(alignment.segments.get(focus[0], [])):
+        context["focus"] = presentation.build_panel(alignment, versions, focus[0], focus[1])
+    return context
 
 
 @require_GET
@@ -199,7 +229,12 @@ def _passage_page(request: HttpRequest, story: Story, reading: Reading, article_
     if article_id not in {a.pk for a in articles}:
         raise Http404("This story has no such version.")
     stored = _stored_alignment(story, articles)
-    context: dict[str, object] = {"story": story, "state": "computing", "story_url": reading.story_url}
+    context: dict[str, object] = {
+        "story": story,
+        "state": "computing",
+        "story_url": reading.story_url,
+        "back_query": _view_query(request),
+    }
     template = "compare/passage.html#panel" if _fragment(request) else "compare/passage.html"
     if stored.status != StoredAlignment.Status.DONE:
         return render(request, template, context)
@@ -209,10 +244,9 @@ def _passage_page(request: HttpRequest, story: Story, reading: Reading, article_
     segments = alignment.segments.get(focus_id, [])
     if not 0 <= segment < len(segments):
         raise Http404("This version has no such passage.")
-    base = request.GET.get("base", "")
     context.update(
         state="done",
-        base=base if base in versions else "",
+        back_query=_view_query(request),
         focus=presentation.build_panel(alignment, versions, focus_id, segment),
     )
     return render(request, template, context)

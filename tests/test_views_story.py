@@ -278,11 +278,28 @@ def test_the_passage_panel_is_a_page_without_javascript_and_a_fragment_with_htmx
 
 def test_every_passage_links_to_its_panel(client, story):
     html = client.get(story.get_absolute_url()).content.decode()
-    links = re.findall(r'<a class="panel-link[^"]*" href="([^"]+)" hx-get="([^"]+)"', html)
+    links = re.findall(r'<a class="panel-link[^"]*" href="([^"]+)" hx-get="([^"]+)"[^>]*hx-push-url="([^"]+)"', html)
     assert links
-    href, hx = links[0]
-    assert href == hx
-    assert client.get(href.replace("&amp;", "&")).status_code == 200
+    href, hx, pushed = (link.replace("&amp;", "&") for link in links[0])
+    # The panel's own address: the story page with the panel open (shareable, no JavaScript needed).
+    assert href == pushed and href.startswith(story.get_absolute_url() + "?") and "panel=" in href
+    assert 'id="panel-body"' in client.get(href).content.decode()
+    # HTMX loads the panel alone.
+    assert "/passages/" in hx
+    fragment = client.get(hx, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="panel-body"' in fragment and "<html" not in fragment
+
+
+def test_back_links_keep_the_readers_base_and_filter(client, story):
+    wire = pk_of(story, "Valley Wire")
+    view = {"base": wire, "show": "changed", "hide_trivial": "1"}
+    html = client.get(story.get_absolute_url(), view).content.decode()
+    hx = re.search(r'<a class="panel-link[^"]*" href="[^"]+" hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    passage_page = client.get(hx).content.decode()
+    back = re.findall(rf'href="({re.escape(story.get_absolute_url())}[^"#]*)', passage_page)
+    assert back
+    for link in back:
+        assert f"base={wire}" in link and "show=changed" in link and "hide_trivial=1" in link, link
 
 
 def test_the_panel_of_a_passage_that_does_not_exist_is_not_found(client, story):
