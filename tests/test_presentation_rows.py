@@ -19,6 +19,7 @@ from compare.engine.types import Pair, PairAlignment, Segment, SourceEstimate, S
 from compare.presentation.rows import build_rows, shown_on_one_row
 
 pytestmark = pytest.mark.django_db
+ARTICLES: dict[str, list] = {}  # the stories' versions, by title, filled by the fixture
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,7 @@ def stories(django_db_setup, django_db_blocker):
         for story in Story.objects.all():
             articles = services.versions_of(story)
             results[story.title] = services.load_alignment(services.get_or_compute(story, articles))
+            ARTICLES[story.title] = articles
         yield results
         Story.objects.all().delete()
 
@@ -66,6 +68,22 @@ def test_the_seed_story_puts_passages_shared_by_two_other_versions_on_one_row(st
     rows = build_rows(alignment, base, alignment.documents)
     shared = [row for row in rows if sum(1 for members in row.cells.values() if members) >= 2]
     assert len(shared) >= len(rows) / 2
+
+
+def test_no_text_is_shown_twice_junk_between_two_sentences_of_a_passage_stays_inside_it(stories):
+    from compare import presentation
+
+    for title, alignment in stories.items():
+        versions = presentation.build_versions(ARTICLES[title])
+        ids = list(versions)
+        for base in ids:
+            comparison = presentation.build_comparison(alignment, versions, base, [d for d in ids if d != base])
+            for doc in ids:
+                segments = alignment.segments[doc]
+                pieces = [p for row in comparison.rows for p in row.pieces if p.version.id == doc]
+                spans = [(segments[p.covers[0]].start, segments[p.covers[-1]].end) for p in pieces if p.gap is None]
+                for gap in (p.gap for p in pieces if p.gap is not None):
+                    assert not any(start <= gap < end for start, end in spans), (title, base, doc, gap)
 
 
 def _segments(n: int) -> list[Segment]:

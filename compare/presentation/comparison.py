@@ -372,7 +372,10 @@ def build_comparison(
         segs = segments.get(version.id, [])
         where = {s: piece for (doc, _), piece in pieces.items() if doc == version.id for s in piece.covers}
         cell_of = {id(p): cell for row in rows for cell in row.cells for p in cell.pieces}
+        spans = [(segs[p.covers[0]].start, segs[p.covers[-1]].end) for p in where.values() if p.covers]
         for after, start, end in text_gaps(version.text, segs):
+            if any(s <= start and end <= e for s, e in spans):
+                continue  # between two sentences of one passage: already shown inside it
             gap = Piece(
                 version=version,
                 segment=max(after, 0),
