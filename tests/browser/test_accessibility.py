@@ -1,4 +1,5 @@
-"""axe-core finds no accessibility violation on any page, with the strict CSP kept.
+"""axe-core finds no accessibility violation on any page, with the strict CSP kept; and no page is
+wider than the screen, a phone's included.
 
 axe-core comes from npm (package.json; `npm install` puts it in node_modules/). It is read
 from there and evaluated in the page by the test driver: nothing is fetched from elsewhere,
@@ -22,6 +23,10 @@ PASSWORD = "harbour-ferry-timetable-42"
 
 
 def violations(page) -> list[str]:
+    width = page.viewport_size["width"]
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    if wide > width:  # no page is wider than the screen (a phone's too)
+        return [f"the page is {wide} px wide on a {width} px screen"]
     if not AXE.exists():
         pytest.fail("node_modules/axe-core is missing: run `npm install` (bin/setup does)")
     page.evaluate(AXE.read_text(encoding="utf-8"))
