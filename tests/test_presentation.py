@@ -128,3 +128,21 @@ def test_a_figure_or_a_name_that_only_moved_within_a_paraphrase_is_not_flagged()
     assert "<ins" in html
     assert not re.search(r"<ins[^>]*>[^<]*\bcouncil\b[^<]*</ins>", html)
     assert not re.search(r"<ins[^>]*>[^<]*\blane\b[^<]*</ins>", html)
+
+
+def test_the_summarys_figures_agree_with_each_other(demo):
+    for articles, alignment in demo:
+        versions = presentation.build_versions(articles)
+        ids = list(versions)
+        for base in ids:
+            context = presentation.summary_context(alignment, versions, base, ids)
+            matrix = {(v.id, cell.column.id): cell.value for v, cells in context["heat"] for cell in cells}
+            for bar in context["bars"]:
+                if bar.is_base:
+                    continue
+                not_in_base = next(part.percent for part in bar.base_parts if part.kind == "not-in-base")
+                assert matrix[(bar.version.id, base)] == 100 - not_in_base
+            source = context["source_version"]
+            for fact in context["source_facts"]:
+                assert fact.found == matrix[(fact.other.id, source.id)]
+                assert fact.kept == matrix[(source.id, fact.other.id)]

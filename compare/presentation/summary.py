@@ -104,9 +104,12 @@ def percentages(shares: list[tuple[str, float]]) -> list[tuple[str, int]]:
     return [(kind, value) for kind, value in result]
 
 
-def found_in(alignment: StoryAlignment, doc: str, other: str) -> float:
-    """Share of ``doc``'s text that has a counterpart (any kind) in ``other``."""
-    return 1.0 - alignment.pairwise[(doc, other)].shares_a.get("unique", 0.0)
+def found_in(alignment: StoryAlignment, doc: str, other: str) -> int:
+    """Percent of ``doc``'s text that has a counterpart (any kind) in ``other``: 100 less the
+    "not in" part of the bar against ``other``, rounded as the bar is, so the two always agree."""
+    shares = alignment.pairwise[(doc, other)].shares_a
+    parts = dict(percentages([(kind, shares.get(kind, 0.0)) for kind in (*_KINDS, "unique")]))
+    return 100 - parts["unique"]
 
 
 def close_in(alignment: StoryAlignment, doc: str, other: str) -> float:
@@ -128,10 +131,15 @@ def heat_map(alignment: StoryAlignment, versions: dict[str, Version], order: Seq
     for a in order:
         row = []
         for b in order:
-            value = 1.0 if a == b else found_in(alignment, a, b)
-            row.append(HeatCell(round(100 * value), min(4, int(value * 5)), a == b, versions[b]))
+            value = 100 if a == b else found_in(alignment, a, b)
+            row.append(HeatCell(value, min(4, value // 20), a == b, versions[b]))
         table.append(row)
     return table
+
+
+# A version "takes its text from" the source when at least this share of it is found there
+# (the engine's own bar for a derived version: compare/engine/story.py, _DERIVED_SHARE).
+DERIVED_PERCENT = 40
 
 
 @dataclass
@@ -158,9 +166,9 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
                 facts.append(
                     SourceFact(
                         other=versions[other],
-                        found=_percent(found_in(alignment, other, source_id)),
+                        found=found_in(alignment, other, source_id),
                         close=_percent(close_in(alignment, other, source_id)),
-                        kept=_percent(found_in(alignment, source_id, other)),
+                        kept=found_in(alignment, source_id, other),
                     )
                 )
         facts.sort(key=lambda f: (-f.found, f.other.label))
@@ -169,12 +177,14 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
         default=(0.0, "", ""),
     )
     confidence = source.confidence
+    derived = sum(1 for fact in facts if fact.found >= DERIVED_PERCENT)
     return {
         "source_version": versions[source_id] if source_id else None,
         "source": source,
         "source_facts": facts,
-        "source_strength": "strong" if confidence >= 0.6 else "moderate" if confidence >= 0.3 else "weak",
         "source_percent": _percent(confidence),
+        "source_derived": derived,
+        "derived_percent": DERIVED_PERCENT,
         "closest_percent": _percent(closest[0]),
         "closest_pair": (versions[closest[1]], versions[closest[2]]) if closest[1] else None,
     }
