@@ -341,3 +341,14 @@ def test_adding_a_version_shows_it_in_a_new_column_on_the_next_visit(client, sto
     html = client.get(story.get_absolute_url()).content.decode()
     assert "Mill Road Weekly" in column_heads(html)
     assert StoredAlignment.objects.filter(story=story).count() == 1
+
+
+def test_the_story_notes_keep_their_line_breaks_and_stay_escaped(client):
+    notes = "Read the wire first.\n\nThen <b>compare</b> the quotes.\nAsk who changed what."
+    story = create_story(
+        "Notes kept", [ArticleInput(text=AGENCY, outlet="A"), ArticleInput(text=BRIEF, outlet="B")], notes
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    block = re.search(r'<div class="story-notes">(.*?)</div>', html, re.S).group(1)
+    assert "<p>Read the wire first.</p>" in block
+    assert "<p>Then &lt;b&gt;compare&lt;/b&gt; the quotes.<br>Ask who changed what.</p>" in block
