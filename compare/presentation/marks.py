@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape  # what django.utils.html.escape does, minus its lazy-text wrapper: ~1,000 calls a page
 from typing import Literal
 
@@ -108,26 +109,39 @@ class Passages:
     b_text: str
     b_span: tuple[int, int]
 
-    def words(self, side: str) -> frozenset[str]:
+    def _side(self, side: str) -> tuple[str, int, int]:
         text, (start, end) = (self.a_text, self.a_span) if side == "a" else (self.b_text, self.b_span)
-        return frozenset(w.casefold() for w in _WORD.findall(text, start, end))
+        return text, start, end
+
+    def words(self, side: str) -> frozenset[str]:
+        return _words(*self._side(side))
 
     def names(self, side: str) -> frozenset[str]:
-        """Capitalised words that are not capitalised only for starting a sentence (or a quote)."""
-        text, (start, end) = (self.a_text, self.a_span) if side == "a" else (self.b_text, self.b_span)
-        names = set()
-        for match in _WORD.finditer(text, start, end):
-            word = match.group()
-            if not word[:1].isupper():
-                continue
-            before = text[start : match.start()].rstrip()
-            if before and before[-1] not in _SENTENCE_OPENERS:
-                names.add(word)
-        return frozenset(names)
+        return _names(*self._side(side))
 
     def numbers(self, side: str) -> Counter:
-        text, (start, end) = (self.a_text, self.a_span) if side == "a" else (self.b_text, self.b_span)
+        text, start, end = self._side(side)
         return Counter(numbers_in(text[start:end]))
+
+
+# Memoised: every change of a passage asks about the same two passages (a str caches its hash).
+@lru_cache(maxsize=2048)
+def _words(text: str, start: int, end: int) -> frozenset[str]:
+    return frozenset(w.casefold() for w in _WORD.findall(text, start, end))
+
+
+@lru_cache(maxsize=2048)
+def _names(text: str, start: int, end: int) -> frozenset[str]:
+    """Capitalised words that are not capitalised only for starting a sentence (or a quote)."""
+    names = set()
+    for match in _WORD.finditer(text, start, end):
+        word = match.group()
+        if not word[:1].isupper():
+            continue
+        before = text[start : match.start()].rstrip()
+        if before and before[-1] not in _SENTENCE_OPENERS:
+            names.add(word)
+    return frozenset(names)
 
 
 def meaningful_flags(change: Change, passages: Passages) -> frozenset[str]:

@@ -245,6 +245,16 @@ def _members(
         if x in paired_anywhere:
             for pair in pa.pairs:
                 paired_anywhere[x].update(pair.a)
+    # The pairs between two shown versions by the first sentence of the second one's side.
+    by_b: dict[tuple[str, str], dict[int, list[Pair]]] = {}
+    for x in shown:
+        for y in shown:
+            if x != y and (x, y) in alignment.pairwise:
+                index: dict[int, list[Pair]] = {}
+                for pair in alignment.pairwise[(x, y)].pairs:
+                    if pair.a and pair.b:
+                        index.setdefault(pair.b[0], []).append(pair)
+                by_b[(x, y)] = index
     members: dict[tuple[str, int], Member] = {}
     for units in rows:
         in_row = {unit[0] for unit in units}
@@ -258,12 +268,8 @@ def _members(
             )
             for reference in references:
                 wanted = {s for other in units if other[0] == reference for s in span_of[other]}
-                covered = set(member.segments)
-                pairs = [
-                    p
-                    for p in alignment.pairwise[(reference, doc)].pairs
-                    if p.a and p.b and p.b[0] in covered and p.a[0] in wanted
-                ]
+                index = by_b.get((reference, doc), {})
+                pairs = [p for s in member.segments for p in index.get(s, ()) if p.a[0] in wanted]
                 if pairs:
                     member.against, member.pairs = reference, sorted(pairs, key=lambda p: p.b_span)
                     member.kind = max((p.kind for p in pairs), key=lambda k: _KIND_RANK.get(k, 0))
