@@ -97,6 +97,25 @@ def test_the_handout_prints_on_at_most_twelve_pages(chromium, live_server, seed_
         context.close()
 
 
+def test_the_html_report_prints_on_at_most_twelve_pages_too(chromium, seed_story, artifacts_dir):
+    from django.test import Client
+
+    report = Client().get(seed_story.get_absolute_url() + "export.html")
+    assert report.status_code == 200
+    context = chromium.new_context(viewport={"width": 1366, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_content(report.content.decode("utf-8"))
+        page.emulate_media(media="print")
+        shares = page.locator(".summary .shares").bounding_box()
+        assert shares and shares["width"] > 200  # the bars keep a column of their own
+        pdf = page.pdf(format="A4", prefer_css_page_size=True)
+        (artifacts_dir / "seed-report.pdf").write_bytes(pdf)
+        assert 1 <= len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= MAX_HANDOUT_PAGES
+    finally:
+        context.close()
+
+
 def test_a_panel_has_its_own_address_and_back_works_with_no_console_error(chromium, live_server, seed_story):
     context = chromium.new_context(viewport={"width": 1366, "height": 900})
     try:
