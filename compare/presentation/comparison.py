@@ -8,7 +8,7 @@ loop over them costs most of the page's time. Every piece of article text is esc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
@@ -409,7 +409,9 @@ def build_comparison(
     return Comparison(base=base, versions=columns, rows=rows, mode="two" if two else "columns")
 
 
-def _link_words(link: Link, versions: dict[str, Version], paragraph_of) -> tuple[str, str, str]:
+def _link_words(
+    link: Link, versions: dict[str, Version], paragraph_of: Callable[[str, int], int]
+) -> tuple[str, str, str]:
     label = versions[link.doc].label
     return (
         link.doc,

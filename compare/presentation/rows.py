@@ -102,7 +102,7 @@ def build_rows(alignment: StoryAlignment, base: str, shown: Sequence[str]) -> li
             links.setdefault(u, []).append(Link(*v))
             links.setdefault(v, []).append(Link(*u))
 
-    rows = _ordered(groups.components(), base, passages, span_of)
+    rows = _ordered(groups.components(), base, passages)
     members = _members(rows, alignment, base, shown, span_of, links)
     _mark_moved(members, shown, passages, rows)
     return _compact(rows, members, shown)
@@ -196,7 +196,6 @@ def _ordered(
     components: list[list[tuple[str, int]]],
     base: str,
     passages: dict[str, list[tuple[int, int]]],
-    span_of: dict[tuple[str, int], tuple[int, ...]],
 ) -> list[list[tuple[str, int]]]:
     """Groups in the base's order; the others after the base group that precedes them in their versions."""
     keyed: list[tuple[tuple[float, ...], list[tuple[str, int]]]] = []
