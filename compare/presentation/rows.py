@@ -207,9 +207,9 @@ def _ordered(
                 base_key[unit] = min(firsts)
     # For every passage: the base position of the nearest group with a base passage before it in its version.
     anchor: dict[tuple[str, int], int] = {}
-    for doc, units in passages.items():
+    for doc, spans in passages.items():
         last = -1
-        for first, _ in units:
+        for first, _ in spans:
             unit = (doc, first)
             if unit in base_key:
                 last = max(last, base_key[unit])

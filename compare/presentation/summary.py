@@ -98,10 +98,10 @@ def percentages(shares: list[tuple[str, float]]) -> list[tuple[str, int]]:
     floors = [(kind, int(value)) for kind, value in exact]
     missing = 100 - sum(value for _, value in floors)
     by_remainder = sorted(range(len(exact)), key=lambda i: exact[i][1] - floors[i][1], reverse=True)
-    result = [list(item) for item in floors]
+    result = [value for _, value in floors]
     for i in by_remainder[:missing]:
-        result[i][1] += 1
-    return [(kind, value) for kind, value in result]
+        result[i] += 1
+    return [(kind, value) for (kind, _), value in zip(floors, result, strict=True)]
 
 
 def found_in(alignment: StoryAlignment, doc: str, other: str) -> int:
