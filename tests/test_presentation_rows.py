@@ -169,3 +169,32 @@ def test_unique_means_in_no_other_version_at_all():
     assert not members[("c", 0)].unique
     assert members[("c", 1)].unique
     assert members[("a", 0)].unique
+
+
+def test_a_byline_between_a_headline_and_its_lead_stays_between_them_in_their_group():
+    # In b, a byline (1) with no counterpart sits between the headline (0) and the lead (2).
+    alignment = _story(
+        {"a": 3, "b": 4},
+        {("a", "b"): [_pair((0,), (2,), "paraphrase", 0.6), _pair((0,), (0,), "edited", 0.9), _pair((1,), (3,))]},
+    )
+    rows = build_rows(alignment, "a", ["a", "b"])
+    first = rows[0]
+    assert [m.segments for m in first.cells["b"]] == [(0,), (1,), (2,)]
+    assert first.cells["b"][1].unique
+    assert shown_on_one_row(alignment, rows, ["a", "b"]) == (3, 3)
+
+
+def test_the_invariant_holds_with_the_engines_sentence_model_too(stories):
+    # The web app may pass sentence vectors to the engine: more, and overlapping, correspondences.
+    from compare.engine import embed
+    from compare.engine.story import align_story
+
+    if not embed.available():
+        pytest.skip(f"the sentence model is not installed: {embed.unavailable_reason()}")
+    for title in stories:
+        documents = embed.with_vectors(services.documents_for(ARTICLES[title]))
+        alignment = align_story(documents)
+        for base in alignment.documents:
+            rows = build_rows(alignment, base, alignment.documents)
+            together, total = shown_on_one_row(alignment, rows, alignment.documents)
+            assert together / total >= 0.95, (title, base, together, total)

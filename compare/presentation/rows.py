@@ -6,8 +6,10 @@ Built from the engine's pairwise correspondences only (no ORM, no HTML):
    covers together make one passage (overlapping correspondences merge theirs), and a run of
    sentences that correspond to nothing, within one paragraph, makes one passage.
 2. Groups. Passages are joined along their correspondences, strongest first. A group holds one
-   passage per version, or two when they are next to each other in it (a headline and its lead
-   saying the same thing). A correspondence that would break that rule is not followed: its
+   passage per version, or up to three when only passages with no counterpart stand between
+   them in that version (a headline and its lead saying the same thing; the passages between
+   join the group, so every version still reads in order). A correspondence that would break
+   that rule is not followed: its
    two passages stay in their own groups and link to each other instead. So overlapping
    correspondences (one sentence paired with two passages of another version) are fine.
 3. Order. The base decides the order: a group with a base passage sits where that passage
@@ -88,7 +90,15 @@ def build_rows(alignment: StoryAlignment, base: str, shown: Sequence[str]) -> li
     span_of = {(doc, first): tuple(range(first, last + 1)) for doc, units in passages.items() for first, last in units}
 
     position = {(doc, first): i for doc, units in passages.items() for i, (first, _) in enumerate(units)}
-    groups = _Groups(position)
+    paired = {
+        (doc, s)
+        for x, y in couples
+        for p in alignment.pairwise[(x, y)].pairs
+        for doc, seg in ((x, p.a), (y, p.b))
+        for s in seg
+    }
+    free = {unit for unit, span in span_of.items() if not any((unit[0], s) in paired for s in span)}
+    groups = _Groups(position, free)
     edges: dict[tuple[tuple[str, int], tuple[str, int]], float] = {}
     for x, y in couples:
         for pair in alignment.pairwise[(x, y)].pairs:
@@ -152,11 +162,19 @@ def _with_own_runs(blocks: list[tuple[int, int]], segments: list[Segment]) -> li
     return units
 
 
+# A group may hold up to this many passages of one version (a headline, its lead and a
+# sentence saying the same thing), provided nothing but passages with no counterpart at all
+# stands between them in that version.
+MOST_PER_VERSION = 3
+
+
 class _Groups:
     """Union-find over passages that refuses a join that would crowd a version into one group."""
 
-    def __init__(self, position: dict[tuple[str, int], int]) -> None:
+    def __init__(self, position: dict[tuple[str, int], int], free: set[tuple[str, int]]) -> None:
         self.position = position  # of each passage among its version's passages
+        self.free = free  # passages with no counterpart anywhere (no correspondence touches them)
+        self.by_position = {(unit[0], index): unit for unit, index in position.items()}
         self.parent: dict[tuple[str, int], tuple[str, int]] = {unit: unit for unit in position}
         self.units: dict[tuple[str, int], list[tuple[str, int]]] = {unit: [unit] for unit in position}
 
@@ -168,6 +186,15 @@ class _Groups:
             self.parent[unit], unit = root, self.parent[unit]
         return root
 
+    def _close_together(self, doc: str, units: list[tuple[str, int]]) -> bool:
+        """Only passages with no counterpart stand between these passages of one version."""
+        positions = sorted(self.position[unit] for unit in units)
+        return all(
+            self.by_position[(doc, between)] in self.free
+            for low, high in zip(positions, positions[1:], strict=False)
+            for between in range(low + 1, high)
+        )
+
     def join(self, u: tuple[str, int], v: tuple[str, int]) -> bool:
         """Join the groups of u and v; False (and nothing done) when they may not share a group."""
         ru, rv = self.find(u), self.find(v)
@@ -177,10 +204,8 @@ class _Groups:
         by_doc: dict[str, list[tuple[str, int]]] = {}
         for unit in together:
             by_doc.setdefault(unit[0], []).append(unit)
-        for units in by_doc.values():
-            if len(units) > 2:
-                return False
-            if len(units) == 2 and abs(self.position[units[0]] - self.position[units[1]]) != 1:
+        for doc, units in by_doc.items():
+            if len(units) > MOST_PER_VERSION or (len(units) > 1 and not self._close_together(doc, units)):
                 return False
         low, high = sorted((ru, rv))
         self.parent[high] = low
@@ -189,7 +214,22 @@ class _Groups:
         return True
 
     def components(self) -> list[list[tuple[str, int]]]:
-        return [sorted(units) for units in self.units.values()]
+        """The groups; a passage with no counterpart that stands between two passages of one group
+        joins that group, so that every version still reads in order."""
+        inside: dict[tuple[str, int], list[tuple[str, int]]] = {}
+        for root, units in self.units.items():
+            positions: dict[str, list[int]] = {}
+            for unit in units:
+                positions.setdefault(unit[0], []).append(self.position[unit])
+            for doc, found in positions.items():
+                for between in range(min(found) + 1, max(found)):
+                    inside.setdefault(root, []).append(self.by_position[(doc, between)])
+        taken = {unit for units in inside.values() for unit in units}
+        return [
+            sorted(units + inside.get(root, []))
+            for root, units in self.units.items()
+            if not (len(units) == 1 and units[0] in taken)
+        ]
 
 
 def _ordered(
