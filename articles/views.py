@@ -49,7 +49,7 @@ def story_new(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["title"], items, notes=form.cleaned_data["notes"], owner=request.user
             )
         except services.IngestError as error:
-            problem = str(error)
+            problem = _at_field(form, error)
         else:
             messages.success(request, _added_message(story, story.versions.all()))
             return redirect(story.get_absolute_url())
@@ -67,7 +67,7 @@ def version_add(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             articles = services.add_articles(story, versions_from(form, _fetch_quota(request)))
         except services.IngestError as error:
-            problem = str(error)
+            problem = _at_field(form, error)
         else:
             messages.success(request, _added_message(story, articles))
             return redirect(story.get_absolute_url())
@@ -174,11 +174,26 @@ def _bound(request: HttpRequest, form_class: type[VersionsForm]) -> tuple[Versio
         )
 
 
+def _at_field(form: VersionsForm, error: services.IngestError) -> str:
+    """Show the problem at the field it came through (the error summary then names that field);
+    a problem of the whole story (too many versions) stays a general one, returned here."""
+    if error.field in form.fields:
+        form.add_error(error.field, str(error))
+        return ""
+    return str(error)
+
+
 def _with_problem(request: HttpRequest, template: str, form: VersionsForm, problem: str, **context) -> HttpResponse:
-    if problem and form.is_bound and form.cleaned_data.get("files"):
-        problem += " Nothing was saved; choose your files again (browsers forget them after a problem)."
-    elif problem:
-        problem += " Nothing was saved."
+    files_chosen = form.is_bound and bool(getattr(form, "cleaned_data", {}).get("files") or form.files.getlist("files"))
+    note = (
+        "Nothing was saved; choose your files again (browsers forget them after a problem)."
+        if files_chosen
+        else "Nothing was saved."
+    )
+    if problem:
+        problem += " " + note
+    elif form.errors:
+        problem = note
     return render(request, template, {"form": form, "problem": problem, **context}, status=400)
 
 

@@ -27,6 +27,7 @@ The JSON (``export_format`` 1)::
                by kind against ``base`` (fractions adding up to 1)
     similarity [[id, id, value]]  every two versions; groups [[[id, sentence], ...]]
     source     {document, confidence, evidence}  the likely source and why
+    teacher_notes [{doc, span: [start, end], note}]  the owner's notes on passages, by offsets into doc's text
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from articles.models import Article, Story
 from compare.engine.serialize import pair_alignment_entries
 from compare.engine.types import Change, Pair, StoryAlignment
 
-from . import presentation, services
+from . import notes, presentation, services
 from .models import StoredAlignment
 
 EXPORT_FORMAT = 1  # bump when the JSON's shape changes
@@ -242,6 +243,10 @@ def json_data(source: ExportSource, base: str | int | None = None) -> dict[str, 
             "confidence": alignment.source.confidence,
             "evidence": list(alignment.source.evidence),
         },
+        "teacher_notes": [
+            {"doc": placed.article.pk, "span": [placed.note.start, placed.note.end], "note": placed.note.body}
+            for placed in notes.place(notes.notes_of(source.articles), source.articles, alignment)
+        ],
     }
 
 
@@ -349,7 +354,10 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
     ids = source.ids
     versions = presentation.build_versions([source.article(doc) for doc in ids])
     comparison = presentation.build_comparison(alignment, versions, base_id, [i for i in ids if i != base_id])
+    placed = notes.place(notes.notes_of(source.articles), source.articles, alignment)
+    notes.attach_to_rows(comparison.rows, placed)
     return {
+        "notes": placed,
         "story": source.story,
         "exported_at": source.exported_at,
         "engine_version": source.engine_version,

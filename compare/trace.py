@@ -30,7 +30,7 @@ from django.db.models import Q, QuerySet
 
 from articles.index import find_candidates
 from articles.models import Article, Story
-from articles.services import clean_text, readable_size
+from articles.services import clean_text
 from compare.engine import fingerprint
 from compare.engine.align import Idf, align_prepared, prepare
 from compare.engine.junk import find_junk
@@ -98,11 +98,10 @@ def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[fingerprint.Se
     text = clean_text(text)
     if not text:
         raise TraceError("There is no text to trace. Paste the article's words.")
-    size = len(text.encode("utf-8"))
-    if size > settings.VERSUS_MAX_ARTICLE_BYTES:
+    limit = settings.VERSUS_MAX_ARTICLE_CHARACTERS
+    if len(text) > limit:
         raise TraceError(
-            f"The text is {readable_size(size)}, more than the limit of "
-            f"{readable_size(settings.VERSUS_MAX_ARTICLE_BYTES)} for one article."
+            f"The text is {len(text):,} characters long, more than the limit of {limit:,} characters for one article."
         )
     junk = find_junk(text)
     sentences = fingerprint.sentences(text, [(j.start, j.end) for j in junk])

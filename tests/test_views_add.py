@@ -127,12 +127,12 @@ def test_uploading_several_files_at_once_adds_one_version_each(client):
     assert [a.position for a in story.versions.all()] == [0, 1, 2]
 
 
-def test_a_pdf_among_the_files_is_refused_and_nothing_is_saved(client):
+def test_a_damaged_pdf_among_the_files_is_refused_and_nothing_is_saved(client):
     files = [upload("gazette.txt", HARBOUR), upload("scan.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3 binary")]
     response = new_story(client, files=files)
     html = response.content.decode()
     assert response.status_code == 400
-    assert "scan.txt: this looks like a PDF file" in html
+    assert "scan.txt: this PDF is damaged" in html
     assert "Nothing was saved; choose your files again" in html
     assert not Story.objects.exists()
     assert not Article.objects.exists()
@@ -154,15 +154,15 @@ def test_a_file_that_cannot_be_decoded_is_refused_clearly(client):
 
 
 def test_a_file_of_another_type_is_refused(client):
-    response = new_story(client, files=[upload("article.docx", b"PK\x03\x04 word document")])
-    assert ".txt, .md and .html" in response.content.decode()
+    response = new_story(client, files=[upload("article.xyz", b"PK\x03\x04 word document")])
+    assert ".txt, .md, .html, .pdf and .docx" in response.content.decode()
 
 
 def test_text_over_the_size_limit_is_refused(client, settings):
-    settings.VERSUS_MAX_ARTICLE_BYTES = 1000
+    settings.VERSUS_MAX_ARTICLE_CHARACTERS = 1000
     response = new_story(client, text="word " * 400)
     assert response.status_code == 400
-    assert "the text is 2 KB, more than the limit of 1 KB for one version" in response.content.decode()
+    assert "the text is 1,999 characters long, more than the limit of 1,000 characters" in response.content.decode()
     assert not Story.objects.exists()
 
 
@@ -259,11 +259,11 @@ def test_a_web_address_that_times_out_says_so(client, settings):
     assert "did not answer within 0.5 seconds" in response.content.decode()
 
 
-def test_a_web_address_giving_a_pdf_is_refused(client, settings):
+def test_a_web_address_giving_a_damaged_pdf_is_refused(client, settings):
     settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
     with serve() as base:
         response = new_story(client, urls=f"{base}/pdf")
-    assert "a PDF file, not a web page" in response.content.decode()
+    assert "this PDF is damaged" in response.content.decode()
 
 
 XSS_TITLE = "<script>alert('title')</script> {{ story.slug }}"

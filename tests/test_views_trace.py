@@ -132,7 +132,7 @@ def test_bad_text_gets_a_clear_message_and_the_text_is_kept(client, library, tex
 
 
 def test_a_text_over_the_size_limit_is_refused_and_kept(client, library, settings):
-    settings.VERSUS_MAX_ARTICLE_BYTES = 1000
+    settings.VERSUS_MAX_ARTICLE_CHARACTERS = 1000
     text = mixed_text() * 3
     response = client.post(TRACE, {"text": text})
     assert response.status_code == 400

@@ -226,8 +226,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Versus limits and import rules -------------------------------------------------
-# Largest article text accepted, in bytes of UTF-8 (the issue's default: 2 MB).
-VERSUS_MAX_ARTICLE_BYTES = env_int("VERSUS_MAX_ARTICLE_BYTES", 2_000_000, minimum=1)
+# Longest article text accepted, in characters: a reader's measure, the same for every script (in bytes,
+# a Chinese article would meet the limit at a third of the length of an English one).
+if "VERSUS_MAX_ARTICLE_BYTES" in os.environ:
+    raise ImproperlyConfigured(
+        "VERSUS_MAX_ARTICLE_BYTES was replaced by VERSUS_MAX_ARTICLE_CHARACTERS (the limit now counts characters)."
+    )
+VERSUS_MAX_ARTICLE_CHARACTERS = env_int("VERSUS_MAX_ARTICLE_CHARACTERS", 2_000_000, minimum=1)
 # Largest upload request; several files at once, so a few articles' worth.
 VERSUS_MAX_UPLOAD_BYTES = env_int("VERSUS_MAX_UPLOAD_BYTES", 20_000_000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = VERSUS_MAX_UPLOAD_BYTES
@@ -236,6 +241,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("VERSUS_MAX_UPLOAD_FILES", 20, minimum=1)
 # Web pages one user may have fetched per minute (counted in the database, so across all workers).
 VERSUS_URL_IMPORTS_PER_MINUTE = env_int("VERSUS_URL_IMPORTS_PER_MINUTE", 10, minimum=1)
 VERSUS_MAX_VERSIONS_PER_STORY = env_int("VERSUS_MAX_VERSIONS_PER_STORY", 12, minimum=2)
+# Longest PDF read, in pages: a long article is a dozen; a report or a book is refused with a message.
+VERSUS_MAX_DOCUMENT_PAGES = env_int("VERSUS_MAX_DOCUMENT_PAGES", 100, minimum=1)
 # URL import: fetching a page on behalf of a user must not reach our own network.
 VERSUS_URL_IMPORT_ALLOW_PRIVATE = env_bool("VERSUS_URL_IMPORT_ALLOW_PRIVATE", False)
 VERSUS_URL_IMPORT_TIMEOUT = env_float("VERSUS_URL_IMPORT_TIMEOUT", 10.0, minimum=0.1)

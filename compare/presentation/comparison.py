@@ -74,6 +74,7 @@ class Piece:
     label: str = ""  # for unique passages: "Unique to X"
     panel_url: str = ""  # the panel fragment; set by the view, which knows the URLs
     panel_href: str = ""  # the story page with this panel open
+    notes_html: str = ""  # teacher's notes on this passage, escaped HTML (set by compare/notes.py)
     gap: int | None = None  # for text between segments (not compared): its start offset
     covers: tuple[int, ...] = ()  # the segments of its version that this passage shows
 
@@ -164,7 +165,7 @@ def passage_html(piece: Piece) -> str:
     focusable, panel = (' tabindex="0"', f' data-panel="{url}" data-panel-href="{href}"') if url else ("", "")
     return (
         f'<div id="{piece.anchor}"{focusable} class="{piece.css_class}"{panel}{data}>'
-        f'<p class="passage-meta">{" ".join(meta)}</p>{text}</div>'
+        f'<p class="passage-meta">{" ".join(meta)}</p>{text}{piece.notes_html}</div>'
     )
 
 
