@@ -138,9 +138,8 @@ def trace_text(text: str, *, articles: QuerySet[Article], limit: int = 10) -> Tr
         alignment = align_prepared(traced, stored, Idf(traced.tokens + stored.tokens))
         if not any(p.kind in ("verbatim", "edited") for p in alignment.pairs):
             continue
-        shares = dict.fromkeys(SHARE_KINDS[:-1], 0.0)
-        for pair in alignment.pairs:
-            shares[pair.kind] += sum(lengths[i] for i in pair.a) / total if total else 0.0
+        # The alignment's own shares: a sentence in two pairs (a second correspondence) counts once.
+        shares = {kind: alignment.shares_a.get(kind, 0.0) for kind in SHARE_KINDS[:-1]}
         sources.append(
             TracedSource(
                 article=article,

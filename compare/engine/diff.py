@@ -132,9 +132,6 @@ _dmp = diff_match_patch()
 # about 30 x 30) go through difflib's longest-match diff, which is fast but not minimal.
 _dmp.Diff_Timeout = 0
 MAX_BISECT_CELLS = 40_000
-# Shared content words between two larger edits stay shared (a paraphrase shows the words it
-# kept); only shared function words and punctuation are folded into the edits around them.
-KEEP_SHARED_CONTENT_WORDS = True
 
 
 def word_diff(
@@ -377,7 +374,9 @@ def _absorb_small_equalities(diffs: list[tuple[int, str]], weights: dict[str, in
         return sum(abs(weights[c]) for c in chars)
 
     def holds_content(chars: str) -> bool:
-        return KEEP_SHARED_CONTENT_WORDS and any(weights[c] < 0 for c in chars)
+        # Shared content words between two larger edits stay shared (a paraphrase shows the
+        # words it kept); only function words and punctuation are folded into the edits.
+        return any(weights[c] < 0 for c in chars)
 
     equalities: list[int] = []  # indices of candidate equalities
     last_equality: str | None = None
