@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from compare.layout import passage_anchor
+from compare.presentation import passage_anchor
 
 from . import services
 from .access import story_for_editing

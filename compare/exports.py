@@ -57,7 +57,7 @@ from articles.models import Article, Story
 from compare.engine.serialize import pair_alignment_entries
 from compare.engine.types import Change, Pair, StoryAlignment
 
-from . import layout, notes, services
+from . import notes, presentation, services
 from .models import StoredAlignment
 
 EXPORT_FORMAT = 1  # bump when the JSON's shape changes
@@ -361,8 +361,8 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
     alignment = source.alignment
     base_id = source.base(base) or source.default_base()
     ids = source.ids
-    versions = layout.build_versions([source.article(doc) for doc in ids])
-    comparison = layout.build_comparison(alignment, versions, base_id, [i for i in ids if i != base_id])
+    versions = presentation.build_versions([source.article(doc) for doc in ids])
+    comparison = presentation.build_comparison(alignment, versions, base_id, [i for i in ids if i != base_id])
     placed = notes.place(notes.notes_of(source.articles), source.articles, alignment)
     notes.attach_to_rows(comparison.rows, placed)
     return {
@@ -375,7 +375,7 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
         "versions": [versions[i] for i in ids],
         "documents": [{"version": versions[i], "link": web_url(versions[i].article.source_url)} for i in ids],
         "base": versions[base_id],
-        **layout.summary_context(alignment, versions, base_id, ids),
+        **presentation.summary_context(alignment, versions, base_id, ids),
         "css": report_css(),
     }
 

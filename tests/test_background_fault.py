@@ -201,7 +201,7 @@ def test_a_worker_killed_mid_alignment_is_replaced_and_the_story_shows_the_right
     # The page shows the comparison, and showing it queues nothing more.
     shown = client.get(url).content.decode()
     assert "Comparing the versions" not in shown
-    assert "Summary against" in shown
+    assert "What each version shares" in shown
     for number in range(len(texts)):
         assert f'<span class="version-name">Outlet {number}</span>' in shown
     assert DBTaskResult.objects.count() == 2
