@@ -7,7 +7,7 @@ text here (the note, the quoted words, the version's name) is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -95,6 +95,6 @@ def attach_to_rows(rows: Iterable, placed: Sequence[PlacedNote]) -> None:
                 piece.notes_html = mark_safe(notes_html(found))  # noqa: S308 - escaped in notes_html
 
 
-def for_paragraph(placed: Sequence[PlacedNote], article_id: int, paragraph: int) -> list[PlacedNote]:
-    """The notes on one paragraph of a version: what the panel of any of its passages shows."""
-    return [p for p in placed if p.article.pk == article_id and p.paragraph == paragraph]
+def for_paragraphs(placed: Sequence[PlacedNote], article_id: int, paragraphs: Container[int]) -> list[PlacedNote]:
+    """The notes on some paragraphs of a version: what the panel of a passage over them shows."""
+    return [p for p in placed if p.article.pk == article_id and p.paragraph in paragraphs]

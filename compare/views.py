@@ -157,8 +157,26 @@ def _comparison_context(
     )
     focus = _panel_focus(request)
     if focus is not None and focus[0] in versions and 0 <= focus[1] < len(alignment.segments.get(focus[0], [])):
-        context["focus"] = presentation.build_panel(alignment, versions, focus[0], focus[1])
+        context["focus"] = _build_panel(alignment, versions, focus[0], focus[1], [options.base, *others])
     return context
+
+
+def _build_panel(
+    alignment: StoryAlignment, versions: dict[str, presentation.Version], doc: str, segment: int, shown: list[str]
+) -> presentation.Panel:
+    """The panel of the passage holding ``segment``: every sentence the page shows in that passage
+    (with the versions ``shown``), so the panel, its notes and its note form cover what was clicked."""
+    _, last = presentation.passage_of(alignment, doc, segment, shown)
+    return presentation.build_panel(alignment, versions, doc, segment, last)
+
+
+def _shown_by(request: HttpRequest, alignment: StoryAlignment, ids: list[str]) -> list[str]:
+    """The versions the story page shows for the view in the query string, base first."""
+    source = alignment.source.document if alignment.source.document in ids else None
+    options = _options(request, ids, source or ids[0])
+    if options.compare:
+        return [options.base, options.compare]
+    return [options.base, *(i for i in ids if i != options.base)]
 
 
 @require_GET
@@ -227,9 +245,7 @@ def _story_page(request: HttpRequest, story: Story, reading: Reading) -> HttpRes
     if isinstance(focus, presentation.Panel) and isinstance(options, Options):
         # The panel open by its address: its notes (and, for the owner, the note form) too.
         focus_id = int(focus.focus.id)
-        context.update(
-            _panel_notes(request, story, reading, articles, alignment, focus_id, focus.segment, options.base, None)
-        )
+        context.update(_panel_notes(request, story, reading, articles, alignment, focus_id, focus, options.base, None))
         context["base"] = options.base
     return render(request, template, context)
 
@@ -289,13 +305,16 @@ def _passage_page(
         raise Http404("This version has no such passage.")
     base = request.GET.get("base", "")
     base = base if base in versions else ""
+    ids = [v for v in versions if v in alignment.segments]
     context.update(
         state="done",
         base=base,
         back_query=_view_query(request),
-        focus=presentation.build_panel(alignment, versions, focus_id, segment),
+        focus=_build_panel(alignment, versions, focus_id, segment, _shown_by(request, alignment, ids)),
     )
-    context.update(_panel_notes(request, story, reading, articles, alignment, article_id, segment, base, note_form))
+    panel = context["focus"]
+    assert isinstance(panel, presentation.Panel)
+    context.update(_panel_notes(request, story, reading, articles, alignment, article_id, panel, base, note_form))
     return render(request, template, context, status=400 if note_form is not None else 200)
 
 
@@ -306,25 +325,27 @@ def _panel_notes(
     articles: list[Article],
     alignment: StoryAlignment,
     article_id: int,
-    segment: int,
+    panel: presentation.Panel,
     base: str,
     note_form: NoteForm | None,
 ) -> dict[str, object]:
     """The notes on the focused passage and, for its owner, the form to add one."""
     placed = notes.place(notes.notes_of(articles), articles, alignment)
     segments = alignment.segments[str(article_id)]
-    seg = segments[segment]
-    context: dict[str, object] = {"passage_notes": notes.for_paragraph(placed, article_id, seg.paragraph)}
+    seg, end = segments[panel.segment], segments[panel.last]
+    paragraphs = range(panel.paragraph, panel.last_paragraph + 1)
+    context: dict[str, object] = {"passage_notes": notes.for_paragraphs(placed, article_id, paragraphs)}
     if not reading.shared and story.is_owned_by(request.user):
-        paragraph = [s for s in segments if s.paragraph == seg.paragraph]
+        # The words to point at may be anywhere in the paragraphs of the passage that was clicked.
+        scope = [s for s in segments if s.paragraph in paragraphs]
         initial = {
             "article": article_id,
             "start": seg.start,
-            "end": seg.end,
-            "segment": segment,
+            "end": end.end,
+            "segment": panel.segment,
             "base": base,
-            "scope_start": paragraph[0].start,
-            "scope_end": paragraph[-1].end,
+            "scope_start": scope[0].start,
+            "scope_end": scope[-1].end,
         }
         context.update(can_edit=True, note_form=note_form or NoteForm(initial=initial))
     return context

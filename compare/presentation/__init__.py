@@ -13,6 +13,7 @@ The markup around them lives in templates/compare/ (the story page's partials an
 
 from .comparison import SHOW_CHOICES, Comparison, Piece, Row, Version, build_comparison, build_versions, passage_anchor
 from .panel import Panel, build_panel
+from .rows import passage_of
 from .summary import heat_map, share_bars, summary_context
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "build_versions",
     "heat_map",
     "passage_anchor",
+    "passage_of",
     "share_bars",
     "summary_context",
 ]

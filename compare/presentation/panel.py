@@ -36,20 +36,34 @@ class Panel:
     html: SafeString
     anchor: str
     entries: list[PanelEntry]
+    last: int = 0  # the passage's last sentence (it may span sentences and paragraphs)
+    last_paragraph: int = 0
+
+    @property
+    def paragraphs(self) -> str:
+        """ "¶3", or "¶3–4" for a passage that runs over two paragraphs."""
+        first, last = self.paragraph + 1, self.last_paragraph + 1
+        return f"¶{first}" if last == first else f"¶{first}–{last}"
 
 
-def build_panel(alignment: StoryAlignment, versions: dict[str, Version], focus_id: str, segment: int) -> Panel:
-    """The focused passage, then every other version's counterpart diffed against it word by word.
+def build_panel(
+    alignment: StoryAlignment, versions: dict[str, Version], focus_id: str, segment: int, last: int | None = None
+) -> Panel:
+    """The focused passage (sentences ``segment`` to ``last``, as the page shows it), then every other
+    version's counterpart diffed against it word by word.
 
     A passage may correspond to several passages of one version: each gets an entry."""
     focus = versions[focus_id]
-    seg = alignment.segments[focus_id][segment]
+    segments = alignment.segments[focus_id]
+    last = segment if last is None else min(max(last, segment), len(segments) - 1)
+    covered = set(range(segment, last + 1))
+    seg, end = segments[segment], segments[last]
     entries = []
     for other_id in alignment.documents:
         if other_id == focus_id or other_id not in versions:
             continue
         other = versions[other_id]
-        pairs = [p for p in alignment.pairwise[(focus_id, other_id)].pairs if segment in p.a]
+        pairs = [p for p in alignment.pairwise[(focus_id, other_id)].pairs if covered.intersection(p.a)]
         if not pairs:
             entries.append(PanelEntry(version=other))
             continue
@@ -76,7 +90,9 @@ def build_panel(alignment: StoryAlignment, versions: dict[str, Version], focus_i
         focus=focus,
         segment=segment,
         paragraph=seg.paragraph,
-        html=mark_safe(render_span(focus.text, seg.start, seg.end, focus.junk, [])),  # noqa: S308
+        html=mark_safe(render_span(focus.text, seg.start, end.end, focus.junk, [])),  # noqa: S308
+        last=last,
+        last_paragraph=end.paragraph,
         anchor=passage_anchor(focus_id, segment),
         entries=entries,
     )

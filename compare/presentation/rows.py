@@ -118,6 +118,20 @@ def build_rows(alignment: StoryAlignment, base: str, shown: Sequence[str]) -> li
     return _compact(rows, members, shown)
 
 
+def passage_of(alignment: StoryAlignment, doc: str, segment: int, shown: Sequence[str]) -> tuple[int, int]:
+    """The passage (first, last sentence) that holds ``segment`` of ``doc`` on the page showing ``shown``.
+
+    The page cuts passages from the correspondences between the shown versions; a panel and
+    its note form cover the same sentences as the passage that was clicked.
+    """
+    shown = [d for d in dict.fromkeys([*shown, doc]) if d in alignment.segments]
+    couples = [(x, y) for x, y in combinations(shown, 2) if (x, y) in alignment.pairwise]
+    for first, last in _passages(alignment, shown, couples)[doc]:
+        if first <= segment <= last:
+            return first, last
+    return segment, segment
+
+
 def _passages(
     alignment: StoryAlignment, shown: list[str], couples: list[tuple[str, str]]
 ) -> dict[str, list[tuple[int, int]]]:
