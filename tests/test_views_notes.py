@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import html
+import io
 import json
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
-from articles.models import PassageNote
+from articles.models import PassageNote, Story
 from articles.services import ArticleInput, add_article, create_share_link, create_story
 from compare import services
 from compare.models import StoredAlignment
+from compare.presentation.rows import build_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +194,34 @@ def test_the_owner_deletes_a_note(teacher, story):
     response = teacher.post(reverse("articles:note_delete", args=[story.slug, note.pk]))
     assert response.status_code == 302
     assert not PassageNote.objects.exists()
+
+
+def test_a_note_may_point_at_words_anywhere_in_a_passage_that_runs_over_two_paragraphs(teacher, owner, seeds_dir):
+    # The seed story's rows hold passages of several sentences over two paragraphs (a headline and its
+    # lead, paired together): the panel opened from such a passage must take words of either paragraph.
+    call_command("import_story", str(seeds_dir), "--title", "Seed", "--owner", owner.username, stdout=io.StringIO())
+    story = Story.objects.get(title="Seed")
+    alignment = services.load_alignment(services.get_or_compute(story))
+    base = alignment.documents[0]
+    rows = build_rows(alignment, base, alignment.documents)
+    member = next(
+        m
+        for row in rows
+        for m in row.members
+        if alignment.segments[m.doc][m.segments[0]].paragraph != alignment.segments[m.doc][m.segments[-1]].paragraph
+    )
+    article = story.versions.get(pk=int(member.doc))
+    last = alignment.segments[member.doc][member.segments[-1]]
+    url = reverse("compare:passage", args=[story.slug, article.pk, member.first]) + f"?base={base}"
+    panel = teacher.get(url, headers={"HX-Request": "true"}).content.decode()
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", "", panel)).split())
+    assert " ".join(article.text[last.start : last.end].split()[:4]) in shown  # the whole passage, not its first line
+
+    form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', panel))
+    quote = " ".join(article.text[last.start : last.end].split()[:4])
+    response = teacher.post(
+        reverse("articles:note_add", args=[story.slug]), {**form, "body": "Which outlet says this?", "quote": quote}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    note = PassageNote.objects.get()
+    assert last.start <= note.start < note.end <= last.end
