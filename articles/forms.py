@@ -238,7 +238,7 @@ class NoteForm(forms.Form):
     start = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     end = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     segment = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
-    # Where "words to point at" are looked for: the passage's whole paragraph (set by the panel).
+    # Where "words to point at" are looked for: the whole paragraphs of the passage (set by the panel).
     scope_start = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     scope_end = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
@@ -253,7 +253,8 @@ class NoteForm(forms.Form):
         label="Words to point at (optional)",
         max_length=500,
         required=False,
-        help_text="Copy a few words of this paragraph to pin the note to them; leave empty for the passage above.",
+        help_text="Copy a few words of the passage above or its paragraphs to pin the note to them; "
+        "leave empty for the whole passage.",
     )
 
     def anchored(self, text: str) -> tuple[int, int]:
