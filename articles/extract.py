@@ -20,7 +20,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from compare.engine.junk import find_junk
+from compare.engine import find_junk
 
 from .models import Article
 from .services import ArticleInput, IngestError

@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from compare.engine import Document
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -154,8 +157,37 @@ class Article(models.Model):
     def word_count(self) -> int:
         return len(self.text.split())
 
+    def junk_marks(self) -> list[tuple[int, int, str]]:
+        """The junk spans as (start, end, reason), whatever JSON made of them."""
+        return [(int(start), int(end), str(reason)) for start, end, reason, *_ in self.junk_spans]
+
+    def junk_ranges(self) -> tuple[tuple[int, int], ...]:
+        """The junk spans as (start, end) character offsets into ``text``, as the engine takes them."""
+        return tuple((start, end) for start, end, _ in self.junk_marks())
+
     def junk_characters(self) -> int:
-        return sum(end - start for start, end, *_ in self.junk_spans)
+        return sum(end - start for start, end in self.junk_ranges())
+
+    def engine_document(self, doc_id: str | None = None) -> Document:
+        """This version as the alignment engine sees it; its id is the primary key unless given."""
+        return Document(id=str(self.pk) if doc_id is None else doc_id, text=self.text, junk=self.junk_ranges())
+
+    def public_dict(self) -> dict[str, Any]:
+        """What anyone who may read the story may know of this version (the API's and exports' fields)."""
+        return {
+            "id": self.pk,
+            "position": self.position,
+            "outlet": self.outlet,
+            "headline": self.headline,
+            "byline": self.byline,
+            "source_url": self.source_url,
+            "published_on": self.published_on,
+            "language": self.language,
+            "source": self.source,
+            "characters": len(self.text),
+            "junk": self.junk_marks(),
+            "text": self.text,
+        }
 
 
 class IndexedArticle(models.Model):

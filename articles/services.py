@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from compare.engine.junk import find_junk
+from compare.engine import find_junk
 
 from .models import Article, ShareLink, Story, content_hash
 

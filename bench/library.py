@@ -212,9 +212,10 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
     from django.db.models.signals import post_save
 
     from articles import index
+    from articles.access import visible_articles
     from articles.models import Article, IndexKey, Story, content_hash
     from articles.services import ArticleInput, create_story
-    from compare.trace import trace_text, traceable_articles
+    from compare.trace import trace_text
 
     call_command("migrate", verbosity=0)
     figures: dict = {"size": size, "vendor": connection.vendor}
@@ -290,7 +291,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
 
     # 3. Trace the originals of planted copies; fresh texts as a control.
     # What a visitor may trace against (public stories), as a view will pass it.
-    library = traceable_articles(AnonymousUser())
+    library = visible_articles(AnonymousUser())
     aligned: list[int] = []
     found = dict.fromkeys(KINDS, 0)
     candidate_found = dict.fromkeys(KINDS, 0)

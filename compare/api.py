@@ -32,12 +32,12 @@ from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
-from articles.access import NOT_FOUND, visible_stories
-from articles.models import Article, Story
+from articles.access import visible_articles, visible_stories, visible_story
+from articles.models import Story
 from articles.tokens import token_owner
 
-from . import exports, services
-from .trace import TraceError, TraceResult, trace_text, traceable_articles
+from . import exports, services, tasks
+from .trace import TraceError, TraceResult, trace_text
 
 # Seconds a client is asked to wait before asking again for an alignment being computed.
 RETRY_AFTER = 5
@@ -311,31 +311,6 @@ def _story_out(story: Story, user: AbstractBaseUser | AnonymousUser, versions: i
     }
 
 
-def _version_out(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.pk,
-        "position": article.position,
-        "outlet": article.outlet,
-        "headline": article.headline,
-        "byline": article.byline,
-        "source_url": article.source_url,
-        "published_on": article.published_on,
-        "language": article.language,
-        "source": article.source,
-        "characters": len(article.text),
-        "junk": [(int(s), int(e), str(reason)) for s, e, reason, *_ in article.junk_spans],
-        "text": article.text,
-    }
-
-
-def _visible_story(request: HttpRequest, slug: str) -> Story:
-    # A NUL cannot be in a slug, and Postgres refuses it in a query.
-    story = visible_stories(caller(request)).filter(slug=slug).first() if "\x00" not in slug else None
-    if story is None:
-        raise Http404(NOT_FOUND)
-    return story
-
-
 def _trace_out(result: TraceResult) -> dict[str, Any]:
     return {
         "text": result.text,
@@ -386,10 +361,10 @@ def list_stories(request: HttpRequest, limit: int = 50, offset: int = 0):
 @api.get("/stories/{slug}", response={200: StoryDetail, 404: ErrorOut, **UNAUTHORIZED}, tags=["stories"])
 def get_story(request: HttpRequest, slug: str):
     """One story with all its versions: metadata, text and the page clutter marked in each."""
-    story = _visible_story(request, slug)
+    story = visible_story(caller(request), slug)
     versions = services.versions_of(story)
     out = _story_out(story, caller(request), len(versions))
-    out["versions"] = [_version_out(a) for a in versions]
+    out["versions"] = [a.public_dict() for a in versions]
     return out
 
 
@@ -404,10 +379,10 @@ def get_alignment(request: HttpRequest, slug: str, response: HttpResponse, base:
     If it is still being computed the answer is 202 with a Retry-After header: ask again then.
     ``base``: a version id to measure against (its pairs only); default every pair.
     """
-    story = _visible_story(request, slug)
+    story = visible_story(caller(request), slug)
     articles = services.versions_of(story)
     try:
-        stored = services.ensure_alignment(story, articles) if len(articles) > 1 else None
+        stored = tasks.ensure_alignment(story, articles) if len(articles) > 1 else None
         data = exports.json_data(exports.load(story, articles, stored), base)
     except exports.ExportError as error:
         if error.retry:
@@ -430,21 +405,17 @@ def get_alignment(request: HttpRequest, slug: str, response: HttpResponse, base:
 @api.get("/versions/{version_id}", response={200: VersionDetail, 404: ErrorOut, **UNAUTHORIZED}, tags=["versions"])
 def get_version(request: HttpRequest, version_id: int):
     """One version (one published article) with its text and page clutter."""
-    article = (
-        Article.objects.select_related("story")
-        .filter(pk=version_id, story__in=visible_stories(caller(request)))
-        .first()
-    )
+    article = visible_articles(caller(request)).select_related("story").filter(pk=version_id).first()
     if article is None:
         raise Http404("No version here, or not one you may open.")
-    return {**_version_out(article), "story": article.story.slug}
+    return {**article.public_dict(), "story": article.story.slug}
 
 
 @api.post("/trace", response={200: TraceOut, 400: ErrorOut, **UNAUTHORIZED}, tags=["trace"])
 def trace(request: HttpRequest, payload: TraceIn):
     """Find the stored versions the caller may see that share passages with a text, best first."""
     try:
-        result = trace_text(payload.text, articles=traceable_articles(caller(request)), limit=payload.limit)
+        result = trace_text(payload.text, articles=visible_articles(caller(request)), limit=payload.limit)
     except TraceError as error:
         return Status(400, {"error": str(error)})
     return Status(200, _trace_out(result))

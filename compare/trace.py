@@ -24,17 +24,26 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from articles.index import find_candidates
-from articles.models import Article, Story
+from articles.models import Article
 from articles.services import clean_text, readable_size
-from compare.engine import fingerprint
-from compare.engine.align import Idf, align_prepared, prepare
-from compare.engine.junk import find_junk
-from compare.engine.types import SHARE_KINDS, Document, JunkSpan, Pair, PairAlignment, Segment
+from compare.engine import (
+    FINGERPRINT_MIN_WORDS,
+    SHARE_KINDS,
+    Document,
+    FingerprintSentence,
+    Idf,
+    JunkSpan,
+    Pair,
+    PairAlignment,
+    Segment,
+    align_prepared,
+    find_junk,
+    fingerprint_sentences,
+    prepare,
+)
 
 # The text being traced, as the engine sees it. Article ids are "article-<pk>".
 TRACED_ID = "traced"
@@ -79,21 +88,7 @@ class TraceResult:
         return [s for s in self.segments if s.index not in traced]
 
 
-def traceable_articles(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Article]:
-    """What ``user`` may trace against: the articles of the stories they may see (their own and public ones).
-
-    The same rule as ``articles.access.visible_stories``, written as a join on the story
-    rather than ``story__in=<subquery>``: checking a page of candidate ids against it then
-    costs a few primary-key lookups, where the subquery form made SQLite build the whole
-    list of visible stories on every trace (18 ms at 10,000 stories, growing linearly).
-    """
-    public = Q(story__visibility=Story.Visibility.PUBLIC)
-    if user.is_authenticated:
-        return Article.objects.filter(public | Q(story__owner=user))
-    return Article.objects.filter(public)
-
-
-def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[fingerprint.Sentence]]:
+def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[FingerprintSentence]]:
     """The cleaned text, its junk and its indexable sentences, or TraceError saying what is wrong."""
     text = clean_text(text)
     if not text:
@@ -105,7 +100,7 @@ def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[fingerprint.Se
             f"{readable_size(settings.VERSUS_MAX_ARTICLE_BYTES)} for one article."
         )
     junk = find_junk(text)
-    sentences = fingerprint.sentences(text, [(j.start, j.end) for j in junk])
+    sentences = fingerprint_sentences(text, [(j.start, j.end) for j in junk])
     if not sentences:
         if junk:
             raise TraceError(
@@ -113,7 +108,7 @@ def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[fingerprint.Se
                 "there is no article text left to trace."
             )
         raise TraceError(
-            f"The text has no sentence of at least {fingerprint.MIN_SENTENCE_WORDS} words; "
+            f"The text has no sentence of at least {FINGERPRINT_MIN_WORDS} words; "
             "there is nothing to trace. Paste a whole paragraph or article."
         )
     return text, junk, sentences
@@ -135,7 +130,7 @@ def trace_text(text: str, *, articles: QuerySet[Article], limit: int = 10) -> Tr
         article = by_id.get(pk)
         if article is None:
             continue
-        stored = prepare(Document(f"article-{pk}", article.text, tuple((s, e) for s, e, *_ in article.junk_spans)))
+        stored = prepare(article.engine_document(f"article-{pk}"))
         alignment = align_prepared(traced, stored, Idf(traced.tokens + stored.tokens))
         if not any(p.kind in ("verbatim", "edited") for p in alignment.pairs):
             continue

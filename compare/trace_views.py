@@ -1,7 +1,7 @@
 """Trace a text: the page, its HTMX result fragment, and "make a story from this".
 
 Who may trace what:
-- Pasted text: anyone, against the articles they may see (``traceable_articles``: their own
+- Pasted text: anyone, against the articles they may see (``articles.access.visible_articles``: their own
   stories and public ones; a visitor without an account, public ones only).
 - A web address: logged-in users only. Fetching makes *our server* connect somewhere, so it
   goes through the same door as URL import (``articles/fetch.py``'s address checks and the
@@ -25,13 +25,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles.access import visible_articles
 from articles.fetch import article_from_url
 from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
 from articles.services import ArticleInput, IngestError, clean_text, create_story
-from compare.engine.types import SHARE_KINDS
+from compare.engine import SHARE_KINDS
 
-from .trace import TracedSource, TraceError, TraceResult, trace_text, traceable_articles
+from .trace import TracedSource, TraceError, TraceResult, trace_text
 
 TEMPLATE = "compare/trace.html"
 KINDS = SHARE_KINDS[:-1]  # verbatim, edited, paraphrase: the ways a passage can come from a source
@@ -190,7 +191,7 @@ def trace(request: HttpRequest) -> HttpResponse:
     try:
         if asked.url and not asked.text.strip():
             _fetch_into(request, asked)
-        result = trace_text(asked.text, articles=traceable_articles(request.user))
+        result = trace_text(asked.text, articles=visible_articles(request.user))
     except (TraceError, IngestError) as error:
         context["problem"] = str(error)
         status = 400
@@ -227,7 +228,7 @@ def copy_of(article: Article) -> ArticleInput:
         language=article.language,
         source=article.source,
         filename=article.filename,
-        junk=[(int(start), int(end), str(reason)) for start, end, reason, *_ in article.junk_spans],
+        junk=article.junk_marks(),
     )
 
 
@@ -286,7 +287,7 @@ def trace_story(request: HttpRequest) -> HttpResponse:
     asked.url = ""  # the page was fetched already; its text is in the form
     context: dict[str, object] = {"asked": asked, "max_sources": max_sources()}
     try:
-        result = trace_text(asked.text, articles=traceable_articles(request.user), limit=max_sources())
+        result = trace_text(asked.text, articles=visible_articles(request.user), limit=max_sources())
         if not result.sources:
             raise IngestError("No stored article shares passages with this text, so there is nothing to compare.")
         story = story_from_trace(request.user, asked, result)

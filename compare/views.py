@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET
 
 from articles.access import story_for_reading, story_for_share_token, visible_stories
 from articles.models import Article, Story
-from compare.engine.types import StoryAlignment
+from compare.engine import StoryAlignment
 
-from . import exports, layout, services
+from . import exports, layout, services, tasks
 from .models import StoredAlignment
 
 
@@ -65,7 +65,7 @@ def _options(request: HttpRequest, ids: list[str], default_base: str) -> Options
 
 def _stored_alignment(story: Story, articles: list[Article]) -> StoredAlignment:
     # Queues the alignment task when there is no result yet (see compare/tasks.py).
-    return services.ensure_alignment(story, articles)
+    return tasks.ensure_alignment(story, articles)
 
 
 @dataclass(frozen=True)

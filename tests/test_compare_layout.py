@@ -64,7 +64,7 @@ def test_share_percentages_add_up_to_a_full_bar(demo):
 
 def test_a_pair_out_of_order_in_the_other_version_counts_as_moved():
     # Pairs in base order whose other-side positions go 0, 5, 1, 2: the one at 5 is out of order.
-    from compare.engine.types import Pair
+    from compare.engine import Pair
 
     def pair(a: int, b: int) -> Pair:
         return Pair(a=(a,), b=(b,), a_span=(0, 1), b_span=(0, 1), kind="verbatim", score=1.0)
@@ -74,7 +74,7 @@ def test_a_pair_out_of_order_in_the_other_version_counts_as_moved():
 
 
 def test_text_outside_every_sentence_is_found_as_gaps():
-    from compare.engine.types import Segment
+    from compare.engine import Segment
 
     text = "Share this\n\nFirst sentence. Second one.\n\nPost a comment"
     first = text.index("First")

@@ -44,7 +44,7 @@ from django.db import transaction
 from articles.index import find_candidates
 from articles.models import Article, ImportedArticle, IndexedArticle, Story, content_hash
 from articles.services import ArticleInput, IngestError, add_articles, check_article, clean_text, create_story
-from compare.engine import fingerprint
+from compare.engine import FINGERPRINT_BANDS, fingerprint_keys
 
 
 class LineError(ValueError):
@@ -261,7 +261,7 @@ class Command(BaseCommand):
 
     def _near_duplicate_stories(self, item: ArticleInput) -> list[Story]:
         """Stories made by this command holding a version that shares enough of the article's sentences."""
-        keys = fingerprint.keys(clean_text(item.text))
+        keys = fingerprint_keys(clean_text(item.text))
         if not keys:
             return []
         imported = Article.objects.filter(import_record__isnull=False, story__owner=self.owner)
@@ -276,7 +276,7 @@ class Command(BaseCommand):
         close = [
             pk
             for pk, hits in candidates
-            if hits / max(1, min(len(keys), sizes.get(pk, 0) * fingerprint.BANDS)) >= self.threshold
+            if hits / max(1, min(len(keys), sizes.get(pk, 0) * FINGERPRINT_BANDS)) >= self.threshold
         ]
         stories = {a.pk: a.story for a in Article.objects.filter(pk__in=close).select_related("story")}
         return [stories[pk] for pk in close if pk in stories]

@@ -24,9 +24,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from compare.engine.junk import find_junk
-from compare.engine.serialize import pair_alignment_entries
-from compare.engine.types import SHARE_KINDS, Document, JunkSpan, Pair, PairAlignment
+from compare.engine import (
+    SHARE_KINDS,
+    Document,
+    JunkSpan,
+    Pair,
+    PairAlignment,
+    align_pair,
+    align_story,
+    find_junk,
+    pair_alignment_entries,
+)
 
 EXCERPT = 72  # characters of each side shown in the readable report
 CHANGE_EXCERPT = 40  # characters of each side of a flagged change
@@ -48,11 +56,9 @@ class Command(BaseCommand):
         documents, junk = read_documents(paths)
 
         if len(documents) == 2:
-            alignments = [_align_pair(documents[0], documents[1])]
+            alignments = [align_pair(documents[0], documents[1])]
             story = None
         else:
-            from compare.engine.story import align_story
-
             story = align_story(documents)
             alignments = [story.pairwise[(a.id, b.id)] for a, b in combinations(documents, 2)]
 
@@ -61,12 +67,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result))
         else:
             self.stdout.write(report(documents, junk, alignments, story))
-
-
-def _align_pair(a: Document, b: Document) -> PairAlignment:
-    from compare.engine.align import align_pair
-
-    return align_pair(a, b)
 
 
 def read_documents(paths: list[str]) -> tuple[list[Document], dict[str, list[JunkSpan]]]:
