@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from compare.engine import find_junk
+from versus.text import readable_size
 
 from .models import Article, ShareLink, Story, content_hash
 
@@ -59,13 +60,6 @@ def clean_text(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     return _LONE_SURROGATE.sub("\ufffd", text).strip()
-
-
-def readable_size(size: int) -> str:
-    """Bytes as a teacher would say them: "850 KB", "2.4 MB"."""
-    if size < 1_000_000:
-        return f"{max(1, round(size / 1000))} KB"
-    return f"{size / 1_000_000:.1f} MB"
 
 
 def check_article(item: ArticleInput) -> str:

@@ -24,6 +24,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from versus.text import plural
+
 from . import services
 from .access import story_for_editing
 from .forms import StoryForm, VersionsForm, versions_from
@@ -185,7 +187,7 @@ def _with_problem(request: HttpRequest, template: str, form: VersionsForm, probl
 def _added_message(story: Story, articles) -> str:
     articles = list(articles)
     with_junk = sum(1 for article in articles if article.junk_spans)
-    message = f"Added {len(articles)} version{'s' if len(articles) != 1 else ''} to “{story.title}”."
+    message = f"Added {plural(len(articles), 'version')} to “{story.title}”."
     if with_junk:
         message += (
             f" Page clutter (share buttons, captions, comment forms…) was found and marked in {with_junk}; "

@@ -35,6 +35,7 @@ from ninja.security import HttpBearer
 from articles.access import visible_articles, visible_stories, visible_story
 from articles.models import Story
 from articles.tokens import token_owner
+from compare.engine import Kind
 
 from . import exports, services, tasks
 from .trace import TraceError, TraceResult, trace_text
@@ -197,7 +198,7 @@ class PairOut(Schema):
     b_doc: int
     a: tuple[int, int]
     b: tuple[int, int]
-    kind: Literal["verbatim", "edited", "paraphrase"]
+    kind: Kind
     score: float
     a_sentences: list[int]
     b_sentences: list[int]
@@ -267,7 +268,7 @@ class TraceIn(Schema):
 
 
 class TracedPassage(Schema):
-    kind: Literal["verbatim", "edited", "paraphrase"]
+    kind: Kind
     score: float
     text_span: tuple[int, int] = Field(description="[start, end) in the traced text (as returned in `text`).")
     source_span: tuple[int, int] = Field(description="[start, end) in the source version's text.")

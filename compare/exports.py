@@ -49,8 +49,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Story
 from compare.engine import ENGINE_VERSION, Change, Pair, StoryAlignment, pair_alignment_entries
+from versus.text import excerpt, plural
 
 from . import layout, services
+from .kinds import SHARE_KIND_INFO
 from .models import StoredAlignment
 
 EXPORT_FORMAT = 1  # bump when the JSON's shape changes
@@ -138,7 +140,7 @@ def load(
     articles = services.versions_of(story) if articles is None else list(articles)
     if len(articles) < 2:
         raise ExportError(
-            f"“{story.title}” has {len(articles)} version{'s' if len(articles) != 1 else ''}. "
+            f"“{story.title}” has {plural(len(articles), 'version')}. "
             "There is nothing to compare until it has at least two.",
             status=409,
         )
@@ -269,15 +271,10 @@ def neutralise(value: str) -> str:
     return value
 
 
-def _excerpt(text: str, limit: int = CHANGE_EXCERPT) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def describe_change(change: Change, a_text: str, b_text: str) -> str:
     """``replace "19"→"18" [number]``: one change in words a reader of a spreadsheet follows."""
-    was = _excerpt(a_text[change.a[0] : change.a[1]])
-    now = _excerpt(b_text[change.b[0] : change.b[1]])
+    was = excerpt(a_text[change.a[0] : change.a[1]], CHANGE_EXCERPT)
+    now = excerpt(b_text[change.b[0] : change.b[1]], CHANGE_EXCERPT)
     if change.op == "insert":
         words = f'insert "{now}"'
     elif change.op == "delete":
@@ -366,6 +363,7 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
         "base": versions[base_id],
         **layout.summary_context(alignment, versions, base_id, ids),
         "css": report_css(),
+        "share_kinds": SHARE_KIND_INFO,
     }
 
 

@@ -28,10 +28,10 @@ from django.db.models import QuerySet
 
 from articles.index import find_candidates
 from articles.models import Article
-from articles.services import clean_text, readable_size
+from articles.services import clean_text
 from compare.engine import (
     FINGERPRINT_MIN_WORDS,
-    SHARE_KINDS,
+    KINDS,
     Document,
     FingerprintSentence,
     Idf,
@@ -44,6 +44,8 @@ from compare.engine import (
     fingerprint_sentences,
     prepare,
 )
+from compare.kinds import TABLE
+from versus.text import readable_size
 
 # The text being traced, as the engine sees it. Article ids are "article-<pk>".
 TRACED_ID = "traced"
@@ -132,9 +134,9 @@ def trace_text(text: str, *, articles: QuerySet[Article], limit: int = 10) -> Tr
             continue
         stored = prepare(article.engine_document(f"article-{pk}"))
         alignment = align_prepared(traced, stored, Idf(traced.tokens + stored.tokens))
-        if not any(p.kind in ("verbatim", "edited") for p in alignment.pairs):
+        if not any(TABLE[p.kind].copied for p in alignment.pairs):
             continue
-        shares = dict.fromkeys(SHARE_KINDS[:-1], 0.0)
+        shares = dict.fromkeys(KINDS, 0.0)
         for pair in alignment.pairs:
             shares[pair.kind] += sum(lengths[i] for i in pair.a) / total if total else 0.0
         sources.append(

@@ -30,12 +30,12 @@ from articles.fetch import article_from_url
 from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
 from articles.services import ArticleInput, IngestError, clean_text, create_story
-from compare.engine import SHARE_KINDS
+from versus.text import first_words, percent, plural
 
+from .kinds import PAIR_KINDS
 from .trace import TracedSource, TraceError, TraceResult, trace_text
 
 TEMPLATE = "compare/trace.html"
-KINDS = SHARE_KINDS[:-1]  # verbatim, edited, paraphrase: the ways a passage can come from a source
 # A web address is at most this long (as in URL import's form field).
 MAX_URL = 2000
 TITLE_WORDS = 8
@@ -44,10 +44,6 @@ TITLE_WORDS = 8
 def _fragment(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.history_restore_request
-
-
-def percent(share: float) -> int:
-    return round(100 * share)
 
 
 @dataclass
@@ -71,16 +67,16 @@ class SourceRow:
     url: str
     percent: int
     parts: list[tuple[str, int, int]]  # (kind, percent, x) for the bar
-    kinds: list[str]  # the kinds of pairs found, in SHARE_KINDS order
+    kinds: list[str]  # the kinds of pairs found, in the kinds table's order
 
 
 def source_rows(result: TraceResult) -> list[SourceRow]:
     rows = []
     for rank, source in enumerate(result.sources, start=1):
         parts, x = [], 0
-        for kind in KINDS:
-            pct = percent(source.shares.get(kind, 0.0))
-            parts.append((kind, pct, x))
+        for kind in PAIR_KINDS:
+            pct = percent(source.shares.get(kind.name, 0.0))
+            parts.append((kind.name, pct, x))
             x += pct
         found = {pair.kind for pair in source.pairs}
         rows.append(
@@ -92,7 +88,7 @@ def source_rows(result: TraceResult) -> list[SourceRow]:
                 url=source.article.story.get_absolute_url(),
                 percent=percent(source.share),
                 parts=parts,
-                kinds=[kind for kind in KINDS if kind in found],
+                kinds=[kind.name for kind in PAIR_KINDS if kind.name in found],
             )
         )
     return rows
@@ -182,7 +178,7 @@ def _fetch_into(request: HttpRequest, asked: TraceRequest) -> None:
 
 @require_http_methods(["GET", "POST"])
 def trace(request: HttpRequest) -> HttpResponse:
-    context: dict[str, object] = {"asked": TraceRequest(), "max_sources": max_sources()}
+    context = _page_context(TraceRequest())
     if request.method == "GET":
         return render(request, TEMPLATE, context)
     asked = TraceRequest.from_post(request)
@@ -203,6 +199,10 @@ def trace(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATE, context, status=status)
 
 
+def _page_context(asked: TraceRequest) -> dict[str, object]:
+    return {"asked": asked, "max_sources": max_sources(), "pair_kinds": PAIR_KINDS}
+
+
 def max_sources() -> int:
     """Sources a story made from a trace can hold next to the traced text."""
     return settings.VERSUS_MAX_VERSIONS_PER_STORY - 1
@@ -211,8 +211,7 @@ def max_sources() -> int:
 def _title_for(asked: TraceRequest, text: str) -> str:
     if asked.headline:
         return f"Traced: {asked.headline}"
-    words = text.split()
-    return "Traced: " + " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+    return "Traced: " + first_words(text, TITLE_WORDS)
 
 
 def copy_of(article: Article) -> ArticleInput:
@@ -285,7 +284,7 @@ def trace_story(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('login')}?{urlencode({'next': reverse('compare:trace')})}")
     asked = TraceRequest.from_post(request)
     asked.url = ""  # the page was fetched already; its text is in the form
-    context: dict[str, object] = {"asked": asked, "max_sources": max_sources()}
+    context = _page_context(asked)
     try:
         result = trace_text(asked.text, articles=visible_articles(request.user), limit=max_sources())
         if not result.sources:
@@ -297,7 +296,6 @@ def trace_story(request: HttpRequest) -> HttpResponse:
     count = story.versions.count()
     messages.success(
         request,
-        f"“{story.title}” was made with the traced text and {count - 1} source{'s' if count != 2 else ''}. "
-        "It is private to you.",
+        f"“{story.title}” was made with the traced text and {plural(count - 1, 'source')}. It is private to you.",
     )
     return redirect(story.get_absolute_url())

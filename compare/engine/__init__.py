@@ -8,6 +8,7 @@ from the modules below: they are the engine's own business and change as it impr
   ``align_pair``, or ``prepare`` once and ``align_prepared`` many times, for two texts.
 * ``story_to_dict`` / ``story_from_dict``: a ``StoryAlignment`` as JSON and back;
   ``pair_alignment_entries``: one pair's passages as export entries.
+* ``KINDS`` / ``SHARE_KINDS`` / ``SIMILARITY_WEIGHTS``: the kinds of pairs and what each counts for.
 * ``find_junk``: page clutter in a text (credits, menus, captions).
 * ``fingerprint_*``: the sentence fingerprints of the library index.
 * ``ENGINE_VERSION`` / ``COMPONENT_VERSIONS``: which results a stored alignment holds.
@@ -29,6 +30,7 @@ from .fingerprint import keys_for_many as fingerprint_keys_for_many
 from .fingerprint import sentences as fingerprint_sentences
 from .junk import find_junk
 from .serialize import pair_alignment_entries, story_from_dict, story_to_dict
+from .story import _SIMILARITY_WEIGHT as SIMILARITY_WEIGHTS
 from .story import align_story
 from .types import (
     KINDS,
@@ -56,6 +58,7 @@ __all__ = [
     "JUNK_VERSION",
     "KINDS",
     "SHARE_KINDS",
+    "SIMILARITY_WEIGHTS",
     "Change",
     "Document",
     "FingerprintSentence",

@@ -45,6 +45,7 @@ from articles.index import find_candidates
 from articles.models import Article, ImportedArticle, IndexedArticle, Story, content_hash
 from articles.services import ArticleInput, IngestError, add_articles, check_article, clean_text, create_story
 from compare.engine import FINGERPRINT_BANDS, fingerprint_keys
+from versus.text import first_words
 
 
 class LineError(ValueError):
@@ -146,8 +147,7 @@ def parse_line(raw: bytes, number: int) -> FeedItem | None:
 def story_title(item: ArticleInput) -> str:
     if item.headline:
         return item.headline
-    words = clean_text(item.text).split()
-    return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    return first_words(clean_text(item.text), 12)
 
 
 class Command(BaseCommand):

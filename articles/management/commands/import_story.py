@@ -12,6 +12,7 @@ from django.db import transaction
 from articles.extract import ACCEPTED_SUFFIXES, article_from_file
 from articles.models import Article, Story
 from articles.services import ArticleInput, IngestError, add_articles, create_story
+from versus.text import plural
 
 
 def is_skipped_in_folder(path: Path) -> bool:
@@ -122,7 +123,7 @@ class Command(BaseCommand):
             self.stdout.write(f"skipped {path} ({why})")
         for article in articles:
             self.stdout.write(self._describe(article))
-        count = f"{len(articles)} version{'s' if len(articles) != 1 else ''}"
+        count = plural(len(articles), "version")
         if dry_run:
             verb = "add to" if story else "create"
             self.stdout.write(f"Dry run: nothing was saved. This would {verb} “{result.title}” with {count}.")
