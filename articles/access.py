@@ -8,8 +8,7 @@ which stories exist.
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -18,7 +17,7 @@ from .models import Article, ShareLink, Story
 NOT_FOUND = "No story here, or not one you may open."
 
 
-def _visible(user: AbstractBaseUser | AnonymousUser, story: str = "") -> Q:
+def _visible(user: User | AnonymousUser, story: str = "") -> Q:
     """The rule itself: the user's own stories and the public ones; without an account, public ones only.
 
     ``story`` is the path from the model queried to its story (``"story__"`` for articles).
@@ -29,11 +28,11 @@ def _visible(user: AbstractBaseUser | AnonymousUser, story: str = "") -> Q:
     return public
 
 
-def visible_stories(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Story]:
+def visible_stories(user: User | AnonymousUser) -> QuerySet[Story]:
     return Story.objects.filter(_visible(user))
 
 
-def visible_articles(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Article]:
+def visible_articles(user: User | AnonymousUser) -> QuerySet[Article]:
     """The versions of the stories ``user`` may see.
 
     Written as a join on the story rather than ``story__in=<subquery>``: checking a page of
@@ -44,7 +43,7 @@ def visible_articles(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Article
     return Article.objects.filter(_visible(user, "story__"))
 
 
-def visible_story(user: AbstractBaseUser | AnonymousUser, slug: str) -> Story:
+def visible_story(user: User | AnonymousUser, slug: str) -> Story:
     # A NUL cannot be in a slug, and Postgres refuses it in a query.
     story = visible_stories(user).filter(slug=slug).first() if "\x00" not in slug else None
     if story is None:

@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 
 from .models import ApiToken, Article, ShareLink, Story
 
 # A web address typed without a scheme is taken as https (Django 6's default, chosen now).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ArticleInline(admin.StackedInline):

@@ -198,6 +198,8 @@ def extract_html(html: str, url: str = "") -> Extracted:
         )
     except Exception:  # noqa: BLE001 - a page trafilatura chokes on still gets the plain reduction
         doc = None
+    if isinstance(doc, dict):  # only with as_dict=True, which is not asked for
+        doc = None
     text = ""
     if doc is not None:
         text = "\n\n".join(line.strip() for line in (doc.text or "").splitlines() if line.strip())

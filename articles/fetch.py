@@ -77,7 +77,7 @@ def resolve(host: str, port: int, shown: str = "") -> list[IPAddress]:
         ) from error
     addresses = []
     for *_, sockaddr in infos:
-        ip = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        ip = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         if ip not in addresses:
             addresses.append(ip)
     return addresses
@@ -165,7 +165,7 @@ def _get_once(url: str, deadline: float) -> tuple[int, str, Page | None]:
     def connect_to_checked(address, timeout=None, source_address=None):
         return socket.create_connection((str(ip), address[1]), timeout, source_address)
 
-    connection._create_connection = connect_to_checked
+    connection._create_connection = connect_to_checked  # type: ignore[attr-defined]  # http.client's own hook
     try:
         # Letters like "é" in an address are sent percent-encoded; what is encoded already stays.
         path = quote(parts.path or "/", safe=_PATH_SAFE)

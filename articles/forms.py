@@ -63,7 +63,7 @@ class VersionsForm(forms.Form):
         help_text="Paste the whole article. Share buttons, captions and comment forms can stay in: Versus marks "
         "them and leaves them out of the comparison.",
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a declared field: Django moves it off the class
         label="Files",
         required=False,
         help_text="Choose one or more .txt, .md or .html files (hold Ctrl or ⌘ to pick several). Each file is one "
@@ -93,7 +93,7 @@ class VersionsForm(forms.Form):
         return urls
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         text = data.get("text") or ""
         described = [name for name in self.paste_fields[:-1] if data.get(name)]
         if described and not text.strip():

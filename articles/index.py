@@ -47,8 +47,8 @@ def index_article(article: Article, *, created: bool = False) -> bool:
     old ones are skipped (two inserts instead of five queries: this runs in every save).
     """
     if not created:
-        entry = IndexedArticle.objects.filter(pk=article.pk).values_list("scheme", "content_hash").first()
-        if entry == (FINGERPRINT_SCHEME, article.content_hash):
+        indexed = IndexedArticle.objects.filter(pk=article.pk).values_list("scheme", "content_hash").first()
+        if indexed == (FINGERPRINT_SCHEME, article.content_hash):
             return False
     found = fingerprint_sentences(article.text, article.junk_ranges())
     keys = sorted({key for sentence in found for key in sentence.keys})
@@ -159,7 +159,7 @@ def _lookup_index_sql(create: bool) -> str:
     quote = connection.ops.quote_name
     if not create:
         return f"DROP INDEX IF EXISTS {quote(lookup.name)}"
-    columns = ", ".join(quote(IndexKey._meta.get_field(f).column) for f in lookup.fields)
+    columns = ", ".join(quote(IndexKey._meta.get_field(f).column) for f in lookup.fields)  # type: ignore[union-attr,arg-type]  # concrete fields of our own model
     return f"CREATE INDEX IF NOT EXISTS {quote(lookup.name)} ON {quote(IndexKey._meta.db_table)} ({columns})"
 
 

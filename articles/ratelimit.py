@@ -13,7 +13,7 @@ import math
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ WINDOW = dt.timedelta(minutes=1)
 
 
 @transaction.atomic
-def reserve_url_imports(user: AbstractBaseUser, count: int, now: dt.datetime | None = None) -> None:
+def reserve_url_imports(user: User, count: int, now: dt.datetime | None = None) -> None:
     """Count ``count`` fetches for ``user`` now, or raise IngestError saying when to try again."""
     if count <= 0:
         return

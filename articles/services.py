@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -48,7 +48,7 @@ class ArticleInput:
 
     def name(self) -> str:
         """How messages refer to this version: its file, outlet or headline, else how it came."""
-        fallback = {Article.Source.PASTE: "The pasted text", Article.Source.URL: "The web page"}
+        fallback: dict[str, str] = {Article.Source.PASTE: "The pasted text", Article.Source.URL: "The web page"}
         return self.filename or self.outlet or self.headline[:60] or fallback.get(self.source, "This version")
 
 
@@ -141,7 +141,7 @@ def create_story(
     title: str,
     items: Sequence[ArticleInput],
     notes: str = "",
-    owner: AbstractBaseUser | None = None,
+    owner: User | None = None,
     visibility: str | None = None,
 ) -> Story:
     """Create a story with its versions, all or nothing.

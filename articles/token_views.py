@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+
+from versus.http import AuthenticatedHttpRequest
 
 from .models import ApiToken
 from .tokens import create_api_token, revoke_api_token
@@ -13,14 +15,14 @@ from .tokens import create_api_token, revoke_api_token
 TEMPLATE = "registration/api_tokens.html"
 
 
-def _page(request: HttpRequest, status: int = 200, **context: object) -> HttpResponse:
+def _page(request: AuthenticatedHttpRequest, status: int = 200, **context: object) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, TEMPLATE, {"tokens": tokens, **context}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _page(request)
     name = request.POST.get("name", "").replace("\x00", "").strip()
@@ -35,7 +37,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(ApiToken, pk=pk, user=request.user)  # someone else's token: not found
     revoke_api_token(row)
     return redirect("api_tokens")

@@ -18,12 +18,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from versus.http import AuthenticatedHttpRequest
 from versus.text import plural
 
 from . import services
@@ -33,14 +35,14 @@ from .models import Article, ShareLink, Story
 from .ratelimit import reserve_url_imports
 
 
-def _fetch_quota(request: HttpRequest) -> Callable[[int], None]:
+def _fetch_quota(request: AuthenticatedHttpRequest) -> Callable[[int], None]:
     """Web pages are fetched on the user's allowance of imports per minute (see ratelimit.py)."""
     return lambda count: reserve_url_imports(request.user, count)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def story_new(request: HttpRequest) -> HttpResponse:
+def story_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "articles/story_new.html", {"form": StoryForm()})
     form, problem = _bound(request, StoryForm)
@@ -60,7 +62,7 @@ def story_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def version_add(request: HttpRequest, slug: str) -> HttpResponse:
+def version_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     story = story_for_editing(request, slug)
     if request.method == "GET":
         return render(request, "articles/version_add.html", {"form": VersionsForm(), "story": story})
@@ -148,7 +150,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
-    form = UserCreationForm(request.POST if request.method == "POST" else None)
+    form: UserCreationForm[User] = UserCreationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")

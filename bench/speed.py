@@ -17,6 +17,7 @@ moved, dropped and added), so no external data is needed. Each timed run uses fr
 generated texts so that no cache carries over from one run to the next. If the seed
 articles sit next to the repository, seeds 002 and 004 are timed too.
 
+    bin/setup requirements-bench.txt             # once: CollateX and what it needs
     .venv/bin/python bench/speed.py              # full run (CollateX makes it take ~1-2 min)
     .venv/bin/python bench/speed.py --quick      # fewer repeats, no CollateX
     .venv/bin/python bench/speed.py --collatex-cap 60

@@ -24,8 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, NinjaAPI, Schema, Status
@@ -49,7 +48,7 @@ MAX_PAGE = 100
 class Caller:
     """Who a request is from: a token's user, or anonymous (no Authorization header)."""
 
-    user: AbstractBaseUser | AnonymousUser
+    user: User | AnonymousUser
 
 
 class BadToken(Exception):
@@ -101,7 +100,7 @@ api = VersusAPI(
 )
 
 
-def caller(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
+def caller(request: HttpRequest) -> User | AnonymousUser:
     return request.auth.user  # type: ignore[attr-defined]
 
 
@@ -298,7 +297,7 @@ class TraceOut(Schema):
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _story_out(story: Story, user: AbstractBaseUser | AnonymousUser, versions: int) -> dict[str, Any]:
+def _story_out(story: Story, user: User | AnonymousUser, versions: int) -> dict[str, Any]:
     return {
         "slug": story.slug,
         "title": story.title,

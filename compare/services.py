@@ -250,7 +250,7 @@ def load_alignment(stored: StoredAlignment) -> StoryAlignment:
         if found is not None:
             _DECODED.move_to_end(stored.key)
             return found
-    alignment = story_from_dict(stored.data)
+    alignment = story_from_dict(stored.data or {})
     with _DECODED_LOCK:
         _DECODED[stored.key] = alignment
         while len(_DECODED) > _DECODED_MAX:

@@ -136,7 +136,7 @@ def trace_text(text: str, *, articles: QuerySet[Article], limit: int = 10) -> Tr
         alignment = align_prepared(traced, stored, Idf(traced.tokens + stored.tokens))
         if not any(TABLE[p.kind].copied for p in alignment.pairs):
             continue
-        shares = dict.fromkeys(KINDS, 0.0)
+        shares: dict[str, float] = dict.fromkeys(KINDS, 0.0)
         for pair in alignment.pairs:
             shares[pair.kind] += sum(lengths[i] for i in pair.a) / total if total else 0.0
         sources.append(

@@ -19,8 +19,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import User
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,6 +30,7 @@ from articles.fetch import article_from_url
 from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
 from articles.services import ArticleInput, IngestError, clean_text, create_story
+from versus.http import HtmxHttpRequest, is_fragment
 from versus.text import first_words, percent, plural
 
 from .kinds import PAIR_KINDS
@@ -39,11 +40,6 @@ TEMPLATE = "compare/trace.html"
 # A web address is at most this long (as in URL import's form field).
 MAX_URL = 2000
 TITLE_WORDS = 8
-
-
-def _fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
 
 
 @dataclass
@@ -73,7 +69,8 @@ class SourceRow:
 def source_rows(result: TraceResult) -> list[SourceRow]:
     rows = []
     for rank, source in enumerate(result.sources, start=1):
-        parts, x = [], 0
+        parts: list[tuple[str, int, int]] = []
+        x = 0
         for kind in PAIR_KINDS:
             pct = percent(source.shares.get(kind.name, 0.0))
             parts.append((kind.name, pct, x))
@@ -116,10 +113,10 @@ def text_pieces(result: TraceResult, rows: list[SourceRow]) -> list[Piece]:
             continue
         while seg_i < len(by_start) and by_start[seg_i].end <= start:
             seg_i += 1
-        segment = by_start[seg_i] if seg_i < len(by_start) and by_start[seg_i].start <= start else None
+        covering = by_start[seg_i] if seg_i < len(by_start) and by_start[seg_i].start <= start else None
         piece = Piece(text=text[start:end], junk=any(j.start <= start and end <= j.end for j in result.junk))
-        if segment is not None and segment.index in owner:
-            kind, row = owner[segment.index]
+        if covering is not None and covering.index in owner:
+            kind, row = owner[covering.index]
             piece.kind, piece.rank, piece.url = kind, row.rank, row.url
             piece.source_label = row.article.label()
         pieces.append(piece)
@@ -149,7 +146,7 @@ class TraceRequest:
     source_url: str = ""
 
     @classmethod
-    def from_post(cls, request: HttpRequest) -> TraceRequest:
+    def from_post(cls, request: HtmxHttpRequest) -> TraceRequest:
         post = request.POST
         return cls(
             text=post.get("text", ""),
@@ -160,7 +157,7 @@ class TraceRequest:
         )
 
 
-def _fetch_into(request: HttpRequest, asked: TraceRequest) -> None:
+def _fetch_into(request: HtmxHttpRequest, asked: TraceRequest) -> None:
     """Replace the asked text by the page at ``asked.url`` (its metadata kept), or raise IngestError."""
     if not request.user.is_authenticated:
         raise IngestError("Log in to trace a web page: Versus fetches pages only for people with an account.")
@@ -177,7 +174,7 @@ def _fetch_into(request: HttpRequest, asked: TraceRequest) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def trace(request: HttpRequest) -> HttpResponse:
+def trace(request: HtmxHttpRequest) -> HttpResponse:
     context = _page_context(TraceRequest())
     if request.method == "GET":
         return render(request, TEMPLATE, context)
@@ -193,7 +190,7 @@ def trace(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         context.update(_result_context(result))
-    if _fragment(request):
+    if is_fragment(request):
         # htmx swaps only 2xx answers by default: a problem is still the result to show in place.
         return render(request, f"{TEMPLATE}#result", context)
     return render(request, TEMPLATE, context, status=status)
@@ -231,7 +228,7 @@ def copy_of(article: Article) -> ArticleInput:
     )
 
 
-def story_from_trace(owner: AbstractBaseUser, asked: TraceRequest, result: TraceResult) -> Story:
+def story_from_trace(owner: User, asked: TraceRequest, result: TraceResult) -> Story:
     """A private story of ``owner``: the traced text first, then copies of its best sources.
 
     A source with exactly the traced text, or the same text as a better-ranked source, is
@@ -277,7 +274,7 @@ def _provenance(sources: list[Article]) -> str:
 
 
 @require_POST
-def trace_story(request: HttpRequest) -> HttpResponse:
+def trace_story(request: HtmxHttpRequest) -> HttpResponse:
     """Make a story from a traced text and open its comparison. The text is traced again here:
     the form carries only the text, so nobody can slip in an article they may not see."""
     if not request.user.is_authenticated:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -13,19 +13,14 @@ from django.views.decorators.http import require_GET
 from articles.access import story_for_reading, story_for_share_token, visible_stories
 from articles.models import Article, Story
 from compare.engine import StoryAlignment
+from versus.http import HtmxHttpRequest, is_fragment
 
 from . import exports, layout, services, tasks
 from .models import StoredAlignment
 
 
-def _fragment(request: HttpRequest) -> bool:
-    """An HTMX swap wants a fragment; a history restore after a cache miss wants the page."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
 @require_GET
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # Postgres refuses NUL in a query
     stories = visible_stories(request.user).prefetch_related(
         Prefetch(
@@ -38,7 +33,7 @@ def library(request: HttpRequest) -> HttpResponse:
     if query:
         stories = stories.filter(Q(title__icontains=query) | Q(versions__outlet__icontains=query)).distinct()
     context = {"stories": stories, "query": query, "add_url": reverse("articles:story_new")}
-    template = "compare/library.html#results" if _fragment(request) else "compare/library.html"
+    template = "compare/library.html#results" if is_fragment(request) else "compare/library.html"
     return render(request, template, context)
 
 
@@ -50,11 +45,11 @@ class Options:
     hide_trivial: bool
 
 
-def _options(request: HttpRequest, ids: list[str], default_base: str) -> Options:
+def _options(request: HtmxHttpRequest, ids: list[str], default_base: str) -> Options:
     base = request.GET.get("base", "")
     if base not in ids:
         base = default_base
-    compare = request.GET.get("compare", "")
+    compare: str | None = request.GET.get("compare", "")
     if compare not in ids or compare == base:
         compare = None
     show = request.GET.get("show", "all")
@@ -91,12 +86,12 @@ class Reading:
         return cls(story_url=reverse("compare:shared_story", args=[token]), passage_root=root, shared=True)
 
 
-def _share_link_gone(request: HttpRequest) -> HttpResponse:
+def _share_link_gone(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "compare/share_gone.html", status=404)
 
 
 def _comparison_context(
-    request: HttpRequest, story: Story, articles: list[Article], alignment: StoryAlignment, reading: Reading
+    request: HtmxHttpRequest, story: Story, articles: list[Article], alignment: StoryAlignment, reading: Reading
 ) -> dict[str, object]:
     """What the comparison shows for the reader's choices (base, columns, filter) in the query string."""
     versions = layout.build_versions(articles)
@@ -123,13 +118,13 @@ def _comparison_context(
 
 
 @require_GET
-def story(request: HttpRequest, slug: str) -> HttpResponse:
+def story(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     story = story_for_reading(request, slug)
     return _story_page(request, story, Reading.by_slug(story))
 
 
 @require_GET
-def shared_story(request: HttpRequest, token: str) -> HttpResponse:
+def shared_story(request: HtmxHttpRequest, token: str) -> HttpResponse:
     try:
         story = story_for_share_token(token)
     except Http404:
@@ -137,7 +132,7 @@ def shared_story(request: HttpRequest, token: str) -> HttpResponse:
     return _story_page(request, story, Reading.by_token(token))
 
 
-def _owner_context(request: HttpRequest, story: Story) -> dict[str, object]:
+def _owner_context(request: HtmxHttpRequest, story: Story) -> dict[str, object]:
     """The owner's controls: adding and deleting versions, the story itself, and sharing."""
     links = [
         (link, request.build_absolute_uri(link.get_absolute_url()))
@@ -150,7 +145,7 @@ def _owner_context(request: HttpRequest, story: Story) -> dict[str, object]:
     }
 
 
-def _story_page(request: HttpRequest, story: Story, reading: Reading) -> HttpResponse:
+def _story_page(request: HtmxHttpRequest, story: Story, reading: Reading) -> HttpResponse:
     articles = services.versions_of(story)
     can_edit = not reading.shared and story.is_owned_by(request.user)
     context: dict[str, object] = {
@@ -163,7 +158,7 @@ def _story_page(request: HttpRequest, story: Story, reading: Reading) -> HttpRes
     }
     if can_edit:
         context.update(_owner_context(request, story))
-    template = "compare/story.html#comparison" if _fragment(request) else "compare/story.html"
+    template = "compare/story.html#comparison" if is_fragment(request) else "compare/story.html"
     if len(articles) < 2:
         context["state"] = "too_few"
         return render(request, template, context)
@@ -179,13 +174,13 @@ def _story_page(request: HttpRequest, story: Story, reading: Reading) -> HttpRes
 
 
 @require_GET
-def passage(request: HttpRequest, slug: str, article_id: int, segment: int) -> HttpResponse:
+def passage(request: HtmxHttpRequest, slug: str, article_id: int, segment: int) -> HttpResponse:
     story = story_for_reading(request, slug)
     return _passage_page(request, story, Reading.by_slug(story), article_id, segment)
 
 
 @require_GET
-def shared_passage(request: HttpRequest, token: str, article_id: int, segment: int) -> HttpResponse:
+def shared_passage(request: HtmxHttpRequest, token: str, article_id: int, segment: int) -> HttpResponse:
     try:
         story = story_for_share_token(token)
     except Http404:
@@ -193,14 +188,16 @@ def shared_passage(request: HttpRequest, token: str, article_id: int, segment: i
     return _passage_page(request, story, Reading.by_token(token), article_id, segment)
 
 
-def _passage_page(request: HttpRequest, story: Story, reading: Reading, article_id: int, segment: int) -> HttpResponse:
+def _passage_page(
+    request: HtmxHttpRequest, story: Story, reading: Reading, article_id: int, segment: int
+) -> HttpResponse:
     """One passage in every version that has it, with the word differences against each."""
     articles = services.versions_of(story)
     if article_id not in {a.pk for a in articles}:
         raise Http404("This story has no such version.")
     stored = _stored_alignment(story, articles)
     context: dict[str, object] = {"story": story, "state": "computing", "story_url": reading.story_url}
-    template = "compare/passage.html#panel" if _fragment(request) else "compare/passage.html"
+    template = "compare/passage.html#panel" if is_fragment(request) else "compare/passage.html"
     if stored.status != StoredAlignment.Status.DONE:
         return render(request, template, context)
     alignment = services.load_alignment(stored)
@@ -222,13 +219,13 @@ def _passage_page(request: HttpRequest, story: Story, reading: Reading, article_
 
 
 @require_GET
-def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def export(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The comparison as a file: JSON, CSV or a self-contained HTML report (see compare/exports.py)."""
     return _export(request, story_for_reading(request, slug), fmt)
 
 
 @require_GET
-def shared_export(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+def shared_export(request: HtmxHttpRequest, token: str, fmt: str) -> HttpResponse:
     try:
         story = story_for_share_token(token)
     except Http404:
@@ -236,7 +233,7 @@ def shared_export(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     return _export(request, story, fmt)
 
 
-def _export(request: HttpRequest, story: Story, fmt: str) -> HttpResponse:
+def _export(request: HtmxHttpRequest, story: Story, fmt: str) -> HttpResponse:
     articles = services.versions_of(story)
     try:
         # The same stored alignment the page shows; if there is none yet, its computation is queued.

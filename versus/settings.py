@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -70,7 +71,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str) -> dict[str, Any]:
     """Postgres (psycopg 3) or SQLite from a DATABASE_URL; anything else is refused."""
     scheme = url.split(":", 1)[0].lower()
     if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
@@ -85,7 +86,7 @@ def database_from_url(url: str) -> dict:
         raise ImproperlyConfigured("DATABASE_URL names no database: add it after the host, e.g. /versus.")
     if scheme == "sqlite":
         config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
-    return config
+    return dict(config)
 
 
 DEBUG = env_bool("DEBUG", True)

@@ -32,7 +32,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -172,7 +172,7 @@ class Command(BaseCommand):
         parser.add_argument("--owner", metavar="USERNAME", help="New stories belong to this user and are private.")
         parser.add_argument("--quiet", action="store_true", help="No progress line.")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         path = str(options["file"])
         self.group = bool(options["group"])
         self.threshold = float(options["group_threshold"])

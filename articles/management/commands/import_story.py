@@ -129,7 +129,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Dry run: nothing was saved. This would {verb} “{result.title}” with {count}.")
             return
         verb = "Added" if story else "Created"
-        if result.owner_id is None:
+        if result.owner is None:
             who = "It is public and owned by nobody (give --owner USERNAME to keep a new story private)."
         elif result.is_public():
             who = f"It belongs to {result.owner.get_username()} and is public."
