@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -50,6 +51,15 @@ class ArticleInput:
         """How messages refer to this version: its file, outlet or headline, else how it came."""
         fallback: dict[str, str] = {Article.Source.PASTE: "The pasted text", Article.Source.URL: "The web page"}
         return self.filename or self.outlet or self.headline[:60] or fallback.get(self.source, "This version")
+
+
+# What describes a version besides its text and where it came from: carried over as it is
+# when a version is copied or made from another record (a stored article, a demo file).
+METADATA = ("outlet", "headline", "byline", "source_url", "published_on", "language")
+
+
+def metadata_of(record: object) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in METADATA}
 
 
 def clean_text(text: str) -> str:

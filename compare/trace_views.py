@@ -29,7 +29,7 @@ from articles.access import visible_articles
 from articles.fetch import article_from_url
 from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
-from articles.services import ArticleInput, IngestError, clean_text, create_story
+from articles.services import ArticleInput, IngestError, clean_text, create_story, metadata_of
 from versus.http import HtmxHttpRequest, is_fragment
 from versus.text import first_words, percent, plural
 
@@ -216,12 +216,7 @@ def copy_of(article: Article) -> ArticleInput:
     return ArticleInput(
         text=article.text,
         raw=article.raw,
-        outlet=article.outlet,
-        headline=article.headline,
-        byline=article.byline,
-        source_url=article.source_url,
-        published_on=article.published_on,
-        language=article.language,
+        **metadata_of(article),
         source=article.source,
         filename=article.filename,
         junk=article.junk_marks(),

@@ -17,7 +17,7 @@ from importlib.resources.abc import Traversable
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.models import Article, Story
-from articles.services import ArticleInput, IngestError, create_story, delete_story
+from articles.services import ArticleInput, IngestError, create_story, delete_story, metadata_of
 
 # Loaded in this order. The library lists the newest story first, so the main demo
 # story, loaded last, is the one a visitor sees at the top.
@@ -38,17 +38,7 @@ class DemoVersion:
     junk: tuple[str, ...]  # the scraped leftovers this version was written to contain
 
     def as_input(self) -> ArticleInput:
-        return ArticleInput(
-            text=self.text,
-            outlet=self.outlet,
-            headline=self.headline,
-            byline=self.byline,
-            source_url=self.source_url,
-            published_on=self.published_on,
-            language=self.language,
-            source=Article.Source.DEMO,
-            filename=self.file,
-        )
+        return ArticleInput(text=self.text, **metadata_of(self), source=Article.Source.DEMO, filename=self.file)
 
 
 @dataclass(frozen=True)
