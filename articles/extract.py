@@ -18,9 +18,11 @@ from pathlib import PurePath
 import charset_normalizer
 import lxml.html
 import trafilatura
+from django.conf import settings
 from lxml import etree
 
 from compare.engine import find_junk
+from versus.budget import OverBudget, time_limit
 
 from .models import Article
 from .services import ArticleInput, IngestError
@@ -185,19 +187,30 @@ def strip_markdown(text: str) -> str:
 
 
 def extract_html(html: str, url: str = "") -> Extracted:
-    """The article in a page: its text and what trafilatura can tell about it."""
-    try:
-        doc = trafilatura.bare_extraction(
-            html,
-            url=url or None,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            include_links=False,
-        )
-    except Exception:  # noqa: BLE001 - a page trafilatura chokes on still gets the plain reduction
-        doc = None
+    """The article in a page: its text and what trafilatura can tell about it.
+
+    trafilatura's time and memory grow fast with the page (a 2 MB page took seconds and
+    hundreds of MB), so it gets pages up to ``VERSUS_EXTRACT_MAX_BYTES`` and
+    ``VERSUS_EXTRACT_SECONDS`` for each; a bigger or slower page gets the plain reduction,
+    which is linear and quick (every word is kept; the junk finder still marks the clutter).
+    """
+    doc = None
+    if len(html) <= settings.VERSUS_EXTRACT_MAX_BYTES:
+        try:
+            with time_limit(settings.VERSUS_EXTRACT_SECONDS):
+                doc = trafilatura.bare_extraction(
+                    html,
+                    url=url or None,
+                    with_metadata=True,
+                    include_comments=False,
+                    include_tables=True,
+                    include_images=False,
+                    include_links=False,
+                )
+        except OverBudget:
+            doc = None
+        except Exception:  # noqa: BLE001 - a page trafilatura chokes on still gets the plain reduction
+            doc = None
     if isinstance(doc, dict):  # only with as_dict=True, which is not asked for
         doc = None
     text = ""

@@ -13,16 +13,20 @@ is enforced while reading.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 import zlib
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
+
+from versus.budget import Deadline
 
 from .extract import article_from_html, decode
 from .models import Article
@@ -57,6 +61,10 @@ def address_problem(ip: IPAddress, allow_private: bool) -> str:
     """Why our server must not connect to ``ip`` ("" if it may)."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and ip.sixtofour is not None:
+        # 6to4 (2002::/16) carries an IPv4 address inside and is routed to it by relays; it was
+        # retired years ago (RFC 7526), so no news site needs it and it is refused outright.
+        return "a special network address"
     private = "" if allow_private else "a private or local network address"
     if ip.is_loopback:
         return private
@@ -67,20 +75,34 @@ def address_problem(ip: IPAddress, allow_private: bool) -> str:
     return ""
 
 
+def _not_found(shown: str) -> FetchError:
+    # One message for a name that does not exist and for one that exists on a network we do
+    # not fetch from: anything more would tell a stranger which internal names exist.
+    return FetchError(
+        f"We could not find a public website at “{shown}”. Check the address for typing mistakes "
+        "(for safety Versus fetches pages only from public websites)."
+    )
+
+
 def resolve(host: str, port: int, shown: str = "") -> list[IPAddress]:
     """Every address ``host`` resolves to; ``shown`` is the name as the person typed it."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise FetchError(
-            f"We could not find the website “{shown or host}”. Check the address for typing mistakes."
-        ) from error
+        raise _not_found(shown or host) from error
     addresses = []
     for *_, sockaddr in infos:
         ip = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         if ip not in addresses:
             addresses.append(ip)
     return addresses
+
+
+def _literal_address(host: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
 
 
 def checked_address(url: str) -> tuple[str, int, IPAddress]:
@@ -97,17 +119,19 @@ def checked_address(url: str) -> tuple[str, int, IPAddress]:
     except ValueError as error:
         raise FetchError(f"“{url}” has an impossible port number.") from error
     host = _ascii_host(parts.hostname)
-    addresses = resolve(host, port, shown=parts.hostname)
     allow_private = settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE
-    for ip in addresses:
-        problem = address_problem(ip, allow_private)
+    literal = _literal_address(host)
+    if literal is not None:
+        # An address typed (or redirected to) as such: saying what it is reveals nothing new.
+        problem = address_problem(literal, allow_private)
         if problem:
             raise FetchError(
-                f"“{parts.hostname}” points to {problem} ({ip}). For safety Versus only fetches pages from "
-                "public websites."
+                f"“{parts.hostname}” is {problem}. For safety Versus only fetches pages from public websites."
             )
-    if not addresses:
-        raise FetchError(f"We could not find the website “{parts.hostname}”.")
+        return host, port, literal
+    addresses = resolve(host, port, shown=parts.hostname)
+    if not addresses or any(address_problem(ip, allow_private) for ip in addresses):
+        raise _not_found(parts.hostname)
     return host, port, addresses[0]
 
 
@@ -119,14 +143,28 @@ def _ascii_host(host: str) -> str:
         raise FetchError(f"“{host}” is not a possible website name.") from error
 
 
-def fetch(url: str) -> Page:
-    """The page at ``url`` (HTML or plain text), or FetchError with a reason a teacher understands."""
+def fetch(url: str, request_deadline: Deadline | None = None) -> Page:
+    """The page at ``url`` (HTML or plain text), or FetchError with a reason a teacher understands.
+
+    The whole fetch, redirects and the reading of headers included, ends by
+    ``VERSUS_URL_IMPORT_TIMEOUT`` or by ``request_deadline`` (what is left of the time all the
+    pages of one request may take together), whichever comes first.
+    """
     timeout = settings.VERSUS_URL_IMPORT_TIMEOUT
     deadline = time.monotonic() + timeout
+    request_ends_first = request_deadline is not None and request_deadline.expires < deadline
+    if request_ends_first:
+        deadline = request_deadline.expires
     for _hop in range(settings.VERSUS_URL_IMPORT_MAX_REDIRECTS + 1):
         try:
             status, location, page = _get_once(url, deadline)
         except TimeoutError as error:
+            if request_ends_first:
+                raise FetchError(
+                    f"The web pages took more than the {settings.VERSUS_URL_IMPORT_REQUEST_TIMEOUT:g} seconds "
+                    "one request may spend fetching. Give fewer addresses at a time, or save the pages from your "
+                    "browser and upload the files."
+                ) from error
             raise FetchError(
                 f"The website did not answer within {timeout:g} seconds. Try again later, or save the page from "
                 "your browser and upload the file."
@@ -153,9 +191,62 @@ def fetch(url: str) -> Page:
     )
 
 
+class _Watchdog:
+    """Cuts the connection when the deadline passes, whatever the socket is waiting for.
+
+    A socket timeout bounds each wait, not their sum: a server that sends a header line every
+    half second never trips it. The watchdog's timer shuts the socket down at the deadline,
+    which ends any read in progress (plain or TLS); ``fired`` then tells it was a timeout.
+    """
+
+    def __init__(self, deadline: float) -> None:
+        self.fired = False
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sock = sock
+            if self.fired:
+                self._cut()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            self._cut()
+
+    def _cut(self) -> None:
+        if self._sock is not None:
+            with contextlib.suppress(OSError):  # already closed
+                self._sock.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        self._timer.cancel()
+
+
 def _get_once(url: str, deadline: float) -> tuple[int, str, Page | None]:
     """One request: (status, redirect location, None) or (200, "", the page)."""
     host, port, ip = checked_address(url)
+    watchdog = _Watchdog(deadline)
+    try:
+        answer = _exchange(url, host, port, ip, deadline, watchdog)
+        if watchdog.fired:  # a read cut short by the watchdog ends like the page did: not a page
+            raise TimeoutError
+        return answer
+    except (OSError, http.client.HTTPException, ssl.SSLError, FetchError):
+        if watchdog.fired:  # whatever a cut connection looked like (an error, missing headers…)
+            raise TimeoutError from None
+        raise
+    finally:
+        watchdog.stop()
+
+
+def _exchange(
+    url: str, host: str, port: int, ip: IPAddress, deadline: float, watchdog: _Watchdog
+) -> tuple[int, str, Page | None]:
     parts = urlsplit(url)
     remaining = _remaining(deadline)
     connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
@@ -163,7 +254,9 @@ def _get_once(url: str, deadline: float) -> tuple[int, str, Page | None]:
 
     # Connect to the address that was checked; Host header and TLS name still use the host.
     def connect_to_checked(address, timeout=None, source_address=None):
-        return socket.create_connection((str(ip), address[1]), timeout, source_address)
+        sock = socket.create_connection((str(ip), address[1]), timeout, source_address)
+        watchdog.watch(sock)
+        return sock
 
     connection._create_connection = connect_to_checked  # type: ignore[attr-defined]  # http.client's own hook
     try:
@@ -288,9 +381,9 @@ def _status_message(status: int, reason: str) -> str:
     return f"The website answered with error {status} ({reason})."
 
 
-def article_from_url(url: str) -> ArticleInput:
+def article_from_url(url: str, request_deadline: Deadline | None = None) -> ArticleInput:
     """Fetch a page and reduce it to an article (text, headline, outlet, date)."""
-    page = fetch(url)
+    page = fetch(url, request_deadline)
     name = urlsplit(page.url).hostname or url
     text = decode(page.body, name, declared=page.charset)
     if page.is_html():

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django import forms
 from django.conf import settings
 
+from versus.budget import Deadline
+
 from .extract import ACCEPTED_SUFFIXES, article_from_file
 from .fetch import article_from_url
 from .models import Article
@@ -149,9 +151,12 @@ def versions_from(form: VersionsForm, reserve_fetches: Callable[[int], None] | N
     urls = form.cleaned_data.get("urls") or []
     if urls and reserve_fetches is not None:
         reserve_fetches(len(urls))
+    # One deadline for all the pages: each within its own limit could still add up past the
+    # server's timeout.
+    deadline = Deadline.after(settings.VERSUS_URL_IMPORT_REQUEST_TIMEOUT)
     for url in urls:
         try:
-            items.append(article_from_url(url))
+            items.append(article_from_url(url, deadline))
         except IngestError as error:
             raise IngestError(f"{url}: {error}") from error
     return items

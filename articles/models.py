@@ -272,3 +272,78 @@ class ApiToken(models.Model):
 
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+def new_job_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class ImportJob(models.Model):
+    """Versions being brought in by the background worker (articles/jobs.py).
+
+    Fetching web pages and reading large uploads take longer than a web request may hold a
+    server worker, so the request stores what was sent here and the worker does the rest;
+    the page at ``get_absolute_url`` shows the progress. What was typed is kept, so a job
+    that fails gives the form back filled in.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for its turn"
+        RUNNING = "running", "Reading the versions"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    token = models.CharField(max_length=64, unique=True, default=new_job_token, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # For "add a version": the story to add to. For a new story: the story made, once done.
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    new_story = models.BooleanField(default=True)
+    title = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True)
+    pasted = models.JSONField(null=True, blank=True)  # the pasted version's fields, as typed
+    urls = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    problem = models.TextField(blank=True)
+    added = models.PositiveIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"import {self.token} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:import_job", args=[self.token])
+
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ImportFile(models.Model):
+    """One uploaded file of an ImportJob, kept until the job has read it."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=255)
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThrottleHit(models.Model):
+    """One use of something throttled (articles/throttle.py): a trace, a sign-up, an import."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=80)  # "user:<id>" or "ip:<address>"
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="throttle_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} {self.at:%H:%M:%S}"

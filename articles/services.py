@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -96,13 +96,33 @@ def check_article(item: ArticleInput) -> str:
 _RESERVED_SLUGS = frozenset({"new"})
 
 
-def _unique_slug(title: str) -> str:
+def _slugs(title: str) -> Iterator[str]:
+    """The slugs a story with this title may take, in order of preference."""
     base = slugify(title)[:100] or "story"
-    slug, n = base, 2
-    while slug in _RESERVED_SLUGS or Story.objects.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
+    yield base
+    n = 2
+    while True:
+        yield f"{base}-{n}"
         n += 1
-    return slug
+
+
+def _create_with_unique_slug(**fields: object) -> Story:
+    """Insert the story under the first free slug. The unique constraint decides, not a check
+    before the insert: two requests with the same title at once would both find a slug free.
+    Each try is a savepoint, so a clash leaves the outer transaction usable."""
+    title = str(fields["title"])
+    taken = set(Story.objects.filter(slug__startswith=slugify(title)[:100] or "story").values_list("slug", flat=True))
+    for slug in _slugs(title):
+        if slug in _RESERVED_SLUGS or slug in taken:
+            continue
+        try:
+            with transaction.atomic():
+                return Story.objects.create(slug=slug, **fields)
+        except IntegrityError:
+            if not Story.objects.filter(slug=slug).exists():
+                raise  # some other constraint
+            taken.add(slug)
+    raise AssertionError("unreachable: _slugs never ends")
 
 
 def _no_nul(value: str) -> str:
@@ -164,16 +184,19 @@ def create_story(
         raise IngestError("The story needs a title.")
     if visibility is None:
         visibility = Story.Visibility.PRIVATE if owner is not None else Story.Visibility.PUBLIC
-    story = Story.objects.create(
-        title=title[:300], slug=_unique_slug(title), notes=notes, owner=owner, visibility=visibility
-    )
+    story = _create_with_unique_slug(title=title[:300], notes=notes, owner=owner, visibility=visibility)
     add_articles(story, items)
     return story
 
 
 @transaction.atomic
 def add_articles(story: Story, items: Sequence[ArticleInput]) -> list[Article]:
-    """Add versions to a story, all or nothing: one bad file leaves the story as it was."""
+    """Add versions to a story, all or nothing: one bad file leaves the story as it was.
+
+    The story's row is locked first, so simultaneous additions are counted one after the other
+    against the version limit (and take distinct positions).
+    """
+    Story.objects.select_for_update().filter(pk=story.pk).values_list("pk", flat=True).first()
     _check_room(story, len(items))
     last = story.versions.order_by("-position").values_list("position", flat=True).first()
     start = 0 if last is None else last + 1

@@ -28,11 +28,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from versus.http import AuthenticatedHttpRequest
 from versus.text import plural
 
-from . import services
+from . import jobs, services
 from .access import story_for_editing
 from .forms import StoryForm, VersionsForm, versions_from
-from .models import Article, ShareLink, Story
+from .models import Article, ImportJob, ShareLink, Story
 from .ratelimit import reserve_url_imports
+from .throttle import Rule, Throttled, take
 
 
 def _fetch_quota(request: AuthenticatedHttpRequest) -> Callable[[int], None]:
@@ -46,18 +47,30 @@ def story_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "articles/story_new.html", {"form": StoryForm()})
     form, problem = _bound(request, StoryForm)
-    if form is not None and form.is_valid():
+    throttled: Throttled | None = None
+    if form is not None and form.is_valid() and jobs.needs_background(form):
         try:
+            take(Rule.named("import"), request)
+            return _in_background(request, form)
+        except Throttled as error:
+            problem, throttled = str(error), error
+        except services.IngestError as error:
+            problem = str(error)
+    elif form is not None and form.is_valid():
+        try:
+            take(Rule.named("import"), request)
             items = versions_from(form, _fetch_quota(request))
             story = services.create_story(
                 form.cleaned_data["title"], items, notes=form.cleaned_data["notes"], owner=request.user
             )
+        except Throttled as error:
+            problem, throttled = str(error), error
         except services.IngestError as error:
             problem = str(error)
         else:
             messages.success(request, _added_message(story, story.versions.all()))
             return redirect(story.get_absolute_url())
-    return _with_problem(request, "articles/story_new.html", form or StoryForm(), problem)
+    return _with_problem(request, "articles/story_new.html", form or StoryForm(), problem, throttled=throttled)
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,15 +80,82 @@ def version_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "articles/version_add.html", {"form": VersionsForm(), "story": story})
     form, problem = _bound(request, VersionsForm)
-    if form is not None and form.is_valid():
+    throttled: Throttled | None = None
+    if form is not None and form.is_valid() and jobs.needs_background(form):
         try:
+            take(Rule.named("import"), request)
+            return _in_background(request, form, story)
+        except Throttled as error:
+            problem, throttled = str(error), error
+        except services.IngestError as error:
+            problem = str(error)
+    elif form is not None and form.is_valid():
+        try:
+            take(Rule.named("import"), request)
             articles = services.add_articles(story, versions_from(form, _fetch_quota(request)))
+        except Throttled as error:
+            problem, throttled = str(error), error
         except services.IngestError as error:
             problem = str(error)
         else:
             messages.success(request, _added_message(story, articles))
             return redirect(story.get_absolute_url())
-    return _with_problem(request, "articles/version_add.html", form or VersionsForm(), problem, story=story)
+    return _with_problem(
+        request, "articles/version_add.html", form or VersionsForm(), problem, throttled=throttled, story=story
+    )
+
+
+def _in_background(request: HttpRequest, form: VersionsForm, story: Story | None = None) -> HttpResponse:
+    """Hand the form to the background worker (see jobs.py) and answer with where it stands.
+
+    Raises IngestError (the form shows it) when the job failed at once or the user may not
+    fetch that many pages now.
+    """
+    reserve_url_imports(request.user, len(form.cleaned_data.get("urls") or []))
+    job = jobs.queue_import(request.user, form, story)
+    if job.status == ImportJob.Status.FAILED:
+        raise services.IngestError(job.problem)
+    if job.status == ImportJob.Status.DONE:
+        return _job_done(request, job)
+    return redirect(job.get_absolute_url())
+
+
+def _job_done(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    story = job.story
+    added = list(story.versions.order_by("-position")[: job.added])
+    messages.success(request, _added_message(story, added))
+    if getattr(request, "htmx", None):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = story.get_absolute_url()
+        return response
+    return redirect(story.get_absolute_url())
+
+
+@require_http_methods(["GET"])
+@login_required
+def import_job(request: HttpRequest, token: str) -> HttpResponse:
+    """Where a background import stands; the story once done, the form filled in again if it failed."""
+    job = get_object_or_404(ImportJob.objects.select_related("story"), token=token, owner=request.user)
+    job = jobs.check_lost(job)
+    if job.status == ImportJob.Status.DONE:
+        return _job_done(request, job)
+    if job.status == ImportJob.Status.FAILED:
+        if job.new_story:
+            form: VersionsForm = StoryForm(initial=jobs.form_initial(job))
+            template, context = "articles/story_new.html", {}
+        else:
+            form = VersionsForm(initial=jobs.form_initial(job))
+            template, context = "articles/version_add.html", {"story": job.story}
+        problem = f"{job.problem} Nothing was saved."
+        if jobs.had_files(job):
+            problem += " Choose your files again (browsers forget them after a problem)."
+        if getattr(request, "htmx", None):  # the polling fragment: load the whole page with the form
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = job.get_absolute_url()
+            return response
+        return render(request, template, {"form": form, "problem": problem, **context})
+    template = "articles/import_job.html#progress" if getattr(request, "htmx", None) else "articles/import_job.html"
+    return render(request, template, {"job": job})
 
 
 @require_http_methods(["GET", "POST"])
@@ -152,12 +232,35 @@ def signup(request: HttpRequest) -> HttpResponse:
         next_url = ""
     form: UserCreationForm[User] = UserCreationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        try:
+            take(Rule.named("signup"), request)
+        except Throttled as error:
+            form.add_error(None, str(error))
+            response = render(request, "registration/signup.html", {"form": form, "next": next_url}, status=429)
+            response["Retry-After"] = str(error.retry_after)
+            return response
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.get_username()}. Your stories are private until you share them.")
         return redirect(next_url or "compare:library")
     status = 400 if form.is_bound else 200
     return render(request, "registration/signup.html", {"form": form, "next": next_url}, status=status)
+
+
+def login_locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None):
+    """What django-axes answers to a login from a locked-out user name or address."""
+    from django.contrib.auth.forms import AuthenticationForm
+
+    minutes = settings.VERSUS_LOGIN_LOCKOUT_MINUTES
+    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
+    problem = (
+        f"Too many failed attempts to log in, for this user name or from this network. Logging in is paused "
+        f"for {minutes} minutes, even with the right password. Ask whoever runs this Versus if you forgot it."
+    )
+    context = {"form": form, "next": request.POST.get("next", ""), "problem": problem}
+    locked = render(request, "registration/login.html", context, status=429)
+    locked["Retry-After"] = str(minutes * 60)
+    return locked
 
 
 def _bound(request: HttpRequest, form_class: type[VersionsForm]) -> tuple[VersionsForm | None, str]:
@@ -178,11 +281,22 @@ def _bound(request: HttpRequest, form_class: type[VersionsForm]) -> tuple[Versio
         )
 
 
-def _with_problem(request: HttpRequest, template: str, form: VersionsForm, problem: str, **context) -> HttpResponse:
-    if problem and form.is_bound and form.cleaned_data.get("files"):
+def _with_problem(
+    request: HttpRequest,
+    template: str,
+    form: VersionsForm,
+    problem: str,
+    throttled: Throttled | None = None,
+    **context,
+) -> HttpResponse:
+    if problem and form.is_bound and getattr(form, "cleaned_data", {}).get("files"):
         problem += " Nothing was saved; choose your files again (browsers forget them after a problem)."
     elif problem:
         problem += " Nothing was saved."
+    if throttled is not None:
+        response = render(request, template, {"form": form, "problem": problem, **context}, status=429)
+        response["Retry-After"] = str(throttled.retry_after)
+        return response
     return render(request, template, {"form": form, "problem": problem, **context}, status=400)
 
 

@@ -27,14 +27,17 @@ from typing import Any, Literal
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Schema, Status
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from articles.access import visible_articles, visible_stories, visible_story
 from articles.models import Story
+from articles.throttle import Rule, Throttled, take
 from articles.tokens import token_owner
 from compare.engine import Kind
+from versus.budget import OverBudget
 
 from . import exports, services, tasks
 from .trace import TraceError, TraceResult, trace_text
@@ -42,6 +45,8 @@ from .trace import TraceError, TraceResult, trace_text
 # Seconds a client is asked to wait before asking again for an alignment being computed.
 RETRY_AFTER = 5
 MAX_PAGE = 100
+# Far beyond any library, and well inside the databases' 64-bit integers (a larger offset was a 500).
+MAX_OFFSET = 1_000_000_000
 
 
 @dataclass
@@ -77,6 +82,14 @@ class TokenAuth(HttpBearer):
 
 
 class VersusAPI(NinjaAPI):
+    def create_response(self, request: HttpRequest, data: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Every answer depends on the Authorization header and may hold private stories: a shared
+        cache must neither keep it nor hand one caller's answer to another."""
+        response = super().create_response(request, data, *args, **kwargs)
+        patch_vary_headers(response, ["Authorization"])
+        patch_cache_control(response, private=True)
+        return response
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
         """Every operation may be called without a token too (public stories only): say so in the schema."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
@@ -340,13 +353,19 @@ def _trace_out(result: TraceResult) -> dict[str, Any]:
 
 # --- endpoints ----------------------------------------------------------------------------
 
-UNAUTHORIZED = {401: ErrorOut}
+# Every operation may answer 401 (a bad token) and 422 (a request it cannot read: a parameter of
+# the wrong type, a body that is not the JSON described).
+UNAUTHORIZED = {401: ErrorOut, 422: ErrorOut}
 
 
 @api.get("/stories", response={200: StoryList, **UNAUTHORIZED}, tags=["stories"])
-def list_stories(request: HttpRequest, limit: int = 50, offset: int = 0):
+def list_stories(
+    request: HttpRequest,
+    limit: int = Query(50, description=f"Stories per page; values outside 1–{MAX_PAGE} are brought into it."),
+    offset: int = Query(0, description=f"Stories to skip; values outside 0–{MAX_OFFSET:,} are brought into it."),
+):
     """The stories the caller may see (their own and public ones), most recently changed first."""
-    limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
+    limit, offset = max(1, min(limit, MAX_PAGE)), max(0, min(offset, MAX_OFFSET))
     user = caller(request)
     stories = visible_stories(user)
     page = stories.annotate(version_total=Count("versions"))[offset : offset + limit]
@@ -405,19 +424,37 @@ def get_alignment(request: HttpRequest, slug: str, response: HttpResponse, base:
 @api.get("/versions/{version_id}", response={200: VersionDetail, 404: ErrorOut, **UNAUTHORIZED}, tags=["versions"])
 def get_version(request: HttpRequest, version_id: int):
     """One version (one published article) with its text and page clutter."""
+    if not 0 < version_id < 2**63:  # no such id, and the database refuses to look one up
+        raise Http404("No version here, or not one you may open.")
     article = visible_articles(caller(request)).select_related("story").filter(pk=version_id).first()
     if article is None:
         raise Http404("No version here, or not one you may open.")
     return {**article.public_dict(), "story": article.story.slug}
 
 
-@api.post("/trace", response={200: TraceOut, 400: ErrorOut, **UNAUTHORIZED}, tags=["trace"])
-def trace(request: HttpRequest, payload: TraceIn):
-    """Find the stored versions the caller may see that share passages with a text, best first."""
+@api.post(
+    "/trace",
+    response={200: TraceOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut, 503: ErrorOut, **UNAUTHORIZED},
+    tags=["trace"],
+)
+def trace(request: HttpRequest, payload: TraceIn, response: HttpResponse):
+    """Find the stored versions the caller may see that share passages with a text, best first.
+
+    413: the text is longer than one request may trace. 429 (with Retry-After): too many traces
+    from this token's account or this address in the last minute. 503 (with Retry-After):
+    tracing it took longer than one request may compute.
+    """
     try:
+        take(Rule.named("trace"), request, user=caller(request))
         result = trace_text(payload.text, articles=visible_articles(caller(request)), limit=payload.limit)
     except TraceError as error:
-        return Status(400, {"error": str(error)})
+        return Status(error.status, {"error": str(error)})
+    except Throttled as error:
+        response["Retry-After"] = str(error.retry_after)
+        return Status(429, {"error": str(error)})
+    except OverBudget as error:
+        response["Retry-After"] = str(error.retry_after)
+        return Status(503, {"error": error.message})
     return Status(200, _trace_out(result))
 
 

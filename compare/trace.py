@@ -45,6 +45,7 @@ from compare.engine import (
     prepare,
 )
 from compare.kinds import TABLE
+from versus.budget import Deadline, time_limit
 from versus.text import readable_size
 
 # The text being traced, as the engine sees it. Article ids are "article-<pk>".
@@ -59,6 +60,21 @@ MIN_KEYS = 2
 
 class TraceError(ValueError):
     """The text cannot be traced; the message says why, for the person who pasted it."""
+
+    status = 400
+
+
+class TraceTooLarge(TraceError):
+    """The text is longer than one request may trace (``VERSUS_TRACE_MAX_BYTES``)."""
+
+    status = 413
+
+
+def over_budget_message() -> str:
+    return (
+        f"Tracing this text needed more than the {settings.VERSUS_TRACE_SECONDS:g} seconds one request may use "
+        "(long or very repetitive texts take the longest). Try again in a moment with a shorter passage."
+    )
 
 
 @dataclass
@@ -97,9 +113,15 @@ def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[FingerprintSen
         raise TraceError("There is no text to trace. Paste the article's words.")
     size = len(text.encode("utf-8"))
     if size > settings.VERSUS_MAX_ARTICLE_BYTES:
-        raise TraceError(
+        raise TraceTooLarge(
             f"The text is {readable_size(size)}, more than the limit of "
             f"{readable_size(settings.VERSUS_MAX_ARTICLE_BYTES)} for one article."
+        )
+    if size > settings.VERSUS_TRACE_MAX_BYTES:
+        raise TraceTooLarge(
+            f"The text is {readable_size(size)}; Versus traces at most "
+            f"{readable_size(settings.VERSUS_TRACE_MAX_BYTES)} at a time. "
+            "Trace the article in parts, or the part you are most interested in."
         )
     junk = find_junk(text)
     sentences = fingerprint_sentences(text, [(j.start, j.end) for j in junk])
@@ -117,18 +139,36 @@ def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[FingerprintSen
 
 
 def trace_text(text: str, *, articles: QuerySet[Article], limit: int = 10) -> TraceResult:
-    """Find the articles among ``articles`` that share passages with ``text``, best first."""
+    """Find the articles among ``articles`` that share passages with ``text``, best first.
+
+    Raises TraceError (a text that cannot be traced) or OverBudget when the work takes more than
+    ``VERSUS_TRACE_SECONDS`` (the engine's search is interrupted; see versus/budget.py).
+    """
     began = time.perf_counter()
     text, junk, sentences = check_traceable(text)
     keys = {key for sentence in sentences for key in sentence.keys}
     candidates = find_candidates(keys, articles, limit=limit + EXTRA_CANDIDATES, min_hits=MIN_KEYS)
     by_id = {a.pk: a for a in articles.filter(pk__in=[pk for pk, _ in candidates]).select_related("story").order_by()}
+    # Everything from the database is read by now: the budget interrupts only the engine.
+    with time_limit(settings.VERSUS_TRACE_SECONDS, over_budget_message()) as deadline:
+        return _align_candidates(text, junk, candidates, by_id, limit, began, deadline)
 
+
+def _align_candidates(
+    text: str,
+    junk: list[JunkSpan],
+    candidates: list[tuple[int, int]],
+    by_id: dict[int, Article],
+    limit: int,
+    began: float,
+    deadline: Deadline,
+) -> TraceResult:
     traced = prepare(Document(TRACED_ID, text, tuple((j.start, j.end) for j in junk)))
     lengths = {s.index: s.end - s.start for s in traced.segments}
     total = sum(lengths.values())
     sources: list[TracedSource] = []
     for pk, hits in candidates:
+        deadline.check(over_budget_message())
         article = by_id.get(pk)
         if article is None:
             continue

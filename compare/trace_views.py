@@ -30,6 +30,8 @@ from articles.fetch import article_from_url
 from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
 from articles.services import ArticleInput, IngestError, clean_text, create_story, metadata_of
+from articles.throttle import Rule, Throttled, take
+from versus.budget import OverBudget
 from versus.http import HtmxHttpRequest, is_fragment
 from versus.text import first_words, percent, plural
 
@@ -180,20 +182,30 @@ def trace(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, context)
     asked = TraceRequest.from_post(request)
     context["asked"] = asked
-    status = 200
+    status, retry_after = 200, 0
     try:
+        take(Rule.named("trace"), request)
         if asked.url and not asked.text.strip():
             _fetch_into(request, asked)
         result = trace_text(asked.text, articles=visible_articles(request.user))
-    except (TraceError, IngestError) as error:
-        context["problem"] = str(error)
-        status = 400
+    except TraceError as error:
+        context["problem"], status = str(error), error.status
+    except Throttled as error:
+        context["problem"], status, retry_after = str(error), 429, error.retry_after
+    except IngestError as error:
+        context["problem"], status = str(error), 400
+    except OverBudget as error:
+        context["problem"], status, retry_after = error.message, 503, error.retry_after
     else:
         context.update(_result_context(result))
     if is_fragment(request):
         # htmx swaps only 2xx answers by default: a problem is still the result to show in place.
-        return render(request, f"{TEMPLATE}#result", context)
-    return render(request, TEMPLATE, context, status=status)
+        response = render(request, f"{TEMPLATE}#result", context)
+    else:
+        response = render(request, TEMPLATE, context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _page_context(asked: TraceRequest) -> dict[str, object]:
@@ -278,13 +290,24 @@ def trace_story(request: HtmxHttpRequest) -> HttpResponse:
     asked.url = ""  # the page was fetched already; its text is in the form
     context = _page_context(asked)
     try:
+        take(Rule.named("trace"), request)
         result = trace_text(asked.text, articles=visible_articles(request.user), limit=max_sources())
         if not result.sources:
             raise IngestError("No stored article shares passages with this text, so there is nothing to compare.")
         story = story_from_trace(request.user, asked, result)
+    except Throttled as error:
+        context["problem"] = f"The story could not be made. {error}"
+        response = render(request, TEMPLATE, context, status=429)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     except (TraceError, IngestError) as error:
         context["problem"] = f"The story could not be made. {error}"
-        return render(request, TEMPLATE, context, status=400)
+        return render(request, TEMPLATE, context, status=getattr(error, "status", 400))
+    except OverBudget as error:
+        context["problem"] = f"The story could not be made. {error.message}"
+        response = render(request, TEMPLATE, context, status=503)
+        response["Retry-After"] = str(error.retry_after)
+        return response
     count = story.versions.count()
     messages.success(
         request,

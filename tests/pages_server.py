@@ -80,6 +80,18 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(bytes([byte]))
                 self.wfile.flush()
                 time.sleep(0.3)
+        elif path == "/trickle-headers":
+            # One header line every 0.2 s, never ending: each read is quick, the whole is not.
+            self.send_response(200)
+            for n in range(200):
+                self.send_header(f"X-Trickle-{n}", "x")
+                self.flush_headers()
+                time.sleep(0.2)
+            self.end_headers()
+        elif path.startswith("/takes-"):
+            # /takes-0.6: an article that is sent after that many seconds.
+            time.sleep(float(path.removeprefix("/takes-")))
+            self.send(200, ARTICLE.replace("Tuesday", path).encode("utf-8"))
         elif path == "/huge-declared":
             self.send(200, b"<p>" + b"word " * 50_000 + b"</p>")
         elif path == "/huge-streamed":

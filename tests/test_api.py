@@ -319,3 +319,49 @@ def test_an_unknown_api_address_is_a_json_404(client):
     response = client.get("/api/stories/a/b/c")
     assert response.status_code == 404
     assert "openapi.json" in response.json()["error"]
+
+
+# --- bounds and caching -------------------------------------------------------------------
+
+
+def test_an_offset_beyond_any_integer_column_is_an_empty_page_not_a_server_error(client, stories):
+    response = client.get("/api/stories", {"offset": "99999999999999999999", "limit": "99999999999999999999"})
+    assert response.status_code == 200
+    assert response.json()["stories"] == []
+    assert response.json()["limit"] == 100
+
+
+def test_a_version_id_beyond_any_integer_column_is_not_found(client, stories):
+    response = client.get("/api/versions/99999999999999999999")
+    assert response.status_code == 404
+    assert "error" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/api/stories", "/api/stories/no-such-story", "/api/nowhere"])
+def test_every_api_answer_is_private_and_varies_with_the_authorization_header(client, stories, path):
+    for headers in ({}, {"Authorization": "Bearer vs_wrong"}):
+        response = client.get(path, headers=headers)
+        assert "Authorization" in response["Vary"]
+        assert "private" in response["Cache-Control"]
+
+
+def test_a_trace_answer_is_private_too(client, stories):
+    response = client.post("/api/trace", {"text": ""}, content_type="application/json")
+    assert response.status_code == 400
+    assert "private" in response["Cache-Control"] and "Authorization" in response["Vary"]
+
+
+def test_a_trace_over_its_time_budget_is_a_503_with_retry_after(client, stories, settings):
+    settings.VERSUS_TRACE_SECONDS = 0.0001
+    text = "\n\n".join(paragraphs(ORCHARD)[1:4])
+    response = client.post("/api/trace", {"text": text}, content_type="application/json")
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert "seconds one request may use" in response.json()["error"]
+
+
+def test_a_text_too_long_to_trace_in_one_request_is_a_413(client, stories, settings):
+    settings.VERSUS_TRACE_MAX_BYTES = 100
+    response = client.post("/api/trace", {"text": ORCHARD}, content_type="application/json")
+    assert response.status_code == 413
+    assert "at a time" in response.json()["error"]

@@ -104,3 +104,33 @@ def test_the_docs_page_uses_our_own_swagger_files(client):
     html = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+def test_every_operation_documents_the_422_it_answers_to_a_request_it_cannot_read(client, schema):
+    for methods in schema["paths"].values():
+        for operation in methods.values():
+            assert "422" in operation["responses"]
+    response = client.get("/api/stories", {"limit": "many"})
+    assert response.status_code == 422
+    check(schema, "/api/stories", "get", response)
+    response = client.post("/api/trace", {"words": "no text field"}, content_type="application/json")
+    check(schema, "/api/trace", "post", response)
+
+
+def test_fixed_length_arrays_are_written_the_openapi_3_1_way(schema):
+    """OpenAPI 3.1 is JSON Schema 2020-12: a tuple is ``prefixItems``; ``items`` is never a list."""
+
+    def walk(node):
+        if isinstance(node, dict):
+            assert not isinstance(node.get("items"), list), node
+            for value in node.values():
+                yield from walk(value)
+            if "prefixItems" in node:
+                yield node
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    tuples = list(walk(schema))
+    assert tuples, "the pair spans are tuples"
+    assert all(t["minItems"] == t["maxItems"] == len(t["prefixItems"]) for t in tuples)

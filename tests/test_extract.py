@@ -157,3 +157,31 @@ def test_a_text_file_starting_with_a_headline_gives_the_version_its_headline():
 def test_a_first_line_that_is_not_a_headline_is_not_taken_for_one(first_line):
     data = f"{first_line}\n\nThe river rose two metres overnight.".encode()
     assert article_from_file("gazette.txt", data).headline == ""
+
+
+BIG_PAGE_PARAGRAPH = (
+    "<p>The harbour council met on Tuesday and agreed that the old swing bridge would be repaired, "
+    "the ferry would run every ten minutes, and engineers would report back by Friday.</p>\n"
+)
+
+
+def big_page(size: int) -> str:
+    return (
+        "<html><head><title>Bridge report | The Harbour Gazette</title></head><body><article>"
+        + BIG_PAGE_PARAGRAPH * (size // len(BIG_PAGE_PARAGRAPH))
+        + "</article></body></html>"
+    )
+
+
+def test_a_page_over_the_extractor_size_cap_gets_the_plain_reduction_with_every_word(settings):
+    settings.VERSUS_EXTRACT_MAX_BYTES = 10_000
+    page = extract_html(big_page(50_000))
+    assert page.title == "Bridge report | The Harbour Gazette"
+    assert page.text.count("swing bridge would be repaired") == 50_000 // len(BIG_PAGE_PARAGRAPH)
+
+
+def test_a_page_the_extractor_cannot_finish_in_its_budget_gets_the_plain_reduction(settings):
+    settings.VERSUS_EXTRACT_SECONDS = 0.0001  # trafilatura is interrupted inside its work
+    page = extract_html(big_page(200_000))
+    assert page.text.count("swing bridge would be repaired") == 200_000 // len(BIG_PAGE_PARAGRAPH)
+    assert page.title == "Bridge report | The Harbour Gazette"

@@ -63,8 +63,27 @@ def test_it_refuses_loopback_addresses_unless_the_setting_allows_them(server, se
 def test_it_refuses_a_host_name_that_resolves_to_loopback(server, settings):
     settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = False
     port = server.rsplit(":", 1)[1]
-    with pytest.raises(FetchError, match=r"“localhost” points to a private or local network address"):
+    with pytest.raises(FetchError, match=r"could not find a public website at “localhost”") as refused:
         fetch(f"http://localhost:{port}/article")
+    assert "127.0.0.1" not in str(refused.value)
+
+
+def test_an_internal_name_is_answered_like_a_name_that_does_not_exist(server, settings):
+    """The error must not tell a stranger which internal names exist, nor what they resolve to."""
+    settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = False
+    port = server.rsplit(":", 1)[1]
+    with pytest.raises(FetchError) as internal:
+        fetch(f"http://localhost:{port}/article")
+    with pytest.raises(FetchError) as missing:
+        fetch(f"http://no-such-host.invalid:{port}/article")
+    assert str(internal.value) == str(missing.value).replace("no-such-host.invalid", "localhost")
+
+
+@pytest.mark.parametrize("url", ["http://[2002:7f00:1::1]/", "http://[2002:5db8:d822::1]/"])
+def test_6to4_addresses_are_refused_whatever_ipv4_address_they_carry(url, settings):
+    settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
+    with pytest.raises(FetchError, match="special network address"):
+        fetch(url)
 
 
 @pytest.mark.parametrize(
@@ -82,7 +101,7 @@ def test_a_redirect_to_the_cloud_metadata_address_is_refused_even_when_private_a
     server, allow_loopback
 ):
     started = time.monotonic()
-    with pytest.raises(FetchError, match=r"points to a special network address \(169\.254\.169\.254\)"):
+    with pytest.raises(FetchError, match=r"“169\.254\.169\.254” is a special network address"):
         fetch(f"{server}/to-metadata")
     assert time.monotonic() - started < 0.5
 
@@ -125,6 +144,27 @@ def test_the_deadline_covers_a_server_that_sends_a_byte_at_a_time(server, allow_
     assert time.monotonic() - started < 3
 
 
+def test_the_deadline_covers_a_server_that_trickles_header_lines(server, allow_loopback):
+    allow_loopback.VERSUS_URL_IMPORT_TIMEOUT = 1.0
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="did not answer within 1 seconds"):
+        fetch(f"{server}/trickle-headers")
+    assert time.monotonic() - started < 2
+
+
+def test_one_deadline_covers_all_the_pages_of_a_request(server, allow_loopback):
+    from versus.budget import Deadline
+
+    allow_loopback.VERSUS_URL_IMPORT_TIMEOUT = 1.0
+    allow_loopback.VERSUS_URL_IMPORT_REQUEST_TIMEOUT = 1.0
+    started = time.monotonic()
+    request = Deadline.after(1.0)
+    assert "swing bridge" in article_from_url(f"{server}/takes-0.6", request).text  # each within its own limit
+    with pytest.raises(FetchError, match="more than the 1 seconds one request may spend fetching"):
+        article_from_url(f"{server}/takes-0.7", request)
+    assert time.monotonic() - started < 2
+
+
 @pytest.mark.parametrize("path", ["/pdf", "/image"])
 def test_it_refuses_what_is_not_a_web_page(server, allow_loopback, path):
     with pytest.raises(FetchError, match="not a web page"):
@@ -160,17 +200,17 @@ def test_letters_outside_ascii_in_the_path_are_sent_percent_encoded(server, allo
 
 
 def test_an_international_website_name_is_looked_up_not_crashed_on():
-    with pytest.raises(FetchError, match="could not find the website “bücher.invalid”"):
+    with pytest.raises(FetchError, match="could not find a public website at “bücher.invalid”"):
         fetch("http://bücher.invalid/seite")
 
 
 def test_an_impossible_website_name_is_explained():
-    with pytest.raises(FetchError, match="not a possible website name|could not find the website"):
+    with pytest.raises(FetchError, match="not a possible website name|could not find a public website"):
         fetch("http://" + "a" * 70 + ".example/")
 
 
 def test_it_explains_an_unknown_website(settings):
-    with pytest.raises(FetchError, match="could not find the website"):
+    with pytest.raises(FetchError, match="could not find a public website"):
         fetch("http://no-such-site.invalid/article")
 
 
@@ -192,6 +232,8 @@ def test_a_closed_port_is_reported_as_unreachable(allow_loopback):
         ("fe80::1", False),
         ("224.0.0.1", False),
         ("0.0.0.0", False),  # noqa: S104 - an address to refuse, not one to bind
+        ("2002:7f00:1::1", False),  # 6to4 around 127.0.0.1
+        ("2002:5db8:d822::1", False),  # 6to4 around a public address: 6to4 is retired
     ],
 )
 def test_which_addresses_are_never_public(address, allowed_when_private_allowed):

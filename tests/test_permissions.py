@@ -120,7 +120,8 @@ NOT_ABOUT_ONE_STORY = {
 # Pages that search the whole library: they may only ever find what the caller may see
 # (tested below with someone else's private story).
 # A user's own account things (API tokens): a login, and nobody else's (tested below).
-OWN_ACCOUNT = {"api_tokens", "api_token_revoke"}
+# An import's progress page: its owner's only, anyone else gets "not found" (tests/test_import_jobs.py).
+OWN_ACCOUNT = {"api_tokens", "api_token_revoke", "articles:import_job"}
 
 LIBRARY_WIDE = {"compare:trace", "compare:trace_story", "api:list_stories", "api:trace"}
 

@@ -126,9 +126,31 @@ def test_a_text_over_the_size_limit_is_refused_and_kept(client, library, setting
     settings.VERSUS_MAX_ARTICLE_BYTES = 1000
     text = mixed_text() * 3
     response = client.post(TRACE, {"text": text})
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert "more than the limit of" in response.content.decode()
     assert response.context["asked"].text == text
+
+
+def test_a_text_longer_than_one_request_may_trace_is_refused_and_kept(client, library, settings):
+    settings.VERSUS_TRACE_MAX_BYTES = 500
+    text = mixed_text()
+    response = client.post(TRACE, {"text": text})
+    assert response.status_code == 413
+    assert "Versus traces at most 1 KB at a time" in response.content.decode()
+    assert response.context["asked"].text == text
+
+
+def test_a_trace_over_its_time_budget_is_a_503_with_retry_after_and_the_text_is_kept(client, library, settings):
+    settings.VERSUS_TRACE_SECONDS = 0.0001  # the engine is interrupted inside its work
+    text = mixed_text()
+    response = client.post(TRACE, {"text": text})
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert "seconds one request may use" in response.content.decode()
+    assert response.context["asked"].text == text
+    # Nothing was left half done: the next request is served as usual.
+    settings.VERSUS_TRACE_SECONDS = 30
+    assert client.post(TRACE, {"text": text}).status_code == 200
 
 
 def test_a_problem_comes_back_as_a_fragment_for_htmx(client, library):

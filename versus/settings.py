@@ -6,6 +6,7 @@ that names the variable and says what was expected.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -115,6 +116,8 @@ INSTALLED_APPS = [
     # django-ninja (the API, compare/api.py): listed so that its docs page uses the Swagger UI files
     # it ships, served by us, instead of loading them from a CDN (which our CSP would block).
     "ninja",
+    # Counts failed logins and locks out a user name or an address that makes too many.
+    "axes",
     "articles",
     "compare",
 ]
@@ -132,6 +135,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: answers a locked-out login with articles.views.login_locked_out.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "versus.urls"
@@ -242,6 +252,44 @@ VERSUS_URL_IMPORT_ALLOW_PRIVATE = env_bool("VERSUS_URL_IMPORT_ALLOW_PRIVATE", Fa
 VERSUS_URL_IMPORT_TIMEOUT = env_float("VERSUS_URL_IMPORT_TIMEOUT", 10.0, minimum=0.1)
 VERSUS_URL_IMPORT_MAX_BYTES = env_int("VERSUS_URL_IMPORT_MAX_BYTES", 5_000_000, minimum=1)
 VERSUS_URL_IMPORT_MAX_REDIRECTS = env_int("VERSUS_URL_IMPORT_MAX_REDIRECTS", 5, minimum=0)
+
+# --- Budgets: how much one request may do (versus/budget.py) -------------------------
+# gunicorn's sync workers serve one request each: these keep any request well inside its
+# 30 s timeout and leave the workers free for everyone else.
+# Seconds the engine may spend tracing one text, and the longest text traced in a request.
+VERSUS_TRACE_SECONDS = env_float("VERSUS_TRACE_SECONDS", 5.0, minimum=0.1)
+VERSUS_TRACE_MAX_BYTES = env_int("VERSUS_TRACE_MAX_BYTES", 200_000, minimum=1)
+# Seconds the HTML extractor may spend on one page before the plain reduction is used instead,
+# and the largest page it is given at all (bigger pages get the plain reduction straight away).
+VERSUS_EXTRACT_SECONDS = env_float("VERSUS_EXTRACT_SECONDS", 3.0, minimum=0.1)
+VERSUS_EXTRACT_MAX_BYTES = env_int("VERSUS_EXTRACT_MAX_BYTES", 1_000_000, minimum=1)
+# Pasted text and files beyond this many bytes in one submission are read and stored by the
+# background worker (web addresses always are), with a page showing the progress.
+VERSUS_SYNC_INGEST_BYTES = env_int("VERSUS_SYNC_INGEST_BYTES", 300_000, minimum=0)
+# Seconds all the web pages of one request may take together (each also within VERSUS_URL_IMPORT_TIMEOUT).
+VERSUS_URL_IMPORT_REQUEST_TIMEOUT = env_float("VERSUS_URL_IMPORT_REQUEST_TIMEOUT", 15.0, minimum=0.1)
+
+# --- Throttling (articles/throttle.py; logins: django-axes) ---------------------------
+# Counted per account and per client address (a whole school may share one address, so the
+# address limits are the higher ones). Behind a proxy, name the header that carries the
+# client's address as Django sees it, e.g. HTTP_X_REAL_IP; by default REMOTE_ADDR is used.
+VERSUS_CLIENT_ADDRESS_HEADER = os.environ.get("VERSUS_CLIENT_ADDRESS_HEADER", "").strip()
+VERSUS_TRACES_PER_MINUTE = env_int("VERSUS_TRACES_PER_MINUTE", 10, minimum=1)
+VERSUS_TRACES_PER_MINUTE_PER_ADDRESS = env_int("VERSUS_TRACES_PER_MINUTE_PER_ADDRESS", 30, minimum=1)
+VERSUS_IMPORTS_PER_MINUTE = env_int("VERSUS_IMPORTS_PER_MINUTE", 10, minimum=1)
+VERSUS_IMPORTS_PER_MINUTE_PER_ADDRESS = env_int("VERSUS_IMPORTS_PER_MINUTE_PER_ADDRESS", 30, minimum=1)
+VERSUS_SIGNUPS_PER_HOUR_PER_ADDRESS = env_int("VERSUS_SIGNUPS_PER_HOUR_PER_ADDRESS", 10, minimum=1)
+# Logins (django-axes): after this many failed attempts for one user name, or from one
+# address, logging in is refused for VERSUS_LOGIN_LOCKOUT_MINUTES, even with the right password.
+VERSUS_LOGIN_FAILURES = env_int("VERSUS_LOGIN_FAILURES", 5, minimum=1)
+VERSUS_LOGIN_LOCKOUT_MINUTES = env_int("VERSUS_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = VERSUS_LOGIN_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(minutes=VERSUS_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "articles.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "articles.views.login_locked_out"
+AXES_VERBOSE = False
 
 # --- Background work -----------------------------------------------------------------
 # Aligning a story runs as a task (django-tasks). "immediate" runs it inside the request that

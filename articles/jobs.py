@@ -1,0 +1,167 @@
+"""Bringing versions in on the background worker: web pages and large uploads.
+
+A web request may hold one of the server's few workers for a moment, not for the time a
+slow website takes to answer or trafilatura takes over a large page. So when a submission
+has web addresses, or more than ``VERSUS_SYNC_INGEST_BYTES`` of text and files, the request
+only stores what was sent (an ImportJob with its files) and queues ``import_task``; the
+job's page shows the progress and opens the story when it is done. With the immediate task
+backend (``bin/dev``, the tests) the task runs inside the request, and the request answers
+with the story (or the form and the problem) as before.
+
+A worker that dies mid-job leaves the job "running"; once it has not moved for
+``VERSUS_ALIGN_STALE_SECONDS`` its page says so and gives the form back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from . import services
+from .extract import article_from_file
+from .fetch import article_from_url
+from .forms import VersionsForm
+from .models import Article, ImportFile, ImportJob, Story
+from .services import ArticleInput, IngestError
+
+logger = logging.getLogger(__name__)
+
+LOST = "The background work stopped before it was done (the worker was restarted). Please try again."
+
+
+def submitted_bytes(form: VersionsForm) -> int:
+    """How much a valid form brings: pasted text and uploaded files, in bytes."""
+    pasted = len((form.cleaned_data.get("text") or "").encode("utf-8"))
+    return pasted + sum(upload.size or 0 for upload in form.cleaned_data.get("files") or [])
+
+
+def needs_background(form: VersionsForm) -> bool:
+    """Web pages are always fetched in the background; text and files when there is a lot of them."""
+    return bool(form.cleaned_data.get("urls")) or submitted_bytes(form) > settings.VERSUS_SYNC_INGEST_BYTES
+
+
+def _pasted_fields(form: VersionsForm) -> dict | None:
+    data = form.cleaned_data
+    if not (data.get("text") or "").strip():
+        return None
+    published = data.get("published_on")
+    return {
+        "text": data["text"],
+        "headline": data.get("headline", ""),
+        "outlet": data.get("outlet", ""),
+        "published_on": published.isoformat() if published else None,
+        "source_url": data.get("source_url", ""),
+    }
+
+
+def queue_import(owner: User, form: VersionsForm, story: Story | None = None) -> ImportJob:
+    """Store what a valid form sent as a job, queue it, and return it (already done with the
+    immediate backend). ``story``: add to it; None: make a new story from the form's title."""
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            owner=owner,
+            story=story,
+            new_story=story is None,
+            title=form.cleaned_data.get("title", "") if story is None else "",
+            notes=form.cleaned_data.get("notes", "") if story is None else "",
+            pasted=_pasted_fields(form),
+            urls=form.cleaned_data.get("urls") or [],
+        )
+        uploads = form.cleaned_data.get("files") or []
+        ImportFile.objects.bulk_create(
+            [ImportFile(job=job, position=n, name=upload.name, data=upload.read()) for n, upload in enumerate(uploads)]
+        )
+        job.progress_total = len(uploads) + len(job.urls) + (1 if job.pasted else 0)
+        job.save(update_fields=["progress_total"])
+    import_task.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def import_task(job_id: int) -> str:
+    """Read, fetch and store the versions of a job; the job row says how it went."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return "nothing to do"
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        items = _read_items(job)
+        if job.new_story:
+            story = services.create_story(job.title, items, notes=job.notes, owner=job.owner)
+            added = len(items)
+        else:
+            story = job.story
+            added = len(services.add_articles(story, items))
+    except IngestError as error:
+        _finish(job, ImportJob.Status.FAILED, problem=str(error))
+        return "failed"
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        _finish(job, ImportJob.Status.FAILED, problem="Something went wrong on our side. Please try again.")
+        raise
+    _finish(job, ImportJob.Status.DONE, story=story, added=added)
+    return "done"
+
+
+def _read_items(job: ImportJob) -> list[ArticleInput]:
+    items: list[ArticleInput] = []
+    if job.pasted:
+        fields = dict(job.pasted)
+        published = fields.pop("published_on", None)
+        published_on = dt.date.fromisoformat(published) if published else None
+        items.append(ArticleInput(**fields, published_on=published_on, source=Article.Source.PASTE))
+        _progress(job, len(items))
+    for upload in job.files.all():
+        items.append(article_from_file(upload.name, bytes(upload.data)))
+        _progress(job, len(items))
+    for url in job.urls:
+        try:
+            items.append(article_from_url(url))
+        except IngestError as error:
+            raise IngestError(f"{url}: {error}") from error
+        _progress(job, len(items))
+    return items
+
+
+def _progress(job: ImportJob, done: int) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(progress_done=done, updated_at=timezone.now())
+
+
+def _finish(job: ImportJob, status: str, *, problem: str = "", story: Story | None = None, added: int = 0) -> None:
+    changes = {"status": status, "problem": problem, "added": added, "updated_at": timezone.now()}
+    if story is not None:
+        changes["story"] = story
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(**changes)
+        job.files.all().delete()  # read or given up: the bytes are not needed any more
+
+
+def check_lost(job: ImportJob) -> ImportJob:
+    """A job not heard of for too long is marked failed, so its page can give the form back."""
+    stale = timezone.now() - dt.timedelta(seconds=settings.VERSUS_ALIGN_STALE_SECONDS)
+    if job.status == ImportJob.Status.RUNNING and job.updated_at < stale:
+        _finish(job, ImportJob.Status.FAILED, problem=LOST)
+        job.refresh_from_db()
+    return job
+
+
+def had_files(job: ImportJob) -> bool:
+    return job.progress_total > len(job.urls) + (1 if job.pasted else 0)
+
+
+def form_initial(job: ImportJob) -> dict:
+    """What was typed, to fill the form in again after a failed job (files must be chosen again)."""
+    initial = dict(job.pasted or {})
+    initial["urls"] = "\n".join(job.urls)
+    if job.new_story:
+        initial.update(title=job.title, notes=job.notes)
+    return initial
