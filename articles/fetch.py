@@ -153,7 +153,7 @@ def fetch(url: str, request_deadline: Deadline | None = None) -> Page:
     timeout = settings.VERSUS_URL_IMPORT_TIMEOUT
     deadline = time.monotonic() + timeout
     request_ends_first = request_deadline is not None and request_deadline.expires < deadline
-    if request_ends_first:
+    if request_deadline is not None and request_ends_first:
         deadline = request_deadline.expires
     for _hop in range(settings.VERSUS_URL_IMPORT_MAX_REDIRECTS + 1):
         try:

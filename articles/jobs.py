@@ -99,6 +99,7 @@ def import_task(job_id: int) -> str:
             story = services.create_story(job.title, items, notes=job.notes, owner=job.owner)
             added = len(items)
         else:
+            assert job.story is not None  # a job that adds versions belongs to its story
             story = job.story
             added = len(services.add_articles(story, items))
     except IngestError as error:

@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from versus.http import AuthenticatedHttpRequest
+from versus.http import AuthenticatedHttpRequest, HtmxHttpRequest, is_fragment
 from versus.text import plural
 
 from . import jobs, services
@@ -105,7 +105,7 @@ def version_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _in_background(request: HttpRequest, form: VersionsForm, story: Story | None = None) -> HttpResponse:
+def _in_background(request: AuthenticatedHttpRequest, form: VersionsForm, story: Story | None = None) -> HttpResponse:
     """Hand the form to the background worker (see jobs.py) and answer with where it stands.
 
     Raises IngestError (the form shows it) when the job failed at once or the user may not
@@ -120,11 +120,12 @@ def _in_background(request: HttpRequest, form: VersionsForm, story: Story | None
     return redirect(job.get_absolute_url())
 
 
-def _job_done(request: HttpRequest, job: ImportJob) -> HttpResponse:
+def _job_done(request: HtmxHttpRequest, job: ImportJob) -> HttpResponse:
     story = job.story
+    assert story is not None  # a finished job made its story or added to it
     added = list(story.versions.order_by("-position")[: job.added])
     messages.success(request, _added_message(story, added))
-    if getattr(request, "htmx", None):
+    if is_fragment(request):
         response = HttpResponse(status=204)
         response["HX-Redirect"] = story.get_absolute_url()
         return response
@@ -133,7 +134,7 @@ def _job_done(request: HttpRequest, job: ImportJob) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @login_required
-def import_job(request: HttpRequest, token: str) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Where a background import stands; the story once done, the form filled in again if it failed."""
     job = get_object_or_404(ImportJob.objects.select_related("story"), token=token, owner=request.user)
     job = jobs.check_lost(job)
@@ -149,12 +150,12 @@ def import_job(request: HttpRequest, token: str) -> HttpResponse:
         problem = f"{job.problem} Nothing was saved."
         if jobs.had_files(job):
             problem += " Choose your files again (browsers forget them after a problem)."
-        if getattr(request, "htmx", None):  # the polling fragment: load the whole page with the form
+        if is_fragment(request):  # the polling fragment: load the whole page with the form
             response = HttpResponse(status=204)
             response["HX-Redirect"] = job.get_absolute_url()
             return response
         return render(request, template, {"form": form, "problem": problem, **context})
-    template = "articles/import_job.html#progress" if getattr(request, "htmx", None) else "articles/import_job.html"
+    template = "articles/import_job.html#progress" if is_fragment(request) else "articles/import_job.html"
     return render(request, template, {"job": job})
 
 

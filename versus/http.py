@@ -18,7 +18,7 @@ def is_fragment(request: HtmxHttpRequest) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-class AuthenticatedHttpRequest(HttpRequest):
+class AuthenticatedHttpRequest(HtmxHttpRequest):
     """A request to a ``@login_required`` view: its user is signed in."""
 
     user: User
