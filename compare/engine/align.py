@@ -36,9 +36,11 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from ._text import STOPWORDS, Tokens, tokens
 from .diff import word_diff
+from .embed import DIMENSIONS
 from .segment import segment
 from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment
 
@@ -162,28 +164,39 @@ def wording_ratio(a: Tokens, b: Tokens) -> float:
 
 
 CONTENT_WEIGHT = 0.65  # the rest goes to the wording ratio
+# With sentence embeddings: the score is blended with the cosine, mapped from
+# [COSINE_FLOOR, COSINE_CEILING] to [0, 1] (below the floor two news sentences share only
+# their topic), and MEANING_WEIGHT of the score comes from it.
+COSINE_FLOOR = 0.35
+COSINE_CEILING = 0.9
+MEANING_WEIGHT = 0.5
 CONFLICTING_NUMBERS = 0.85  # factor when both passages give numbers and none agree
 MIN_SHARED_STEMS = 3
 FEW_SHARED_WORDS = 0.8  # factor when they share fewer content words than that
 
 
-def judge(a: Tokens, b: Tokens, idf: Idf, dice: float | None = None) -> Judgement:
-    """Score how strongly two passages correspond, and what kind of pair they would make."""
+def judge(a: Tokens, b: Tokens, idf: Idf, dice: float | None = None, cos: float | None = None) -> Judgement:
+    """Score how strongly two passages correspond, and what kind of pair they would make.
+
+    ``cos`` is the cosine of the passages' sentence embeddings, when both have them."""
     if dice is None:
         dice = content_overlap(a, b, idf)[0]
     ratio = wording_ratio(a, b)
-    score = _combine(dice, ratio, a, b)
+    score = _combine(dice, ratio, a, b, cos)
     return Judgement(score, classify(a, b, ratio))
 
 
-def _combine(dice: float, ratio: float, a: Tokens, b: Tokens) -> float:
+def _combine(dice: float, ratio: float, a: Tokens, b: Tokens, cos: float | None = None) -> float:
     score = CONTENT_WEIGHT * dice + (1 - CONTENT_WEIGHT) * ratio
     if a.numbers and b.numbers and not (a.numbers & b.numbers):
         score *= CONFLICTING_NUMBERS
-    if len(a.content & b.content) < min(MIN_SHARED_STEMS, len(a.content), len(b.content)):
+    if cos is None and len(a.content & b.content) < min(MIN_SHARED_STEMS, len(a.content), len(b.content)):
         # Two or fewer words in common ("declined", "details") is not the same statement,
-        # however rare those words are in the story.
+        # however rare those words are in the story. (With embeddings the model judges that.)
         score *= FEW_SHARED_WORDS
+    if cos is not None:
+        meaning = min(1.0, max(0.0, (cos - COSINE_FLOOR) / (COSINE_CEILING - COSINE_FLOOR)))
+        score = (1 - MEANING_WEIGHT) * score + MEANING_WEIGHT * meaning
     return min(1.0, max(0.0, score))
 
 
@@ -224,6 +237,7 @@ class Prepared:
     document: Document
     segments: list[Segment]
     tokens: list[Tokens]
+    vectors: Any = field(default=None, repr=False)  # one unit vector per segment, or None (lexical)
     _index: dict[str, list[int]] | None = field(default=None, repr=False)
     _lookup: tuple[Idf, list[list[str]]] | None = field(default=None, repr=False)
 
@@ -247,7 +261,29 @@ class Prepared:
 
 def prepare(document: Document) -> Prepared:
     segments = segment(document.text, document.junk)
-    return Prepared(document, segments, [tokens(document.text[s.start : s.end]) for s in segments])
+    vectors = document.vectors
+    if vectors is not None and (getattr(vectors, "shape", None) != (len(segments), DIMENSIONS) or not segments):
+        vectors = None  # computed for another text or another segmentation: compare lexically
+    return Prepared(document, segments, [tokens(document.text[s.start : s.end]) for s in segments], vectors)
+
+
+def cosine(a: Prepared, b: Prepared, members_a: Sequence[int], members_b: Sequence[int]) -> float | None:
+    """Cosine similarity of two passages' sentence embeddings (a passage of several
+    sentences is the normalised sum of theirs), or None when either side has none."""
+    if a.vectors is None or b.vectors is None:
+        return None
+    va = _passage_vector(a.vectors, members_a)
+    vb = _passage_vector(b.vectors, members_b)
+    # Rounded so that the last bits of a float sum cannot tip a decision one way or the other.
+    return round(float(va @ vb), 4)
+
+
+def _passage_vector(vectors: Any, members: Sequence[int]) -> Any:
+    if len(members) == 1:
+        return vectors[members[0]]
+    total = vectors[list(members)].sum(axis=0)
+    norm = float((total @ total) ** 0.5)
+    return total / norm if norm > 0 else total
 
 
 def align_pair(a: Document, b: Document) -> PairAlignment:
@@ -372,7 +408,37 @@ def _candidates(a: Prepared, b: Prepared, idf: Idf) -> dict[tuple[int, int], flo
     for j, entries in for_b.items():
         for shared, minus_i, complete in heapq.nlargest(CANDIDATES_PER_SENTENCE, entries):
             found[(-minus_i, j)] = shared if complete else None
+    for i, j in _candidates_by_meaning(a, b):
+        found.setdefault((i, j), None)
     return found
+
+
+def _candidates_by_meaning(a: Prepared, b: Prepared) -> list[tuple[int, int]]:
+    """With embeddings: each sentence's closest few on the other side by meaning, from
+    COSINE_FLOOR on (statements in other words share few stems, so the index misses them)."""
+    if a.vectors is None or b.vectors is None:
+        return []
+    import numpy as np
+
+    found: set[tuple[int, int]] = set()
+    k = CANDIDATES_PER_SENTENCE
+    column_best: list[Any] = []
+    for start in range(0, len(a.vectors), 1024):  # blocks: a 100,000-word text stays in memory bounds
+        block = a.vectors[start : start + 1024] @ b.vectors.T
+        top = np.argsort(-block, axis=1, kind="stable")[:, :k]
+        for row, columns in enumerate(top):
+            for column in columns:
+                if block[row, column] >= COSINE_FLOOR:
+                    found.add((start + row, int(column)))
+        column_best.append(block)
+    if len(a.vectors) <= 1024:
+        whole = column_best[0]
+        top_rows = np.argsort(-whole, axis=0, kind="stable")[:k]
+        for column in range(whole.shape[1]):
+            for row in top_rows[:, column]:
+                if whole[row, column] >= COSINE_FLOOR:
+                    found.add((int(row), column))
+    return sorted(found)
 
 
 def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
@@ -384,9 +450,10 @@ def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
         else:
             total = idf.content_weight(a.tokens[i].content) + idf.content_weight(b.tokens[j].content)
             dice = 2 * shared / total if total else 0.0
-        if not _could_align(a.tokens[i], b.tokens[j], dice):
+        cos = cosine(a, b, (i,), (j,))
+        if cos is None and not _could_align(a.tokens[i], b.tokens[j], dice):
             continue
-        judgement = judge(a.tokens[i], b.tokens[j], idf, dice)
+        judgement = judge(a.tokens[i], b.tokens[j], idf, dice, cos)
         if judgement.score >= ALIGN_THRESHOLD:
             scored.append((judgement.score, i, j))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
@@ -446,7 +513,7 @@ def _grow(
                     continue
                 merged_a = merge_tokens([a.tokens[i] for i in grown_a])
                 merged_b = merge_tokens([b.tokens[j] for j in grown_b])
-                candidate = judge(merged_a, merged_b, idf).score
+                candidate = judge(merged_a, merged_b, idf, cos=cosine(a, b, grown_a, grown_b)).score
                 if candidate > score + GROW_GAIN and (best is None or candidate > best[0]):
                     best = (candidate, grown_a, grown_b)
         if best is None:
@@ -495,7 +562,7 @@ def _continue_runs(
         members_a, members_b, _ = groups[queue.popleft()]
         for i, j in ((min(members_a) - 1, min(members_b) - 1), (max(members_a) + 1, max(members_b) + 1)):
             if free(i, j):
-                judgement = judge(a.tokens[i], b.tokens[j], idf)
+                judgement = judge(a.tokens[i], b.tokens[j], idf, cos=cosine(a, b, (i,), (j,)))
                 if judgement.score >= CONTEXT_THRESHOLD:
                     add(i, j, judgement.score)
 
@@ -503,7 +570,7 @@ def _continue_runs(
         members_a, members_b, _ = groups[g]
         i, j = max(members_a) + 1, max(members_b) + 1
         if free(i, j) and owner_a.get(i + 1) is not None and owner_a.get(i + 1) == owner_b.get(j + 1):
-            judgement = judge(a.tokens[i], b.tokens[j], idf)
+            judgement = judge(a.tokens[i], b.tokens[j], idf, cos=cosine(a, b, (i,), (j,)))
             if judgement.score >= WEDGED_THRESHOLD:
                 add(i, j, judgement.score)
 
@@ -511,7 +578,7 @@ def _continue_runs(
 def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members_b: list[int]) -> Pair:
     merged_a = merge_tokens([a.tokens[i] for i in members_a])
     merged_b = merge_tokens([b.tokens[j] for j in members_b])
-    judgement = judge(merged_a, merged_b, idf)
+    judgement = judge(merged_a, merged_b, idf, cos=cosine(a, b, members_a, members_b))
     a_span = (a.segments[members_a[0]].start, a.segments[members_a[-1]].end)
     b_span = (b.segments[members_b[0]].start, b.segments[members_b[-1]].end)
     return Pair(

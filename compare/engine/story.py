@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from itertools import combinations
 
 from . import ENGINE_VERSION
-from .align import Idf, Prepared, add_pairs, align_prepared, judge, mirror, prepare
+from .align import Idf, Prepared, add_pairs, align_prepared, cosine, judge, mirror, prepare
 from .types import Document, Group, PairAlignment, SourceEstimate, StoryAlignment
 
 # How much each kind of correspondence counts towards similarity.
@@ -97,7 +97,8 @@ def _complete_triangles(
             seen.add((x, i, y, j))
             if i in owned[(x, "a", y)] or j in owned[(x, "b", y)]:
                 continue
-            score = judge(prepared[x].tokens[i], prepared[y].tokens[j], idf).score
+            cos = cosine(prepared[x], prepared[y], (i,), (j,))
+            score = judge(prepared[x].tokens[i], prepared[y].tokens[j], idf, cos=cos).score
             if score >= TRIANGLE_THRESHOLD:
                 found.setdefault((x, y), []).append((score, i, j))
     for (x, y), candidates in found.items():

@@ -8,7 +8,7 @@ that the web app can store them and load them back with ``from_dict``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["verbatim", "edited", "paraphrase"]
 ShareKind = Literal["verbatim", "edited", "paraphrase", "unique"]
@@ -21,11 +21,16 @@ SHARE_KINDS: tuple[ShareKind, ...] = ("verbatim", "edited", "paraphrase", "uniqu
 
 @dataclass(frozen=True)
 class Document:
-    """One version as the engine sees it: an id, its text, and its junk spans."""
+    """One version as the engine sees it: an id, its text, and its junk spans.
+
+    ``vectors``, when given, holds one sentence embedding per segment of the text (a numpy
+    array of shape (segments, 384), as ``embed.document_vectors`` computes it). Without it,
+    or when it does not match the segments, the version is compared lexically."""
 
     id: str
     text: str
     junk: tuple[tuple[int, int], ...] = ()
+    vectors: Any = field(default=None, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)
