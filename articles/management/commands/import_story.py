@@ -155,7 +155,7 @@ class Command(BaseCommand):
         return item
 
     def _describe(self, article: Article) -> str:
-        junk = Counter(reason for _, _, reason in article.junk_spans)
+        junk = Counter(reason for _, _, reason in article.junk_marks())
         marked = ", ".join(f"{reason} ×{count}" for reason, count in sorted(junk.items())) or "none"
         return (
             f"  {article.position + 1}. {article.label()}: {article.word_count()} words, "
