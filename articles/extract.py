@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
 import charset_normalizer
 import lxml.html
@@ -24,13 +25,16 @@ from lxml import etree
 from compare.engine import find_junk
 from versus.budget import OverBudget, time_limit
 
+from .documents import DOCX_SUFFIXES, PDF_SUFFIXES, DocumentText, looks_like_pdf, read_docx, read_pdf
 from .models import Article
+from .naming import first_line_headline, is_readable
+from .reading import reading_length
 from .services import ArticleInput, IngestError
 
 TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-ACCEPTED_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES
+ACCEPTED_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES + DOCX_SUFFIXES
 
 # What a file that is not text starts with, and how to tell a teacher what it is.
 _SIGNATURES: list[tuple[bytes, str]] = [
@@ -84,6 +88,13 @@ _BLOCKS = [
     "figcaption",
 ]
 MAX_HEADLINE = 160
+# Documents Versus does not read, and how to turn them into one it does.
+_SAVE_AS = {
+    ".doc": "this is an old Word file (.doc). Open it in Word or LibreOffice and save it as .docx, then upload that.",
+    ".odt": "this is an OpenDocument text. Open it in LibreOffice and save it as .docx (Word), then upload that.",
+    ".rtf": "this is a Rich Text file. Open it in a word processor and save it as .docx (Word), then upload that.",
+    ".pages": "this is an Apple Pages document. Export it as Word (.docx) or PDF, then upload that.",
+}
 _NOT_A_HEADLINE_END = (".", ",", ";", ":", "!", "?", "*", ")")
 _NEVER_TEXT = ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "head", "form", "button"]
 
@@ -216,7 +227,7 @@ def extract_html(html: str, url: str = "") -> Extracted:
     text = ""
     if doc is not None:
         text = "\n\n".join(line.strip() for line in (doc.text or "").splitlines() if line.strip())
-    if len(text.split()) < 3:
+    if reading_length(text).is_too_short():
         text = html_to_text(html)
     if doc is None:
         return Extracted(text=text, title=_title_of(html))
@@ -262,8 +273,9 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str = Arti
     return ArticleInput(
         text=page.text,
         raw=html,
-        outlet=page.outlet,
-        headline=page.title,
+        # The site's own name (og:site_name and the like), else the website it came from.
+        outlet=page.outlet or _site_of(url),
+        headline=page.title or default_headline(page.text),
         byline=page.author,
         source_url=url,
         published_on=page.published_on,
@@ -273,21 +285,67 @@ def article_from_html(html: str, *, name: str, url: str = "", source: str = Arti
     )
 
 
+def _site_of(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
 def article_from_file(name: str, data: bytes, source: str = Article.Source.FILE) -> ArticleInput:
     """One uploaded or imported file as an article, or IngestError saying why not."""
     name = PurePath(name).name
     suffix = PurePath(name).suffix.lower()
+    if suffix in _SAVE_AS:
+        raise IngestError(f"{name}: {_SAVE_AS[suffix]}")
     if suffix not in ACCEPTED_SUFFIXES:
-        raise IngestError(f"{name}: Versus reads .txt, .md and .html files. Save the article in one of those formats.")
+        raise IngestError(
+            f"{name}: Versus reads .txt, .md, .html, .pdf and .docx files. Save the article in one of those formats."
+        )
     if not data.strip():
         raise IngestError(f"{name}: the file is empty.")
+    # A PDF is read as one whatever it is called (mail programs and downloads rename files).
+    if suffix in PDF_SUFFIXES or looks_like_pdf(data):
+        return article_from_document(read_pdf(data, name), name=name, source=source)
+    if suffix in DOCX_SUFFIXES:
+        return article_from_document(read_docx(data, name), name=name, source=source)
     text = decode(data, name)
     if suffix in HTML_SUFFIXES:
         return article_from_html(text, name=name, source=source)
     if suffix in MARKDOWN_SUFFIXES:
         plain = strip_markdown(text)
-        return ArticleInput(text=plain, raw=text, headline=headline_of(plain), filename=name, source=source)
-    return ArticleInput(text=text, raw=text, headline=headline_of(text), filename=name, source=source)
+        return ArticleInput(text=plain, raw=text, headline=default_headline(plain), filename=name, source=source)
+    return ArticleInput(text=text, raw=text, headline=default_headline(text), filename=name, source=source)
+
+
+def _a_name_only(line: str) -> bool:
+    """A word or two alone on a line ("Bloomberg", "Lenzfeld") names a place or an outlet, not the story."""
+    length = reading_length(line)
+    return length.words < 3 and length.characters < 4
+
+
+def article_from_document(document: DocumentText, *, name: str, source: str, url: str = "") -> ArticleInput:
+    """A PDF's or Word document's text as a version; ``raw`` is that text (no file is stored)."""
+    return ArticleInput(
+        text=document.text,
+        raw=document.text,
+        headline=document.title or default_headline(document.text),
+        outlet=_site_of(url),
+        source_url=url,
+        source=source,
+        filename=name if source != Article.Source.URL else "",
+    )
+
+
+def default_headline(text: str) -> str:
+    """A name for a version that came without one: its first line, unless that line is scraped junk
+    (a photo caption, "Share on twitter"), then the first line that is not; cut to a headline's length."""
+    headline = headline_of(text)
+    if headline:
+        return headline
+    for line in text.strip().splitlines()[:20]:
+        line = line.strip()
+        if line and not find_junk(line) and is_readable(line) and not _a_name_only(line):
+            return first_line_headline(line, MAX_HEADLINE)
+    return first_line_headline(text, MAX_HEADLINE)
 
 
 def headline_of(text: str) -> str:

@@ -28,7 +28,8 @@ from django.conf import settings
 
 from versus.budget import Deadline
 
-from .extract import article_from_html, decode
+from .documents import DOCX_TYPES, PDF_TYPES, looks_like_pdf, read_docx, read_pdf
+from .extract import article_from_document, article_from_html, decode
 from .models import Article
 from .services import ArticleInput, IngestError
 
@@ -269,7 +270,9 @@ def _exchange(
             path,
             headers={
                 "User-Agent": USER_AGENT,
-                "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5",
+                "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5,application/pdf;q=0.5,"
+                + DOCX_TYPES[0]
+                + ";q=0.5",
                 "Accept-Encoding": "identity",
             },
         )
@@ -279,10 +282,10 @@ def _exchange(
         if response.status != 200:
             raise FetchError(_status_message(response.status, response.reason))
         content_type, charset = _content_type(response.getheader("Content-Type", ""))
-        if content_type not in HTML_TYPES + TEXT_TYPES:
+        if content_type not in HTML_TYPES + TEXT_TYPES + PDF_TYPES + DOCX_TYPES:
             raise FetchError(
                 f"That address gives {_describe_type(content_type)}, not a web page. Versus can only import "
-                "articles from web pages (HTML) or plain text."
+                "articles from web pages (HTML), plain text, PDF and Word (.docx) documents."
             )
         body = _decompressed(_read_capped(response, connection, deadline), response.getheader("Content-Encoding", ""))
         return 200, "", Page(url=url, content_type=content_type, charset=charset, body=body)
@@ -385,6 +388,10 @@ def article_from_url(url: str, request_deadline: Deadline | None = None) -> Arti
     """Fetch a page and reduce it to an article (text, headline, outlet, date)."""
     page = fetch(url, request_deadline)
     name = urlsplit(page.url).hostname or url
+    if page.content_type in PDF_TYPES or looks_like_pdf(page.body):
+        return article_from_document(read_pdf(page.body, name), name=name, source=Article.Source.URL, url=page.url)
+    if page.content_type in DOCX_TYPES:
+        return article_from_document(read_docx(page.body, name), name=name, source=Article.Source.URL, url=page.url)
     text = decode(page.body, name, declared=page.charset)
     if page.is_html():
         return article_from_html(text, name=name, url=page.url, source=Article.Source.URL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django import forms
@@ -11,8 +12,8 @@ from versus.budget import Deadline
 
 from .extract import ACCEPTED_SUFFIXES, article_from_file
 from .fetch import article_from_url
-from .models import Article
-from .services import ArticleInput, IngestError
+from .models import Article, PassageNote
+from .services import ArticleInput, IngestError, VersionDetails
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -68,15 +69,16 @@ class VersionsForm(forms.Form):
     files = MultipleFileField(  # type: ignore[assignment]  # a declared field: Django moves it off the class
         label="Files",
         required=False,
-        help_text="Choose one or more .txt, .md or .html files (hold Ctrl or ⌘ to pick several). Each file is one "
-        "version. Web pages saved from a browser are reduced to the article's text.",
+        help_text="Choose one or more .txt, .md, .html, .pdf or .docx (Word) files; hold Ctrl or ⌘ to pick several. "
+        "Each file is one version. Web pages saved from a browser are reduced to the article's text; PDFs need "
+        "selectable text (not a scan).",
     )
     urls = forms.CharField(
         label="Web addresses",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "https://…"}),
-        help_text="One address per line, each starting with http:// or https://. Versus fetches each page and "
-        "keeps the article's text, headline, outlet and date.",
+        help_text="One address per line, each starting with http:// or https://. Versus fetches each page (or "
+        "PDF or Word document) and keeps the article's text, headline, outlet and date.",
     )
 
     paste_fields = ("headline", "outlet", "published_on", "source_url", "text")
@@ -147,7 +149,11 @@ def versions_from(form: VersionsForm, reserve_fetches: Callable[[int], None] | N
     if pasted is not None:
         items.append(pasted)
     for upload in form.cleaned_data.get("files") or []:
-        items.append(article_from_file(upload.name, upload.read()))
+        try:
+            items.append(article_from_file(upload.name, upload.read()))
+        except IngestError as error:
+            error.field = "files"
+            raise
     urls = form.cleaned_data.get("urls") or []
     if urls and reserve_fetches is not None:
         reserve_fetches(len(urls))
@@ -158,5 +164,115 @@ def versions_from(form: VersionsForm, reserve_fetches: Callable[[int], None] | N
         try:
             items.append(article_from_url(url, deadline))
         except IngestError as error:
-            raise IngestError(f"{url}: {error}") from error
+            named = IngestError(f"{url}: {error}")
+            named.field = "urls"
+            raise named from error
     return items
+
+
+class VersionDetailsForm(forms.Form):
+    """What the owner may change about a version without changing its text (see services.update_version_details)."""
+
+    outlet = forms.CharField(
+        label="Outlet",
+        max_length=200,
+        required=False,
+        help_text="Who published this version, e.g. a newspaper, a news agency or a website. It names the version "
+        "in the columns, the summary and the library search.",
+    )
+    headline = forms.CharField(
+        label="Headline", max_length=500, required=False, help_text="The title as this outlet published it."
+    )
+    published_on = forms.DateField(
+        label="Date published",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave empty if you do not know it.",
+    )
+    source_url = forms.URLField(
+        label="Web address",
+        max_length=2000,
+        required=False,
+        assume_scheme="https",
+        help_text="Where the article can be read. Only noted down; nothing is fetched.",
+    )
+
+    @classmethod
+    def for_article(cls, article: Article, data=None) -> VersionDetailsForm:
+        initial = {
+            "outlet": article.outlet,
+            "headline": article.headline,
+            "published_on": article.published_on,
+            "source_url": article.source_url,
+        }
+        return cls(data, initial=initial)
+
+    def details(self) -> VersionDetails:
+        data = self.cleaned_data
+        return VersionDetails(
+            outlet=data["outlet"],
+            headline=data["headline"],
+            published_on=data["published_on"],
+            source_url=data["source_url"],
+        )
+
+
+class StoryDetailsForm(forms.Form):
+    title = forms.CharField(
+        label="Title of the story",
+        max_length=300,
+        help_text="A name for the news event, in your words. The story's address stays the same.",
+    )
+    notes = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why you are comparing these, for your class or your future self. Shown above the comparison.",
+    )
+
+
+class NoteForm(forms.Form):
+    """A note on a passage: which words (offsets into the version's text), and what to say about them."""
+
+    article = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    start = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    end = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    segment = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    # Where "words to point at" are looked for: the passage's whole paragraph (set by the panel).
+    scope_start = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    scope_end = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    body = forms.CharField(
+        label="Your note",
+        max_length=PassageNote.MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": PassageNote.MAX_LENGTH}),
+        help_text=f"Plain text, at most {PassageNote.MAX_LENGTH} characters. Everyone who can read the story sees "
+        "it: on the page, in the panel, on the handout and in the HTML report.",
+    )
+    quote = forms.CharField(
+        label="Words to point at (optional)",
+        max_length=500,
+        required=False,
+        help_text="Copy a few words of this paragraph to pin the note to them; leave empty for the passage above.",
+    )
+
+    def anchored(self, text: str) -> tuple[int, int]:
+        """The offsets to store: the quoted words within the passage, else the passage itself."""
+        start, end = self.cleaned_data["start"], self.cleaned_data["end"]
+        quote = " ".join(self.cleaned_data.get("quote", "").split())
+        if not quote:
+            return start, end
+        scope_start, scope_end = self.cleaned_data.get("scope_start"), self.cleaned_data.get("scope_end")
+        if scope_start is not None and scope_end is not None and scope_start <= start and end <= scope_end:
+            start, end = scope_start, scope_end
+        passage = text[start:end]
+        at = passage.find(quote)
+        if at < 0:
+            # Readers copy words across line breaks and double spaces: match them as any whitespace.
+            found = re.search(r"\s+".join(re.escape(word) for word in quote.split()), passage)
+            if found is None:
+                raise forms.ValidationError(
+                    {"quote": "These words are not in the passage or its paragraph. Copy them from it."}
+                )
+            return start + found.start(), start + found.end()
+        return start + at, start + at + len(quote)

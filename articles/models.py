@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from compare.engine import Document
 
+from .naming import LABEL_LENGTH, cut, readable_filename
+from .reading import reading_length
+
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -151,11 +154,23 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def label(self) -> str:
-        """A short name for column headers: the outlet, else the headline, else the file."""
-        return self.outlet or self.headline[:60] or self.filename or f"Version {self.position + 1}"
+        """A short name for column headers: the outlet, else the headline, else the file's name in words.
+
+        Never a file name with its hash ("001_730206c4979a7c63.txt"): that tells a reader nothing.
+        """
+        return (
+            self.outlet
+            or cut(self.headline, LABEL_LENGTH)
+            or readable_filename(self.filename)
+            or f"Version {self.position + 1}"
+        )
 
     def word_count(self) -> int:
-        return len(self.text.split())
+        return reading_length(self.text).words
+
+    def length_in_words(self) -> str:
+        """How long the text is, as a reader counts: "420 words", or characters for Chinese, Japanese, Thai…"""
+        return reading_length(self.text).describe()
 
     def junk_marks(self) -> list[tuple[int, int, str]]:
         """The junk spans as (start, end, reason), whatever JSON made of them."""
@@ -347,3 +362,34 @@ class ThrottleHit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key} {self.at:%H:%M:%S}"
+
+
+class PassageNote(models.Model):
+    """A teacher's short note on a passage of one version ("look at how this quote changed").
+
+    Anchored to character offsets into the version's ``text``, which never changes once stored,
+    not to a sentence number: sentence numbers come from the engine and may change when it
+    improves, so the passage a note belongs to is found afresh each time (compare/anchors.py).
+    """
+
+    MAX_LENGTH = 500
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    start = models.PositiveIntegerField(help_text="First character of the words the note is about.")
+    end = models.PositiveIntegerField(help_text="Just after the last character (end exclusive).")
+    body = models.TextField(max_length=MAX_LENGTH)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article__position", "article_id", "start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="note_span_not_empty")
+        ]
+
+    def __str__(self) -> str:
+        return f"Note on article {self.article_id} [{self.start}:{self.end}]"
+
+    def quote(self) -> str:
+        """The words the note points at, as the reader sees them."""
+        return self.article.text[self.start : self.end]

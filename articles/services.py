@@ -19,16 +19,26 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from compare.engine import find_junk
-from versus.text import readable_size
 
-from .models import Article, ShareLink, Story, content_hash
+from .models import Article, PassageNote, ShareLink, Story, content_hash
+from .reading import reading_length
 
 # Half of a UTF-16 surrogate pair on its own is not a character; it becomes U+FFFD, as bad bytes do.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class IngestError(ValueError):
-    """A problem with what someone tried to add, worded for the person who added it."""
+    """A problem with what someone tried to add, worded for the person who added it.
+
+    ``field`` names the form field it came through ("text", "files", "urls"), when known, so
+    the form can show the message at that field.
+    """
+
+    field: str = ""
+
+
+# The form field each way in comes through (articles/forms.py).
+FIELD_OF_SOURCE = {"paste": "text", "file": "files", "url": "urls"}
 
 
 @dataclass
@@ -48,7 +58,10 @@ class ArticleInput:
     junk: list[tuple[int, int, str]] | None = field(default=None)  # None: detect it
 
     def name(self) -> str:
-        """How messages refer to this version: its file, outlet or headline, else how it came."""
+        """How messages refer to this version: its file, outlet or headline, else how it came.
+
+        The file's full name here (hash and all): it is what the person who chose the file sees.
+        """
         fallback: dict[str, str] = {Article.Source.PASTE: "The pasted text", Article.Source.URL: "The web page"}
         return self.filename or self.outlet or self.headline[:60] or fallback.get(self.source, "This version")
 
@@ -77,18 +90,17 @@ def check_article(item: ArticleInput) -> str:
     text = clean_text(item.text)
     if not text:
         raise IngestError(f"{item.name()}: the text is empty. Paste or upload the article's words.")
-    size = len(text.encode("utf-8"))
-    limit = settings.VERSUS_MAX_ARTICLE_BYTES
-    if size > limit:
-        shown, allowed = readable_size(size), readable_size(limit)
-        if shown == allowed:  # just over the limit: rounded, both would read "2.0 MB"
-            shown, allowed = f"{size:,} bytes", f"{limit:,} bytes"
+    limit = settings.VERSUS_MAX_ARTICLE_CHARACTERS
+    if len(text) > limit:
         raise IngestError(
-            f"{item.name()}: the text is {shown}, more than the limit of {allowed} for one version. "
-            "Is this really a single article?"
+            f"{item.name()}: the text is {len(text):,} characters long, more than the limit of {limit:,} "
+            "characters for one version. Is this really a single article?"
         )
-    if len(text.split()) < 3:
-        raise IngestError(f"{item.name()}: the text has fewer than three words; that is not an article.")
+    if reading_length(text).is_too_short():
+        raise IngestError(
+            f"{item.name()}: the text has fewer than three words (or ten characters of Chinese, Japanese or "
+            "Thai); that is not an article."
+        )
     return text
 
 
@@ -203,11 +215,15 @@ def add_articles(story: Story, items: Sequence[ArticleInput]) -> list[Article]:
     seen: dict[str, str] = {}
     articles = []
     for offset, item in enumerate(items):
-        digest = content_hash(clean_text(item.text))
-        if digest in seen:
-            raise IngestError(f"{item.name()} has the same text as {seen[digest]}; each version is stored once.")
-        seen[digest] = item.name()
-        articles.append(_store(story, item, start + offset))
+        try:
+            digest = content_hash(clean_text(item.text))
+            if digest in seen:
+                raise IngestError(f"{item.name()} has the same text as {seen[digest]}; each version is stored once.")
+            seen[digest] = item.name()
+            articles.append(_store(story, item, start + offset))
+        except IngestError as error:
+            error.field = error.field or FIELD_OF_SOURCE.get(item.source, "")
+            raise
     Story.objects.filter(pk=story.pk).update(updated_at=timezone.now())
     return articles
 
@@ -248,3 +264,66 @@ def revoke_share_link(link: ShareLink) -> None:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+
+
+@dataclass
+class VersionDetails:
+    """What a reader is told about a version, besides its text: all of it editable by the owner."""
+
+    outlet: str = ""
+    headline: str = ""
+    published_on: dt.date | None = None
+    source_url: str = ""
+
+
+@transaction.atomic
+def update_version_details(article: Article, details: VersionDetails) -> Article:
+    """Rename a version, set its outlet, date or address. The text is untouched, so its stored
+    alignment (keyed by the texts' hashes, see compare/services.py) stays valid and is not recomputed;
+    every page, export and search reads these fields afresh."""
+    article.outlet = _no_nul(details.outlet.strip())[:200]
+    article.headline = _no_nul(details.headline.strip())[:500]
+    article.published_on = details.published_on
+    article.source_url = _no_nul(details.source_url.strip())[:2000]
+    article.save(update_fields=["outlet", "headline", "published_on", "source_url", "updated_at"])
+    Story.objects.filter(pk=article.story_id).update(updated_at=timezone.now())
+    return article
+
+
+@transaction.atomic
+def update_story_details(story: Story, title: str, notes: str) -> Story:
+    """Retitle a story or change its notes. Its address (slug) stays, so links already shared keep working."""
+    title = _no_nul(title).strip()
+    if not title:
+        raise IngestError("The story needs a title.")
+    story.title = title[:300]
+    story.notes = _no_nul(notes)
+    story.save(update_fields=["title", "notes", "updated_at"])
+    return story
+
+
+# Notes one story may hold: plenty for a lesson, and a bound on what one account can pile up.
+MAX_NOTES_PER_STORY = 200
+
+
+@transaction.atomic
+def add_note(article: Article, start: int, end: int, body: str, author: User | None = None) -> PassageNote:
+    """A teacher's note on the words ``article.text[start:end]``; IngestError says what is wrong."""
+    body = _no_nul(body).replace("\r\n", "\n").strip()
+    if not body:
+        raise IngestError("The note is empty. Write what readers should look at.")
+    if len(body) > PassageNote.MAX_LENGTH:
+        raise IngestError(
+            f"The note is {len(body):,} characters long; a note holds at most {PassageNote.MAX_LENGTH}. "
+            "Keep it to a sentence or two."
+        )
+    if not 0 <= start < end <= len(article.text):
+        raise IngestError("That passage is not in this version's text.")
+    if PassageNote.objects.filter(article__story_id=article.story_id).count() >= MAX_NOTES_PER_STORY:
+        raise IngestError(f"A story can hold at most {MAX_NOTES_PER_STORY} notes. Delete some first.")
+    return PassageNote.objects.create(article=article, start=start, end=end, body=body, author=author)
+
+
+@transaction.atomic
+def delete_note(note: PassageNote) -> None:
+    note.delete()

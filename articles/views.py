@@ -48,14 +48,16 @@ def story_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "articles/story_new.html", {"form": StoryForm()})
     form, problem = _bound(request, StoryForm)
     throttled: Throttled | None = None
-    if form is not None and form.is_valid() and jobs.needs_background(form):
+    if problem:
+        pass  # the form comes back as it was sent, with the problem
+    elif form is not None and form.is_valid() and jobs.needs_background(form):
         try:
             take(Rule.named("import"), request)
             return _in_background(request, form)
         except Throttled as error:
             problem, throttled = str(error), error
         except services.IngestError as error:
-            problem = str(error)
+            problem = _at_field(form, error)
     elif form is not None and form.is_valid():
         try:
             take(Rule.named("import"), request)
@@ -66,7 +68,7 @@ def story_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         except Throttled as error:
             problem, throttled = str(error), error
         except services.IngestError as error:
-            problem = str(error)
+            problem = _at_field(form, error)
         else:
             messages.success(request, _added_message(story, story.versions.all()))
             return redirect(story.get_absolute_url())
@@ -81,14 +83,16 @@ def version_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         return render(request, "articles/version_add.html", {"form": VersionsForm(), "story": story})
     form, problem = _bound(request, VersionsForm)
     throttled: Throttled | None = None
-    if form is not None and form.is_valid() and jobs.needs_background(form):
+    if problem:
+        pass  # the form comes back as it was sent, with the problem
+    elif form is not None and form.is_valid() and jobs.needs_background(form):
         try:
             take(Rule.named("import"), request)
             return _in_background(request, form, story)
         except Throttled as error:
             problem, throttled = str(error), error
         except services.IngestError as error:
-            problem = str(error)
+            problem = _at_field(form, error)
     elif form is not None and form.is_valid():
         try:
             take(Rule.named("import"), request)
@@ -96,7 +100,7 @@ def version_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         except Throttled as error:
             problem, throttled = str(error), error
         except services.IngestError as error:
-            problem = str(error)
+            problem = _at_field(form, error)
         else:
             messages.success(request, _added_message(story, articles))
             return redirect(story.get_absolute_url())
@@ -265,21 +269,42 @@ def login_locked_out(request: HttpRequest, response: HttpResponse | None = None,
 
 
 def _bound(request: HttpRequest, form_class: type[VersionsForm]) -> tuple[VersionsForm | None, str]:
-    """The form bound to the request, or None and a message if the request was too big to read."""
-    limit = settings.VERSUS_MAX_UPLOAD_BYTES
+    """The form bound to the request, and a problem if the request holds more than one may send.
+
+    Up to Django's ceilings (twice our size limit, five times our file limit: settings.py) the
+    request is read, so the form comes back with what was typed; beyond them it cannot be read
+    and only the message is left.
+    """
+    limit, most_files = settings.VERSUS_MAX_UPLOAD_BYTES, settings.VERSUS_MAX_UPLOAD_FILES
+    too_big = (
+        f"That was more than {limit / 1_000_000:g} MB in one go. Add fewer or smaller files at a time, "
+        "then add the rest with “Add a version”."
+    )
+    too_many = f"That was more than {most_files} files at once. Add them in smaller groups."
     try:
-        if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
-            raise RequestDataTooBig
-        return form_class(request.POST, request.FILES), ""
+        form = form_class(request.POST, request.FILES)
     except RequestDataTooBig:
-        return None, (
-            f"That was more than {limit / 1_000_000:g} MB in one go. Add fewer or smaller files at a time, "
-            "then add the rest with “Add a version”."
-        )
+        return None, too_big
     except TooManyFilesSent:
-        return None, (
-            f"That was more than {settings.DATA_UPLOAD_MAX_NUMBER_FILES} files at once. Add them in smaller groups."
-        )
+        return None, too_many
+    try:
+        sent = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        sent = 0
+    if sent > limit:
+        return form, too_big
+    if len(request.FILES.getlist("files")) > most_files:
+        return form, too_many
+    return form, ""
+
+
+def _at_field(form: VersionsForm, error: services.IngestError) -> str:
+    """Show the problem at the field it came through (the error summary then names that field);
+    a problem of the whole story (too many versions) stays a general one, returned here."""
+    if error.field in form.fields:
+        form.add_error(error.field, str(error))
+        return ""
+    return str(error)
 
 
 def _with_problem(
@@ -290,10 +315,16 @@ def _with_problem(
     throttled: Throttled | None = None,
     **context,
 ) -> HttpResponse:
-    if problem and form.is_bound and getattr(form, "cleaned_data", {}).get("files"):
-        problem += " Nothing was saved; choose your files again (browsers forget them after a problem)."
-    elif problem:
-        problem += " Nothing was saved."
+    files_chosen = form.is_bound and bool(getattr(form, "cleaned_data", {}).get("files") or form.files.getlist("files"))
+    note = (
+        "Nothing was saved; choose your files again (browsers forget them after a problem)."
+        if files_chosen
+        else "Nothing was saved."
+    )
+    if problem:
+        problem += " " + note
+    elif form.errors:
+        problem = note
     if throttled is not None:
         response = render(request, template, {"form": form, "problem": problem, **context}, status=429)
         response["Retry-After"] = str(throttled.retry_after)

@@ -1,7 +1,8 @@
 """How good is the alignment engine? Prints the figures of the README's quality table.
 
-    .venv/bin/python bench/quality.py            # everything (about a minute)
+    .venv/bin/python bench/quality.py            # everything (minutes: dev-set sentences are embedded once)
     .venv/bin/python bench/quality.py --seeds    # only the seed story checks
+    .venv/bin/python bench/quality.py --basil --meter   # only the two labelled development sets
 
 Data is read from ../shared (never copied into the project):
 
@@ -13,6 +14,15 @@ Data is read from ../shared (never copied into the project):
 * STS news subsets: Pearson correlation of the engine's score with the human 0-5 score,
   next to a bag-of-words cosine baseline computed here (the SemEval organisers' baseline).
 * The seed story: the pairs the issue says must be found, and the one that must not.
+* basil-dev (independent reports of eight events, hand-labelled corresponding passages) and
+  meter-dev (PA wire copy and the papers' stories built on it, word-level reuse labels and
+  document classes), each scored by the dataset's own ``score.py``, run in this process
+  (the same measure as calling ``manage.py align --json`` per case, without the start-up
+  cost). Both modes are printed in one run: lexical (no model) and semantic (sentence
+  embeddings), so the model's contribution is measured side by side.
+
+Sentence vectors for the benchmarks are cached in ``~/.cache/versus-bench`` (keyed by the
+model version and the sentences), so a second run does not embed again.
 
 IDF is computed over all sentences of the split being scored, as the engine does over the
 sentences of the versions it compares.
@@ -21,16 +31,27 @@ sentences of the versions it compares.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
+import io
+import json
 import math
+import os
 import sys
 import time
+import types
 from collections import Counter
+from dataclasses import replace
+from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from compare.engine import Document, Idf, align_story, find_junk  # noqa: E402
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "versus.settings")
+
+from compare.engine import Document, Idf, align_pair, align_story, embed, find_junk  # noqa: E402
 
 # The sentence scorer and its threshold are measured on their own, below the public API.
 from compare.engine._text import tokens  # noqa: E402
@@ -40,6 +61,9 @@ SHARED = REPO.parent / "shared"
 MSRP = SHARED / "datasets" / "msrp"
 STS = SHARED / "datasets" / "sts-news"
 SEEDS = SHARED / "seeds"
+BASIL = SHARED / "datasets" / "basil-dev"
+METER = SHARED / "datasets" / "meter-dev"
+VECTOR_CACHE = Path.home() / ".cache" / "versus-bench"
 
 # Published figures for context (MSRP test accuracy; from the dataset's README and the literature).
 MSRP_PUBLISHED = [
@@ -146,19 +170,20 @@ def report_sts() -> None:
     print()
 
 
-def seed_story() -> tuple[dict[str, Document], object]:
+def seed_story() -> tuple[dict[str, Document], Any, float]:
     docs = {}
     for path in sorted(SEEDS.glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         docs[path.name[:3]] = Document(path.name[:3], text, tuple((j.start, j.end) for j in find_junk(text)))
-    return docs, align_story(list(docs.values()))
+    docs = {d.id: d for d in cached_vectors(list(docs.values()))}
+    started = time.perf_counter()
+    story = align_story(list(docs.values()))
+    return docs, story, time.perf_counter() - started
 
 
 def report_seeds() -> int:
     print("## Seed story (../shared/seeds)")
-    started = time.perf_counter()
-    docs, story = seed_story()
-    elapsed = time.perf_counter() - started
+    docs, story, elapsed = seed_story()
 
     def segment(doc_id: str, key: str) -> int | None:
         text = docs[doc_id].text
@@ -195,21 +220,145 @@ def report_seeds() -> int:
     print(f"source estimate: {story.source.document} (confidence {story.source.confidence})")
     for line in story.source.evidence:
         print(f"  - {line}")
-    print(f"five versions aligned in {elapsed * 1000:.0f} ms")
+    print(f"five versions aligned in {elapsed * 1000:.0f} ms ({embed.mode()}; sentence vectors computed beforehand)")
     print()
     return failures
 
 
+# --- the labelled development sets -------------------------------------------------------
+
+USE_VECTORS = True  # switched off for the lexical run of the side-by-side comparison
+
+
+def cached_vectors(documents: list[Document]) -> list[Document]:
+    """The documents with their sentence vectors (from the cache, else computed and cached),
+    or unchanged in the lexical run or without the model."""
+    if not USE_VECTORS or not embed.available():
+        return documents
+    import numpy as np
+
+    VECTOR_CACHE.mkdir(parents=True, exist_ok=True)
+    out = []
+    for document in documents:
+        path = VECTOR_CACHE / f"{embed.vectors_key(document)}.npy"
+        if path.exists():
+            vectors = np.load(path)
+        else:
+            vectors = embed.with_vectors([document])[0].vectors
+            np.save(path, vectors)
+        out.append(replace(document, vectors=vectors))
+    return out
+
+
+def align_files(paths: list[str]) -> dict[str, Any]:
+    """What ``manage.py align PATHS --json`` prints, computed in this process."""
+    from compare.management.commands.align import as_json, read_documents
+
+    documents, junk = read_documents(paths)
+    documents = cached_vectors(documents)
+    if len(documents) == 2:
+        return as_json(documents, junk, [align_pair(documents[0], documents[1])], None)
+    story = align_story(documents)
+    return as_json(documents, junk, [story.pairwise[(a.id, b.id)] for a, b in combinations(documents, 2)], story)
+
+
+def load_scorer(folder: Path) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(f"score_{folder.name.replace('-', '_')}", folder / "score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_scorer(module: types.ModuleType, argv: list[str]) -> str:
+    """Run a dataset's score.py main() with ``argv`` and return what it printed."""
+    saved, sys.argv = sys.argv, [module.__file__ or "score.py", *argv]
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            module.main()
+    finally:
+        sys.argv = saved
+    return out.getvalue()
+
+
+def basil_figures() -> str:
+    scorer = load_scorer(BASIL)
+
+    class Done:
+        returncode = 0
+        stderr = ""
+
+        def __init__(self, stdout: str) -> None:
+            self.stdout = stdout
+
+    def run_in_process(command: str, **_: Any) -> Done:
+        a, b = command.split("\x00")
+        return Done(json.dumps(align_files([a, b])))
+
+    scorer.subprocess = types.SimpleNamespace(run=run_in_process)  # type: ignore[attr-defined]
+    return run_scorer(scorer, ["{a}\x00{b}"]).strip().splitlines()[-2:]  # type: ignore[return-value]
+
+
+def meter_figures() -> list[str]:
+    scorer = load_scorer(METER)
+
+    def run_in_process(command: str, files: list[str], timeout: int, cache: Any) -> tuple[dict[str, Any], float, str]:
+        started = time.perf_counter()
+        return align_files(files), time.perf_counter() - started, ""
+
+    scorer.run_tool = run_in_process  # type: ignore[attr-defined]
+    thresholds = VECTOR_CACHE / f"meter-thresholds-{os.getpid()}.json"
+    VECTOR_CACHE.mkdir(parents=True, exist_ok=True)
+    printed = run_scorer(scorer, ["x {files}", "--jobs", "1", "--thresholds", str(thresholds)])
+    thresholds.unlink(missing_ok=True)
+    lines = printed.splitlines()
+    keep = [line for line in lines if line.strip().startswith(("Versus  ", "difflib", "word 3-gram", "1-gram"))]
+    keep += [line for line in lines if "cross-validation" in line or line.startswith("meter dev:")]
+    return keep
+
+
+def report_dev_sets(basil: bool, meter: bool) -> None:
+    global USE_VECTORS
+    modes = [("lexical", False)] + ([("semantic", True)] if embed.available() else [])
+    if not embed.available():
+        print(f"(the sentence model is not available: {embed.unavailable_reason()}; lexical figures only)")
+    for name, use in modes:
+        USE_VECTORS = use
+        if basil and BASIL.is_dir():
+            started = time.perf_counter()
+            lines = basil_figures()
+            print(f"## basil-dev, {name} ({time.perf_counter() - started:.0f} s)")
+            print("\n".join(lines))
+            print("target: F1 >= 0.70 with P >= 0.85 (the lexical engine of December 2026: P 0.825 R 0.319 F1 0.460)")
+            print()
+        if meter and METER.is_dir():
+            started = time.perf_counter()
+            lines = meter_figures()
+            print(f"## meter-dev, {name} ({time.perf_counter() - started:.0f} s)")
+            print("\n".join(lines))
+            print("target: word accuracy >= 0.78, cross-validated document macro-F1 >= 0.68")
+            print()
+    USE_VECTORS = True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seeds", action="store_true", help="only the seed story checks")
+    parser.add_argument("--seeds", action="store_true", help="the seed story checks")
+    parser.add_argument("--basil", action="store_true", help="basil-dev (independent reports)")
+    parser.add_argument("--meter", action="store_true", help="meter-dev (wire copy reuse)")
+    parser.add_argument("--pairs", action="store_true", help="MSRP and STS")
     args = parser.parse_args()
-    failures = report_seeds() if SEEDS.is_dir() else 0
-    if not args.seeds:
+    everything = not (args.seeds or args.basil or args.meter or args.pairs)
+    print(f"engine mode: {embed.mode()}")
+    failures = report_seeds() if SEEDS.is_dir() and (everything or args.seeds) else 0
+    if everything or args.pairs:
         if MSRP.is_dir():
             report_msrp()
         if STS.is_dir():
             report_sts()
+    if everything or args.basil or args.meter:
+        report_dev_sets(everything or args.basil, everything or args.meter)
     return 1 if failures else 0
 
 

@@ -250,6 +250,14 @@ class SourceGuess(Schema):
     evidence: list[str]
 
 
+class TeacherNote(Schema):
+    """A note the story's owner put on a passage: ``span`` is [start, end) in document ``doc``'s text."""
+
+    doc: int
+    span: tuple[int, int]
+    note: str
+
+
 class AlignmentOut(Schema):
     """The story's comparison: the same JSON as the story page's “Download JSON” (compare/exports.py)."""
 
@@ -264,6 +272,7 @@ class AlignmentOut(Schema):
     similarity: list[tuple[int, int, float]]
     groups: list[list[tuple[int, int]]]
     source: SourceGuess
+    teacher_notes: list[TeacherNote]
 
 
 class AlignmentPending(Schema):

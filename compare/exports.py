@@ -27,13 +27,17 @@ The JSON (``export_format`` 1)::
                by kind against ``base`` (fractions adding up to 1)
     similarity [[id, id, value]]  every two versions; groups [[[id, sentence], ...]]
     source     {document, confidence, evidence}  the likely source and why
+    teacher_notes [{doc, span: [start, end], note}]  the owner's notes on passages, by offsets into doc's text
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,7 +55,7 @@ from articles.models import Article, Story
 from compare.engine import ENGINE_VERSION, Change, Pair, StoryAlignment, pair_alignment_entries
 from versus.text import excerpt, plural
 
-from . import layout, services
+from . import layout, notes, services
 from .kinds import SHARE_KIND_INFO
 from .models import StoredAlignment
 
@@ -250,6 +254,10 @@ def json_data(source: ExportSource, base: str | int | None = None) -> dict[str, 
             "confidence": alignment.source.confidence,
             "evidence": list(alignment.source.evidence),
         },
+        "teacher_notes": [
+            {"doc": placed.article.pk, "span": [placed.note.start, placed.note.end], "note": placed.note.body}
+            for placed in notes.place(notes.notes_of(source.articles), source.articles, alignment)
+        ],
     }
 
 
@@ -352,7 +360,10 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
     ids = source.ids
     versions = layout.build_versions([source.article(doc) for doc in ids])
     comparison = layout.build_comparison(alignment, versions, base_id, [i for i in ids if i != base_id])
+    placed = notes.place(notes.notes_of(source.articles), source.articles, alignment)
+    notes.attach_to_rows(comparison.rows, placed)
     return {
+        "notes": placed,
         "story": source.story,
         "exported_at": source.exported_at,
         "engine_version": source.engine_version,
@@ -369,6 +380,28 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
 
 def export_html(source: ExportSource, base: str | int | None = None) -> bytes:
     return render_to_string("compare/report.html", report_context(source, base)).encode("utf-8")
+
+
+_STYLE_ELEMENT = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
+
+
+def report_policy(report: bytes) -> str:
+    """The Content-Security-Policy the HTML report is served with: its own inline stylesheet
+    (allowed by its hash) and nothing else: no script, no request anywhere."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(style).digest()).decode("ascii") + "'"
+        for style in _STYLE_ELEMENT.findall(report)
+    )
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"style-src {hashes or chr(39) + 'none' + chr(39)}",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def web_url(url: str) -> str:

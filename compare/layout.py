@@ -199,6 +199,7 @@ class Piece:
     moved_href: str = ""
     label: str = ""  # for unique passages: "Unique to X" or "Not in <base>"
     panel_url: str = ""  # set by the view, which knows the URLs
+    notes_html: str = ""  # teacher's notes on this passage, escaped HTML (set by compare/notes.py)
 
     @property
     def badge(self) -> bool:
@@ -285,7 +286,7 @@ def passage_html(piece: Piece) -> str:
     focusable, panel = (' tabindex="0"', f' data-panel="{url}"') if url else ("", "")
     return (
         f'<div id="{piece.anchor}"{focusable} class="{piece.css_class}"{panel}{data}>'
-        f'<p class="passage-meta">{" ".join(meta)}</p>{text}</div>'
+        f'<p class="passage-meta">{" ".join(meta)}</p>{text}{piece.notes_html}</div>'
     )
 
 

@@ -42,11 +42,14 @@ from compare.engine import (
     align_prepared,
     find_junk,
     fingerprint_sentences,
+    pair_from_dict,
+    pair_to_dict,
     prepare,
+    segment_from_list,
+    segment_to_list,
 )
 from compare.kinds import TABLE
 from versus.budget import Deadline, time_limit
-from versus.text import readable_size
 
 # The text being traced, as the engine sees it. Article ids are "article-<pk>".
 TRACED_ID = "traced"
@@ -65,7 +68,7 @@ class TraceError(ValueError):
 
 
 class TraceTooLarge(TraceError):
-    """The text is longer than one request may trace (``VERSUS_TRACE_MAX_BYTES``)."""
+    """The text is longer than one request may trace (``VERSUS_TRACE_MAX_CHARACTERS``)."""
 
     status = 413
 
@@ -106,21 +109,31 @@ class TraceResult:
         return [s for s in self.segments if s.index not in traced]
 
 
-def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[FingerprintSentence]]:
-    """The cleaned text, its junk and its indexable sentences, or TraceError saying what is wrong."""
+def check_traceable(
+    text: str, max_characters: int | None = None
+) -> tuple[str, list[JunkSpan], list[FingerprintSentence]]:
+    """The cleaned text, its junk and its indexable sentences, or TraceError saying what is wrong.
+
+    ``max_characters``: the longest text traced (default ``VERSUS_TRACE_MAX_CHARACTERS``, what one
+    web request may trace; the background worker traces up to an article's size limit).
+    """
+    if len(text) > settings.VERSUS_MAX_ARTICLE_CHARACTERS * 2:  # far too long: refused before any copy is made
+        raise TraceTooLarge(
+            f"The text is {len(text):,} characters long, more than the limit of "
+            f"{settings.VERSUS_MAX_ARTICLE_CHARACTERS:,} characters for one article."
+        )
     text = clean_text(text)
     if not text:
         raise TraceError("There is no text to trace. Paste the article's words.")
-    size = len(text.encode("utf-8"))
-    if size > settings.VERSUS_MAX_ARTICLE_BYTES:
+    limit = settings.VERSUS_MAX_ARTICLE_CHARACTERS
+    if len(text) > limit:
         raise TraceTooLarge(
-            f"The text is {readable_size(size)}, more than the limit of "
-            f"{readable_size(settings.VERSUS_MAX_ARTICLE_BYTES)} for one article."
+            f"The text is {len(text):,} characters long, more than the limit of {limit:,} characters for one article."
         )
-    if size > settings.VERSUS_TRACE_MAX_BYTES:
+    max_characters = settings.VERSUS_TRACE_MAX_CHARACTERS if max_characters is None else max_characters
+    if len(text) > max_characters:
         raise TraceTooLarge(
-            f"The text is {readable_size(size)}; Versus traces at most "
-            f"{readable_size(settings.VERSUS_TRACE_MAX_BYTES)} at a time. "
+            f"The text is {len(text):,} characters long; Versus traces at most {max_characters:,} at a time. "
             "Trace the article in parts, or the part you are most interested in."
         )
     junk = find_junk(text)
@@ -138,19 +151,28 @@ def check_traceable(text: str) -> tuple[str, list[JunkSpan], list[FingerprintSen
     return text, junk, sentences
 
 
-def trace_text(text: str, *, articles: QuerySet[Article], limit: int = 10) -> TraceResult:
+def trace_text(
+    text: str,
+    *,
+    articles: QuerySet[Article],
+    limit: int = 10,
+    seconds: float | None = None,
+    max_characters: int | None = None,
+) -> TraceResult:
     """Find the articles among ``articles`` that share passages with ``text``, best first.
 
     Raises TraceError (a text that cannot be traced) or OverBudget when the work takes more than
-    ``VERSUS_TRACE_SECONDS`` (the engine's search is interrupted; see versus/budget.py).
+    ``seconds`` (default ``VERSUS_TRACE_SECONDS``: the engine's search is interrupted; see
+    versus/budget.py). ``max_characters``: see ``check_traceable``.
     """
     began = time.perf_counter()
-    text, junk, sentences = check_traceable(text)
+    text, junk, sentences = check_traceable(text, max_characters)
     keys = {key for sentence in sentences for key in sentence.keys}
     candidates = find_candidates(keys, articles, limit=limit + EXTRA_CANDIDATES, min_hits=MIN_KEYS)
     by_id = {a.pk: a for a in articles.filter(pk__in=[pk for pk, _ in candidates]).select_related("story").order_by()}
     # Everything from the database is read by now: the budget interrupts only the engine.
-    with time_limit(settings.VERSUS_TRACE_SECONDS, over_budget_message()) as deadline:
+    budget = settings.VERSUS_TRACE_SECONDS if seconds is None else seconds
+    with time_limit(budget, over_budget_message()) as deadline:
         return _align_candidates(text, junk, candidates, by_id, limit, began, deadline)
 
 
@@ -176,9 +198,8 @@ def _align_candidates(
         alignment = align_prepared(traced, stored, Idf(traced.tokens + stored.tokens))
         if not any(TABLE[p.kind].copied for p in alignment.pairs):
             continue
-        shares: dict[str, float] = dict.fromkeys(KINDS, 0.0)
-        for pair in alignment.pairs:
-            shares[pair.kind] += sum(lengths[i] for i in pair.a) / total if total else 0.0
+        # The alignment's own shares: a sentence in two pairs (a second correspondence) counts once.
+        shares: dict[str, float] = {kind: alignment.shares_a.get(kind, 0.0) for kind in KINDS}
         sources.append(
             TracedSource(
                 article=article,
@@ -202,4 +223,65 @@ def _align_candidates(
         traced_segments=traced_segments,
         candidates=len(candidates),
         seconds=time.perf_counter() - began,
+    )
+
+
+def result_to_dict(result: TraceResult) -> dict:
+    """A trace's result as JSON-able data (kept by a background trace, compare/models.py)."""
+    return {
+        "text": result.text,
+        "junk": [[j.start, j.end, j.reason] for j in result.junk],
+        "segments": [segment_to_list(s) for s in result.segments],
+        "sources": [
+            {
+                "article": source.article.pk,
+                "share": source.share,
+                "shares": source.shares,
+                "alignment": pair_to_dict(source.alignment),
+                "keys_matched": source.keys_matched,
+            }
+            for source in result.sources
+        ],
+        "traced_share": result.traced_share,
+        "traced_segments": result.traced_segments,
+        "candidates": result.candidates,
+        "seconds": result.seconds,
+    }
+
+
+def result_from_dict(data: dict, articles: QuerySet[Article]) -> TraceResult:
+    """The result back; sources no longer among ``articles`` (deleted, or made private since)
+    are left out, so a stored result never shows what the viewer may not see now."""
+    ids = [source["article"] for source in data["sources"]]
+    by_id = {a.pk: a for a in articles.filter(pk__in=ids).select_related("story").order_by()}
+    sources = []
+    for source in data["sources"]:
+        article = by_id.get(source["article"])
+        if article is None:
+            continue
+        alignment = pair_from_dict(source["alignment"])
+        sources.append(
+            TracedSource(
+                article=article,
+                share=source["share"],
+                shares=source["shares"],
+                pairs=alignment.pairs,
+                alignment=alignment,
+                keys_matched=source["keys_matched"],
+            )
+        )
+    traced = sorted({i for source in sources for pair in source.pairs for i in pair.a})
+    lengths = {s.index: s.end - s.start for s in (segment_from_list(x) for x in data["segments"])}
+    total = sum(lengths.values())
+    traced_share = sum(lengths[i] for i in traced) / total if total else 0.0
+    return TraceResult(
+        text=data["text"],
+        junk=[JunkSpan(start, end, reason) for start, end, reason in data["junk"]],
+        segments=[segment_from_list(x) for x in data["segments"]],
+        sources=sources,
+        traced_share=traced_share,
+        new_share=1.0 - traced_share,
+        traced_segments=traced,
+        candidates=data["candidates"],
+        seconds=data["seconds"],
     )

@@ -20,13 +20,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.access import visible_articles
-from articles.fetch import article_from_url
 from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
 from articles.services import ArticleInput, IngestError, clean_text, create_story, metadata_of
@@ -35,8 +34,17 @@ from versus.budget import OverBudget
 from versus.http import HtmxHttpRequest, is_fragment
 from versus.text import first_words, percent, plural
 
+from . import trace_jobs
 from .kinds import PAIR_KINDS
-from .trace import TracedSource, TraceError, TraceResult, trace_text
+from .models import TraceJob
+from .trace import (
+    TracedSource,
+    TraceError,
+    TraceResult,
+    TraceTooLarge,
+    result_from_dict,
+    trace_text,
+)
 
 TEMPLATE = "compare/trace.html"
 # A web address is at most this long (as in URL import's form field).
@@ -159,8 +167,8 @@ class TraceRequest:
         )
 
 
-def _fetch_into(request: HtmxHttpRequest, asked: TraceRequest) -> None:
-    """Replace the asked text by the page at ``asked.url`` (its metadata kept), or raise IngestError."""
+def _check_url_trace(request: HtmxHttpRequest, asked: TraceRequest) -> None:
+    """Raise IngestError unless the user may have ``asked.url`` fetched now (counted if so)."""
     if not request.user.is_authenticated:
         raise IngestError("Log in to trace a web page: Versus fetches pages only for people with an account.")
     if not asked.url.lower().startswith(("http://", "https://")):
@@ -168,11 +176,6 @@ def _fetch_into(request: HtmxHttpRequest, asked: TraceRequest) -> None:
             f"“{asked.url}” does not start with http:// or https://. Copy the address from your browser's address bar."
         )
     reserve_url_imports(request.user, 1)
-    try:
-        item = article_from_url(asked.url)
-    except IngestError as error:
-        raise IngestError(f"{asked.url}: {error}") from error
-    asked.text, asked.headline, asked.outlet, asked.source_url = item.text, item.headline, item.outlet, item.source_url
 
 
 @require_http_methods(["GET", "POST"])
@@ -186,8 +189,16 @@ def trace(request: HtmxHttpRequest) -> HttpResponse:
     try:
         take(Rule.named("trace"), request)
         if asked.url and not asked.text.strip():
-            _fetch_into(request, asked)
+            # Fetching waits on another server: never inside a web request (compare/trace_jobs.py).
+            _check_url_trace(request, asked)
+            return _in_background(request, asked)
         result = trace_text(asked.text, articles=visible_articles(request.user))
+    except TraceTooLarge as error:
+        if request.user.is_authenticated and _fits_background(asked.text):
+            return _in_background(request, asked)
+        context["problem"], status = str(error), error.status
+        if not request.user.is_authenticated and _fits_background(asked.text):
+            context["problem"] += " Logged in, you can trace texts up to an article's size (it takes a little longer)."
     except TraceError as error:
         context["problem"], status = str(error), error.status
     except Throttled as error:
@@ -210,6 +221,46 @@ def trace(request: HtmxHttpRequest) -> HttpResponse:
 
 def _page_context(asked: TraceRequest) -> dict[str, object]:
     return {"asked": asked, "max_sources": max_sources(), "pair_kinds": PAIR_KINDS}
+
+
+def _fits_background(text: str) -> bool:
+    return len(clean_text(text)) <= settings.VERSUS_MAX_ARTICLE_CHARACTERS
+
+
+def _in_background(request: HtmxHttpRequest, asked: TraceRequest) -> HttpResponse:
+    """A text too long for one request, or a web page to fetch first, traced by the worker;
+    the answer is the job's page."""
+    job = trace_jobs.queue_trace(
+        request.user,
+        asked.text,
+        {"headline": asked.headline, "outlet": asked.outlet, "source_url": asked.source_url, "url": asked.url},
+    )
+    if is_fragment(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = job.get_absolute_url()
+        return response
+    return redirect(job.get_absolute_url())
+
+
+@require_http_methods(["GET"])
+def trace_job(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """A background trace: running (the page polls itself), or its result, or the problem."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
+    job = TraceJob.objects.filter(token=token, owner=request.user).first()
+    if job is None:
+        raise Http404("No such trace, or not one of yours.")
+    job = trace_jobs.check_lost(job)
+    asked = TraceRequest(
+        text=job.text, **{k: job.asked.get(k, "") for k in ("url", "headline", "outlet", "source_url")}
+    )
+    context = {**_page_context(asked), "job": job}
+    if job.status == TraceJob.Status.DONE:
+        context.update(_result_context(result_from_dict(job.result, visible_articles(request.user))))
+    elif job.status == TraceJob.Status.FAILED:
+        context["problem"] = job.problem
+    # htmx (the running page polling itself) gets the result section only.
+    return render(request, f"{TEMPLATE}#result" if is_fragment(request) else TEMPLATE, context)
 
 
 def max_sources() -> int:

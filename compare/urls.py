@@ -10,6 +10,7 @@ urlpatterns = [
     path("stories/<slug:slug>/", views.story, name="story"),
     # Trace a text across the library (compare/trace_views.py).
     path("trace/", trace_views.trace, name="trace"),
+    path("trace/jobs/<str:token>/", trace_views.trace_job, name="trace_job"),
     path("trace/story/", trace_views.trace_story, name="trace_story"),
     path("stories/<slug:slug>/passages/<int:article_id>/<int:segment>/", views.passage, name="passage"),
     # A share link: the same pages, read-only, for anyone holding the token.

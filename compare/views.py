@@ -8,14 +8,16 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from articles.access import story_for_reading, story_for_share_token, visible_stories
+from articles.forms import NoteForm
 from articles.models import Article, Story
 from compare.engine import StoryAlignment
 from versus.http import HtmxHttpRequest, is_fragment
 
-from . import exports, layout, services, tasks
+from . import exports, layout, notes, services, tasks
 from .models import StoredAlignment
 
 
@@ -32,7 +34,14 @@ def library(request: HtmxHttpRequest) -> HttpResponse:
     )
     if query:
         stories = stories.filter(Q(title__icontains=query) | Q(versions__outlet__icontains=query)).distinct()
-    context = {"stories": stories, "query": query, "add_url": reverse("articles:story_new")}
+    # The front door points first-time visitors at the demo stories (made by load_demo, see bin/dev).
+    demos = visible_stories(request.user).filter(versions__source=Article.Source.DEMO).distinct().order_by("title")
+    context = {
+        "stories": stories,
+        "query": query,
+        "add_url": reverse("articles:story_new"),
+        "demo_stories": list(demos.only("title", "slug")[:3]),
+    }
     template = "compare/library.html#results" if is_fragment(request) else "compare/library.html"
     return render(request, template, context)
 
@@ -158,7 +167,11 @@ def _story_page(request: HtmxHttpRequest, story: Story, reading: Reading) -> Htt
     }
     if can_edit:
         context.update(_owner_context(request, story))
+        # Open the owner's list of versions while some have no outlet yet: naming them is the next step.
+        context["open_versions"] = any(not article.outlet for article in articles)
     template = "compare/story.html#comparison" if is_fragment(request) else "compare/story.html"
+    note_list = notes.notes_of(articles)
+    context["notes"] = notes.place(note_list, articles, None)
     if len(articles) < 2:
         context["state"] = "too_few"
         return render(request, template, context)
@@ -169,7 +182,12 @@ def _story_page(request: HtmxHttpRequest, story: Story, reading: Reading) -> Htt
         context["state"] = "failed" if stored.status == StoredAlignment.Status.FAILED else "computing"
         return render(request, template, context)
 
-    context.update(_comparison_context(request, story, articles, services.load_alignment(stored), reading))
+    alignment = services.load_alignment(stored)
+    context.update(_comparison_context(request, story, articles, alignment, reading))
+    # Teacher's notes on the passages, found afresh in this alignment from their character offsets.
+    placed = notes.place(note_list, articles, alignment)
+    notes.attach_to_rows(context["comparison"].rows, placed)
+    context["notes"] = placed
     return render(request, template, context)
 
 
@@ -188,10 +206,25 @@ def shared_passage(request: HtmxHttpRequest, token: str, article_id: int, segmen
     return _passage_page(request, story, Reading.by_token(token), article_id, segment)
 
 
-def _passage_page(
-    request: HtmxHttpRequest, story: Story, reading: Reading, article_id: int, segment: int
+def passage_with_note_form(
+    request: HtmxHttpRequest, story: Story, reading: Reading, article_id: int, segment: int, note_form: NoteForm
 ) -> HttpResponse:
-    """One passage in every version that has it, with the word differences against each."""
+    """The passage's page with a note that could not be added (articles/note_views.py)."""
+    return _passage_page(request, story, reading, article_id, segment, note_form)
+
+
+def _passage_page(
+    request: HtmxHttpRequest,
+    story: Story,
+    reading: Reading,
+    article_id: int,
+    segment: int,
+    note_form: NoteForm | None = None,
+) -> HttpResponse:
+    """One passage in every version that has it, with the word differences against each.
+
+    With ``note_form``: the owner's note that could not be added, shown again with its problem.
+    """
     articles = services.versions_of(story)
     if article_id not in {a.pk for a in articles}:
         raise Http404("This story has no such version.")
@@ -207,12 +240,45 @@ def _passage_page(
     if not 0 <= segment < len(segments):
         raise Http404("This version has no such passage.")
     base = request.GET.get("base", "")
+    base = base if base in versions else ""
     context.update(
         state="done",
-        base=base if base in versions else "",
+        base=base,
         focus=layout.build_panel(alignment, versions, focus_id, segment),
     )
-    return render(request, template, context)
+    context.update(_panel_notes(request, story, reading, articles, alignment, article_id, segment, base, note_form))
+    return render(request, template, context, status=400 if note_form is not None else 200)
+
+
+def _panel_notes(
+    request: HtmxHttpRequest,
+    story: Story,
+    reading: Reading,
+    articles: list[Article],
+    alignment: StoryAlignment,
+    article_id: int,
+    segment: int,
+    base: str,
+    note_form: NoteForm | None,
+) -> dict[str, object]:
+    """The notes on the focused passage and, for its owner, the form to add one."""
+    placed = notes.place(notes.notes_of(articles), articles, alignment)
+    segments = alignment.segments[str(article_id)]
+    seg = segments[segment]
+    context: dict[str, object] = {"passage_notes": notes.for_paragraph(placed, article_id, seg.paragraph)}
+    if not reading.shared and story.is_owned_by(request.user):
+        paragraph = [s for s in segments if s.paragraph == seg.paragraph]
+        initial = {
+            "article": article_id,
+            "start": seg.start,
+            "end": seg.end,
+            "segment": segment,
+            "base": base,
+            "scope_start": paragraph[0].start,
+            "scope_end": paragraph[-1].end,
+        }
+        context.update(can_edit=True, note_form=note_form or NoteForm(initial=initial))
+    return context
 
 
 # --- exports ---------------------------------------------------------------------------------
@@ -246,4 +312,7 @@ def _export(request: HtmxHttpRequest, story: Story, fmt: str) -> HttpResponse:
         return response
     response = HttpResponse(data, content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(story, fmt)}"'
+    if fmt == "html":  # opened from the server too: its own inline styles must be allowed
+        response["Content-Security-Policy"] = exports.report_policy(data)
+    patch_cache_control(response, private=True)  # a copy of a story: never kept by a shared cache
     return response

@@ -102,3 +102,17 @@ def page(chromium):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def generous_throttles(settings) -> None:
+    """One test client makes many requests in a moment (hypothesis, above all): the throttles
+    are raised out of the way, and tests/test_throttle.py sets the ones it checks."""
+    for name in (
+        "VERSUS_TRACES_PER_MINUTE",
+        "VERSUS_TRACES_PER_MINUTE_PER_ADDRESS",
+        "VERSUS_IMPORTS_PER_MINUTE",
+        "VERSUS_IMPORTS_PER_MINUTE_PER_ADDRESS",
+        "VERSUS_SIGNUPS_PER_HOUR_PER_ADDRESS",
+    ):
+        setattr(settings, name, 1_000_000)

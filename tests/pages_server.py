@@ -38,7 +38,8 @@ PLAIN = "The ferry timetable changes on Monday.\n\nBoats will leave every fiftee
 
 
 class Handler(BaseHTTPRequestHandler):
-    routes: dict[str, object] = {}
+    # Extra documents a test serves: path -> (body, content type).
+    routes: dict[str, tuple[bytes, str]] = {}
 
     def log_message(self, format, *args):  # noqa: A002 - keep test output quiet
         pass
@@ -55,7 +56,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):  # noqa: N802 - http.server's naming
         path = self.path.split("?")[0]
-        if path in ("/article", "/art%C3%ADculo"):
+        if path in self.routes:
+            body, content_type = self.routes[path]
+            self.send(200, body, content_type)
+        elif path in ("/article", "/art%C3%ADculo"):
             self.send(200, ARTICLE.encode("utf-8"))
         elif path == "/latin1":
             page = ARTICLE.replace('<meta charset="utf-8">', "").replace("harbour master", "Hafenmeister Müßig")

@@ -361,7 +361,7 @@ def test_a_trace_over_its_time_budget_is_a_503_with_retry_after(client, stories,
 
 
 def test_a_text_too_long_to_trace_in_one_request_is_a_413(client, stories, settings):
-    settings.VERSUS_TRACE_MAX_BYTES = 100
+    settings.VERSUS_TRACE_MAX_CHARACTERS = 100
     response = client.post("/api/trace", {"text": ORCHARD}, content_type="application/json")
     assert response.status_code == 413
     assert "at a time" in response.json()["error"]

@@ -262,3 +262,21 @@ def test_overlapping_junk_spans_are_all_left_out():
     photo = (a.index("Photo"), a.index("/") + 1)
     share = (a.index("/"), a.index("The town") - 1)
     assert word_diff(a, b, (0, len(a)), (0, len(b)), a_junk=[photo, share]) == ()
+
+
+def test_a_paraphrase_shows_the_content_words_it_kept_as_shared():
+    a = "Officials in the northern district said yesterday that the county council would review every request."
+    b = "A spokesperson for the island announced this morning that the county council intends to reconsider it."
+    changed_in_b = " ".join(b[c.b[0] : c.b[1]] for c in diff(a, b))
+    for kept in ("county", "council"):
+        assert kept not in changed_in_b
+
+
+def test_a_lone_function_word_between_two_edits_is_folded_into_them():
+    a = "The ferry operator cancelled all of the sailings."
+    b = "The harbour authority suspended most of the crossings."
+    assert (
+        "replace",
+        "ferry operator cancelled all of the sailings",
+        "harbour authority suspended most of the crossings",
+    ) in described(a, b)

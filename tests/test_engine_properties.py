@@ -149,12 +149,15 @@ def check_pair_alignment(pa: PairAlignment, a: Document, b: Document) -> None:
     check_segments(b.text, pa.b_segments)
     seen_a: set[int] = set()
     seen_b: set[int] = set()
+    seen: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
     for pair in pa.pairs:
         assert pair.kind in KINDS
         assert 0.0 <= pair.score <= 1.0
         assert list(pair.a) == sorted(set(pair.a)) and list(pair.b) == sorted(set(pair.b))
         assert pair.a and pair.b
-        assert not seen_a & set(pair.a) and not seen_b & set(pair.b), "a sentence belongs to one pair at most"
+        # A passage may take part in several correspondences, never twice in the same one.
+        assert (pair.a, pair.b) not in seen, "each correspondence is listed once"
+        seen.add((pair.a, pair.b))
         seen_a |= set(pair.a)
         seen_b |= set(pair.b)
         assert pair.a_span == (pa.a_segments[pair.a[0]].start, pa.a_segments[pair.a[-1]].end)

@@ -83,8 +83,8 @@ def test_it_refuses_documents_and_images_with_a_message_saying_what_they_are(dat
 
 
 def test_it_refuses_file_types_it_does_not_read():
-    with pytest.raises(IngestError, match=r"\.txt, \.md and \.html"):
-        article_from_file("article.docx", b"some words here")
+    with pytest.raises(IngestError, match=r"\.txt, \.md, \.html, \.pdf and \.docx"):
+        article_from_file("article.xyz", b"some words here")
 
 
 def test_it_refuses_an_empty_file():
@@ -146,17 +146,19 @@ def test_a_text_file_starting_with_a_headline_gives_the_version_its_headline():
 
 
 @pytest.mark.parametrize(
-    "first_line",
+    ("first_line", "headline"),
     [
-        "The river rose two metres overnight, residents said.",  # a sentence, not a headline
-        "Lenzfeld",  # one word
-        "Share Tweet Email",  # page furniture
-        "A very long first line " * 10,
+        # A sentence, not a headline: still the best name the file has (never the file's name).
+        ("The river rose two metres, residents said.", "The river rose two metres, residents said."),
+        ("Lenzfeld", "The river rose two metres overnight."),  # one word: a place or an outlet, not the story
+        ("Share Tweet Email", "The river rose two metres overnight."),  # page furniture
+        # Cut at a word:
+        ("A very long first line " * 10, ("A very long first line " * 6).strip() + " A very long first…"),
     ],
 )
-def test_a_first_line_that_is_not_a_headline_is_not_taken_for_one(first_line):
+def test_a_first_line_that_is_not_a_headline_gives_the_best_name_there_is(first_line, headline):
     data = f"{first_line}\n\nThe river rose two metres overnight.".encode()
-    assert article_from_file("gazette.txt", data).headline == ""
+    assert article_from_file("gazette.txt", data).headline == headline
 
 
 BIG_PAGE_PARAGRAPH = (

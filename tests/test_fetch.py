@@ -11,6 +11,7 @@ import pytest
 from pages_server import make_certificate, serve
 
 from articles.fetch import FetchError, address_problem, article_from_url, fetch
+from articles.services import IngestError
 
 
 @pytest.fixture(scope="module")
@@ -165,10 +166,14 @@ def test_one_deadline_covers_all_the_pages_of_a_request(server, allow_loopback):
     assert time.monotonic() - started < 2
 
 
-@pytest.mark.parametrize("path", ["/pdf", "/image"])
-def test_it_refuses_what_is_not_a_web_page(server, allow_loopback, path):
+def test_it_refuses_what_is_not_a_web_page(server, allow_loopback):
     with pytest.raises(FetchError, match="not a web page"):
-        fetch(f"{server}{path}")
+        fetch(f"{server}/image")
+
+
+def test_a_damaged_pdf_at_an_address_is_refused_as_damaged(server, allow_loopback):
+    with pytest.raises(IngestError, match="this PDF is damaged"):
+        article_from_url(f"{server}/pdf")
 
 
 @pytest.mark.parametrize("path", ["/huge-declared", "/huge-streamed"])

@@ -129,7 +129,7 @@ def test_a_payload_in_a_passage_is_shown_as_text_in_every_view():
 
 # --- texts at the size limit --------------------------------------------------------------
 
-LIMIT = 2_000_000  # VERSUS_MAX_ARTICLE_BYTES by default
+LIMIT = 2_000_000  # VERSUS_MAX_ARTICLE_CHARACTERS by default
 SHAPES = {
     # Shapes that stress one stage each: no break at all, a sentence per two characters,
     # one line per word, empty paragraphs, no punctuation, no letters, marks on one letter.

@@ -14,6 +14,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from documents import make_docx, make_pdf
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -228,6 +229,40 @@ def test_any_file_becomes_an_article_or_a_message_naming_it(data, suffix):
         assert item.filename == name
 
 
+# Real PDF and Word documents (tests/documents.py), then damaged: bytes overwritten, or cut off.
+_GOOD_PDF = make_pdf(["Harbour bridge stuck open", "The swing bridge stayed open on Tuesday after a motor failed."])
+_GOOD_DOCX = make_docx(["The swing bridge stayed open on Tuesday after a motor failed."], heading="Bridge stuck")
+DAMAGED_DOCUMENTS = st.tuples(
+    st.sampled_from([(_GOOD_PDF, ".pdf"), (_GOOD_DOCX, ".docx")]),
+    st.lists(st.tuples(st.integers(min_value=0, max_value=20_000), st.binary(min_size=1, max_size=8)), max_size=6),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=20_000)),
+)
+
+
+def _damaged(document: tuple[tuple[bytes, str], list[tuple[int, bytes]], int | None]) -> tuple[bytes, str]:
+    (data, suffix), patches, cut = document
+    damaged = bytearray(data)
+    for at, replacement in patches:
+        at %= len(damaged)
+        damaged[at : at + len(replacement)] = replacement
+    return (bytes(damaged[:cut]) if cut is not None else bytes(damaged)), suffix
+
+
+@FUZZ
+@given(DAMAGED_DOCUMENTS.map(_damaged))
+def test_a_damaged_pdf_or_word_document_becomes_an_article_or_a_message_naming_it(document):
+    data, suffix = document
+    name = f"upload{suffix}"
+    try:
+        item = article_from_file(name, data)
+    except IngestError as error:
+        assert_clear(error)
+        assert name in str(error)
+    else:
+        for value in (item.text, item.raw, item.headline):
+            assert_storable(value)
+
+
 @FUZZ
 @given(HOSTILE_HTML)
 def test_extracting_hostile_html_never_raises(html):
@@ -329,13 +364,13 @@ LIMIT = 3000
 
 @st.composite
 def texts_near_the_limit(draw) -> str:
-    """Words of one-, two-, three- and four-byte letters, ending within a few bytes of LIMIT."""
+    """Words of one-, two-, three- and four-byte letters, ending within a few characters of LIMIT."""
     letters = draw(st.lists(st.sampled_from(["a", "é", "中", "😀", "\u0301"]), min_size=1, max_size=4))
     word = "".join(letters)
-    unit = len((word + " ").encode("utf-8"))
+    unit = len(word + " ")
     target = LIMIT + draw(st.integers(-12, 12))
     text = " ".join([word] * max(3, target // unit))
-    while len(text.encode("utf-8")) < target:
+    while len(text) < target:
         text += draw(st.sampled_from(["a", "é", "中", "😀"]))
     return draw(st.sampled_from(["", "\r\n", "  ", "\x00"])) + text + draw(st.sampled_from(["", "\n\n", " \x00"]))
 
@@ -343,16 +378,16 @@ def texts_near_the_limit(draw) -> str:
 @pytest.mark.django_db
 @FUZZ
 @given(texts_near_the_limit())
-@override_settings(VERSUS_MAX_ARTICLE_BYTES=LIMIT)
+@override_settings(VERSUS_MAX_ARTICLE_CHARACTERS=LIMIT)
 def test_a_text_is_accepted_exactly_up_to_the_size_limit(text):
-    size = len(clean_text(text).encode("utf-8"))
+    size = len(clean_text(text))
     before = library_size()
     try:
         story = create_story("Near the limit", [ArticleInput(text=text)])
     except IngestError as error:
-        assert size > LIMIT, f"{size} bytes refused under a limit of {LIMIT}: {error}"
+        assert size > LIMIT, f"{size} characters refused under a limit of {LIMIT}: {error}"
         assert library_size() == before
-        sizes = re.findall(r"[\d.,]+ (?:KB|MB|bytes)", str(error))
+        sizes = re.findall(r"[\d,]+ characters", str(error))
         assert len(sizes) == 2 and sizes[0] != sizes[1], f"the message does not show why: {error}"
     else:
         assert size <= LIMIT
@@ -360,12 +395,12 @@ def test_a_text_is_accepted_exactly_up_to_the_size_limit(text):
 
 
 @pytest.mark.django_db
-@override_settings(VERSUS_MAX_ARTICLE_BYTES=2_000_000)
+@override_settings(VERSUS_MAX_ARTICLE_CHARACTERS=2_000_000)
 def test_a_text_just_over_the_real_limit_says_by_how_much():
-    text = "harbour " * 250_000 + "ferry"  # 2,000,005 bytes: "2.0 MB" either way when rounded
+    text = "harbour " * 250_000 + "ferry"  # 2,000,005 characters
     with pytest.raises(IngestError) as caught:
         create_story("Too long", [ArticleInput(text=text)])
-    sizes = re.findall(r"[\d.,]+ (?:KB|MB|bytes)", str(caught.value))
+    sizes = re.findall(r"[\d,]+ characters", str(caught.value))
     assert len(sizes) == 2 and sizes[0] != sizes[1], str(caught.value)
 
 

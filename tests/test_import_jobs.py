@@ -70,7 +70,7 @@ def test_a_failed_job_gives_the_form_back_with_everything_typed_and_saves_nothin
     with serve() as base:
         client.post(
             reverse("articles:story_new"),
-            {"title": "Harbour bridge", "notes": "for class", "text": HARBOUR, "urls": f"{base}/pdf"},
+            {"title": "Harbour bridge", "notes": "for class", "text": HARBOUR, "urls": f"{base}/image"},
         )
         job = ImportJob.objects.get()
         assert import_task.call(job.pk) == "failed"
@@ -79,7 +79,7 @@ def test_a_failed_job_gives_the_form_back_with_everything_typed_and_saves_nothin
     assert "not a web page" in html and "Nothing was saved." in html
     assert "Harbour bridge" in html and "for class" in html
     assert "The old swing bridge over the harbour mouth" in html
-    assert f"{base}/pdf" in html
+    assert f"{base}/image" in html
     assert not Story.objects.exists()
 
 

@@ -86,7 +86,7 @@ def test_it_can_name_outlets_after_the_files(folder):
 
 def test_a_bad_file_leaves_nothing_half_written(folder):
     (folder / "scan.html").write_bytes(b"%PDF-1.4 \x00\x01\x02")
-    with pytest.raises(CommandError, match="scan.html: this looks like a PDF file.*Nothing was imported"):
+    with pytest.raises(CommandError, match="scan.html: this PDF is damaged.*Nothing was imported"):
         run(str(folder), "--title", "Harbour bridge")
     assert not Story.objects.exists()
     assert not Article.objects.exists()

@@ -39,8 +39,21 @@ def test_a_version_is_labelled_by_outlet_then_headline_then_file():
     story = make_story()
     assert Article(story=story, outlet="The Lantern", headline="Bridge").label() == "The Lantern"
     assert Article(story=story, headline="Bridge reopens").label() == "Bridge reopens"
-    assert Article(story=story, filename="wire.txt").label() == "wire.txt"
+    assert Article(story=story, filename="harbour_wire-copy.txt").label() == "Harbour wire copy"
     assert Article(story=story, position=2).label() == "Version 3"
+
+
+@pytest.mark.django_db
+def test_a_version_is_never_labelled_by_a_file_name_with_its_hash():
+    story = make_story()
+    assert Article(story=story, filename="001_730206c4979a7c63.txt", position=1).label() == "Version 2"
+
+
+@pytest.mark.django_db
+def test_a_long_headline_is_cut_at_a_word_in_a_label():
+    headline = "US officials say Russia has asked China for military and economic assistance for the war"
+    label = Article(story=make_story(), headline=headline).label()
+    assert label == "US officials say Russia has asked China for military and…"
 
 
 @pytest.mark.django_db

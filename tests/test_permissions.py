@@ -18,8 +18,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from people import BRIDGE_AGENCY, bridge_story, make_user
 
-from articles.models import Article, ShareLink, Story
-from articles.services import create_share_link, revoke_share_link
+from articles.models import Article, PassageNote, ShareLink, Story
+from articles.services import add_note, create_share_link, revoke_share_link
 from articles.tokens import create_api_token
 from compare.exports import FORMATS
 
@@ -34,6 +34,7 @@ class World:
     article: Article
     link: ShareLink
     revoked: ShareLink
+    note: PassageNote
 
 
 Args = Callable[[World], list[object]]
@@ -89,6 +90,14 @@ RULES: dict[str, Page | Action | Shared | ApiRead] = {
     "articles:version_add": Action(by_slug, lambda w: {"text": THIRD, "outlet": "Ferry News"}, get=True),
     "articles:story_delete": Action(by_slug, lambda w: {}, get=True),
     "articles:version_delete": Action(lambda w: [w.story.slug, w.article.pk], lambda w: {}, get=True),
+    "articles:story_edit": Action(by_slug, lambda w: {"title": "Bridge stuck open", "notes": "For 9B"}, get=True),
+    "articles:version_edit": Action(
+        lambda w: [w.story.slug, w.article.pk], lambda w: {"outlet": "Harbour Wire", "headline": "Bridge"}, get=True
+    ),
+    "articles:note_add": Action(
+        by_slug, lambda w: {"article": w.article.pk, "start": 0, "end": 20, "body": "Look at this."}, get=False
+    ),
+    "articles:note_delete": Action(lambda w: [w.story.slug, w.note.pk], lambda w: {}, get=False),
     "articles:story_visibility": Action(by_slug, lambda w: {"visibility": opposite(w.story.visibility)}, get=False),
     "articles:share_link_create": Action(by_slug, lambda w: {}, get=False),
     "articles:share_link_revoke": Action(lambda w: [w.story.slug, w.link.pk], lambda w: {}, get=False),
@@ -120,8 +129,9 @@ NOT_ABOUT_ONE_STORY = {
 # Pages that search the whole library: they may only ever find what the caller may see
 # (tested below with someone else's private story).
 # A user's own account things (API tokens): a login, and nobody else's (tested below).
-# An import's progress page: its owner's only, anyone else gets "not found" (tests/test_import_jobs.py).
-OWN_ACCOUNT = {"api_tokens", "api_token_revoke", "articles:import_job"}
+# An import's or a background trace's page: its owner's only, anyone else gets "not found"
+# (tests/test_import_jobs.py, tests/test_trace_jobs.py).
+OWN_ACCOUNT = {"api_tokens", "api_token_revoke", "articles:import_job", "compare:trace_job"}
 
 LIBRARY_WIDE = {"compare:trace", "compare:trace_story", "api:list_stories", "api:trace"}
 
@@ -162,7 +172,9 @@ def make_world(owner: User, visibility: str) -> World:
     story = bridge_story(owner, visibility)
     revoked = create_share_link(story)
     revoke_share_link(revoked)
-    return World(story=story, article=story.versions.first(), link=create_share_link(story), revoked=revoked)
+    article = story.versions.first()
+    note = add_note(article, 4, 30, "Look at how this changed.")
+    return World(story=story, article=article, link=create_share_link(story), revoked=revoked, note=note)
 
 
 def client_for(actor: str, owner: User, other: User) -> Client:
@@ -180,7 +192,9 @@ def state(world: World) -> tuple:
     if story is None:
         return ("deleted",)
     links = tuple(story.share_links.filter(revoked_at__isnull=True).values_list("pk", flat=True))
-    return (story.visibility, tuple(story.versions.values_list("pk", flat=True)), links)
+    versions = tuple(story.versions.values_list("pk", "outlet", "headline", "published_on", "source_url"))
+    notes = tuple(PassageNote.objects.filter(article__story=story).values_list("pk", "start", "end", "body"))
+    return (story.visibility, story.title, story.notes, versions, links, notes)
 
 
 def cases(kind: type) -> list:
@@ -398,3 +412,21 @@ def test_api_tokens_are_managed_only_by_their_user(actor, owner, other):
         assert page.status_code == 200 and "Harbour desk robot" in page.content.decode()
         assert response.status_code == 302
     assert (row.revoked_at is not None) == (actor == "owner")
+
+
+def test_a_note_of_someone_elses_story_cannot_be_deleted_through_ones_own(owner, other):
+    theirs = make_world(owner, "public")
+    mine = make_world(other, "private")
+    client = client_for("other", owner, other)
+    url = reverse("articles:note_delete", args=[mine.story.slug, theirs.note.pk])
+    assert client.post(url).status_code == 404
+    assert PassageNote.objects.filter(pk=theirs.note.pk).exists()
+
+
+def test_a_note_cannot_be_put_on_someone_elses_version_through_ones_own_story(owner, other):
+    theirs = make_world(owner, "public")
+    mine = make_world(other, "private")
+    client = client_for("other", owner, other)
+    data = {"article": theirs.article.pk, "start": 0, "end": 20, "body": "Hijacked."}
+    assert client.post(reverse("articles:note_add", args=[mine.story.slug]), data).status_code == 404
+    assert not PassageNote.objects.filter(body="Hijacked.").exists()

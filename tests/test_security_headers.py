@@ -80,3 +80,57 @@ def test_an_htmx_post_with_the_token_from_hx_headers_goes_through(django_user_mo
     response = client.post(reverse("articles:story_new"), STORY, headers={"HX-Request": "true", "X-CSRFToken": token})
     assert response.status_code in (200, 302)
     assert Story.objects.filter(title=STORY["title"]).exists()
+
+
+# --- the HTML report's own policy, and private pages ----------------------------------------
+
+
+@pytest.fixture
+def owned_story(django_user_model):
+    from articles.services import ArticleInput, create_story
+
+    owner = django_user_model.objects.create_user("owner")
+    first = "The harbour bridge stayed open on Tuesday after a motor failed, the council said."
+    second = "The harbour bridge stayed open on Wednesday after a motor failed, the council said."
+    story = create_story("Bridge", [ArticleInput(text=first), ArticleInput(text=second)], owner=owner)
+    return owner, story
+
+
+def test_the_html_report_is_served_with_a_policy_that_allows_its_own_styles_and_nothing_else(client, owned_story):
+    import base64
+    import hashlib
+
+    owner, story = owned_story
+    client.force_login(owner)
+    response = client.get(reverse("compare:export_html", args=[story.slug]))
+    assert response.status_code == 200
+    policy = directives(response["Content-Security-Policy"])
+    (style,) = re.findall(rb"<style>(.*?)</style>", response.content, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(style).digest()).decode()
+    assert policy["style-src"] == f"'sha256-{digest}'"
+    assert policy["default-src"] == "'none'"
+    assert "script-src" not in policy and "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "html"])
+def test_exports_are_private_to_caches(client, owned_story, fmt):
+    owner, story = owned_story
+    client.force_login(owner)
+    response = client.get(reverse(f"compare:export_{fmt}", args=[story.slug]))
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+
+
+def test_pages_seen_logged_in_or_through_a_share_link_are_private_to_caches(client, owned_story):
+    from articles.services import create_share_link
+
+    owner, story = owned_story
+    link = create_share_link(story)
+    anonymous = client.get(reverse("compare:shared_story", args=[link.token]))
+    assert anonymous.status_code == 200 and "private" in anonymous["Cache-Control"]
+    assert "private" not in client.get(reverse("compare:library")).get("Cache-Control", "")
+    client.force_login(owner)
+    for url in (reverse("compare:library"), story.get_absolute_url(), reverse("articles:story_new")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "private" in response["Cache-Control"], url

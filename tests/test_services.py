@@ -77,10 +77,19 @@ def test_it_rejects_a_text_of_two_words():
         create_story("Bridge", [ArticleInput(text="Bridge open")])
 
 
-def test_it_rejects_an_article_over_the_size_limit_with_a_readable_size(settings):
-    settings.VERSUS_MAX_ARTICLE_BYTES = 2_000_000
-    with pytest.raises(IngestError, match=r"the text is 2\.5 MB, more than the limit of 2\.0 MB"):
+def test_it_rejects_an_article_over_the_size_limit_counting_characters(settings):
+    settings.VERSUS_MAX_ARTICLE_CHARACTERS = 2_000_000
+    with pytest.raises(IngestError, match=r"the text is 2,499,999 characters long, more than the limit of 2,000,000"):
         create_story("Bridge", [ArticleInput(text="word " * 500_000)])
+
+
+def test_the_size_limit_counts_characters_so_chinese_gets_as_long_an_article_as_english(settings):
+    settings.VERSUS_MAX_ARTICLE_CHARACTERS = 1000
+    chinese = "港口的旋转桥周二因电机故障一直开着。" * 55  # 990 characters, 2,970 bytes of UTF-8
+    story = create_story("Bridge", [ArticleInput(text=chinese)])
+    assert story.versions.get().text == chinese
+    with pytest.raises(IngestError, match="1,004 characters long"):
+        create_story("Bridge", [ArticleInput(text=chinese + "港口的旋转桥周二因电机故障一")])
 
 
 def test_one_bad_version_leaves_nothing_behind():

@@ -41,9 +41,15 @@ def test_it_refuses_a_database_it_does_not_support():
 
 
 def test_it_refuses_a_size_limit_that_is_not_a_number():
-    result = run_check(VERSUS_MAX_ARTICLE_BYTES="two megabytes")
+    result = run_check(VERSUS_MAX_ARTICLE_CHARACTERS="two million")
     assert result.returncode != 0
-    assert "VERSUS_MAX_ARTICLE_BYTES='two megabytes' is not a whole number" in result.stderr
+    assert "VERSUS_MAX_ARTICLE_CHARACTERS='two million' is not a whole number" in result.stderr
+
+
+def test_the_old_byte_limit_setting_stops_the_app_saying_what_replaced_it():
+    result = run_check(VERSUS_MAX_ARTICLE_BYTES="2000000")
+    assert result.returncode != 0
+    assert "replaced by VERSUS_MAX_ARTICLE_CHARACTERS" in result.stderr
 
 
 def test_a_postgres_url_selects_psycopg():

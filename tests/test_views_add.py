@@ -127,12 +127,12 @@ def test_uploading_several_files_at_once_adds_one_version_each(client):
     assert [a.position for a in story.versions.all()] == [0, 1, 2]
 
 
-def test_a_pdf_among_the_files_is_refused_and_nothing_is_saved(client):
+def test_a_damaged_pdf_among_the_files_is_refused_and_nothing_is_saved(client):
     files = [upload("gazette.txt", HARBOUR), upload("scan.txt", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3 binary")]
     response = new_story(client, files=files)
     html = response.content.decode()
     assert response.status_code == 400
-    assert "scan.txt: this looks like a PDF file" in html
+    assert "scan.txt: this PDF is damaged" in html
     assert "Nothing was saved; choose your files again" in html
     assert not Story.objects.exists()
     assert not Article.objects.exists()
@@ -154,15 +154,15 @@ def test_a_file_that_cannot_be_decoded_is_refused_clearly(client):
 
 
 def test_a_file_of_another_type_is_refused(client):
-    response = new_story(client, files=[upload("article.docx", b"PK\x03\x04 word document")])
-    assert ".txt, .md and .html" in response.content.decode()
+    response = new_story(client, files=[upload("article.xyz", b"PK\x03\x04 word document")])
+    assert ".txt, .md, .html, .pdf and .docx" in response.content.decode()
 
 
 def test_text_over_the_size_limit_is_refused(client, settings):
-    settings.VERSUS_MAX_ARTICLE_BYTES = 1000
+    settings.VERSUS_MAX_ARTICLE_CHARACTERS = 1000
     response = new_story(client, text="word " * 400)
     assert response.status_code == 400
-    assert "the text is 2 KB, more than the limit of 1 KB for one version" in response.content.decode()
+    assert "the text is 1,999 characters long, more than the limit of 1,000 characters" in response.content.decode()
     assert not Story.objects.exists()
 
 
@@ -174,13 +174,35 @@ def test_an_upload_over_the_request_limit_is_refused_with_advice(client, setting
     assert not Story.objects.exists()
 
 
-def test_too_many_files_at_once_are_refused_with_advice(client, settings):
-    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+def test_too_many_files_at_once_are_refused_with_advice_and_the_typed_text_kept(client, settings):
+    settings.VERSUS_MAX_UPLOAD_FILES = 2
     files = [upload(f"v{n}.txt", f"Version number {n} of the harbour story.") for n in range(3)]
+    response = new_story(client, files=files, text=HARBOUR_REWRITE, title="Bridge, the many files")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "more than 2 files at once" in html
+    assert "Bridge, the many files" in html and "A broken motor left the harbour" in html
+    assert "choose your files again" in html
+    assert not Story.objects.exists()
+
+
+def test_a_paste_over_the_request_limit_is_refused_and_the_typed_text_kept(client, settings):
+    settings.VERSUS_MAX_UPLOAD_BYTES = 2000
+    pasted = "The ferry ran late again. " * 100
+    response = new_story(client, text=pasted, title="Ferry, the long paste")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "more than 0.002 MB in one go" in html
+    assert "Ferry, the long paste" in html and pasted.strip() in html
+    assert not Story.objects.exists()
+
+
+def test_beyond_what_django_will_read_the_message_still_comes_with_the_form(client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    files = [upload(f"v{n}.txt", f"Version number {n} of the harbour story.") for n in range(4)]
     response = new_story(client, files=files)
     assert response.status_code == 400
-    assert "more than 2 files at once" in response.content.decode()
-    assert not Story.objects.exists()
+    assert "files at once" in response.content.decode()
 
 
 def test_the_same_text_twice_in_one_go_is_refused(client):
@@ -259,11 +281,11 @@ def test_a_web_address_that_times_out_says_so(client, settings):
     assert "did not answer within 0.5 seconds" in response.content.decode()
 
 
-def test_a_web_address_giving_a_pdf_is_refused(client, settings):
+def test_a_web_address_giving_a_damaged_pdf_is_refused(client, settings):
     settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
     with serve() as base:
         response = new_story(client, urls=f"{base}/pdf")
-    assert "a PDF file, not a web page" in response.content.decode()
+    assert "this PDF is damaged" in response.content.decode()
 
 
 XSS_TITLE = "<script>alert('title')</script> {{ story.slug }}"

@@ -123,7 +123,7 @@ def test_bad_text_gets_a_clear_message_and_the_text_is_kept(client, library, tex
 
 
 def test_a_text_over_the_size_limit_is_refused_and_kept(client, library, settings):
-    settings.VERSUS_MAX_ARTICLE_BYTES = 1000
+    settings.VERSUS_MAX_ARTICLE_CHARACTERS = 1000
     text = mixed_text() * 3
     response = client.post(TRACE, {"text": text})
     assert response.status_code == 413
@@ -132,11 +132,11 @@ def test_a_text_over_the_size_limit_is_refused_and_kept(client, library, setting
 
 
 def test_a_text_longer_than_one_request_may_trace_is_refused_and_kept(client, library, settings):
-    settings.VERSUS_TRACE_MAX_BYTES = 500
+    settings.VERSUS_TRACE_MAX_CHARACTERS = 500
     text = mixed_text()
     response = client.post(TRACE, {"text": text})
     assert response.status_code == 413
-    assert "Versus traces at most 1 KB at a time" in response.content.decode()
+    assert "Versus traces at most 500 at a time" in response.content.decode()
     assert response.context["asked"].text == text
 
 
@@ -235,8 +235,9 @@ def test_a_user_traces_a_web_page_and_its_details_go_into_the_story(client, teac
     source = store("Bridge", GAZETTE, outlet="Harbour wire")
     client.force_login(teacher)
     with serve() as base:
-        response = client.post(TRACE, {"url": f"{base}/article"})
+        response = client.post(TRACE, {"url": f"{base}/article"}, follow=True)  # fetched by the worker
     assert response.status_code == 200
+    assert response.redirect_chain[0][0].startswith("/trace/jobs/")
     assert [row.article for row in response.context["rows"]] == [source]
     asked = response.context["asked"]
     assert asked.outlet == "The Harbour Gazette" and asked.source_url == f"{base}/article"
@@ -254,9 +255,8 @@ def test_tracing_a_web_page_keeps_the_ssrf_checks_and_the_import_limit(client, t
     settings.VERSUS_URL_IMPORTS_PER_MINUTE = 1
     client.force_login(teacher)
     with serve() as base:
-        refused = client.post(TRACE, {"url": f"{base}/article"})
-        assert refused.status_code == 400
-        assert "only fetches pages from public websites" in refused.content.decode()
+        refused = client.post(TRACE, {"url": f"{base}/article"}, follow=True)
+        assert "only fetches pages from public websites" in refused.content.decode()  # told by the worker
         settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
         again = client.post(TRACE, {"url": f"{base}/article"})
     assert again.status_code == 400

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 POLICY = "; ".join(
     [
@@ -37,4 +38,23 @@ class ContentSecurityPolicyMiddleware:
         # A view may send its own policy: a downloaded report, self-contained by design,
         # carries its styles inline and says so with a policy of its own.
         response.headers.setdefault("Content-Security-Policy", POLICY)
+        return response
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private`` on what a shared cache must never keep or hand to someone else:
+    every page seen logged in (it names the user and may show private stories) and every page
+    opened through a share link. Public pages seen without an account stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        shared = match is not None and (match.url_name or "").startswith("shared_")
+        no_store = "no-store" in response.get("Cache-Control", "")  # stricter already: left as it is
+        if ((user is not None and user.is_authenticated) or shared) and not no_store:
+            patch_cache_control(response, private=True)
         return response

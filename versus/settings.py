@@ -132,6 +132,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private on pages seen logged in or through a share link (versus/middleware.py).
+    "versus.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -237,16 +239,27 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # --- Versus limits and import rules -------------------------------------------------
-# Largest article text accepted, in bytes of UTF-8 (the issue's default: 2 MB).
-VERSUS_MAX_ARTICLE_BYTES = env_int("VERSUS_MAX_ARTICLE_BYTES", 2_000_000, minimum=1)
+# Longest article text accepted, in characters: a reader's measure, the same for every script (in bytes,
+# a Chinese article would meet the limit at a third of the length of an English one).
+if "VERSUS_MAX_ARTICLE_BYTES" in os.environ:
+    raise ImproperlyConfigured(
+        "VERSUS_MAX_ARTICLE_BYTES was replaced by VERSUS_MAX_ARTICLE_CHARACTERS (the limit now counts characters)."
+    )
+VERSUS_MAX_ARTICLE_CHARACTERS = env_int("VERSUS_MAX_ARTICLE_CHARACTERS", 2_000_000, minimum=1)
 # Largest upload request; several files at once, so a few articles' worth.
 VERSUS_MAX_UPLOAD_BYTES = env_int("VERSUS_MAX_UPLOAD_BYTES", 20_000_000, minimum=1)
-DATA_UPLOAD_MAX_MEMORY_SIZE = VERSUS_MAX_UPLOAD_BYTES
-FILE_UPLOAD_MAX_MEMORY_SIZE = VERSUS_MAX_UPLOAD_BYTES
-DATA_UPLOAD_MAX_NUMBER_FILES = env_int("VERSUS_MAX_UPLOAD_FILES", 20, minimum=1)
+VERSUS_MAX_UPLOAD_FILES = env_int("VERSUS_MAX_UPLOAD_FILES", 20, minimum=1)
+# Django's own ceilings, beyond which it does not read a request at all and answers a bare
+# "Bad Request (400)". They sit well above ours so that, between the two, the form itself
+# answers, with everything typed kept (articles/views.py). Files above 2.5 MB are spooled
+# to a temporary file rather than held in memory (Django's default).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * VERSUS_MAX_UPLOAD_BYTES
+DATA_UPLOAD_MAX_NUMBER_FILES = 5 * VERSUS_MAX_UPLOAD_FILES
 # Web pages one user may have fetched per minute (counted in the database, so across all workers).
 VERSUS_URL_IMPORTS_PER_MINUTE = env_int("VERSUS_URL_IMPORTS_PER_MINUTE", 10, minimum=1)
 VERSUS_MAX_VERSIONS_PER_STORY = env_int("VERSUS_MAX_VERSIONS_PER_STORY", 12, minimum=2)
+# Longest PDF read, in pages: a long article is a dozen; a report or a book is refused with a message.
+VERSUS_MAX_DOCUMENT_PAGES = env_int("VERSUS_MAX_DOCUMENT_PAGES", 100, minimum=1)
 # URL import: fetching a page on behalf of a user must not reach our own network.
 VERSUS_URL_IMPORT_ALLOW_PRIVATE = env_bool("VERSUS_URL_IMPORT_ALLOW_PRIVATE", False)
 VERSUS_URL_IMPORT_TIMEOUT = env_float("VERSUS_URL_IMPORT_TIMEOUT", 10.0, minimum=0.1)
@@ -256,9 +269,11 @@ VERSUS_URL_IMPORT_MAX_REDIRECTS = env_int("VERSUS_URL_IMPORT_MAX_REDIRECTS", 5, 
 # --- Budgets: how much one request may do (versus/budget.py) -------------------------
 # gunicorn's sync workers serve one request each: these keep any request well inside its
 # 30 s timeout and leave the workers free for everyone else.
-# Seconds the engine may spend tracing one text, and the longest text traced in a request.
+# Seconds the engine may spend tracing one text, and the longest text traced in a request (characters).
 VERSUS_TRACE_SECONDS = env_float("VERSUS_TRACE_SECONDS", 5.0, minimum=0.1)
-VERSUS_TRACE_MAX_BYTES = env_int("VERSUS_TRACE_MAX_BYTES", 200_000, minimum=1)
+VERSUS_TRACE_MAX_CHARACTERS = env_int("VERSUS_TRACE_MAX_CHARACTERS", 100_000, minimum=1)
+# A logged-in user's longer text is traced by the background worker, with this budget.
+VERSUS_TRACE_BACKGROUND_SECONDS = env_float("VERSUS_TRACE_BACKGROUND_SECONDS", 120.0, minimum=1)
 # Seconds the HTML extractor may spend on one page before the plain reduction is used instead,
 # and the largest page it is given at all (bigger pages get the plain reduction straight away).
 VERSUS_EXTRACT_SECONDS = env_float("VERSUS_EXTRACT_SECONDS", 3.0, minimum=0.1)

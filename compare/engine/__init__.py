@@ -6,7 +6,8 @@ from the modules below: they are the engine's own business and change as it impr
 
 * ``align_story``: every version of a story at once (``StoryAlignment``);
   ``align_pair``, or ``prepare`` once and ``align_prepared`` many times, for two texts.
-* ``story_to_dict`` / ``story_from_dict``: a ``StoryAlignment`` as JSON and back;
+* ``story_to_dict`` / ``story_from_dict``: a ``StoryAlignment`` as JSON and back (and
+  ``pair_to_dict``/``pair_from_dict``, ``segment_to_list``/``segment_from_list`` for parts);
   ``pair_alignment_entries``: one pair's passages as export entries.
 * ``KINDS`` / ``SHARE_KINDS`` / ``SIMILARITY_WEIGHTS``: the kinds of pairs and what each counts for.
 * ``find_junk``: page clutter in a text (credits, menus, captions).
@@ -29,7 +30,15 @@ from .fingerprint import keys as fingerprint_keys
 from .fingerprint import keys_for_many as fingerprint_keys_for_many
 from .fingerprint import sentences as fingerprint_sentences
 from .junk import find_junk
-from .serialize import pair_alignment_entries, story_from_dict, story_to_dict
+from .serialize import (
+    pair_alignment_entries,
+    pair_from_dict,
+    pair_to_dict,
+    segment_from_list,
+    segment_to_list,
+    story_from_dict,
+    story_to_dict,
+)
 from .story import _SIMILARITY_WEIGHT as SIMILARITY_WEIGHTS
 from .story import align_story
 from .types import (
@@ -82,7 +91,11 @@ __all__ = [
     "fingerprint_keys_for_many",
     "fingerprint_sentences",
     "pair_alignment_entries",
+    "pair_from_dict",
+    "pair_to_dict",
     "prepare",
+    "segment_from_list",
+    "segment_to_list",
     "story_from_dict",
     "story_to_dict",
 ]

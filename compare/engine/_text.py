@@ -47,9 +47,17 @@ _NUMBER_WORDS = {word: str(value) for value, word in enumerate(f"{_UNITS} {_TEEN
     word: str(20 + 10 * position) for position, word in enumerate(_TENS.split(" "))
 }
 
+# Days and months name a date: two passages that give different ones tell of different
+# events, as two different figures do (they count as numbers in Tokens.numbers).
+_DATE_WORDS = word_set(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april june july "
+    "august september october november december"
+)
+
 # Longer words are cut to this many characters after suffix stripping (a crude but
 # effective stemmer for news English: truncation stemming).
 _PREFIX = 6
+DATES_AS_NUMBERS = True
 
 
 def _stem(word: str) -> str:
@@ -112,6 +120,8 @@ def tokens(text: str) -> Tokens:
             sequence.append(word)
             if word not in STOPWORDS:
                 content.add(_stem(word))
+            if word in _DATE_WORDS and DATES_AS_NUMBERS:
+                numbers.add(word)
     return Tokens(tuple(sequence), frozenset(content), frozenset(numbers))
 
 

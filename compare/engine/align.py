@@ -72,7 +72,9 @@ INDEXED_STEMS = 10
 class Idf:
     """Inverse document frequency of content stems over a set of sentences."""
 
-    def __init__(self, sentences: Iterable[Tokens]) -> None:
+    def __init__(self, sentences: Iterable[Tokens], vectors: Sequence[Any] = ()) -> None:
+        # The story's mean sentence embedding (see ``meaning``), when every version has embeddings.
+        self.topic: Any = _mean_vector(vectors)
         self.df: Counter[str] = Counter()
         self.n = 0
         for sentence in sentences:
@@ -86,8 +88,11 @@ class Idf:
         return self._weights.get(stem, self._unseen)
 
     def total(self, stems: Iterable[str]) -> float:
+        """Total weight of the stems. math.fsum is exact, so the result does not depend on
+        the order a set yields its stems in (that order changes with PYTHONHASHSEED, and a
+        last-bit difference could tip a score across a threshold)."""
         weights, unseen = self._weights, self._unseen
-        return sum([weights.get(stem, unseen) for stem in stems])
+        return math.fsum([weights.get(stem, unseen) for stem in stems])
 
     def content_weight(self, content: frozenset[str]) -> float:
         """Total weight of a passage's content (memoised: each sentence is weighed many times)."""
@@ -95,6 +100,15 @@ class Idf:
         if weight is None:
             weight = self._totals[content] = self.total(content)
         return weight
+
+
+def _mean_vector(vectors: Sequence[Any]) -> Any:
+    if not vectors or any(v is None for v in vectors):
+        return None
+    import numpy as np
+
+    stacked = np.concatenate(list(vectors))
+    return stacked.mean(axis=0) if len(stacked) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,12 +178,18 @@ def wording_ratio(a: Tokens, b: Tokens) -> float:
 
 
 CONTENT_WEIGHT = 0.65  # the rest goes to the wording ratio
-# With sentence embeddings: the score is blended with the cosine, mapped from
-# [COSINE_FLOOR, COSINE_CEILING] to [0, 1] (below the floor two news sentences share only
-# their topic), and MEANING_WEIGHT of the score comes from it.
+# With sentence embeddings, the lexical score gets MEANING_WEIGHT times the passages'
+# similarity of meaning beyond the story's topic (see ``meaning``), and the bar moves to
+# SEMANTIC_THRESHOLD.
+MEANING_WEIGHT = 0.42
+SEMANTIC_THRESHOLD = 0.40
+# Headlines pair with each other from this score on (see _headline_pair); a headline is at most HEADLINE_WORDS long.
+HEADLINE_THRESHOLD = 0.2
+HEADLINE_WORDS = 30
+# A passage already paired also pairs with a free sentence from this score on (see _second_correspondences).
+SECOND_THRESHOLD = 0.5
+# Candidates by meaning: each sentence's closest few on the other side, from this raw cosine on.
 COSINE_FLOOR = 0.35
-COSINE_CEILING = 0.9
-MEANING_WEIGHT = 0.5
 CONFLICTING_NUMBERS = 0.85  # factor when both passages give numbers and none agree
 MIN_SHARED_STEMS = 3
 FEW_SHARED_WORDS = 0.8  # factor when they share fewer content words than that
@@ -195,8 +215,7 @@ def _combine(dice: float, ratio: float, a: Tokens, b: Tokens, cos: float | None 
         # however rare those words are in the story. (With embeddings the model judges that.)
         score *= FEW_SHARED_WORDS
     if cos is not None:
-        meaning = min(1.0, max(0.0, (cos - COSINE_FLOOR) / (COSINE_CEILING - COSINE_FLOOR)))
-        score = (1 - MEANING_WEIGHT) * score + MEANING_WEIGHT * meaning
+        score += MEANING_WEIGHT * cos
     return min(1.0, max(0.0, score))
 
 
@@ -267,13 +286,19 @@ def prepare(document: Document) -> Prepared:
     return Prepared(document, segments, [tokens(document.text[s.start : s.end]) for s in segments], vectors)
 
 
-def cosine(a: Prepared, b: Prepared, members_a: Sequence[int], members_b: Sequence[int]) -> float | None:
-    """Cosine similarity of two passages' sentence embeddings (a passage of several
-    sentences is the normalised sum of theirs), or None when either side has none."""
-    if a.vectors is None or b.vectors is None:
+def meaning(a: Prepared, b: Prepared, members_a: Sequence[int], members_b: Sequence[int], idf: Idf) -> float | None:
+    """How much two passages mean the same beyond what every sentence of the story shares,
+    or None when either side has no embeddings.
+
+    In a story every sentence is about the same thing, so raw cosines between its sentences
+    are all high. Each passage's embedding (a passage of several sentences: the normalised
+    sum of theirs) minus the story's mean embedding keeps what the passage says in
+    particular; the dot product of two such remainders is high only when they say the same.
+    (Over a pair's matrix of cosines this is the double-centred cosine.)"""
+    if a.vectors is None or b.vectors is None or idf.topic is None:
         return None
-    va = _passage_vector(a.vectors, members_a)
-    vb = _passage_vector(b.vectors, members_b)
+    va = _passage_vector(a.vectors, members_a) - idf.topic
+    vb = _passage_vector(b.vectors, members_b) - idf.topic
     # Rounded so that the last bits of a float sum cannot tip a decision one way or the other.
     return round(float(va @ vb), 4)
 
@@ -289,7 +314,7 @@ def _passage_vector(vectors: Any, members: Sequence[int]) -> Any:
 def align_pair(a: Document, b: Document) -> PairAlignment:
     """Every pair of corresponding passages between two versions, and what is unique to each."""
     prepared_a, prepared_b = prepare(a), prepare(b)
-    idf = Idf(prepared_a.tokens + prepared_b.tokens)
+    idf = Idf(prepared_a.tokens + prepared_b.tokens, [prepared_a.vectors, prepared_b.vectors])
     return align_prepared(prepared_a, prepared_b, idf)
 
 
@@ -450,17 +475,21 @@ def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
         else:
             total = idf.content_weight(a.tokens[i].content) + idf.content_weight(b.tokens[j].content)
             dice = 2 * shared / total if total else 0.0
-        cos = cosine(a, b, (i,), (j,))
+        cos = meaning(a, b, (i,), (j,), idf)
         if cos is None and not _could_align(a.tokens[i], b.tokens[j], dice):
             continue
         judgement = judge(a.tokens[i], b.tokens[j], idf, dice, cos)
-        if judgement.score >= ALIGN_THRESHOLD:
+        if judgement.score >= (ALIGN_THRESHOLD if cos is None else SEMANTIC_THRESHOLD):
             scored.append((judgement.score, i, j))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
 
     groups: list[tuple[list[int], list[int], float]] = []
     owner_a: dict[int, int] = {}
     owner_b: dict[int, int] = {}
+    headlines = _headline_pair(a, b, idf)
+    if headlines is not None:
+        owner_a[headlines[1]] = owner_b[headlines[2]] = 0
+        groups.append(([headlines[1]], [headlines[2]], headlines[0]))
     for score, i, j in scored:
         if i in owner_a or j in owner_b:
             continue
@@ -472,9 +501,51 @@ def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
         groups[g] = (members_a, members_b, score)
 
     _continue_runs(a, b, idf, groups, owner_a, owner_b)
+    _second_correspondences(scored, groups, owner_a, owner_b)
     pairs = [_make_pair(a, b, idf, sorted(ma), sorted(mb)) for ma, mb, _ in groups]
     pairs.sort(key=lambda p: (p.a, p.b))
     return pairs
+
+
+def headline(prepared: Prepared) -> int | None:
+    """The index of the version's headline: its first sentence, when it stands alone in
+    the first paragraph and is short enough to be a title."""
+    segments = prepared.segments
+    if not segments or (len(segments) > 1 and segments[1].paragraph == segments[0].paragraph):
+        return None
+    return 0 if len(prepared.tokens[0].sequence) <= HEADLINE_WORDS else None
+
+
+def _headline_pair(a: Prepared, b: Prepared, idf: Idf) -> tuple[float, int, int] | None:
+    """Two headlines on one story say the same thing more often than not, in the fewest
+    words: they pair at a lower bar, before anything else can take either of them."""
+    i, j = headline(a), headline(b)
+    if i is None or j is None:
+        return None
+    cos = meaning(a, b, (i,), (j,), idf)
+    if cos is None:
+        return None  # lexically a headline pair needs the ordinary bar (it has too few words to judge)
+    score = judge(a.tokens[i], b.tokens[j], idf, cos=cos).score
+    return (score, i, j) if score >= HEADLINE_THRESHOLD else None
+
+
+def _second_correspondences(
+    scored: list[tuple[float, int, int]],
+    groups: list[tuple[list[int], list[int], float]],
+    owner_a: dict[int, int],
+    owner_b: dict[int, int],
+) -> None:
+    """Let a passage take part in a second correspondence when a sentence left unpaired on
+    the other side says clearly the same as it: a headline that states what both the other
+    headline and the lead state, a summary of two separate sentences."""
+    for score, i, j in scored:
+        if score < SECOND_THRESHOLD:
+            break
+        if (i in owner_a) == (j in owner_b):
+            continue  # both free was decided above; both taken is not a second correspondence
+        owner_a.setdefault(i, len(groups))
+        owner_b.setdefault(j, len(groups))
+        groups.append(([i], [j], score))
 
 
 def _grow(
@@ -513,7 +584,7 @@ def _grow(
                     continue
                 merged_a = merge_tokens([a.tokens[i] for i in grown_a])
                 merged_b = merge_tokens([b.tokens[j] for j in grown_b])
-                candidate = judge(merged_a, merged_b, idf, cos=cosine(a, b, grown_a, grown_b)).score
+                candidate = judge(merged_a, merged_b, idf, cos=meaning(a, b, grown_a, grown_b, idf)).score
                 if candidate > score + GROW_GAIN and (best is None or candidate > best[0]):
                     best = (candidate, grown_a, grown_b)
         if best is None:
@@ -562,7 +633,7 @@ def _continue_runs(
         members_a, members_b, _ = groups[queue.popleft()]
         for i, j in ((min(members_a) - 1, min(members_b) - 1), (max(members_a) + 1, max(members_b) + 1)):
             if free(i, j):
-                judgement = judge(a.tokens[i], b.tokens[j], idf, cos=cosine(a, b, (i,), (j,)))
+                judgement = judge(a.tokens[i], b.tokens[j], idf, cos=meaning(a, b, (i,), (j,), idf))
                 if judgement.score >= CONTEXT_THRESHOLD:
                     add(i, j, judgement.score)
 
@@ -570,7 +641,7 @@ def _continue_runs(
         members_a, members_b, _ = groups[g]
         i, j = max(members_a) + 1, max(members_b) + 1
         if free(i, j) and owner_a.get(i + 1) is not None and owner_a.get(i + 1) == owner_b.get(j + 1):
-            judgement = judge(a.tokens[i], b.tokens[j], idf, cos=cosine(a, b, (i,), (j,)))
+            judgement = judge(a.tokens[i], b.tokens[j], idf, cos=meaning(a, b, (i,), (j,), idf))
             if judgement.score >= WEDGED_THRESHOLD:
                 add(i, j, judgement.score)
 
@@ -578,7 +649,7 @@ def _continue_runs(
 def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members_b: list[int]) -> Pair:
     merged_a = merge_tokens([a.tokens[i] for i in members_a])
     merged_b = merge_tokens([b.tokens[j] for j in members_b])
-    judgement = judge(merged_a, merged_b, idf, cos=cosine(a, b, members_a, members_b))
+    judgement = judge(merged_a, merged_b, idf, cos=meaning(a, b, members_a, members_b, idf))
     a_span = (a.segments[members_a[0]].start, a.segments[members_a[-1]].end)
     b_span = (b.segments[members_b[0]].start, b.segments[members_b[-1]].end)
     return Pair(
@@ -603,7 +674,11 @@ def _junk_within(document: Document, span: tuple[int, int]) -> tuple[tuple[int, 
 
 def _shares(segments: list[Segment], paired: list[tuple[tuple[int, ...], str]]) -> dict[str, float]:
     chars = dict.fromkeys(SHARE_KINDS, 0)
-    kind_of = {i: kind for members, kind in paired for i in members}
+    kind_of: dict[int, str] = {}
+    for members, kind in paired:  # a passage in two pairs counts as the closer of the two
+        for i in members:
+            if i not in kind_of or SHARE_KINDS.index(kind) < SHARE_KINDS.index(kind_of[i]):  # type: ignore[arg-type]
+                kind_of[i] = kind
     for s in segments:
         chars[kind_of.get(s.index, "unique")] += s.end - s.start
     total = sum(chars.values())

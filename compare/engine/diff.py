@@ -29,6 +29,7 @@ from itertools import accumulate
 
 from diff_match_patch import diff_match_patch
 
+from ._text import STOPWORDS
 from .types import Change, Flag
 
 # One token: optional leading whitespace, then a number (with its separators and suffix:
@@ -348,9 +349,16 @@ def _encode(keys: tuple[str, ...], codes: dict[str, str], weights: dict[str, int
             if number >= 0xD800:  # skip the surrogate range: those are not characters
                 number += 0x800
             code = codes[key] = chr(number)
-            weights[code] = len(key)
+            # A content word (not a function word, not punctuation) is worth keeping visible
+            # as shared even between larger edits: negative weight marks it (see below).
+            weights[code] = -len(key) if _is_content_word(key) else len(key)
         chars.append(code)
     return "".join(chars)
+
+
+def _is_content_word(key: str) -> bool:
+    word = key.strip().casefold()
+    return len(word) >= 3 and word.isalnum() and word not in STOPWORDS
 
 
 def _absorb_small_equalities(diffs: list[tuple[int, str]], weights: dict[str, int]) -> None:
@@ -363,7 +371,12 @@ def _absorb_small_equalities(diffs: list[tuple[int, str]], weights: dict[str, in
     """
 
     def weight(chars: str) -> int:
-        return sum(weights[c] for c in chars)
+        return sum(abs(weights[c]) for c in chars)
+
+    def holds_content(chars: str) -> bool:
+        # Shared content words between two larger edits stay shared (a paraphrase shows the
+        # words it kept); only function words and punctuation are folded into the edits.
+        return any(weights[c] < 0 for c in chars)
 
     equalities: list[int] = []  # indices of candidate equalities
     last_equality: str | None = None
@@ -384,6 +397,7 @@ def _absorb_small_equalities(diffs: list[tuple[int, str]], weights: dict[str, in
                 deleted_after += weight(chars)
             if (
                 last_equality is not None
+                and not holds_content(last_equality)
                 and weight(last_equality) < max(inserted_before, deleted_before)
                 and weight(last_equality) < max(inserted_after, deleted_after)
             ):

@@ -151,13 +151,23 @@ class _Model:
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
+        from threadpoolctl import threadpool_limits
+
         ids = [encoding.ids for encoding in self.tokenizer.encode_batch(list(texts))]
-        # Batches of similar length waste little on padding; the order is fixed by length
-        # and position, so the same texts always meet the same batch-mates.
-        order = sorted(range(len(ids)), key=lambda i: (len(ids[i]), i))
-        for start in range(0, len(order), BATCH):
-            chunk = order[start : start + BATCH]
-            out[chunk] = self._forward([ids[i] for i in chunk])
+        # Batches hold sentences of one length only: no padding, so a sentence's vector is
+        # computed the same way whatever else is encoded with it (a version saved alone and
+        # the same version in a whole story get the same vectors, bit for bit).
+        by_length: dict[int, list[int]] = {}
+        for position, sentence in enumerate(ids):
+            by_length.setdefault(len(sentence), []).append(position)
+        # One BLAS thread: these matrices are small, and on a shared machine OpenBLAS's
+        # threads spin against each other (measured: 13x the CPU time, 13x slower).
+        with threadpool_limits(limits=1, user_api="blas"):
+            for length in sorted(by_length):
+                positions = by_length[length]
+                for start in range(0, len(positions), BATCH):
+                    chunk = positions[start : start + BATCH]
+                    out[chunk] = self._forward([ids[i] for i in chunk])
         return out.astype(np.float16).astype(np.float32)
 
     def _forward(self, batch: list[list[int]]) -> Any:
@@ -219,8 +229,22 @@ def document_vectors(document: Document) -> Any | None:
 
 
 def with_vectors(documents: Sequence[Document]) -> list[Document]:
-    """The documents, each carrying its vectors (computed where missing, when the model is there)."""
-    return [d if d.vectors is not None else replace(d, vectors=document_vectors(d)) for d in documents]
+    """The documents, each carrying its vectors (computed where missing, when the model is
+    there). Versions of one story share many sentences: each distinct sentence is encoded once."""
+    if not available():
+        return list(documents)
+    missing = [d for d in documents if d.vectors is None]
+    texts_of = {d.id: [d.text[s.start : s.end] for s in segment(d.text, d.junk)] for d in missing}
+    distinct = sorted({t for texts in texts_of.values() for t in texts})
+    vectors = encode(distinct) if distinct else None
+    row = {text: position for position, text in enumerate(distinct)}
+    out = []
+    for d in documents:
+        if d.vectors is None:
+            rows = [row[t] for t in texts_of[d.id]]
+            d = replace(d, vectors=vectors[rows] if vectors is not None and rows else encode([]))
+        out.append(d)
+    return out
 
 
 def vectors_key(document: Document) -> str:

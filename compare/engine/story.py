@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from itertools import combinations
 
 from . import ENGINE_VERSION
-from .align import Idf, Prepared, add_pairs, align_prepared, cosine, judge, mirror, prepare
+from .align import Idf, Prepared, add_pairs, align_prepared, judge, meaning, mirror, prepare
 from .types import Document, Group, PairAlignment, SourceEstimate, StoryAlignment
 
 # How much each kind of correspondence counts towards similarity.
@@ -42,7 +42,7 @@ def align_story(docs: Sequence[Document], on_progress: Callable[[int, int], None
         raise ValueError("every version of a story needs its own id")
     ordered = sorted(docs, key=lambda d: d.id)
     prepared = {d.id: prepare(d) for d in ordered}
-    idf = Idf(t for p in prepared.values() for t in p.tokens)
+    idf = Idf((t for p in prepared.values() for t in p.tokens), [p.vectors for p in prepared.values()])
 
     pairwise: dict[tuple[str, str], PairAlignment] = {}
     couples = list(combinations([d.id for d in ordered], 2))
@@ -97,7 +97,7 @@ def _complete_triangles(
             seen.add((x, i, y, j))
             if i in owned[(x, "a", y)] or j in owned[(x, "b", y)]:
                 continue
-            cos = cosine(prepared[x], prepared[y], (i,), (j,))
+            cos = meaning(prepared[x], prepared[y], (i,), (j,), idf)
             score = judge(prepared[x].tokens[i], prepared[y].tokens[j], idf, cos=cos).score
             if score >= TRIANGLE_THRESHOLD:
                 found.setdefault((x, y), []).append((score, i, j))

@@ -82,6 +82,25 @@
     move(action[0], action[1]);
   });
 
+  // Files chosen for upload are listed by name (with their size) before anything is sent, so a
+  // teacher can check the set; browsers only say "5 files".
+  function showChosenFiles(input) {
+    var list = document.getElementById(input.id + "-chosen");
+    if (!list) return;
+    list.textContent = "";
+    Array.prototype.forEach.call(input.files || [], function (file) {
+      var item = document.createElement("li");
+      var size = file.size < 1000000 ? Math.max(1, Math.round(file.size / 1000)) + " KB" : (file.size / 1000000).toFixed(1) + " MB";
+      item.textContent = file.name + " (" + size + ")";
+      list.appendChild(item);
+    });
+    var count = (input.files || []).length;
+    list.setAttribute("aria-label", count + " file" + (count === 1 ? "" : "s") + " chosen");
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[type=file]")) showChosenFiles(event.target);
+  });
+
   // A freshly loaded panel takes the focus, so keyboard and screen-reader users land in it.
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail && event.detail.target && event.detail.target.id === "panel") {

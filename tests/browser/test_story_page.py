@@ -24,7 +24,7 @@ def column_names(page) -> list[str]:
 
 def test_a_student_compares_the_demo_story(page, live_server, demo_story, artifacts_dir):
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name=demo_story.title).click()
+    page.locator("#results").get_by_role("link", name=demo_story.title).click()
     page.wait_for_selector("table.comparison")
     names = column_names(page)
     assert len(names) == demo_story.versions.count()

@@ -42,7 +42,7 @@ def files_to_import(paths: list[str]) -> tuple[list[Path], list[Path]]:
         else:
             raise CommandError(f"{path}: no such file or folder.")
     if not chosen:
-        raise CommandError("No .txt, .md or .html files found in " + ", ".join(paths) + ".")
+        raise CommandError("No .txt, .md, .html, .pdf or .docx files found in " + ", ".join(paths) + ".")
     return chosen, skipped
 
 
@@ -52,7 +52,8 @@ def outlet_from_filename(path: Path) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Import article files (.txt, .md, .html) and folders of them as the versions of one story, all or nothing. "
+        "Import article files (.txt, .md, .html, .pdf, .docx) and folders of them as the versions of one story, "
+        "all or nothing. "
         "In folders, hidden files and README files are skipped. With --owner USERNAME the new story belongs to "
         "that user and is private to them; without --owner it belongs to nobody and is public (anyone can read "
         "it, nobody can change it in the browser)."
@@ -158,6 +159,6 @@ class Command(BaseCommand):
         junk = Counter(reason for _, _, reason in article.junk_marks())
         marked = ", ".join(f"{reason} ×{count}" for reason, count in sorted(junk.items())) or "none"
         return (
-            f"  {article.position + 1}. {article.label()}: {article.word_count()} words, "
+            f"  {article.position + 1}. {article.label()}: {article.length_in_words()}, "
             f"{article.junk_characters()} characters of junk marked ({marked})"
         )

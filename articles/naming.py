@@ -1,0 +1,70 @@
+"""Names people can read: a version's label, a headline from a first line, a file's name without its hash.
+
+Pure functions over strings, no Django: every way in (upload, URL, command line) and the
+model's ``label()`` use them, so a version is never called "001_730206c4979a7c63.txt".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import PurePath
+
+# How long a name in a column header or a select box may be before it is cut (at a word).
+LABEL_LENGTH = 60
+HEADLINE_LENGTH = 160
+
+# Parts of file names that are machine-made, not words: hex hashes, long numbers, UUID pieces.
+# A part with a digit among hex letters ("7a4d", "730206c4979a7c63") or only digits; "face" is a word.
+_MACHINE_PART = re.compile(r"^(?:\d+|(?=[0-9a-f]*\d)[0-9a-f]{4,})$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[\s_.\-+]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` on one line, cut at the last word boundary before ``limit`` characters, with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    room = text[: limit - 1]
+    space = room.rfind(" ")
+    # Cut back to the last whole word; scripts without spaces (Chinese, Japanese, Thai) have no
+    # word boundary to cut at, so there the characters are cut.
+    if text[limit - 1] != " " and space > limit // 2:
+        room = room[:space]
+    return room.rstrip(" ,;:–—-") + "…"
+
+
+def readable_filename(name: str) -> str:
+    """A file's name as words, or "" when it is only machine-made parts.
+
+    "2-daily-lantern-reprint.txt" -> "Daily lantern reprint"; "001_730206c4979a7c63.txt" -> "".
+    """
+    stem = PurePath(name).stem
+    words = [part for part in _SEPARATORS.split(stem) if part and not _MACHINE_PART.match(part)]
+    if not words or sum(len(word) for word in words) < 3:
+        return ""
+    readable = " ".join(words)
+    return readable[0].upper() + readable[1:]
+
+
+def first_line_headline(text: str, limit: int = HEADLINE_LENGTH) -> str:
+    """The first line of a text as its headline: cut at its first sentence if it runs on, then at a word.
+
+    Saved articles usually start with their headline. A file that is all one line (a page
+    copied without its line breaks) gives its first sentence instead.
+    """
+    for line in text.strip().splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        if len(line) > limit:
+            first_sentence = _SENTENCE_END.split(line, maxsplit=1)[0]
+            line = first_sentence if len(first_sentence) >= 10 else line
+        return cut(line, limit)
+    return ""
+
+
+def is_readable(text: str) -> bool:
+    """Whether a name has at least one letter or digit (not only punctuation or symbols)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)

@@ -1,0 +1,73 @@
+"""Teacher's notes on passages: the owner adds and deletes them; everyone who can read the story sees them.
+
+Like every view that changes a story, these answer "not found" to anyone but its owner
+(``access.story_for_editing``). A note is added from a passage's panel (or its page without
+JavaScript) and the reader is taken back to that passage on the story page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from compare.layout import passage_anchor
+
+from . import services
+from .access import story_for_editing
+from .forms import NoteForm
+from .models import Article, PassageNote, Story
+
+
+def _back_to(story: Story, article_id: int | None, segment: int | None, base: str = "") -> str:
+    url = story.get_absolute_url()
+    if base.isascii() and base.isdigit():
+        url += f"?base={base}"
+    if article_id is not None and segment is not None:
+        url += "#" + passage_anchor(str(article_id), segment)
+    return url
+
+
+@require_POST
+@login_required
+def note_add(request: HttpRequest, slug: str) -> HttpResponse:
+    story = story_for_editing(request, slug)
+    form = NoteForm(request.POST)
+    article_id, segment = _digits(request.POST.get("article")), _digits(request.POST.get("segment"))
+    article = get_object_or_404(Article.objects.defer("raw"), story=story, pk=article_id or 0)
+    if form.is_valid():
+        try:
+            start, end = form.anchored(article.text)
+            services.add_note(article, start, end, form.cleaned_data["body"], author=request.user)
+        except ValidationError as error:  # the quoted words are not in the passage
+            form.add_error("quote", error.messages)
+        except services.IngestError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Your note on “{article.label()}” was added. Readers of the story see it.")
+            return redirect(_back_to(story, article.pk, segment, form.cleaned_data.get("base", "")))
+    if segment is None:
+        messages.error(request, "The note was not added: " + " ".join(m for e in form.errors.values() for m in e))
+        return redirect(story.get_absolute_url())
+    # The passage again, with the note as typed and what is wrong with it.
+    from compare.views import Reading, passage_with_note_form
+
+    return passage_with_note_form(request, story, Reading.by_slug(story), article.pk, segment, form)
+
+
+def _digits(value: str | None) -> int | None:
+    # Only ASCII digits: str.isdigit() also says yes to "²", which int() refuses.
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+@require_POST
+@login_required
+def note_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    story = story_for_editing(request, slug)
+    note = get_object_or_404(PassageNote.objects.select_related("article"), article__story=story, pk=pk)
+    services.delete_note(note)
+    messages.success(request, "The note was deleted.")
+    return redirect(story.get_absolute_url() + "#teacher-notes")

@@ -1,0 +1,50 @@
+"""Which passage a note belongs to, from its character offsets: plain Python, no Django.
+
+Notes are anchored to offsets into a version's text (which never changes); the engine's
+sentences (segments, each with ``start`` and ``end`` offsets into the same text) may change
+when the engine improves. So the sentence a note belongs to is worked out each time it is
+shown: the one it overlaps most, else (a note on text between sentences, such as marked junk)
+the nearest one.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from typing import Protocol
+
+
+class Span(Protocol):
+    start: int
+    end: int
+
+
+def segment_for(segments: Sequence[Span], start: int, end: int) -> int | None:
+    """Index of the segment that a note on ``[start, end)`` belongs to, or None if there are none.
+
+    ``segments`` are in text order and do not overlap (as the engine makes them).
+    """
+    if not segments:
+        return None
+    starts = [segment.start for segment in segments]
+    # The segments that could overlap: from the one starting at or before ``start`` on.
+    first = max(0, bisect.bisect_right(starts, start) - 1)
+    best, best_overlap = None, 0
+    for index in range(first, len(segments)):
+        segment = segments[index]
+        if segment.start >= end:
+            break
+        overlap = min(end, segment.end) - max(start, segment.start)
+        if overlap > best_overlap:
+            best, best_overlap = index, overlap
+    if best is not None:
+        return best
+    # Between sentences: the nearest one, the following one on a tie (a note usually introduces what follows).
+    after = bisect.bisect_left(starts, end)
+    if after >= len(segments):
+        return len(segments) - 1
+    if after == 0:
+        return 0
+    gap_before = start - segments[after - 1].end
+    gap_after = segments[after].start - end
+    return after - 1 if gap_before < gap_after else after

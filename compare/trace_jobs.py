@@ -1,0 +1,97 @@
+"""Tracing on the background worker: long texts, and web pages (fetched here first).
+
+One request traces at most ``VERSUS_TRACE_MAX_CHARACTERS`` within ``VERSUS_TRACE_SECONDS``, and
+never fetches a page (a fetch waits on another server, up to ``VERSUS_URL_IMPORT_TIMEOUT``).
+A logged-in user's longer text (up to an article's size limit), or web address, is stored as
+a TraceJob and traced by ``trace_task`` with ``VERSUS_TRACE_BACKGROUND_SECONDS``; the page at
+the job's address shows that it is running, then the result. With the immediate task backend
+it is traced inside the request, and the job's page shows the result at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django_tasks import task
+
+from articles.access import visible_articles
+from articles.fetch import article_from_url
+from articles.services import IngestError
+from versus.budget import OverBudget
+
+from .models import TraceJob
+from .trace import TraceError, result_to_dict, trace_text
+
+logger = logging.getLogger(__name__)
+
+LOST = "The background work stopped before it was done (the worker was restarted). Please try again."
+
+
+def queue_trace(owner: User, text: str, asked: dict[str, str]) -> TraceJob:
+    job = TraceJob.objects.create(owner=owner, text=text, asked=asked)
+    trace_task.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@task()
+def trace_task(job_id: int) -> str:
+    claimed = TraceJob.objects.filter(pk=job_id, status=TraceJob.Status.QUEUED).update(
+        status=TraceJob.Status.RUNNING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return "nothing to do"
+    job = TraceJob.objects.select_related("owner").get(pk=job_id)
+    try:
+        if job.asked.get("url") and not job.text.strip():
+            _fetch(job)
+        result = trace_text(
+            job.text,
+            articles=visible_articles(job.owner),
+            seconds=settings.VERSUS_TRACE_BACKGROUND_SECONDS,
+            max_characters=settings.VERSUS_MAX_ARTICLE_CHARACTERS,
+        )
+    except (TraceError, IngestError) as error:
+        _finish(job, TraceJob.Status.FAILED, problem=str(error))
+        return "failed"
+    except OverBudget:
+        problem = (
+            f"Tracing this text needed more than the {settings.VERSUS_TRACE_BACKGROUND_SECONDS:g} seconds "
+            "Versus gives one trace. Trace it in parts."
+        )
+        _finish(job, TraceJob.Status.FAILED, problem=problem)
+        return "failed"
+    except Exception:
+        logger.exception("trace job %s failed", job.pk)
+        _finish(job, TraceJob.Status.FAILED, problem="Something went wrong on our side. Please try again.")
+        raise
+    _finish(job, TraceJob.Status.DONE, result=result_to_dict(result))
+    return "done"
+
+
+def _fetch(job: TraceJob) -> None:
+    """The page at the job's address becomes the text to trace; its details are kept."""
+    url = job.asked["url"]
+    try:
+        item = article_from_url(url)
+    except IngestError as error:
+        raise IngestError(f"{url}: {error}") from error
+    job.text = item.text
+    job.asked = {**job.asked, "headline": item.headline, "outlet": item.outlet, "source_url": item.source_url}
+    TraceJob.objects.filter(pk=job.pk).update(text=job.text, asked=job.asked, updated_at=timezone.now())
+
+
+def _finish(job: TraceJob, status: str, *, problem: str = "", result: dict | None = None) -> None:
+    TraceJob.objects.filter(pk=job.pk).update(status=status, problem=problem, result=result, updated_at=timezone.now())
+
+
+def check_lost(job: TraceJob) -> TraceJob:
+    stale = timezone.now() - dt.timedelta(seconds=settings.VERSUS_ALIGN_STALE_SECONDS)
+    if job.status == TraceJob.Status.RUNNING and job.updated_at < stale:
+        _finish(job, TraceJob.Status.FAILED, problem=LOST)
+        job.refresh_from_db()
+    return job
