@@ -315,7 +315,9 @@ def _with_problem(
     throttled: Throttled | None = None,
     **context,
 ) -> HttpResponse:
-    files_chosen = form.is_bound and bool(getattr(form, "cleaned_data", {}).get("files") or form.files.getlist("files"))
+    files_chosen = form.is_bound and bool(
+        getattr(form, "cleaned_data", {}).get("files") or request.FILES.getlist("files")
+    )
     note = (
         "Nothing was saved; choose your files again (browsers forget them after a problem)."
         if files_chosen

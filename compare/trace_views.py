@@ -198,7 +198,9 @@ def trace(request: HtmxHttpRequest) -> HttpResponse:
             return _in_background(request, asked)
         context["problem"], status = str(error), error.status
         if not request.user.is_authenticated and _fits_background(asked.text):
-            context["problem"] += " Logged in, you can trace texts up to an article's size (it takes a little longer)."
+            context["problem"] = (
+                f"{error} Logged in, you can trace texts up to an article's size (it takes a little longer)."
+            )
     except TraceError as error:
         context["problem"], status = str(error), error.status
     except Throttled as error:
@@ -230,6 +232,7 @@ def _fits_background(text: str) -> bool:
 def _in_background(request: HtmxHttpRequest, asked: TraceRequest) -> HttpResponse:
     """A text too long for one request, or a web page to fetch first, traced by the worker;
     the answer is the job's page."""
+    assert isinstance(request.user, User)  # only signed-in users' texts are traced in the background
     job = trace_jobs.queue_trace(
         request.user,
         asked.text,
@@ -256,6 +259,7 @@ def trace_job(request: HtmxHttpRequest, token: str) -> HttpResponse:
     )
     context = {**_page_context(asked), "job": job}
     if job.status == TraceJob.Status.DONE:
+        assert job.result is not None  # a finished trace keeps its result
         context.update(_result_context(result_from_dict(job.result, visible_articles(request.user))))
     elif job.status == TraceJob.Status.FAILED:
         context["problem"] = job.problem

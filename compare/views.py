@@ -186,7 +186,9 @@ def _story_page(request: HtmxHttpRequest, story: Story, reading: Reading) -> Htt
     context.update(_comparison_context(request, story, articles, alignment, reading))
     # Teacher's notes on the passages, found afresh in this alignment from their character offsets.
     placed = notes.place(note_list, articles, alignment)
-    notes.attach_to_rows(context["comparison"].rows, placed)
+    comparison = context["comparison"]
+    assert isinstance(comparison, layout.Comparison)
+    notes.attach_to_rows(comparison.rows, placed)
     context["notes"] = placed
     return render(request, template, context)
 
