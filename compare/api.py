@@ -6,7 +6,7 @@ Built with django-ninja, which writes the OpenAPI schema from these functions an
 Who is calling
 --------------
 Only the ``Authorization`` header says: ``Bearer <token>`` or ``Token <token>`` with a token
-made by ``python manage.py create_api_token`` (see ``articles/tokens.py``). No header: an
+made by ``python manage.py create_api_token`` (see ``accounts/tokens.py``). No header: an
 anonymous caller, who sees public stories only. A header that is not a valid, unrevoked token
 is refused with 401 whatever the request: a program with a broken token should find out
 rather than silently get less. The session cookie is ignored on purpose: the API never acts
@@ -32,10 +32,10 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer
 
+from accounts.tokens import token_owner
 from articles.access import visible_articles, visible_stories, visible_story
 from articles.models import Story
 from articles.throttle import Rule, Throttled, take
-from articles.tokens import token_owner
 from compare.engine import Kind
 from versus.budget import OverBudget
 

@@ -11,9 +11,9 @@ from django.core.management.base import CommandError
 from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
 from people import make_user
 
+from accounts.tokens import create_api_token, revoke_api_token
 from articles.models import ApiToken, Story, hash_api_token
 from articles.services import ArticleInput, create_story
-from articles.tokens import create_api_token, revoke_api_token
 
 pytestmark = pytest.mark.django_db
 

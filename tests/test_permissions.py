@@ -18,9 +18,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from people import BRIDGE_AGENCY, bridge_story, make_user
 
+from accounts.tokens import create_api_token
 from articles.models import Article, PassageNote, ShareLink, Story
 from articles.services import add_note, create_share_link, revoke_share_link
-from articles.tokens import create_api_token
 from compare.exports import FORMATS
 
 pytestmark = pytest.mark.django_db

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     # Counts failed logins and locks out a user name or an address that makes too many.
     "axes",
     "articles",
+    "accounts",
     "compare",
 ]
 
@@ -137,7 +138,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, as django-axes requires: answers a locked-out login with articles.views.login_locked_out.
+    # Last, as django-axes requires: answers a locked-out login with accounts.views.login_locked_out.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -158,7 +159,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.accounts",
+                "accounts.context_processors.accounts",
             ],
         },
     },
@@ -303,7 +304,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=VERSUS_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "articles.throttle.client_address"
-AXES_LOCKOUT_CALLABLE = "articles.views.login_locked_out"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
 AXES_VERBOSE = False
 
 # --- Background work -----------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ApiToken, hash_api_token
+from articles.models import ApiToken, hash_api_token
 
 TOKEN_PREFIX = "vs_"  # noqa: S105 - a visible marker, not a secret
 # last_used_at is written at most this often per token, not on every request.
