@@ -211,11 +211,11 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
     from django.db import connection, transaction
     from django.db.models.signals import post_save
 
-    from articles import index
     from articles.access import visible_articles
     from articles.models import Article, IndexKey, Story, content_hash
     from articles.services import ArticleInput, create_story
-    from compare.trace import trace_text
+    from compare.trace import index
+    from compare.trace.service import trace_text
 
     call_command("migrate", verbosity=0)
     figures: dict = {"size": size, "vendor": connection.vendor}
@@ -281,7 +281,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
     for n, text in enumerate(extra[:200]):
         create_story(f"Saved {n}", [ArticleInput(text=text, junk=[])])
     with_index = time.perf_counter() - began
-    post_save.disconnect(dispatch_uid="articles.index.article_saved", sender=Article)
+    post_save.disconnect(dispatch_uid="compare.trace.index.article_saved", sender=Article)
     began = time.perf_counter()
     for n, text in enumerate(extra[200:]):
         create_story(f"Unindexed {n}", [ArticleInput(text=text, junk=[])])

@@ -40,7 +40,7 @@ from compare.engine import Kind
 from versus.budget import OverBudget
 
 from . import exports, services, tasks
-from .trace import TraceError, TraceResult, trace_text
+from .trace.service import TraceError, TraceResult, trace_text
 
 # Seconds a client is asked to wait before asking again for an alignment being computed.
 RETRY_AFTER = 5

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from library_texts import FERRY, OBSERVATORY, ORCHARD
 
-from articles import index
 from articles.models import Article, IndexedArticle, IndexKey
 from articles.services import ArticleInput, create_story, delete_article, delete_story
 from compare.engine import FINGERPRINT_SCHEME, fingerprint_keys, fingerprint_sentences
+from compare.trace import index
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
 from articles.access import visible_articles
 from articles.models import Article
 from articles.services import ArticleInput, create_story
-from compare.trace import TraceError, trace_text
+from compare.trace.service import TraceError, trace_text
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from articles.access import visible_articles
 from articles.models import Article, Story
 from articles.services import ArticleInput, create_story, set_visibility
 from compare.models import TraceJob
-from compare.trace import result_from_dict, result_to_dict, trace_text
-from compare.trace_jobs import trace_task
+from compare.trace.jobs import trace_task
+from compare.trace.service import result_from_dict, result_to_dict, trace_text
 
 pytestmark = pytest.mark.django_db
 

@@ -41,10 +41,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from articles.index import find_candidates
 from articles.models import Article, ImportedArticle, IndexedArticle, Story, content_hash
 from articles.services import ArticleInput, IngestError, add_articles, check_article, clean_text, create_story
 from compare.engine import FINGERPRINT_BANDS, fingerprint_keys
+from compare.trace.index import find_candidates
 from versus.text import first_words
 
 

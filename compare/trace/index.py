@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet
 
+from articles.models import Article, IndexedArticle, IndexKey
 from compare.engine import FINGERPRINT_SCHEME, fingerprint_keys_for_many, fingerprint_sentences
-
-from .models import Article, IndexedArticle, IndexKey
 
 # Keys per lookup query: far below SQLite's bound on query parameters.
 LOOKUP_CHUNK = 2000

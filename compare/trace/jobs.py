@@ -21,10 +21,10 @@ from django_tasks import task
 from articles.access import visible_articles
 from articles.fetch import article_from_url
 from articles.services import IngestError
+from compare.models import TraceJob
 from versus.budget import OverBudget
 
-from .models import TraceJob
-from .trace import TraceError, result_to_dict, trace_text
+from .service import TraceError, result_to_dict, trace_text
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 Two steps:
 
-1. Candidates from the library index (``articles/index.py``): the text's sentences are
+1. Candidates from the library index (``compare/trace/index.py``): the text's sentences are
    fingerprinted the way stored articles are, and the articles holding the most of the
    same band keys come first. Only articles in the ``articles`` queryset the caller
    passes are searched: a view passes what its user may see (other users' private
@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import QuerySet
 
-from articles.index import find_candidates
 from articles.models import Article
 from articles.services import clean_text
 from compare.engine import (
@@ -49,6 +48,7 @@ from compare.engine import (
     segment_to_list,
 )
 from compare.kinds import TABLE
+from compare.trace.index import find_candidates
 from versus.budget import Deadline, time_limit
 
 # The text being traced, as the engine sees it. Article ids are "article-<pk>".

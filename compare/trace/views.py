@@ -30,14 +30,14 @@ from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
 from articles.services import ArticleInput, IngestError, clean_text, create_story, metadata_of
 from articles.throttle import Rule, Throttled, take
+from compare.kinds import PAIR_KINDS
+from compare.models import TraceJob
 from versus.budget import OverBudget
 from versus.http import HtmxHttpRequest, is_fragment
 from versus.text import first_words, percent, plural
 
-from . import trace_jobs
-from .kinds import PAIR_KINDS
-from .models import TraceJob
-from .trace import (
+from . import jobs
+from .service import (
     TracedSource,
     TraceError,
     TraceResult,
@@ -189,7 +189,7 @@ def trace(request: HtmxHttpRequest) -> HttpResponse:
     try:
         take(Rule.named("trace"), request)
         if asked.url and not asked.text.strip():
-            # Fetching waits on another server: never inside a web request (compare/trace_jobs.py).
+            # Fetching waits on another server: never inside a web request (compare/jobs.py).
             _check_url_trace(request, asked)
             return _in_background(request, asked)
         result = trace_text(asked.text, articles=visible_articles(request.user))
@@ -233,7 +233,7 @@ def _in_background(request: HtmxHttpRequest, asked: TraceRequest) -> HttpRespons
     """A text too long for one request, or a web page to fetch first, traced by the worker;
     the answer is the job's page."""
     assert isinstance(request.user, User)  # only signed-in users' texts are traced in the background
-    job = trace_jobs.queue_trace(
+    job = jobs.queue_trace(
         request.user,
         asked.text,
         {"headline": asked.headline, "outlet": asked.outlet, "source_url": asked.source_url, "url": asked.url},
@@ -253,7 +253,7 @@ def trace_job(request: HtmxHttpRequest, token: str) -> HttpResponse:
     job = TraceJob.objects.filter(token=token, owner=request.user).first()
     if job is None:
         raise Http404("No such trace, or not one of yours.")
-    job = trace_jobs.check_lost(job)
+    job = jobs.check_lost(job)
     asked = TraceRequest(
         text=job.text, **{k: job.asked.get(k, "") for k in ("url", "headline", "outlet", "source_url")}
     )
