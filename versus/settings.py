@@ -113,7 +113,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
-    # django-ninja (the API, compare/api.py): listed so that its docs page uses the Swagger UI files
+    # django-ninja (the API, compare/api/): listed so that its docs page uses the Swagger UI files
     # it ships, served by us, instead of loading them from a CDN (which our CSP would block).
     "ninja",
     # Counts failed logins and locks out a user name or an address that makes too many.
