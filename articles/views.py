@@ -11,7 +11,7 @@ says to choose them again).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,30 +44,18 @@ def story_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "articles/story_new.html", {"form": StoryForm()})
     form, problem = _bound(request, StoryForm)
     throttled: Throttled | None = None
-    if problem:
-        pass  # the form comes back as it was sent, with the problem
-    elif form is not None and form.is_valid() and jobs.needs_background(form):
-        try:
-            take(Rule.named("import"), request)
-            return _in_background(request, form)
-        except Throttled as error:
-            problem, throttled = str(error), error
-        except services.IngestError as error:
-            problem = _at_field(form, error)
-    elif form is not None and form.is_valid():
-        try:
-            take(Rule.named("import"), request)
-            items = versions_from(form, _fetch_quota(request))
-            story = services.create_story(
-                form.cleaned_data["title"], items, notes=form.cleaned_data["notes"], owner=request.user
-            )
-        except Throttled as error:
-            problem, throttled = str(error), error
-        except services.IngestError as error:
-            problem = _at_field(form, error)
-        else:
-            messages.success(request, _added_message(story, story.versions.all()))
-            return redirect(story.get_absolute_url())
+    # With a problem already, the form comes back as it was sent.
+    if not problem and form is not None and form.is_valid():
+        data = form.cleaned_data
+
+        def create(items: list[services.ArticleInput]) -> tuple[Story, Iterable[Article]]:
+            story = services.create_story(data["title"], items, notes=data["notes"], owner=request.user)
+            return story, story.versions.all()
+
+        outcome = _store(request, form, None, create)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        problem, throttled = outcome
     return _with_problem(request, "articles/story_new.html", form or StoryForm(), problem, throttled=throttled)
 
 
@@ -79,30 +67,40 @@ def version_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         return render(request, "articles/version_add.html", {"form": VersionsForm(), "story": story})
     form, problem = _bound(request, VersionsForm)
     throttled: Throttled | None = None
-    if problem:
-        pass  # the form comes back as it was sent, with the problem
-    elif form is not None and form.is_valid() and jobs.needs_background(form):
-        try:
-            take(Rule.named("import"), request)
-            return _in_background(request, form, story)
-        except Throttled as error:
-            problem, throttled = str(error), error
-        except services.IngestError as error:
-            problem = _at_field(form, error)
-    elif form is not None and form.is_valid():
-        try:
-            take(Rule.named("import"), request)
-            articles = services.add_articles(story, versions_from(form, _fetch_quota(request)))
-        except Throttled as error:
-            problem, throttled = str(error), error
-        except services.IngestError as error:
-            problem = _at_field(form, error)
-        else:
-            messages.success(request, _added_message(story, articles))
-            return redirect(story.get_absolute_url())
+    # With a problem already, the form comes back as it was sent.
+    if not problem and form is not None and form.is_valid():
+
+        def add(items: list[services.ArticleInput]) -> tuple[Story, Iterable[Article]]:
+            return story, services.add_articles(story, items)
+
+        outcome = _store(request, form, story, add)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        problem, throttled = outcome
     return _with_problem(
         request, "articles/version_add.html", form or VersionsForm(), problem, throttled=throttled, story=story
     )
+
+
+def _store(
+    request: AuthenticatedHttpRequest,
+    form: VersionsForm,
+    story: Story | None,
+    save: Callable[[list[services.ArticleInput]], tuple[Story, Iterable[Article]]],
+) -> HttpResponse | tuple[str, Throttled | None]:
+    """Store what a valid form brings, here or (when it is large) in the background, within the
+    user's allowance of imports: the page to go to, or the problem to show and the throttle hit."""
+    try:
+        take(Rule.named("import"), request)
+        if jobs.needs_background(form):
+            return _in_background(request, form, story)
+        saved, added = save(versions_from(form, _fetch_quota(request)))
+    except Throttled as error:
+        return str(error), error
+    except services.IngestError as error:
+        return _at_field(form, error), None
+    messages.success(request, _added_message(saved, added))
+    return redirect(saved.get_absolute_url())
 
 
 def _in_background(request: AuthenticatedHttpRequest, form: VersionsForm, story: Story | None = None) -> HttpResponse:
@@ -290,7 +288,7 @@ def _with_problem(
     return render(request, template, {"form": form, "problem": problem, **context}, status=400)
 
 
-def _added_message(story: Story, articles) -> str:
+def _added_message(story: Story, articles: Iterable[Article]) -> str:
     articles = list(articles)
     with_junk = sum(1 for article in articles if article.junk_spans)
     message = f"Added {plural(len(articles), 'version')} to “{story.title}”."
