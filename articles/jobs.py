@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from versus.jobs import LOST, claim, is_lost
+
 from . import services
 from .extract import article_from_file
 from .fetch import article_from_url
@@ -31,8 +33,6 @@ from .models import Article, ImportFile, ImportJob, Story
 from .services import ArticleInput, IngestError
 
 logger = logging.getLogger(__name__)
-
-LOST = "The background work stopped before it was done (the worker was restarted). Please try again."
 
 
 def submitted_bytes(form: VersionsForm) -> int:
@@ -87,10 +87,7 @@ def queue_import(owner: User, form: VersionsForm, story: Story | None = None) ->
 @task()
 def import_task(job_id: int) -> str:
     """Read, fetch and store the versions of a job; the job row says how it went."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, updated_at=timezone.now()
-    )
-    if not claimed:
+    if not claim(ImportJob.objects.all(), job_id):
         return "nothing to do"
     job = ImportJob.objects.get(pk=job_id)
     try:
@@ -148,8 +145,7 @@ def _finish(job: ImportJob, status: str, *, problem: str = "", story: Story | No
 
 def check_lost(job: ImportJob) -> ImportJob:
     """A job not heard of for too long is marked failed, so its page can give the form back."""
-    stale = timezone.now() - dt.timedelta(seconds=settings.VERSUS_ALIGN_STALE_SECONDS)
-    if job.status == ImportJob.Status.RUNNING and job.updated_at < stale:
+    if is_lost(job):
         _finish(job, ImportJob.Status.FAILED, problem=LOST)
         job.refresh_from_db()
     return job

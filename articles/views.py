@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from versus.http import AuthenticatedHttpRequest, HtmxHttpRequest, is_fragment
+from versus.http import AuthenticatedHttpRequest, HtmxHttpRequest, go_to, is_fragment
 from versus.text import plural
 
 from . import jobs, services
@@ -123,11 +123,7 @@ def _job_done(request: HtmxHttpRequest, job: ImportJob) -> HttpResponse:
     assert story is not None  # a finished job made its story or added to it
     added = list(story.versions.order_by("-position")[: job.added])
     messages.success(request, _added_message(story, added))
-    if is_fragment(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = story.get_absolute_url()
-        return response
-    return redirect(story.get_absolute_url())
+    return go_to(request, story.get_absolute_url())
 
 
 @require_http_methods(["GET"])

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django_htmx.middleware import HtmxDetails
 
 
@@ -22,3 +23,13 @@ class AuthenticatedHttpRequest(HtmxHttpRequest):
     """A request to a ``@login_required`` view: its user is signed in."""
 
     user: User
+
+
+def go_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """Send the browser to ``url``. An htmx request is told with HX-Redirect: a plain redirect
+    would be followed by htmx and its page swapped into the current one."""
+    if is_fragment(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)

@@ -33,7 +33,7 @@ from articles.throttle import Rule, Throttled, take
 from compare.kinds import PAIR_KINDS
 from compare.models import TraceJob
 from versus.budget import OverBudget
-from versus.http import HtmxHttpRequest, is_fragment
+from versus.http import HtmxHttpRequest, go_to, is_fragment
 from versus.text import first_words, percent, plural
 
 from . import jobs
@@ -238,11 +238,7 @@ def _in_background(request: HtmxHttpRequest, asked: TraceRequest) -> HttpRespons
         asked.text,
         {"headline": asked.headline, "outlet": asked.outlet, "source_url": asked.source_url, "url": asked.url},
     )
-    if is_fragment(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = job.get_absolute_url()
-        return response
-    return redirect(job.get_absolute_url())
+    return go_to(request, job.get_absolute_url())
 
 
 @require_http_methods(["GET"])
