@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from compare.engine import Document
+from compare.engine import Document, embed
 
 from .naming import LABEL_LENGTH, cut, readable_filename
 from .reading import reading_length
@@ -137,6 +138,11 @@ class Article(models.Model):
     text = models.TextField(help_text="The plain text that is compared.")
     junk_spans = models.JSONField(default=list, blank=True)
     content_hash = models.CharField(max_length=64, editable=False)
+    # One sentence embedding per segment of ``text`` (see compare/engine/embed.py), float16,
+    # computed once by the background task that aligns the story; ``vectors_key`` says what
+    # they were computed from (model version and the segments' texts), so stale ones are known.
+    vectors = models.BinaryField(null=True, blank=True, editable=False)
+    vectors_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -183,10 +189,6 @@ class Article(models.Model):
     def junk_characters(self) -> int:
         return sum(end - start for start, end in self.junk_ranges())
 
-    def engine_document(self, doc_id: str | None = None) -> Document:
-        """This version as the alignment engine sees it; its id is the primary key unless given."""
-        return Document(id=str(self.pk) if doc_id is None else doc_id, text=self.text, junk=self.junk_ranges())
-
     def public_dict(self) -> dict[str, Any]:
         """What anyone who may read the story may know of this version (the API's and exports' fields)."""
         return {
@@ -203,6 +205,23 @@ class Article(models.Model):
             "junk": self.junk_marks(),
             "text": self.text,
         }
+
+    def engine_document(self, doc_id: str | None = None, *, with_vectors: bool = True) -> Document:
+        """The version as the alignment engine takes it (its id is the primary key unless given),
+        with its stored sentence vectors when they were computed from this very text by this
+        model version; without them (stale, never computed, or ``with_vectors=False``) the engine
+        compares the version lexically."""
+        document = Document(id=str(self.pk) if doc_id is None else doc_id, text=self.text, junk=self.junk_ranges())
+        if not with_vectors or not self.vectors_key or self.vectors_key != embed.vectors_key(document):
+            return document
+        data = bytes(self.vectors or b"")  # Postgres hands back a memoryview
+        vectors = embed.from_bytes(data, len(data) // (2 * embed.DIMENSIONS))
+        return document if vectors is None else replace(document, vectors=vectors)
+
+    def has_current_vectors(self) -> bool:
+        """True when the stored vectors were computed from the current text by the current model."""
+        current = embed.vectors_key(self.engine_document(with_vectors=False))
+        return bool(self.vectors_key) and self.vectors_key == current
 
 
 class IndexedArticle(models.Model):

@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from compare.layout import passage_anchor
+from compare.presentation import passage_anchor
 from versus.http import AuthenticatedHttpRequest
 
 from . import services

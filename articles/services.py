@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from compare.engine import find_junk
+from compare.engine import Document, embed, find_junk
 
 from .models import Article, PassageNote, ShareLink, Story, content_hash
 from .reading import reading_length
@@ -264,6 +266,71 @@ def revoke_share_link(link: ShareLink) -> None:
     if link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def save_vectors(article: Article, vectors: bytes, key: str) -> bool:
+    """Store a version's sentence vectors and what they were computed from.
+
+    Written only while the version still has the text they were computed from (it may have
+    been edited meanwhile); ``updated_at`` is left alone: the version itself did not change."""
+    saved = Article.objects.filter(pk=article.pk, content_hash=article.content_hash).update(
+        vectors=vectors, vectors_key=key
+    )
+    if saved:
+        article.vectors, article.vectors_key = vectors, key
+    return bool(saved)
+
+
+# Vectors lately computed in this process, in their stored form, by vectors key: the same text
+# stored again (load_demo --reset, a story re-imported, the test suite) is not embedded again.
+_RECENT_VECTORS: OrderedDict[str, bytes] = OrderedDict()
+_RECENT_MAX = 128  # about 40 KB each for a 1,000-word version
+_RECENT_LOCK = threading.Lock()
+
+
+def _remember(key: str, data: bytes) -> None:
+    with _RECENT_LOCK:
+        _RECENT_VECTORS[key] = data
+        while len(_RECENT_VECTORS) > _RECENT_MAX:
+            _RECENT_VECTORS.popitem(last=False)
+
+
+def store_sentence_vectors(articles: Sequence[Article]) -> int:
+    """Compute and store the sentence vectors of the versions whose stored ones are missing or
+    stale (text edited, model changed); how many were stored. Nothing without the model: the
+    engine then compares the versions lexically.
+
+    Slow (the model reads every sentence), so it runs where the alignment runs, in the
+    background task, or in commands; never in a page request of its own. The stale versions
+    are embedded together, so a sentence they share (wire copy) is encoded once; a sentence's
+    vector does not depend on what it is encoded with."""
+    if not embed.available():
+        return 0
+    stale: list[tuple[Article, Document, str]] = []
+    for article in articles:
+        document = article.engine_document(with_vectors=False)
+        key = embed.vectors_key(document)
+        if article.vectors_key != key:
+            stale.append((article, document, key))
+    with _RECENT_LOCK:
+        known = {key: _RECENT_VECTORS[key] for _, _, key in stale if key in _RECENT_VECTORS}
+    fresh = embed.with_vectors([document for _, document, key in stale if key not in known])
+    computed = {document.id: document.vectors for document in fresh}
+    for article, document, key in stale:
+        data = known.get(key)
+        if data is None:
+            data = embed.to_bytes(computed[document.id])
+            _remember(key, data)
+        save_vectors(article, data, key)
+    return len(stale)
+
+
+def vectors_note(computed: int) -> str:
+    """One line for a command's report: what ``store_sentence_vectors`` did."""
+    if not embed.available():
+        return f"No sentence vectors ({embed.unavailable_reason()}): the versions will be compared lexically."
+    return f"Sentence vectors computed and stored for {computed} version{'s' if computed != 1 else ''}."
 
 
 @dataclass

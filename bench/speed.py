@@ -2,8 +2,16 @@
 
 What it measures (targets from the project brief):
 
-* two versions of about 1,000 words aligned and diffed (target < 50 ms);
-* ten such versions, all against all, as ``align_story`` does it (target < 1 s);
+* the sentence model (all-MiniLM-L6-v2, compare/engine/embed.py): its load time and the
+  memory it adds, and the CPU cost of embedding 1,000 words (a version is embedded once,
+  when the background task first aligns it; the vectors are stored with the article);
+* two versions of about 1,000 words aligned and diffed (lexical target < 50 ms; with stored
+  sentence vectors, semantic, < 100 ms CPU);
+* ten such versions, all against all, as ``align_story`` does it (lexical target < 1 s;
+  semantic, with stored vectors, < 1.5 s CPU); the vectors are computed before the clock
+  starts, as the stored ones are, and the two modes are timed side by side on fresh texts;
+* the peak RSS of a worker process with the model loaded, embedding and aligning a
+  ten-version story as the alignment task does (target < 400 MB);
 * peak memory of that ten-version story (tracemalloc peak and the process's ru_maxrss;
   target < 150 MB);
 * how the time grows from 100 to 10,000 words per version;
@@ -44,13 +52,14 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 # The word-diff counter below wraps the engine's own diff step, so it reaches below the public API.
 import compare.engine.align as engine_align  # noqa: E402
-from compare.engine import Document, align_pair, align_story  # noqa: E402
+from compare.engine import Document, align_pair, align_story, embed  # noqa: E402
 
 SEEDS = REPO.parent / "shared" / "seeds"
 SIZES = (100, 300, 1000, 3000, 10000)
@@ -58,6 +67,10 @@ COLLATEX_SIZES = (100, 300, 1000)
 PAIR_TARGET_MS = 50.0
 STORY_TARGET_S = 1.0
 MEMORY_TARGET_MB = 150.0
+SEMANTIC_PAIR_TARGET_MS = 100.0
+SEMANTIC_STORY_TARGET_S = 1.5
+WORKER_RSS_TARGET_MB = 400.0
+DEMO = REPO / "articles" / "demo" / "harbour-bridge"  # our own fictional English texts
 
 # --- synthetic articles with planted edits --------------------------------------------------
 
@@ -275,16 +288,101 @@ def ratio(value: float, baseline: float) -> str:
     return f"{value / baseline:.1f}x" if baseline > 0 else "n/a"
 
 
+def rss_mb() -> float:
+    """The process's resident memory now (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def model_figures(repeats: int) -> None:
+    """Load time and memory of the sentence model, and what embedding 1,000 words costs.
+    Must run before anything else in the process loads the model."""
+    gc.collect()
+    before = rss_mb()
+    tracemalloc.start()
+    wall, cpu = time.perf_counter(), time.process_time()
+    loaded = embed.available()
+    load_wall, load_cpu = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    if not loaded:
+        print(f"Sentence model: not available ({embed.unavailable_reason()}); semantic figures are skipped.\n")
+        return
+    print(f"Sentence model {embed.MODEL_NAME} ({embed.EMBEDDING_VERSION}):")
+    print(
+        f"  load: {load_wall:.0f} ms (CPU {load_cpu:.0f} ms); memory it adds: {peak / 2**20:.1f} MB allocated "
+        f"(tracemalloc), {rss_mb() - before:.1f} MB of RSS (libraries and weights)"
+    )
+    # English prose (our demo story), whole versions as the engine cuts them, ~1,000 words a run.
+    demo = [Document(p.stem, p.read_text(encoding="utf-8")) for p in sorted(DEMO.glob("*.txt"))]
+    words, cpu_ms = 0, 0.0
+    for document in demo:
+        started = time.process_time()
+        embed.document_vectors(document)
+        cpu_ms += (time.process_time() - started) * 1000
+        words += len(document.text.split())
+    print(
+        f"  embedding English prose (the {len(demo)} demo versions, {words} words): CPU {cpu_ms:.0f} ms;  "
+        f"per 1,000 words: CPU {cpu_ms * 1000 / words:.0f} ms"
+    )
+    synthetic = {seed: versions(1000, 1, 500 + seed)[0] for seed in range(repeats)}
+    made_up = timed(lambda seed: embed.document_vectors(synthetic[seed]), repeats)
+    print(f"  embedding one synthetic 1,000-word version (made-up words: more word pieces than English): {made_up}\n")
+
+
+def worker_child() -> None:
+    """What a worker does for a ten-version story, in a process of its own: Django set up,
+    the model loaded, the versions embedded, then aligned. Prints its peak RSS in MB."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "versus.settings")
+    import django
+
+    django.setup()
+    import compare.tasks  # noqa: F401  (the worker's own imports)
+
+    align_story(embed.with_vectors(versions(1000, 10, 777)))
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec.
+    with open("/proc/self/status") as status:
+        peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    print(peak_kb / 1024)
+
+
+def worker_peak_rss() -> float | None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker-child"], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    if done.returncode != 0:
+        print(done.stderr[-2000:])
+        return None
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def semantic_line(label: str, timing: Timing, lexical: Timing, target: float) -> str:
+    return (
+        f"  {label}{timing}   target < {target:.0f} ms CPU: {verdict(timing.cpu, target)}   "
+        f"semantic / lexical = {ratio(timing.cpu, lexical.cpu)} CPU"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats and no CollateX")
     parser.add_argument("--collatex-cap", type=float, default=30.0, help="seconds allowed to one CollateX run")
+    parser.add_argument("--worker-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker_child:
+        worker_child()
+        return
     repeats = 3 if args.quick else 7
 
     print("Versus engine speed bench (synthetic articles with planted edits; medians over fresh texts)")
     print(f"Python {sys.version.split()[0]}, {repeats} runs per figure; time targets judged on CPU time")
     print(f"Load average now: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPU(s)\n")
+
+    # 0. The sentence model.
+    model_figures(repeats)
+    semantic = embed.available()
 
     # 1. Two versions of ~1,000 words.
     inputs = two_versions(1000, repeats)
@@ -301,8 +399,14 @@ def main() -> None:
     )
     print(
         f"  (the engine found {len(found.pairs)} pairs, {sum(1 for p in found.pairs if len(p.a) + len(p.b) > 2)} "
-        f"of them one-to-many, and {sum(len(p.changes) for p in found.pairs)} word-level changes)\n"
+        f"of them one-to-many, and {sum(len(p.changes) for p in found.pairs)} word-level changes)"
     )
+    if semantic:
+        # Fresh texts of the same kind (the engine's memo caches must not carry over), vectors stored first.
+        stored: dict[int, Any] = {seed: embed.with_vectors(versions(1000, 2, 300 + seed)) for seed in range(repeats)}
+        with_model = timed(lambda seed: align_pair(*stored[seed]), repeats)
+        print(semantic_line("with stored sentence vectors (semantic): ", with_model, engine, SEMANTIC_PAIR_TARGET_MS))
+    print()
 
     # 2. Ten versions all against all, and memory.
     stories = {seed: versions(1000, 10, 100 + seed) for seed in range(max(3, repeats // 2))}
@@ -323,6 +427,14 @@ def main() -> None:
         f"  of which word-level diffs: {diff_cpu:.0f} of {total_cpu:.0f} CPU ms ({diff_cpu / total_cpu:.0%}) "
         f"in {calls} calls to word_diff"
     )
+    if semantic:
+        stored_stories = {seed: embed.with_vectors(versions(1000, 10, 400 + seed)) for seed in range(len(stories))}
+        story_model = timed(lambda seed: align_story(stored_stories[seed]), len(stored_stories))
+        print(
+            semantic_line(
+                "with stored sentence vectors (semantic): ", story_model, story, SEMANTIC_STORY_TARGET_S * 1000
+            )
+        )
 
     gc.collect()
     tracemalloc.start()
@@ -335,7 +447,17 @@ def main() -> None:
         f"  peak memory allocated while aligning ten versions (tracemalloc): {peak_mb:6.1f} MB   "
         f"target < {MEMORY_TARGET_MB:.0f} MB: {verdict(peak_mb, MEMORY_TARGET_MB)}"
     )
-    print(f"  the whole bench process so far (ru_maxrss):                      {maxrss_mb:6.1f} MB\n")
+    print(f"  the whole bench process so far (ru_maxrss):                      {maxrss_mb:6.1f} MB")
+    if semantic:
+        worker = worker_peak_rss()
+        if worker is None:
+            print("  worker with the model: the child process failed (above)")
+        else:
+            print(
+                f"  a worker process (Django, model loaded, ten versions embedded and aligned), peak RSS: "
+                f"{worker:6.1f} MB   target < {WORKER_RSS_TARGET_MB:.0f} MB: {verdict(worker, WORKER_RSS_TARGET_MB)}"
+            )
+    print()
 
     # 3. Growth with size, against the baselines.
     print("Growth with the length of each version (two versions, aligned and word-diffed; wall-clock ms):")

@@ -27,6 +27,8 @@ The JSON (``export_format`` 1)::
                by kind against ``base`` (fractions adding up to 1)
     similarity [[id, id, value]]  every two versions; groups [[[id, sentence], ...]]
     source     {document, confidence, evidence}  the likely source and why
+    mode       "semantic" (sentence embeddings blended with the lexical score) or "lexical"
+               (words alone: the sentence model is not installed), as ``align --json`` says it
     teacher_notes [{doc, span: [start, end], note}]  the owner's notes on passages, by offsets into doc's text
 """
 
@@ -55,8 +57,7 @@ from articles.models import Article, Story
 from compare.engine import ENGINE_VERSION, Change, Pair, StoryAlignment, pair_alignment_entries
 from versus.text import excerpt, plural
 
-from . import layout, notes, services
-from .kinds import SHARE_KIND_INFO
+from . import notes, presentation, services
 from .models import StoredAlignment
 
 EXPORT_FORMAT = 1  # bump when the JSON's shape changes
@@ -106,6 +107,7 @@ class ExportSource:
     alignment: StoryAlignment
     engine_version: str
     exported_at: datetime
+    mode: str = "lexical"
 
     @property
     def ids(self) -> list[str]:
@@ -166,6 +168,8 @@ def load(
         alignment=services.load_alignment(stored),
         engine_version=stored.engine_version or ENGINE_VERSION,
         exported_at=timezone.now().replace(microsecond=0),
+        # A row without a mode was stored before the engine had sentence vectors: lexical.
+        mode=stored.mode or services.LEXICAL,
     )
 
 
@@ -254,6 +258,7 @@ def json_data(source: ExportSource, base: str | int | None = None) -> dict[str, 
             "confidence": alignment.source.confidence,
             "evidence": list(alignment.source.evidence),
         },
+        "mode": source.mode,
         "teacher_notes": [
             {"doc": placed.article.pk, "span": [placed.note.start, placed.note.end], "note": placed.note.body}
             for placed in notes.place(notes.notes_of(source.articles), source.articles, alignment)
@@ -358,8 +363,8 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
     alignment = source.alignment
     base_id = source.base(base) or source.default_base()
     ids = source.ids
-    versions = layout.build_versions([source.article(doc) for doc in ids])
-    comparison = layout.build_comparison(alignment, versions, base_id, [i for i in ids if i != base_id])
+    versions = presentation.build_versions([source.article(doc) for doc in ids])
+    comparison = presentation.build_comparison(alignment, versions, base_id, [i for i in ids if i != base_id])
     placed = notes.place(notes.notes_of(source.articles), source.articles, alignment)
     notes.attach_to_rows(comparison.rows, placed)
     return {
@@ -372,9 +377,8 @@ def report_context(source: ExportSource, base: str | int | None = None) -> dict[
         "versions": [versions[i] for i in ids],
         "documents": [{"version": versions[i], "link": web_url(versions[i].article.source_url)} for i in ids],
         "base": versions[base_id],
-        **layout.summary_context(alignment, versions, base_id, ids),
+        **presentation.summary_context(alignment, versions, base_id, ids),
         "css": report_css(),
-        "share_kinds": SHARE_KIND_INFO,
     }
 
 

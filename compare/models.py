@@ -14,9 +14,10 @@ from articles.models import Story
 class StoredAlignment(models.Model):
     """The engine's result for one exact set of versions of a story.
 
-    ``key`` hashes the versions' ids and content hashes together with the engine version:
-    adding, changing or removing a version (or upgrading the engine) gives a new key, so a
-    stale result is never shown; it is simply not found and the story is aligned again.
+    ``key`` hashes the versions' ids and content hashes together with the engine version and
+    the mode: adding, changing or removing a version (or upgrading the engine, or installing
+    the sentence model) gives a new key, so a stale result is never shown; it is simply not
+    found and the story is aligned again.
     """
 
     class Status(models.TextChoices):
@@ -39,6 +40,9 @@ class StoredAlignment(models.Model):
     attempt = models.PositiveIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True, help_text="The background task queued for this row.")
     seconds = models.FloatField(null=True, blank=True, help_text="How long the computation took.")
+    # "semantic" when every version was compared with its sentence vectors, else "lexical"
+    # (the model is not installed); empty until done.
+    mode = models.CharField(max_length=10, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     # Also the heartbeat: a running worker touches it every few seconds (see compare/tasks.py).
     updated_at = models.DateTimeField(auto_now=True)

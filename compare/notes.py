@@ -17,7 +17,7 @@ from articles.models import Article, PassageNote
 from compare.engine.types import StoryAlignment
 
 from .anchors import segment_for
-from .layout import passage_anchor
+from .presentation import passage_anchor
 
 QUOTE_SHOWN = 160  # characters of the quoted words shown with a note
 
@@ -78,7 +78,7 @@ def notes_html(notes: Sequence[PlacedNote]) -> str:
 
 
 def attach_to_rows(rows: Iterable, placed: Sequence[PlacedNote]) -> None:
-    """Give each passage on the page (layout.Piece) the notes that fall in the sentences it shows."""
+    """Give each passage on the page (presentation.Piece) the notes that fall in the sentences it shows."""
     by_spot: dict[tuple[str, int], list[PlacedNote]] = {}
     for note in placed:
         if note.segment is not None:

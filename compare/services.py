@@ -1,9 +1,13 @@
 """Stored alignments: compute a story's alignment once, keep it, and recompute only when needed.
 
 The result of the engine for a story is stored under a key made of its versions (ids and
-content hashes) and the engine version. A page visit looks the key up; when a version is
-added, changed or removed, or the engine changes, the key changes and the story is aligned
-again. Old results of the story are deleted when a new one is stored.
+content hashes), the engine version and the mode (semantic with the sentence model, else
+lexical). A page visit looks the key up; when a version is added, changed or removed, the
+engine changes, or the model is installed, the key changes and the story is aligned again.
+Old results of the story are deleted when a new one is stored.
+
+The task computes the versions' sentence vectors first (once per version: they are stored
+with the article, see ``articles.services.store_sentence_vectors``) and aligns with them.
 
 A page that finds no result has a background task queued (``tasks.ensure_alignment``) and
 polls the row:
@@ -33,7 +37,8 @@ from django_tasks import TaskResultStatus, default_task_backend
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from articles.models import Article, Story
-from compare.engine import ENGINE_VERSION, Document, StoryAlignment, align_story, story_from_dict, story_to_dict
+from articles.services import store_sentence_vectors
+from compare.engine import ENGINE_VERSION, Document, StoryAlignment, align_story, embed, story_from_dict, story_to_dict
 
 from .models import StoredAlignment
 
@@ -50,18 +55,48 @@ def heartbeat_seconds() -> float:
 
 def versions_of(story: Story) -> list[Article]:
     # Not ``raw``: for an uploaded web page it is the whole HTML, and nothing that compares or shows uses it.
-    return list(story.versions.order_by("position", "id").defer("raw"))
+    # Nor ``vectors``: only the task that aligns reads them (``documents_for`` fetches them then).
+    return list(story.versions.order_by("position", "id").defer("raw", "vectors"))
 
 
 def documents_for(articles: Sequence[Article]) -> list[Document]:
+    """The versions as the engine takes them, each with its stored sentence vectors when current."""
     return [article.engine_document() for article in articles]
 
 
-def alignment_key(articles: Sequence[Article]) -> str:
-    """Same versions with the same texts and the same engine: same key, whatever the order."""
+SEMANTIC = "semantic"
+LEXICAL = "lexical"
+# In a key, the semantic mode carries the model's version: new vectors, new results.
+_SEMANTIC_KEY = f"{SEMANTIC}:{embed.EMBEDDING_VERSION}"
+
+
+def expected_mode() -> str:
+    """The mode an alignment computed now will be in, told without loading the model (a page
+    request computes keys): semantic, with the model's version, when the model is installed."""
+    return _SEMANTIC_KEY if embed.installed() else LEXICAL
+
+
+def alignment_key(articles: Sequence[Article], mode: str | None = None) -> str:
+    """Same versions with the same texts, the same engine and the same mode: same key, whatever the order.
+
+    The mode is part of it so that a result computed lexically (before the model was
+    installed) is not shown once the model can do better."""
     parts = sorted((article.pk, article.content_hash) for article in articles)
-    payload = repr((parts, ENGINE_VERSION)).encode("utf-8")
+    payload = repr((parts, ENGINE_VERSION, expected_mode() if mode is None else mode)).encode("utf-8")
     return hashlib.sha256(payload).hexdigest()
+
+
+def is_current_key(articles: Sequence[Article], key: str) -> bool:
+    """True when ``key`` is these versions' key in either mode.
+
+    A worker installed without the model may take a key asked for by a web process with it:
+    it computes lexically, and the row's ``mode`` says so, rather than leave the page waiting."""
+    return key in {alignment_key(articles, _SEMANTIC_KEY), alignment_key(articles, LEXICAL)}
+
+
+def alignment_mode(documents: Sequence[Document]) -> str:
+    """What the engine did: semantic when every version had its sentence vectors, else lexical."""
+    return SEMANTIC if documents and all(d.vectors is not None for d in documents) else LEXICAL
 
 
 def find_alignment(story: Story, key: str) -> StoredAlignment | None:
@@ -166,7 +201,7 @@ def heartbeat(stored: StoredAlignment) -> bool:
 
 
 @transaction.atomic
-def store_result(stored: StoredAlignment, data: dict, seconds: float) -> StoredAlignment:
+def store_result(stored: StoredAlignment, data: dict, seconds: float, mode: str = "") -> StoredAlignment:
     """Write the result in one transaction: a worker that dies before this leaves no trace of it.
 
     Nothing is written when the row was taken over by another attempt in the meantime (this
@@ -175,13 +210,14 @@ def store_result(stored: StoredAlignment, data: dict, seconds: float) -> StoredA
     row = _still_mine(stored).select_for_update().first()
     if row is None:
         return StoredAlignment.objects.filter(pk=stored.pk).first() or stored
-    if alignment_key(versions_of(row.story)) != row.key:
+    if not is_current_key(versions_of(row.story), row.key):
         row.delete()  # nobody will ask for this set of versions again
         return stored
     row.data = data
     row.status = StoredAlignment.Status.DONE
     row.progress_done = row.progress_total
     row.seconds = seconds
+    row.mode = mode
     row.error = ""
     row.save()
     # Results for older sets of versions can never be shown again.
@@ -201,18 +237,23 @@ def record_failure(stored: StoredAlignment, error: str) -> StoredAlignment:
 
 
 def compute(stored: StoredAlignment, articles: Sequence[Article]) -> StoredAlignment:
-    """Run the engine for a claimed row and store what it says (or that it failed)."""
+    """Run the engine for a claimed row and store what it says (or that it failed).
+
+    The versions' sentence vectors are computed first where missing or stale, and stored with
+    the articles: the next alignment of the story (a version added) reuses them."""
 
     def on_progress(done: int, total: int) -> None:
         record_progress(stored, done, total)
 
     started = time.perf_counter()
     try:
-        alignment = align_story(documents_for(articles), on_progress=on_progress)
+        store_sentence_vectors(articles)
+        documents = documents_for(articles)
+        alignment = align_story(documents, on_progress=on_progress)
         data = story_to_dict(alignment)
     except Exception as error:  # noqa: BLE001 - any engine failure is shown to the reader, not a 500
         return record_failure(stored, f"{type(error).__name__}: {error}")
-    return store_result(stored, data, time.perf_counter() - started)
+    return store_result(stored, data, time.perf_counter() - started, alignment_mode(documents))
 
 
 def pair_count(articles: Sequence[Article]) -> int:

@@ -48,7 +48,7 @@ def align_story_task(story_id: int, key: str) -> str:
     if story is None:
         return "the story was deleted"
     articles = services.versions_of(story)
-    if services.alignment_key(articles) != key:
+    if not services.is_current_key(articles, key):
         return "the versions changed; the page asks for the new set itself"
     stored, mine = services.claim_alignment(story, key, services.pair_count(articles))
     if not mine:

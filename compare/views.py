@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -17,7 +18,7 @@ from articles.models import Article, Story
 from compare.engine import StoryAlignment
 from versus.http import HtmxHttpRequest, is_fragment
 
-from . import exports, layout, notes, services, tasks
+from . import exports, notes, presentation, services, tasks
 from .models import StoredAlignment
 
 
@@ -62,9 +63,29 @@ def _options(request: HtmxHttpRequest, ids: list[str], default_base: str) -> Opt
     if compare not in ids or compare == base:
         compare = None
     show = request.GET.get("show", "all")
-    if show not in {value for value, _ in layout.SHOW_CHOICES}:
+    if show not in {value for value, _ in presentation.SHOW_CHOICES}:
         show = "all"
     return Options(base=base, compare=compare, show=show, hide_trivial=request.GET.get("hide_trivial") == "1")
+
+
+# The query parameters that make a view of the story (and that every "back to the story" link keeps).
+_VIEW_PARAMETERS = ("base", "compare", "show", "hide_trivial")
+
+
+def _view_query(request: HtmxHttpRequest, **overrides: str) -> str:
+    """The reader's view of the story as a query string ("?base=12&show=unique"), or ""."""
+    values = {key: request.GET.get(key, "") for key in _VIEW_PARAMETERS}
+    values.update(overrides)
+    query = urlencode({key: value for key, value in values.items() if value})
+    return f"?{query}" if query else ""
+
+
+def _panel_focus(request: HtmxHttpRequest) -> tuple[str, int] | None:
+    """The passage whose panel is open, from ``?panel=<article id>-<segment>``."""
+    article, _, segment = request.GET.get("panel", "").partition("-")
+    if article.isdigit() and segment.isdigit():
+        return article, int(segment)
+    return None
 
 
 def _stored_alignment(story: Story, articles: list[Article]) -> StoredAlignment:
@@ -103,27 +124,36 @@ def _comparison_context(
     request: HtmxHttpRequest, story: Story, articles: list[Article], alignment: StoryAlignment, reading: Reading
 ) -> dict[str, object]:
     """What the comparison shows for the reader's choices (base, columns, filter) in the query string."""
-    versions = layout.build_versions(articles)
+    versions = presentation.build_versions(articles)
     ids = [v for v in versions if v in alignment.segments]
     source = alignment.source.document if alignment.source.document in ids else None
     options = _options(request, ids, source or ids[0])
     others = [options.compare] if options.compare else [i for i in ids if i != options.base]
-    comparison = layout.build_comparison(alignment, versions, options.base, others, options.hide_trivial)
+    comparison = presentation.build_comparison(alignment, versions, options.base, others, options.hide_trivial)
     rows = comparison.visible_rows(options.show)
-    # One reverse() for the whole page rather than one per passage.
+    # One reverse() for the whole page rather than one per passage. A panel has two addresses:
+    # its fragment (for HTMX) and the story page with the panel open (shareable, no JavaScript).
     panel_root = reading.passage_root
+    query = _view_query(request, base=options.base)
+    page_query = (query + "&") if query else "?"
     for row in rows:
         for piece in row.pieces:
-            piece.panel_url = f"{panel_root}{piece.version.id}/{piece.segment}/?base={options.base}"
-    return dict(
+            piece.panel_url = f"{panel_root}{piece.version.id}/{piece.segment}/{query}"
+            piece.panel_href = f"{reading.story_url}{page_query}panel={piece.version.id}-{piece.segment}"
+    context: dict[str, object] = dict(
         state="done",
         options=options,
         comparison=comparison,
         rows=rows,
         hidden_rows=len(comparison.rows) - len(rows),
         versions=[versions[i] for i in ids],
-        **layout.summary_context(alignment, versions, options.base, ids),
+        back_query=query,
+        **presentation.summary_context(alignment, versions, options.base, ids),
     )
+    focus = _panel_focus(request)
+    if focus is not None and focus[0] in versions and 0 <= focus[1] < len(alignment.segments.get(focus[0], [])):
+        context["focus"] = presentation.build_panel(alignment, versions, focus[0], focus[1])
+    return context
 
 
 @require_GET
@@ -163,7 +193,7 @@ def _story_page(request: HtmxHttpRequest, story: Story, reading: Reading) -> Htt
         "story_url": reading.story_url,
         "shared": reading.shared,
         "can_edit": can_edit,
-        "show_choices": layout.SHOW_CHOICES,
+        "show_choices": presentation.SHOW_CHOICES,
     }
     if can_edit:
         context.update(_owner_context(request, story))
@@ -187,9 +217,17 @@ def _story_page(request: HtmxHttpRequest, story: Story, reading: Reading) -> Htt
     # Teacher's notes on the passages, found afresh in this alignment from their character offsets.
     placed = notes.place(note_list, articles, alignment)
     comparison = context["comparison"]
-    assert isinstance(comparison, layout.Comparison)
+    assert isinstance(comparison, presentation.Comparison)
     notes.attach_to_rows(comparison.rows, placed)
     context["notes"] = placed
+    focus, options = context.get("focus"), context["options"]
+    if isinstance(focus, presentation.Panel) and isinstance(options, Options):
+        # The panel open by its address: its notes (and, for the owner, the note form) too.
+        focus_id = int(focus.focus.id)
+        context.update(
+            _panel_notes(request, story, reading, articles, alignment, focus_id, focus.segment, options.base, None)
+        )
+        context["base"] = options.base
     return render(request, template, context)
 
 
@@ -231,12 +269,17 @@ def _passage_page(
     if article_id not in {a.pk for a in articles}:
         raise Http404("This story has no such version.")
     stored = _stored_alignment(story, articles)
-    context: dict[str, object] = {"story": story, "state": "computing", "story_url": reading.story_url}
+    context: dict[str, object] = {
+        "story": story,
+        "state": "computing",
+        "story_url": reading.story_url,
+        "back_query": _view_query(request),
+    }
     template = "compare/passage.html#panel" if is_fragment(request) else "compare/passage.html"
     if stored.status != StoredAlignment.Status.DONE:
         return render(request, template, context)
     alignment = services.load_alignment(stored)
-    versions = layout.build_versions(articles)
+    versions = presentation.build_versions(articles)
     focus_id = str(article_id)
     segments = alignment.segments.get(focus_id, [])
     if not 0 <= segment < len(segments):
@@ -246,7 +289,8 @@ def _passage_page(
     context.update(
         state="done",
         base=base,
-        focus=layout.build_panel(alignment, versions, focus_id, segment),
+        back_query=_view_query(request),
+        focus=presentation.build_panel(alignment, versions, focus_id, segment),
     )
     context.update(_panel_notes(request, story, reading, articles, alignment, article_id, segment, base, note_form))
     return render(request, template, context, status=400 if note_form is not None else 200)

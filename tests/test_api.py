@@ -208,6 +208,11 @@ def test_the_alignment_is_the_json_export(client, stories):
     assert any(p["kind"] == "edited" for p in data["pairs"])
 
 
+def test_the_alignment_says_it_was_computed_with_the_sentence_model(client, stories):
+    data = client.get(f"/api/stories/{stories['public'].slug}/alignment").json()
+    assert data["mode"] == "semantic"  # bin/setup installs the model
+
+
 def test_the_alignment_against_one_base(client, stories):
     story = stories["public"]
     base = story.versions.order_by("position").last()

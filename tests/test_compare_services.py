@@ -26,8 +26,12 @@ REPRINT = (
 
 
 def make_story():
+    return make_story_named("Millbrook ferry to stop")
+
+
+def make_story_named(title: str):
     return create_story(
-        "Millbrook ferry to stop",
+        title,
         [ArticleInput(text=AGENCY, outlet="Valley Wire"), ArticleInput(text=REPRINT, outlet="Millbrook Echo")],
     )
 
@@ -167,3 +171,30 @@ def test_a_worker_given_up_for_dead_cannot_write_its_result_over_the_new_attempt
     row = StoredAlignment.objects.get(pk=lost.pk)
     assert row.status == StoredAlignment.Status.RUNNING
     assert row.data is None
+
+
+def test_a_lexical_result_stored_before_the_model_was_there_is_not_shown_once_it_is():
+    story = make_story()
+    articles = services.versions_of(story)
+    lexical = StoredAlignment.objects.create(
+        story=story,
+        key=services.alignment_key(articles, services.LEXICAL),
+        status=StoredAlignment.Status.DONE,
+        data={"computed": "without the model"},
+        mode=services.LEXICAL,
+    )
+    assert services.alignment_key(articles) != lexical.key
+    stored = services.get_or_compute(story)
+    assert stored.pk != lexical.pk and stored.mode == services.SEMANTIC
+    assert not StoredAlignment.objects.filter(pk=lexical.pk).exists()
+
+
+def test_a_result_computed_with_stored_vectors_says_semantic_and_one_without_says_lexical():
+    from compare.engine.types import Document
+
+    with_vectors = [article.engine_document() for article in make_story().versions.all()]
+    assert services.alignment_mode(with_vectors) == services.LEXICAL  # none computed yet
+    assert services.alignment_mode([Document("a", "text")]) == services.LEXICAL
+    story = services.get_or_compute(make_story_named("Ferry, again")).story
+    documents = services.documents_for(services.versions_of(story))
+    assert services.alignment_mode(documents) == services.SEMANTIC

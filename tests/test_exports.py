@@ -218,8 +218,8 @@ def test_the_report_is_self_contained(story):
 def test_the_report_has_the_summary_legend_and_columns(story):
     html = export_of(story, "html").decode("utf-8")
     assert "Marlow Bay library reopens" in html
-    assert "Legend" in html and "What each version kept from the base" in html
-    assert "Likely source" in html and "How alike each pair of versions is" in html
+    assert "Legend" in html and "What each version shares" in html
+    assert "Likely source" in html and "How much of each version is in another" in html
     assert html.count('class="version-head') == 3
     assert 'class="chg rep' in html  # the words changed are marked as on the story page
     assert 'class="flag flag-number"' in html

@@ -18,7 +18,7 @@ from test_fuzz_ingest import HOSTILE_HTML, PROSE, SHORT_WEIRD, WEIRD_TEXT
 
 from articles.models import Article
 from articles.services import clean_text
-from compare import layout
+from compare import presentation
 from compare.engine import Document, StoryAlignment, align_story, find_junk, story_from_dict, story_to_dict
 from compare.engine.segment import segment  # the engine's own step, fuzzed on its own
 
@@ -71,22 +71,22 @@ def run_pipeline(articles: list[Article]) -> StoryAlignment:
 
 
 def render_everything(alignment: StoryAlignment, articles: list[Article]) -> None:
-    versions = layout.build_versions(articles)
+    versions = presentation.build_versions(articles)
     ids = [v for v in versions if v in alignment.segments]
     for base in ids:
         others = [i for i in ids if i != base]
         for columns in (others, others[:1]):
             for hide_trivial in (False, True):
-                comparison = layout.build_comparison(alignment, versions, base, columns, hide_trivial)
-                for show, _ in layout.SHOW_CHOICES:
+                comparison = presentation.build_comparison(alignment, versions, base, columns, hide_trivial)
+                for show, _ in presentation.SHOW_CHOICES:
                     for row in comparison.visible_rows(show):
                         check_html(row.cells_html)
-        layout.share_bars(alignment, versions, base, ids)
-    layout.heat_map(alignment, ids)
-    layout.evidence_in_words(alignment.source.evidence, versions)
+        presentation.share_bars(alignment, versions, base, ids)
+    presentation.heat_map(alignment, versions, ids)
+    presentation.summary_context(alignment, versions, base, ids)
     for focus in ids:
         for index in range(len(alignment.segments[focus])):
-            panel = layout.build_panel(alignment, versions, focus, index)
+            panel = presentation.build_panel(alignment, versions, focus, index)
             check_html(str(panel.html))
             for entry in panel.entries:
                 if entry.html is not None:
@@ -118,8 +118,8 @@ def test_a_payload_in_a_passage_is_shown_as_text_in_every_view():
     texts = [f"{SHARED}\n\nA sign said {payload} today.", f"{SHARED}\n\nA sign read {payload} yesterday."]
     articles = articles_for(texts, ["<b>Gazette</b>", "Radio"])
     alignment = run_pipeline(articles)
-    versions = layout.build_versions(articles)
-    comparison = layout.build_comparison(alignment, versions, "1", ["2"])
+    versions = presentation.build_versions(articles)
+    comparison = presentation.build_comparison(alignment, versions, "1", ["2"])
     html = "".join(row.cells_html for row in comparison.rows)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script" not in html and "<img" not in html and "<b>" not in html
@@ -154,7 +154,7 @@ def test_a_text_of_an_odd_shape_near_the_size_limit_is_compared_and_laid_out(sha
     other = text[: len(text) // 2] + " The ferry changed. " + text[len(text) // 2 :]
     articles = articles_for([text, other], ["Big", "Bigger"])
     alignment = run_pipeline(articles)
-    versions = layout.build_versions(articles)
-    comparison = layout.build_comparison(alignment, versions, "1", ["2"])
+    versions = presentation.build_versions(articles)
+    comparison = presentation.build_comparison(alignment, versions, "1", ["2"])
     for row in comparison.rows[:200]:
         check_html(row.cells_html)

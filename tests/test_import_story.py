@@ -192,3 +192,9 @@ def test_an_owner_is_not_given_to_an_existing_story(folder, django_user_model):
     with pytest.raises(CommandError, match="--owner is for a new story"):
         run(str(folder / "coast_radio.html"), "--story", "harbour-bridge", "--owner", "teacher")
     assert Story.objects.get().owner is None
+
+
+def test_imported_versions_leave_with_their_sentence_vectors(folder):
+    output = run(str(folder), "--title", "Harbour bridge")
+    assert "Sentence vectors computed and stored for 3 versions." in output
+    assert all(article.has_current_vectors() for article in Story.objects.get().versions.all())

@@ -173,3 +173,11 @@ def test_nothing_but_the_planted_junk_is_marked() -> None:
 def test_the_demo_stories_are_public_and_owned_by_nobody() -> None:
     load_demo()
     assert all(story.owner is None and story.is_public() for story in Story.objects.all())
+
+
+def test_the_demo_stories_are_loaded_with_their_sentence_vectors():
+    output = load_demo()
+    assert "Sentence vectors computed and stored for" in output
+    articles = Article.objects.filter(story__title__in=[demo.title for demo in DEMOS])
+    assert articles.count() == sum(len(demo.versions) for demo in DEMOS)
+    assert all(article.has_current_vectors() for article in articles)

@@ -94,3 +94,62 @@ def test_the_public_dict_has_what_a_reader_may_know_and_not_the_raw_submission()
     assert public["id"] == article.pk and public["outlet"] == "The Lantern"
     assert public["characters"] == len(article.text) and public["junk"] == []
     assert "raw" not in public and "<html>" not in str(public)
+
+
+VECTOR_TEXT = (
+    "The swing bridge stayed open on Tuesday after a motor failed. Commuters took the ferry.\n\n"
+    "Engineers will fit a spare motor by Thursday, the harbour master said."
+)
+
+
+def stored_article(text: str = VECTOR_TEXT) -> Article:
+    """An article whose sentence vectors were computed and written as the alignment task does it."""
+    from articles.services import store_sentence_vectors
+
+    article = Article.objects.create(story=make_story(), raw=text, text=text, junk_spans=[[0, 0, "test"]])
+    assert store_sentence_vectors([article]) == 1
+    return Article.objects.get(pk=article.pk)  # read back from the database
+
+
+@pytest.mark.django_db
+def test_sentence_vectors_come_back_from_the_database_bit_for_bit():
+    from compare.engine import embed
+
+    article = stored_article()
+    fresh = embed.document_vectors(article.engine_document(with_vectors=False))
+    loaded = article.engine_document().vectors
+    assert loaded is not None
+    assert loaded.dtype == fresh.dtype and loaded.shape == fresh.shape
+    assert loaded.tobytes() == fresh.tobytes()
+    assert article.has_current_vectors()
+
+
+@pytest.mark.django_db
+def test_the_engine_document_carries_the_articles_text_junk_and_id():
+    article = stored_article()
+    document = article.engine_document()
+    assert (document.id, document.text, document.junk) == (str(article.pk), VECTOR_TEXT, ((0, 0),))
+
+
+@pytest.mark.django_db
+def test_vectors_of_an_earlier_text_are_not_given_to_the_engine():
+    article = stored_article()
+    article.text = VECTOR_TEXT.replace("Thursday", "Friday")
+    article.save()
+    assert article.engine_document().vectors is None
+    assert not article.has_current_vectors()
+
+
+@pytest.mark.django_db
+def test_a_damaged_vectors_column_gives_no_vectors_rather_than_wrong_ones():
+    article = stored_article()
+    Article.objects.filter(pk=article.pk).update(vectors=bytes(article.vectors)[:-2])
+    assert Article.objects.get(pk=article.pk).engine_document().vectors is None
+
+
+@pytest.mark.django_db
+def test_an_article_never_embedded_is_compared_lexically():
+    article = Article.objects.create(story=make_story(), raw=VECTOR_TEXT, text=VECTOR_TEXT)
+    assert article.vectors is None and article.vectors_key == ""
+    assert article.engine_document().vectors is None
+    assert not article.has_current_vectors()

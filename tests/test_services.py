@@ -142,3 +142,38 @@ def test_clean_text_unifies_line_endings_and_trims_the_ends():
 )
 def test_sizes_are_said_the_way_people_say_them(size, said):
     assert readable_size(size) == said
+
+
+def test_sentence_vectors_are_computed_once_per_version():
+    from articles.services import store_sentence_vectors
+
+    story = create_story("Bridge", [ArticleInput(text=ONE), ArticleInput(text=TWO)])
+    versions = list(story.versions.all())
+    assert store_sentence_vectors(versions) == 2
+    assert all(article.has_current_vectors() for article in story.versions.all())
+    assert store_sentence_vectors(list(story.versions.all())) == 0  # nothing stale: nothing computed again
+
+
+def test_stale_sentence_vectors_are_recomputed_after_the_text_is_edited():
+    from articles.services import store_sentence_vectors
+
+    story = create_story("Bridge", [ArticleInput(text=ONE), ArticleInput(text=TWO)])
+    store_sentence_vectors(list(story.versions.all()))
+    edited = story.versions.get(text=TWO)
+    old_key = edited.vectors_key
+    edited.text = TWO + " " + THREE
+    edited.save()
+    assert store_sentence_vectors(list(story.versions.all())) == 1  # only the edited one
+    edited.refresh_from_db()
+    assert edited.vectors_key != old_key and edited.has_current_vectors()
+    assert edited.engine_document().vectors.shape[0] == 3
+
+
+def test_vectors_are_not_written_over_a_text_edited_while_they_were_computed():
+    from articles.services import save_vectors
+
+    article = add_article(create_story("Bridge", [ArticleInput(text=ONE)]), ArticleInput(text=TWO))
+    Article.objects.filter(pk=article.pk).update(text=THREE, content_hash="edited meanwhile")
+    assert not save_vectors(article, b"\x00" * 768, "key of the old text")
+    article.refresh_from_db()
+    assert article.vectors is None and article.vectors_key == ""

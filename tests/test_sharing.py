@@ -90,16 +90,18 @@ def test_a_share_link_opens_the_story_read_only_without_an_account(story, owner_
     # Every link the page makes stays under the share link: the form, each passage's panel.
     form = re.search(r'<form class="controls[^>]*>', html).group(0)
     assert f'action="{address}"' in form and f'hx-get="{address}"' in form
-    panels = re.findall(r'<a class="panel-link[^"]*" href="([^"]+)"', html)
-    assert panels and all(link.startswith(address + "passages/") for link in panels)
-    assert story.slug not in "".join(panels)
+    panels = re.findall(r'<a class="panel-link[^"]*" href="([^"]+)" hx-get="([^"]+)"', html)
+    assert panels
+    assert all(href.startswith(address + "?") and hx.startswith(address + "passages/") for href, hx in panels)
+    assert story.slug not in "".join(href + hx for href, hx in panels)
 
 
 def test_the_shared_panel_and_fragments_work_without_an_account(story, owner_client):
     address = share(owner_client, story).removeprefix("http://testserver")
     student = Client()
     page = student.get(address).content.decode()
-    panel_url = re.search(r'<a class="panel-link[^"]*" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    panel_link = re.search(r'<a class="panel-link[^"]*" href="[^"]+" hx-get="([^"]+)"', page)
+    panel_url = panel_link.group(1).replace("&amp;", "&")
     panel = student.get(panel_url, headers={"HX-Request": "true"})
     assert panel.status_code == 200
     assert 'id="panel-body"' in panel.content.decode() and "<html" not in panel.content.decode()

@@ -101,3 +101,45 @@ def test_a_task_whose_worker_went_silent_is_marked_lost_and_queued_again(client,
     assert lost.status == TaskResultStatus.FAILED and lost.exception_class_path == tasks.WORKER_LOST
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
     assert StoredAlignment.objects.get(story=story).status == StoredAlignment.Status.PENDING
+
+
+def demo_story(name: str = "hollin-vale-library"):
+    """A real-sized story: the fictional demo versions, stored as any upload."""
+    from articles.management.commands.load_demo import read_demo_stories
+
+    demo = next(d for d in read_demo_stories() if d.folder == name)
+    return create_story(demo.title, [v.as_input() for v in demo.versions])
+
+
+def test_the_task_stores_each_versions_vectors_and_aligns_with_them_as_an_in_process_run_does():
+    import json
+
+    from compare.engine import embed
+    from compare.engine.serialize import story_to_dict
+    from compare.engine.story import align_story
+    from compare.engine.types import Document
+
+    story = demo_story()
+    stored = tasks.ensure_alignment(story)  # the immediate backend runs the task here
+    assert stored.status == StoredAlignment.Status.DONE
+    assert stored.mode == "semantic"
+    articles = list(story.versions.order_by("position", "id"))
+    assert all(article.has_current_vectors() for article in articles)
+
+    # The same versions aligned in this process, their vectors computed here, not read back.
+    plain = [Document(str(a.pk), a.text, tuple((s, e) for s, e, *_ in a.junk_spans)) for a in articles]
+    in_process = story_to_dict(align_story(embed.with_vectors(plain)))
+    assert StoredAlignment.objects.get(pk=stored.pk).data == json.loads(json.dumps(in_process))
+
+
+def test_the_next_alignment_of_the_story_reuses_the_stored_vectors(story):
+    services.get_or_compute(story)
+    keys = dict(story.versions.values_list("pk", "vectors_key"))
+    vectors = dict(story.versions.values_list("pk", "vectors"))
+    added = add_article(story, ArticleInput(text=AGENCY + " The last crossing is at noon.", outlet="Radio Mill"))
+    assert services.get_or_compute(story).mode == "semantic"
+    for pk, key in keys.items():
+        article = story.versions.get(pk=pk)
+        assert article.vectors_key == key and bytes(article.vectors) == bytes(vectors[pk])
+    added.refresh_from_db()
+    assert added.has_current_vectors()

@@ -136,8 +136,13 @@ def test_words_missing_from_the_base_are_marked_as_inserted(client, story):
 def test_a_passage_with_no_counterpart_in_the_base_is_marked_unique(client, story):
     wire = pk_of(story, "Valley Wire")
     html = client.get(story.get_absolute_url(), {"base": wire}).content.decode()
-    assert "Unique to Grantholm Gazette" in html
-    assert re.search(r'class="passage[^"]* unique[^"]*"[^>]*data-unique', html)
+    # The Gazette's added sentence is in no other version: a compact row holds it, under the Gazette's name.
+    block = re.search(
+        r'<div class="own-block"><p class="own-label">Only in Grantholm Gazette</p>(.*?)</div></div>', html, re.S
+    )
+    assert block, "the added sentence has a block of its own"
+    assert "Cyclists in the town welcomed the decision" in block.group(1)
+    assert re.search(r'class="passage[^"]* unique[^"]*"[^>]*data-unique', block.group(1))
 
 
 def test_a_passage_that_moved_links_to_its_counterpart(client, story):
@@ -155,7 +160,7 @@ def test_the_unique_only_filter_keeps_only_unique_passages(client, story):
     unique = client.get(url, {"base": wire, "show": "unique"}, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in unique
     assert unique.count('class="passage') < everything.count('class="passage')
-    assert "Unique to Grantholm Gazette" in unique
+    assert "Only in Grantholm Gazette" in unique
     assert "hidden by the filter" in unique
 
 
@@ -192,13 +197,16 @@ def test_two_versions_read_as_a_side_by_side_diff(client, story):
 
 def test_the_summary_shows_shares_a_heat_map_and_the_likely_source(client, story):
     html = client.get(story.get_absolute_url()).content.decode()
-    assert html.count('<svg class="bar"') == 2  # every version but the base
-    assert re.search(r"\d+% verbatim", html)
+    summary = re.search(r'<section class="summary".*?</section>', html, flags=re.S).group(0)
+    assert summary.count('<svg class="bar"') == 3  # every version, against all the others
+    assert summary.count("Against the base:") == 2  # every version but the base, against the base
+    assert re.search(r"\d+% verbatim", summary)
+    assert re.search(r"\d+% its own", summary)
     assert html.count('<td class="shade-') == 9
     source = re.search(r'<div class="source">.*?</div>', html, flags=re.S).group(0)
     # The agency copy is the one the other two were made from.
-    assert re.search(r"<h3>Likely source</h3>\s*<p><strong>Valley Wire</strong>", source)
-    assert re.search(r"confidence \d+%", source)
+    assert re.search(r"<h3>Likely source</h3>.*?<p><strong>Valley Wire</strong>:", source, flags=re.S)
+    assert re.search(r"confidence: \d+%", source)
 
 
 def test_the_legend_explains_every_mark(client, story):
@@ -284,11 +292,28 @@ def test_the_passage_panel_is_a_page_without_javascript_and_a_fragment_with_htmx
 
 def test_every_passage_links_to_its_panel(client, story):
     html = client.get(story.get_absolute_url()).content.decode()
-    links = re.findall(r'<a class="panel-link[^"]*" href="([^"]+)" hx-get="([^"]+)"', html)
+    links = re.findall(r'<a class="panel-link[^"]*" href="([^"]+)" hx-get="([^"]+)"[^>]*hx-push-url="([^"]+)"', html)
     assert links
-    href, hx = links[0]
-    assert href == hx
-    assert client.get(href.replace("&amp;", "&")).status_code == 200
+    href, hx, pushed = (link.replace("&amp;", "&") for link in links[0])
+    # The panel's own address: the story page with the panel open (shareable, no JavaScript needed).
+    assert href == pushed and href.startswith(story.get_absolute_url() + "?") and "panel=" in href
+    assert 'id="panel-body"' in client.get(href).content.decode()
+    # HTMX loads the panel alone.
+    assert "/passages/" in hx
+    fragment = client.get(hx, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="panel-body"' in fragment and "<html" not in fragment
+
+
+def test_back_links_keep_the_readers_base_and_filter(client, story):
+    wire = pk_of(story, "Valley Wire")
+    view = {"base": wire, "show": "changed", "hide_trivial": "1"}
+    html = client.get(story.get_absolute_url(), view).content.decode()
+    hx = re.search(r'<a class="panel-link[^"]*" href="[^"]+" hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
+    passage_page = client.get(hx).content.decode()
+    back = re.findall(rf'href="({re.escape(story.get_absolute_url())}[^"#]*)', passage_page)
+    assert back
+    for link in back:
+        assert f"base={wire}" in link and "show=changed" in link and "hide_trivial=1" in link, link
 
 
 def test_the_panel_of_a_passage_that_does_not_exist_is_not_found(client, story):
@@ -330,3 +355,14 @@ def test_adding_a_version_shows_it_in_a_new_column_on_the_next_visit(client, sto
     html = client.get(story.get_absolute_url()).content.decode()
     assert "Mill Road Weekly" in column_heads(html)
     assert StoredAlignment.objects.filter(story=story).count() == 1
+
+
+def test_the_story_notes_keep_their_line_breaks_and_stay_escaped(client):
+    notes = "Read the wire first.\n\nThen <b>compare</b> the quotes.\nAsk who changed what."
+    story = create_story(
+        "Notes kept", [ArticleInput(text=AGENCY, outlet="A"), ArticleInput(text=BRIEF, outlet="B")], notes
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    block = re.search(r'<div class="story-notes">(.*?)</div>', html, re.S).group(1)
+    assert "<p>Read the wire first.</p>" in block
+    assert "<p>Then &lt;b&gt;compare&lt;/b&gt; the quotes.<br>Ask who changed what.</p>" in block

@@ -131,6 +131,7 @@ class AlignmentOut(Schema):
     similarity: list[tuple[int, int, float]]
     groups: list[list[tuple[int, int]]]
     source: SourceGuess
+    mode: Literal["semantic", "lexical"] = Field(description="semantic: sentence embeddings blended in; lexical: words")
     teacher_notes: list[TeacherNote]
 
 

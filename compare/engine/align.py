@@ -40,7 +40,7 @@ from typing import Any
 
 from ._text import STOPWORDS, Tokens, tokens
 from .diff import word_diff
-from .embed import DIMENSIONS
+from .embed import DIMENSIONS, one_blas_thread
 from .segment import segment
 from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment
 
@@ -259,6 +259,13 @@ class Prepared:
     vectors: Any = field(default=None, repr=False)  # one unit vector per segment, or None (lexical)
     _index: dict[str, list[int]] | None = field(default=None, repr=False)
     _lookup: tuple[Idf, list[list[str]]] | None = field(default=None, repr=False)
+    _centred: tuple[Idf, Any] | None = field(default=None, repr=False)
+
+    def centred(self, idf: Idf) -> Any:
+        """Each sentence's vector minus the story's mean vector (see ``meaning``), computed once."""
+        if self._centred is None or self._centred[0] is not idf:
+            self._centred = (idf, self.vectors - idf.topic)
+        return self._centred[1]
 
     def lookup_stems(self, idf: Idf) -> list[list[str]]:
         """Each sentence's most informative stems, the ones looked up in an index."""
@@ -297,8 +304,11 @@ def meaning(a: Prepared, b: Prepared, members_a: Sequence[int], members_b: Seque
     (Over a pair's matrix of cosines this is the double-centred cosine.)"""
     if a.vectors is None or b.vectors is None or idf.topic is None:
         return None
-    va = _passage_vector(a.vectors, members_a) - idf.topic
-    vb = _passage_vector(b.vectors, members_b) - idf.topic
+    if len(members_a) == 1 and len(members_b) == 1:  # the common case, from vectors centred once
+        va, vb = a.centred(idf)[members_a[0]], b.centred(idf)[members_b[0]]
+    else:
+        va = _passage_vector(a.vectors, members_a) - idf.topic
+        vb = _passage_vector(b.vectors, members_b) - idf.topic
     # Rounded so that the last bits of a float sum cannot tip a decision one way or the other.
     return round(float(va @ vb), 4)
 
@@ -443,27 +453,28 @@ def _candidates_by_meaning(a: Prepared, b: Prepared) -> list[tuple[int, int]]:
     COSINE_FLOOR on (statements in other words share few stems, so the index misses them)."""
     if a.vectors is None or b.vectors is None:
         return []
+    found = {(i, j) for i, j in _closest(a.vectors, b.vectors)}
+    found |= {(i, j) for j, i in _closest(b.vectors, a.vectors)}
+    return sorted(found)
+
+
+def _closest(rows: Any, columns: Any) -> list[tuple[int, int]]:
+    """For each row vector, its CANDIDATES_PER_SENTENCE closest column vectors from
+    COSINE_FLOOR on, in blocks of rows (a 100,000-word text stays within memory bounds)."""
     import numpy as np
 
-    found: set[tuple[int, int]] = set()
-    k = CANDIDATES_PER_SENTENCE
-    column_best: list[Any] = []
-    for start in range(0, len(a.vectors), 1024):  # blocks: a 100,000-word text stays in memory bounds
-        block = a.vectors[start : start + 1024] @ b.vectors.T
-        top = np.argsort(-block, axis=1, kind="stable")[:, :k]
-        for row, columns in enumerate(top):
-            for column in columns:
-                if block[row, column] >= COSINE_FLOOR:
-                    found.add((start + row, int(column)))
-        column_best.append(block)
-    if len(a.vectors) <= 1024:
-        whole = column_best[0]
-        top_rows = np.argsort(-whole, axis=0, kind="stable")[:k]
-        for column in range(whole.shape[1]):
-            for row in top_rows[:, column]:
-                if whole[row, column] >= COSINE_FLOOR:
-                    found.add((int(row), column))
-    return sorted(found)
+    k = min(CANDIDATES_PER_SENTENCE, len(columns))
+    if k == 0:
+        return []
+    out: list[tuple[int, int]] = []
+    for start in range(0, len(rows), 1024):
+        with one_blas_thread():
+            block = rows[start : start + 1024] @ columns.T
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        keep = np.take_along_axis(block, top, axis=1) >= COSINE_FLOOR
+        row_numbers, positions = np.nonzero(keep)
+        out += zip((start + row_numbers).tolist(), top[row_numbers, positions].tolist(), strict=True)
+    return out
 
 
 def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:

@@ -194,7 +194,7 @@ def _align_candidates(
         article = by_id.get(pk)
         if article is None:
             continue
-        stored = prepare(article.engine_document(f"article-{pk}"))
+        stored = prepare(article.engine_document(f"article-{pk}", with_vectors=False))
         alignment = align_prepared(traced, stored, Idf(traced.tokens + stored.tokens))
         if not any(TABLE[p.kind].copied for p in alignment.pairs):
             continue

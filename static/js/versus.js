@@ -11,14 +11,15 @@
   function panel() { return document.getElementById("panel"); }
 
   function openPanel(passage) {
-    var url = passage.getAttribute("data-panel");
+    var link = passage.querySelector("a.panel-link[hx-get]");
     var target = panel();
-    if (!url) return;
-    if (!target || !window.htmx) { window.location.href = url; return; }
+    if (!link) return;
+    if (!target || !window.htmx) { window.location.href = link.href; return; }
     document.querySelectorAll(".passage.is-open").forEach(function (el) { el.classList.remove("is-open"); });
     passage.classList.add("is-open");
     lastOpened = passage;
-    window.htmx.ajax("GET", url, { target: "#panel", swap: "innerHTML" });
+    // The link's own hx-get, hx-target and hx-push-url: the open panel gets its own address.
+    link.click();
   }
 
   function closePanel() {
@@ -26,6 +27,13 @@
     if (!target || !target.firstElementChild) return;
     target.innerHTML = "";
     document.querySelectorAll(".passage.is-open").forEach(function (el) { el.classList.remove("is-open"); });
+    // The address says the panel is closed (replacing the panel's own entry, so Back stays in step).
+    if (/[?&]panel=/.test(window.location.search)) {
+      var params = new URLSearchParams(window.location.search);
+      params.delete("panel");
+      var query = params.toString();
+      window.history.replaceState(window.history.state, "", window.location.pathname + (query ? "?" + query : ""));
+    }
     if (lastOpened && document.body.contains(lastOpened)) lastOpened.focus();
   }
 
@@ -33,6 +41,14 @@
     if (event.target.closest("[data-print]")) { window.print(); return; }
     var close = event.target.closest("[data-close-panel]");
     if (close && panel() && panel().contains(close)) { event.preventDefault(); closePanel(); return; }
+    var link = event.target.closest(".passage a.panel-link");
+    if (link) {
+      var owner = link.closest(".passage");
+      document.querySelectorAll(".passage.is-open").forEach(function (el) { el.classList.remove("is-open"); });
+      owner.classList.add("is-open");
+      lastOpened = owner;
+      return; // htmx follows the link
+    }
     var passage = event.target.closest(".passage[data-panel]");
     // Links inside a passage (moved from…, details) keep their own behaviour.
     if (!passage || event.target.closest("a, button, input, select, label")) return;

@@ -51,7 +51,7 @@ def test_the_story_page_works_under_the_policy_without_a_single_violation(page, 
     page.locator("#panel-body").wait_for()
 
     # A filter.
-    page.get_by_label("Unique only").check()
+    page.get_by_label("In one version only").check()
     page.wait_for_selector("text=hidden by the filter")
 
     assert page.evaluate("document.querySelectorAll('style').length") == 0  # htmx injected no <style>

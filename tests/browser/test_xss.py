@@ -206,20 +206,23 @@ def test_hostile_text_from_every_way_in_is_shown_as_text_and_never_runs(
     assert_nothing_ran(page, watch, "the passage panel")
     assert f"wrote {SCRIPT} on the notice board" in page.locator("#panel-body").inner_text()
     page.keyboard.press("Escape")
-    page.locator(".passage", has_text="harbour mouth").nth(1).locator("a[href*='/passages/']").click()
+    page.locator(".passage", has_text="harbour mouth").nth(1).locator("a.panel-link").click()
     page.locator("#panel-body").wait_for()
     assert_nothing_ran(page, watch, "the passage panel of a shared sentence")
     panel = page.locator("#panel-body").inner_text()
     assert IMG in panel and f"Coast Radio {SVG}" in panel  # version names as text
     page.screenshot(path=str(artifacts_dir / "xss-2-panel.png"))
+    # A panel has two addresses: its fragment (hx-get, also a page of its own) and the story page with it open.
     panel_urls = page.eval_on_selector_all(
-        "a[href*='/passages/']", "links => [...new Set(links.map(a => a.getAttribute('href')))]"
+        "a.panel-link[hx-get*='/passages/']", "links => [...new Set(links.map(a => a.getAttribute('hx-get')))]"
     )
-    assert panel_urls
+    open_panels = page.eval_on_selector_all("a.panel-link[hx-get]", "links => links.map(a => a.getAttribute('href'))")
+    assert panel_urls and open_panels and all("panel=" in href for href in open_panels)
 
     pages = {
         "the story page": story.get_absolute_url(),
         "the passage page": panel_urls[0],
+        "the story page with a panel open": open_panels[-1],
         "the library": "/",
         "the library search": "/?q=" + "%3Cimg",
         "the delete page": f"/stories/{story.slug}/delete/",

@@ -11,7 +11,14 @@ from django.db import transaction
 
 from articles.extract import ACCEPTED_SUFFIXES, article_from_file
 from articles.models import Article, Story
-from articles.services import ArticleInput, IngestError, add_articles, create_story
+from articles.services import (
+    ArticleInput,
+    IngestError,
+    add_articles,
+    create_story,
+    store_sentence_vectors,
+    vectors_note,
+)
 from versus.text import plural
 
 
@@ -95,7 +102,10 @@ class Command(BaseCommand):
                     return
         except IngestError as error:
             raise CommandError(f"{error} Nothing was imported.") from error
+        # After the import is saved: the vectors are an addition the alignment task would compute anyway.
+        computed = store_sentence_vectors(articles)
         self._report(result, articles, skipped, story)
+        self.stdout.write(vectors_note(computed))
 
     def _owner(self, username: str | None, adding: bool):
         if username is None:

@@ -3,7 +3,8 @@
 Each story lives in a folder under ``articles/demo/`` with one UTF-8 text file per
 version and a ``story.json`` manifest giving the title and each version's metadata.
 The versions go through ``create_story`` like any upload, so the same checks apply and
-scraped junk is detected by the same rules.
+scraped junk is detected by the same rules. Their sentence vectors are computed here too
+(``store_sentence_vectors``, as the alignment task does), so a first visit aligns at once.
 """
 
 from __future__ import annotations
@@ -17,7 +18,15 @@ from importlib.resources.abc import Traversable
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.models import Article, Story
-from articles.services import ArticleInput, IngestError, create_story, delete_story, metadata_of
+from articles.services import (
+    ArticleInput,
+    IngestError,
+    create_story,
+    delete_story,
+    metadata_of,
+    store_sentence_vectors,
+    vectors_note,
+)
 
 # Loaded in this order. The library lists the newest story first, so the main demo
 # story, loaded last, is the one a visitor sees at the top.
@@ -124,7 +133,9 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"The demo story in articles/demo/{demo.folder} could not be loaded: {error}"
                 ) from error
+            computed = store_sentence_vectors(list(story.versions.all()))
             self._report(story)
+            self.stdout.write(f"  {vectors_note(computed)}")
 
     def _report(self, story: Story) -> None:
         versions = list(story.versions.all())

@@ -11,13 +11,20 @@ from the first to the last. Every pair also says which documents it links (``a_d
 versions are aligned. Extra keys (``documents``, ``unique``, ``changes``, ``groups``,
 ``source``…) may be added; the required ones never change.
 
-Without ``--json`` it prints a report a person can read. This command only reads files and
-calls the engine; it touches no database.
+``mode`` (top level) says how passages were compared: ``"semantic"`` (all-MiniLM-L6-v2
+sentence embeddings, computed here for the files, blended with the lexical score) or
+``"lexical"`` (words alone: the model is not installed, or ``--lexical`` asked for it), with
+``mode_reason`` saying why it is lexical (null when semantic). The pairs' offsets and required
+keys are the same in both modes.
+
+Without ``--json`` it prints a report a person can read, starting with the mode. This
+command only reads files and calls the engine; it touches no database.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -32,6 +39,7 @@ from compare.engine import (
     PairAlignment,
     align_pair,
     align_story,
+    embed,
     find_junk,
     pair_alignment_entries,
 )
@@ -49,12 +57,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files, one version each")
         parser.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
+        parser.add_argument(
+            "--lexical",
+            action="store_true",
+            help="compare words only, without the sentence model (to see what the model adds)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[str] = options["files"]
         if len(paths) < 2:
             raise CommandError("Give at least two files to compare (one version of the story per file).")
         documents, junk = read_documents(paths)
+        mode = Mode.lexical("--lexical was given") if options["lexical"] else Mode.current()
+        if mode.name == "semantic":
+            documents = embed.with_vectors(documents)
 
         if len(documents) == 2:
             alignments = [align_pair(documents[0], documents[1])]
@@ -65,9 +81,33 @@ class Command(BaseCommand):
 
         if options["json"]:
             result = as_json(documents, junk, alignments, story)
+            result["mode"], result["mode_reason"] = mode.name, mode.reason
             self.stdout.write(json.dumps(result))
         else:
-            self.stdout.write(report(documents, junk, alignments, story))
+            self.stdout.write(f"Mode: {mode.describe()}\n\n" + report(documents, junk, alignments, story))
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How the passages are compared: with the sentence model (semantic) or words alone (lexical)."""
+
+    name: str
+    reason: str | None = None  # why lexical
+
+    @classmethod
+    def current(cls) -> Mode:
+        return cls("semantic") if embed.available() else cls.lexical(embed.unavailable_reason() or "unknown")
+
+    @classmethod
+    def lexical(cls, reason: str) -> Mode:
+        return cls("lexical", reason)
+
+    def describe(self) -> str:
+        if self.name == "semantic":
+            return f"semantic ({embed.MODEL_NAME} sentence embeddings blended with the lexical score)"
+        if self.reason == "--lexical was given":
+            return "lexical (--lexical was given: words only, the sentence model is not used)"
+        return f"lexical (the sentence model is not installed: {self.reason})"
 
 
 def read_documents(paths: list[str]) -> tuple[list[Document], dict[str, list[JunkSpan]]]:

@@ -1,0 +1,82 @@
+"""A passage's panel: the passage, then every other version's counterpart(s) diffed against it word by word."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString, mark_safe
+
+from compare.engine.types import StoryAlignment
+
+from .comparison import Version, passage_anchor
+from .marks import Mode, Passages, change_marks, render_span
+
+
+@dataclass
+class PanelEntry:
+    version: Version
+    html: SafeString | None = None
+    kind: str = ""
+    score: float | None = None
+    changes: int = 0
+    anchor: str = ""
+    segment: int = 0
+    paragraph: int = 0
+
+    @property
+    def score_percent(self) -> int | None:
+        return None if self.score is None else round(100 * self.score)
+
+
+@dataclass
+class Panel:
+    focus: Version
+    segment: int
+    paragraph: int
+    html: SafeString
+    anchor: str
+    entries: list[PanelEntry]
+
+
+def build_panel(alignment: StoryAlignment, versions: dict[str, Version], focus_id: str, segment: int) -> Panel:
+    """The focused passage, then every other version's counterpart diffed against it word by word.
+
+    A passage may correspond to several passages of one version: each gets an entry."""
+    focus = versions[focus_id]
+    seg = alignment.segments[focus_id][segment]
+    entries = []
+    for other_id in alignment.documents:
+        if other_id == focus_id or other_id not in versions:
+            continue
+        other = versions[other_id]
+        pairs = [p for p in alignment.pairwise[(focus_id, other_id)].pairs if segment in p.a]
+        if not pairs:
+            entries.append(PanelEntry(version=other))
+            continue
+        other_segments = alignment.segments.get(other_id, [])
+        for pair in sorted(pairs, key=lambda p: p.b_span):
+            b_start, b_end = pair.b_span
+            paraphrase = pair.kind == "paraphrase"
+            mode: Mode = "new" if paraphrase else "inline"
+            passages = Passages(focus.text, pair.a_span, other.text, pair.b_span)
+            marks = change_marks(pair.changes, passages, mode, hide_trivial=False, paraphrase=paraphrase)
+            entries.append(
+                PanelEntry(
+                    version=other,
+                    html=mark_safe(render_span(other.text, b_start, b_end, other.junk, marks)),  # noqa: S308
+                    kind=pair.kind,
+                    score=pair.score,
+                    changes=len(pair.changes),
+                    anchor=passage_anchor(other_id, pair.b[0]),
+                    segment=pair.b[0],
+                    paragraph=other_segments[pair.b[0]].paragraph if pair.b[0] < len(other_segments) else 0,
+                )
+            )
+    return Panel(
+        focus=focus,
+        segment=segment,
+        paragraph=seg.paragraph,
+        html=mark_safe(render_span(focus.text, seg.start, seg.end, focus.junk, [])),  # noqa: S308
+        anchor=passage_anchor(focus_id, segment),
+        entries=entries,
+    )

@@ -1,0 +1,201 @@
+"""The story's summary: what each version shares, how alike the versions are, which is the likely source.
+
+Every figure here comes from one measure, so that they agree with each other: the share of a
+version's text (its sentences' characters, junk left out by the engine) that has a counterpart
+in another version, by kind. "Unique" has one meaning: in no other version at all.
+
+* bars: per version, what it shares with any other version and what is its own; and, on a
+  second line, what it shares with the base;
+* matrix: row X, column Y = the share of X's text that has a counterpart in Y;
+* source: the engine's pick, with the same shares as evidence, as data the template words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from compare.engine.types import StoryAlignment
+
+from .comparison import Version
+
+_KINDS = ("verbatim", "edited", "paraphrase")
+_RANK = {"verbatim": 0, "edited": 1, "paraphrase": 2}
+WORDS = {
+    "verbatim": "verbatim",
+    "edited": "edited",
+    "paraphrase": "paraphrased",
+    "unique": "its own",
+    "not-in-base": "not in the base",
+}
+
+
+@dataclass
+class BarPart:
+    kind: str  # verbatim / edited / paraphrase / unique / not-in-base
+    percent: int
+    offset: int  # from the left, in percent
+
+    @property
+    def words(self) -> str:
+        return WORDS[self.kind]
+
+
+@dataclass
+class ShareBar:
+    version: Version
+    is_base: bool
+    parts: list[BarPart]  # against every other version: the last part is its own text
+    base_parts: list[BarPart]  # against the base only (empty for the base itself)
+
+
+def _bar(shares: list[tuple[str, float]]) -> list[BarPart]:
+    parts, offset = [], 0
+    for kind, percent in percentages(shares):
+        parts.append(BarPart(kind, percent, offset))
+        offset += percent
+    return parts
+
+
+def shares_with_others(alignment: StoryAlignment, doc: str) -> dict[str, float]:
+    """Share of ``doc``'s text by the closest kind of counterpart it has in any other version."""
+    best: dict[int, str] = {}
+    for other in alignment.documents:
+        if other == doc or (doc, other) not in alignment.pairwise:
+            continue
+        for pair in alignment.pairwise[(doc, other)].pairs:
+            for s in pair.a:
+                if s not in best or _RANK[pair.kind] < _RANK[best[s]]:
+                    best[s] = pair.kind
+    chars = dict.fromkeys((*_KINDS, "unique"), 0)
+    for segment in alignment.segments[doc]:
+        chars[best.get(segment.index, "unique")] += segment.end - segment.start
+    total = sum(chars.values())
+    return {kind: (count / total if total else 0.0) for kind, count in chars.items()}
+
+
+def share_bars(
+    alignment: StoryAlignment, versions: dict[str, Version], base_id: str, order: Sequence[str]
+) -> list[ShareBar]:
+    bars = []
+    for doc in order:
+        others = shares_with_others(alignment, doc)
+        parts = _bar([(kind, others.get(kind, 0.0)) for kind in (*_KINDS, "unique")])
+        base_parts: list[BarPart] = []
+        if doc != base_id:
+            with_base = alignment.pairwise[(doc, base_id)].shares_a
+            base_parts = _bar(
+                [(kind, with_base.get(kind, 0.0)) for kind in _KINDS] + [("not-in-base", with_base.get("unique", 0.0))]
+            )
+        bars.append(ShareBar(version=versions[doc], is_base=doc == base_id, parts=parts, base_parts=base_parts))
+    return bars
+
+
+def percentages(shares: list[tuple[str, float]]) -> list[tuple[str, int]]:
+    """Whole percentages that add up to 100 (largest remainders), so the bar has no gap."""
+    total = sum(value for _, value in shares) or 1.0
+    exact = [(kind, 100 * value / total) for kind, value in shares]
+    floors = [(kind, int(value)) for kind, value in exact]
+    missing = 100 - sum(value for _, value in floors)
+    by_remainder = sorted(range(len(exact)), key=lambda i: exact[i][1] - floors[i][1], reverse=True)
+    result = [value for _, value in floors]
+    for i in by_remainder[:missing]:
+        result[i] += 1
+    return [(kind, value) for (kind, _), value in zip(floors, result, strict=True)]
+
+
+def found_in(alignment: StoryAlignment, doc: str, other: str) -> int:
+    """Percent of ``doc``'s text that has a counterpart (any kind) in ``other``: 100 less the
+    "not in" part of the bar against ``other``, rounded as the bar is, so the two always agree."""
+    shares = alignment.pairwise[(doc, other)].shares_a
+    parts = dict(percentages([(kind, shares.get(kind, 0.0)) for kind in (*_KINDS, "unique")]))
+    return 100 - parts["unique"]
+
+
+def close_in(alignment: StoryAlignment, doc: str, other: str) -> float:
+    """Share of ``doc``'s text that is verbatim or edited in ``other``."""
+    shares = alignment.pairwise[(doc, other)].shares_a
+    return shares.get("verbatim", 0.0) + shares.get("edited", 0.0)
+
+
+@dataclass
+class HeatCell:
+    value: int  # percent
+    shade: int  # 0..4 for the cell's class
+    diagonal: bool
+    column: Version
+
+
+def heat_map(alignment: StoryAlignment, versions: dict[str, Version], order: Sequence[str]) -> list[list[HeatCell]]:
+    table = []
+    for a in order:
+        row = []
+        for b in order:
+            value = 100 if a == b else found_in(alignment, a, b)
+            row.append(HeatCell(value, min(4, value // 20), a == b, versions[b]))
+        table.append(row)
+    return table
+
+
+# A version "takes its text from" the source when at least this share of it is found there
+# (the engine's own bar for a derived version: compare/engine/story.py, _DERIVED_SHARE).
+DERIVED_PERCENT = 40
+
+
+@dataclass
+class SourceFact:
+    """One line of evidence: how much of ``other``'s text is found in the source, and the other way round."""
+
+    other: Version
+    found: int  # percent of the other's text with a counterpart in the source
+    close: int  # percent of the other's text verbatim or edited from the source
+    kept: int  # percent of the source's text that the other has
+
+
+def _percent(share: float) -> int:
+    return round(100 * share)
+
+
+def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids: Sequence[str]) -> dict[str, object]:
+    source = alignment.source
+    source_id = source.document if source.document in ids else None
+    facts: list[SourceFact] = []
+    if source_id is not None:
+        for other in ids:
+            if other != source_id:
+                facts.append(
+                    SourceFact(
+                        other=versions[other],
+                        found=found_in(alignment, other, source_id),
+                        close=_percent(close_in(alignment, other, source_id)),
+                        kept=found_in(alignment, source_id, other),
+                    )
+                )
+        facts.sort(key=lambda f: (-f.found, f.other.label))
+    closest = max(
+        ((close_in(alignment, x, y), x, y) for x in ids for y in ids if x != y),
+        default=(0.0, "", ""),
+    )
+    confidence = source.confidence
+    derived = sum(1 for fact in facts if fact.found >= DERIVED_PERCENT)
+    return {
+        "source_version": versions[source_id] if source_id else None,
+        "source": source,
+        "source_facts": facts,
+        "source_percent": _percent(confidence),
+        "source_derived": derived,
+        "derived_percent": DERIVED_PERCENT,
+        "closest_percent": _percent(closest[0]),
+        "closest_pair": (versions[closest[1]], versions[closest[2]]) if closest[1] else None,
+    }
+
+
+def summary_context(
+    alignment: StoryAlignment, versions: dict[str, Version], base_id: str, ids: Sequence[str]
+) -> dict[str, object]:
+    """What the summary partials of compare/story.html show, on the story page and in the HTML report."""
+    return {
+        "bars": share_bars(alignment, versions, base_id, ids),
+        "heat": list(zip([versions[i] for i in ids], heat_map(alignment, versions, ids), strict=True)),
+        **source_context(alignment, versions, ids),
+    }
