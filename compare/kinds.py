@@ -17,10 +17,11 @@ from compare.engine import KINDS, SHARE_KINDS, SIMILARITY_WEIGHTS, ShareKind
 @dataclass(frozen=True)
 class KindInfo:
     name: ShareKind  # as the engine, the stored results, the API and CSS classes spell it
-    label: str  # a badge or a bar's legend
-    meaning: str  # against the base, after the label: "verbatim: copied word for word from the base"
+    label: str  # a badge
+    summary: str  # a share of a version's text in the summary bars: "40% paraphrased", "12% its own"
     traced: str  # a passage of a traced text found in a source this way, on its own
     copied: bool  # the words themselves were taken, not only the meaning: a source is one that has such pairs
+    reworded: bool  # its wording differs from its counterpart's: the passage carries the kind's badge
 
     @property
     def weight(self) -> float:
@@ -31,13 +32,17 @@ class KindInfo:
 TABLE: dict[ShareKind, KindInfo] = {
     info.name: info
     for info in (
-        KindInfo("verbatim", "verbatim", "copied word for word from the base", "copied word for word", copied=True),
-        KindInfo("edited", "edited", "a few words changed", "copied with edits", copied=True),
-        KindInfo("paraphrase", "paraphrase", "the same meaning reworded", "paraphrased", copied=False),
-        KindInfo("unique", "unique", "not in the base at all", "new", copied=False),
+        KindInfo("verbatim", "verbatim", "verbatim", "copied word for word", copied=True, reworded=False),
+        KindInfo("edited", "edited", "edited", "copied with edits", copied=True, reworded=True),
+        KindInfo("paraphrase", "paraphrase", "paraphrased", "paraphrased", copied=False, reworded=True),
+        KindInfo("unique", "unique", "its own", "new", copied=False, reworded=False),
     )
 }
 
 # The ways a passage can correspond (every kind but "unique"), and every share kind, in the engine's order.
 PAIR_KINDS: tuple[KindInfo, ...] = tuple(TABLE[kind] for kind in KINDS)
 SHARE_KIND_INFO: tuple[KindInfo, ...] = tuple(TABLE[kind] for kind in SHARE_KINDS)
+# How different each kind is, closest first: a passage in several correspondences shows its most different.
+RANK: dict[str, int] = {kind: rank for rank, kind in enumerate(SHARE_KINDS)}
+# The kinds whose passages carry a badge (their wording differs).
+REWORDED: frozenset[str] = frozenset(name for name, info in TABLE.items() if info.reworded)

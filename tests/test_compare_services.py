@@ -190,7 +190,7 @@ def test_a_lexical_result_stored_before_the_model_was_there_is_not_shown_once_it
 
 
 def test_a_result_computed_with_stored_vectors_says_semantic_and_one_without_says_lexical():
-    from compare.engine.types import Document
+    from compare.engine import Document
 
     with_vectors = [article.engine_document() for article in make_story().versions.all()]
     assert services.alignment_mode(with_vectors) == services.LEXICAL  # none computed yet

@@ -15,6 +15,11 @@ def test_every_kind_has_the_engine_weight():
     assert {name: info.weight for name, info in kinds.TABLE.items()} == dict(SIMILARITY_WEIGHTS)
 
 
+def test_kinds_rank_from_closest_to_most_different():
+    assert sorted(kinds.TABLE, key=kinds.RANK.__getitem__) == ["verbatim", "edited", "paraphrase", "unique"]
+    assert {"edited", "paraphrase"} == kinds.REWORDED
+
+
 def test_closer_kinds_weigh_more():
     weights = [info.weight for info in kinds.SHARE_KIND_INFO]
     assert weights == sorted(weights, reverse=True)

@@ -11,6 +11,9 @@ from the modules below: they are the engine's own business and change as it impr
   ``pair_alignment_entries``: one pair's passages as export entries.
 * ``KINDS`` / ``SHARE_KINDS`` / ``SIMILARITY_WEIGHTS``: the kinds of pairs and what each counts for.
 * ``find_junk``: page clutter in a text (credits, menus, captions).
+* ``word_diff``: the word-level changes between two passages; ``mirror``: a pair alignment
+  seen from the other side; ``numbers_in``: the figures the engine reads in a text.
+* ``embed``: the sentence model (installed or not, sentence vectors, their storage key).
 * ``fingerprint_*``: the sentence fingerprints of the library index.
 * ``ENGINE_VERSION`` / ``COMPONENT_VERSIONS``: which results a stored alignment holds.
 """
@@ -21,7 +24,10 @@ from __future__ import annotations
 from .version import COMPONENT_VERSIONS, ENGINE_VERSION, JUNK_VERSION
 
 # isort: split
-from .align import Idf, Prepared, align_pair, align_prepared, prepare
+from . import embed
+from .align import Idf, Prepared, align_pair, align_prepared, mirror, prepare
+from .diff import _numbers as numbers_in
+from .diff import word_diff
 from .fingerprint import BANDS as FINGERPRINT_BANDS
 from .fingerprint import MIN_SENTENCE_WORDS as FINGERPRINT_MIN_WORDS
 from .fingerprint import SCHEME as FINGERPRINT_SCHEME
@@ -86,10 +92,13 @@ __all__ = [
     "align_pair",
     "align_prepared",
     "align_story",
+    "embed",
     "find_junk",
     "fingerprint_keys",
     "fingerprint_keys_for_many",
     "fingerprint_sentences",
+    "mirror",
+    "numbers_in",
     "pair_alignment_entries",
     "pair_from_dict",
     "pair_to_dict",
@@ -98,4 +107,5 @@ __all__ = [
     "segment_to_list",
     "story_from_dict",
     "story_to_dict",
+    "word_diff",
 ]
