@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import importlib.util
 import io
 import json
@@ -55,7 +56,7 @@ from compare.engine import Document, Idf, align_pair, align_story, embed, find_j
 
 # The sentence scorer and its threshold are measured on their own, below the public API.
 from compare.engine._text import tokens  # noqa: E402
-from compare.engine.align import ALIGN_THRESHOLD, judge  # noqa: E402
+from compare.engine.align import ALIGN_THRESHOLD, SEMANTIC_THRESHOLD, judge  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 MSRP = SHARED / "datasets" / "msrp"
@@ -83,11 +84,37 @@ def msrp_split(name: str) -> list[tuple[int, str, str]]:
     return [(int(r[0]), r[3], r[4]) for r in rows if len(r) >= 5 and r[0] in ("0", "1")]
 
 
-def scores(pairs: list[tuple[str, str]]) -> list[float]:
-    """Engine score of each sentence pair, IDF over all sentences of the set."""
+def scores(pairs: list[tuple[str, str]], semantic: bool = False) -> list[float]:
+    """Engine score of each sentence pair, IDF over all sentences of the set. Semantic: the
+    sentences' embeddings blended in as the engine does, the set's mean embedding standing
+    for the story's topic (these pairs come from many stories)."""
     tokenised = [(tokens(a), tokens(b)) for a, b in pairs]
-    idf = Idf(t for pair in tokenised for t in pair)
-    return [judge(a, b, idf).score for a, b in tokenised]
+    if not semantic:
+        idf = Idf(t for pair in tokenised for t in pair)
+        return [judge(a, b, idf).score for a, b in tokenised]
+    vectors = sentence_vectors([text for pair in pairs for text in pair])
+    idf = Idf((t for pair in tokenised for t in pair), [vectors])
+    centred = vectors - idf.topic
+    return [
+        judge(a, b, idf, cos=round(float(centred[2 * n] @ centred[2 * n + 1]), 4)).score
+        for n, (a, b) in enumerate(tokenised)
+    ]
+
+
+def sentence_vectors(texts: list[str]) -> Any:
+    """The model's vectors for a list of sentences, cached on disk by the list's content."""
+    import numpy as np
+
+    digest = hashlib.sha256(embed.EMBEDDING_VERSION.encode())
+    for text in texts:
+        digest.update(text.encode("utf-8", "surrogatepass") + b"\x00")
+    path = VECTOR_CACHE / f"sentences-{digest.hexdigest()[:32]}.npy"
+    if path.exists():
+        return np.load(path)
+    vectors = embed.encode(texts)
+    VECTOR_CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
 
 
 def accuracy_f1(labels: list[int], predicted: list[bool]) -> tuple[float, float]:
@@ -127,32 +154,35 @@ def bag_cosine(a: str, b: str) -> float:
 
 
 def report_msrp() -> None:
-    print("## MSRP (pair decision vs human label)")
-    train, test = msrp_split("train"), msrp_split("test")
-    train_labels, test_labels = [y for y, _, _ in train], [y for y, _, _ in test]
-    train_scores = scores([(a, b) for _, a, b in train])
-    test_scores = scores([(a, b) for _, a, b in test])
-    chosen = best_threshold(train_labels, train_scores)
-    rows = [
-        (f"engine decision (score >= {ALIGN_THRESHOLD})", ALIGN_THRESHOLD),
-        (f"threshold chosen on train ({chosen:.3f})", chosen),
-    ]
-    print(f"{'decision':48s} {'train acc':>9s} {'test acc':>9s} {'test F1':>8s}")
-    for name, threshold in rows:
-        train_acc, _ = accuracy_f1(train_labels, [s >= threshold for s in train_scores])
-        test_acc, test_f1 = accuracy_f1(test_labels, [s >= threshold for s in test_scores])
-        print(f"{name:48s} {train_acc:9.1%} {test_acc:9.1%} {test_f1:8.1%}")
-    majority_acc, majority_f1 = accuracy_f1(test_labels, [True] * len(test_labels))
-    print(f"{'majority class, computed here':48s} {'':9s} {majority_acc:9.1%} {majority_f1:8.1%}")
-    recall = sum(1 for y, s in zip(test_labels, test_scores, strict=True) if y and s >= ALIGN_THRESHOLD)
-    print(f"MSRP test paraphrases the engine aligns: {recall / sum(test_labels):.1%}")
-    print("published (test accuracy): " + "; ".join(f"{name} {figure}" for name, figure in MSRP_PUBLISHED))
-    print()
+    for semantic in [False] + ([True] if embed.available() else []):
+        print(f"## MSRP (pair decision vs human label), {'semantic' if semantic else 'lexical'}")
+        train, test = msrp_split("train"), msrp_split("test")
+        train_labels, test_labels = [y for y, _, _ in train], [y for y, _, _ in test]
+        train_scores = scores([(a, b) for _, a, b in train], semantic)
+        test_scores = scores([(a, b) for _, a, b in test], semantic)
+        bar = SEMANTIC_THRESHOLD if semantic else ALIGN_THRESHOLD
+        chosen = best_threshold(train_labels, train_scores)
+        rows = [
+            (f"engine decision (score >= {bar})", bar),
+            (f"threshold chosen on train ({chosen:.3f})", chosen),
+        ]
+        print(f"{'decision':48s} {'train acc':>9s} {'test acc':>9s} {'test F1':>8s}")
+        for name, threshold in rows:
+            train_acc, _ = accuracy_f1(train_labels, [s >= threshold for s in train_scores])
+            test_acc, test_f1 = accuracy_f1(test_labels, [s >= threshold for s in test_scores])
+            print(f"{name:48s} {train_acc:9.1%} {test_acc:9.1%} {test_f1:8.1%}")
+        majority_acc, majority_f1 = accuracy_f1(test_labels, [True] * len(test_labels))
+        print(f"{'majority class, computed here':48s} {'':9s} {majority_acc:9.1%} {majority_f1:8.1%}")
+        recall = sum(1 for y, s in zip(test_labels, test_scores, strict=True) if y and s >= bar)
+        print(f"MSRP test paraphrases the engine aligns: {recall / sum(test_labels):.1%}")
+        print("published (test accuracy): " + "; ".join(f"{name} {figure}" for name, figure in MSRP_PUBLISHED))
+        print()
 
 
 def report_sts() -> None:
+    semantic = embed.available()
     print("## STS news subsets (Pearson r with the human 0-5 score)")
-    print(f"{'subset':28s} {'pairs':>6s} {'engine':>7s} {'bag-of-words cosine':>20s}")
+    print(f"{'subset':28s} {'pairs':>6s} {'lexical':>8s} {'semantic':>9s} {'bag-of-words cosine':>20s}")
     for path in sorted(STS.glob("*.tsv")):
         rows = []
         for row in read_tsv(path):
@@ -163,9 +193,10 @@ def report_sts() -> None:
             except ValueError:
                 continue  # rows without a score
         gold = [g for g, _, _ in rows]
-        engine = pearson(scores([(a, b) for _, a, b in rows]), gold)
+        lexical = pearson(scores([(a, b) for _, a, b in rows]), gold)
+        with_model = f"{pearson(scores([(a, b) for _, a, b in rows], True), gold):9.3f}" if semantic else f"{'-':>9s}"
         baseline = pearson([bag_cosine(a, b) for _, a, b in rows], gold)
-        print(f"{path.stem:28s} {len(rows):6d} {engine:7.3f} {baseline:20.3f}")
+        print(f"{path.stem:28s} {len(rows):6d} {lexical:8.3f} {with_model} {baseline:20.3f}")
     print("published: best SemEval systems reached roughly 0.73-0.84 on these subsets")
     print()
 

@@ -11,6 +11,12 @@ from the first to the last. Every pair also says which documents it links (``a_d
 versions are aligned. Extra keys (``documents``, ``unique``, ``changes``, ``groups``,
 ``source``…) may be added; the required ones never change.
 
+A passage may take part in more than one pair (since December 2026): a headline that
+states what both the other version's headline and its lead state is paired with each. So
+pairs of one couple of versions may overlap on one side; no two pairs are the same, and a
+sentence listed in ``unique`` is in no pair. With three or more files, ``groups`` joins
+every passage with everything paired with it, transitively.
+
 ``mode`` (top level) says how passages were compared: ``"semantic"`` (all-MiniLM-L6-v2
 sentence embeddings, computed here for the files, blended with the lexical score) or
 ``"lexical"`` (words alone: the model is not installed, or ``--lexical`` asked for it), with
