@@ -22,6 +22,16 @@ How a pair is decided (lexical, no model):
   normalising case, punctuation and quote marks), ``edited`` when most of the wording is
   shared, otherwise ``paraphrase``.
 
+With sentence embeddings (semantic mode, when both versions carry their vectors):
+
+* The score gets ``MEANING_WEIGHT`` times the passages' similarity of meaning beyond the
+  story's topic (see ``meaning``), and the bar is ``SEMANTIC_THRESHOLD``.
+* Candidates also come from each sentence's closest few by embedding.
+* The two headlines are paired first, at a lower bar (``_headline_pair``).
+* In both modes, once pairs are decided, a passage already paired may take part in a
+  second correspondence with a sentence left unpaired on the other side
+  (``_second_correspondences``): pairs may overlap on one side.
+
 The score's mix was measured on the MSRP training split (bench/quality.py prints it).
 ``ALIGN_THRESHOLD`` sits below MSRP's "equivalent" threshold on purpose: it keeps ~99% of
 MSRP's paraphrases and the edited rewrites that MSRP labels 0; it was then checked on the
