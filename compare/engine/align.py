@@ -52,7 +52,7 @@ from ._text import STOPWORDS, Tokens, tokens
 from .diff import word_diff
 from .embed import DIMENSIONS, one_blas_thread
 from .segment import segment
-from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment
+from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment, ShareKind
 
 # A candidate pair is kept when its score reaches this (see the module docstring).
 ALIGN_THRESHOLD = 0.37
@@ -693,12 +693,12 @@ def _junk_within(document: Document, span: tuple[int, int]) -> tuple[tuple[int, 
     return tuple((s, e) for s, e in document.junk if s < span[1] and e > span[0])
 
 
-def _shares(segments: list[Segment], paired: list[tuple[tuple[int, ...], str]]) -> dict[str, float]:
-    chars = dict.fromkeys(SHARE_KINDS, 0)
-    kind_of: dict[int, str] = {}
+def _shares(segments: list[Segment], paired: list[tuple[tuple[int, ...], Kind]]) -> dict[str, float]:
+    chars: dict[ShareKind, int] = dict.fromkeys(SHARE_KINDS, 0)
+    kind_of: dict[int, ShareKind] = {}
     for members, kind in paired:  # a passage in two pairs counts as the closer of the two
         for i in members:
-            if i not in kind_of or SHARE_KINDS.index(kind) < SHARE_KINDS.index(kind_of[i]):  # type: ignore[arg-type]
+            if i not in kind_of or SHARE_KINDS.index(kind) < SHARE_KINDS.index(kind_of[i]):
                 kind_of[i] = kind
     for s in segments:
         chars[kind_of.get(s.index, "unique")] += s.end - s.start
