@@ -8,29 +8,51 @@ which stories exist.
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from .models import ShareLink, Story
+from .models import Article, ShareLink, Story
 
 NOT_FOUND = "No story here, or not one you may open."
 
 
-def visible_stories(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Story]:
-    """The user's own stories and the public ones; for a visitor without an account, public ones only."""
-    public = Q(visibility=Story.Visibility.PUBLIC)
+def _visible(user: User | AnonymousUser, story: str = "") -> Q:
+    """The rule itself: the user's own stories and the public ones; without an account, public ones only.
+
+    ``story`` is the path from the model queried to its story (``"story__"`` for articles).
+    """
+    public = Q(**{f"{story}visibility": Story.Visibility.PUBLIC})
     if user.is_authenticated:
-        return Story.objects.filter(public | Q(owner=user))
-    return Story.objects.filter(public)
+        return public | Q(**{f"{story}owner": user})
+    return public
 
 
-def story_for_reading(request: HttpRequest, slug: str) -> Story:
-    story = visible_stories(request.user).filter(slug=slug).first()
+def visible_stories(user: User | AnonymousUser) -> QuerySet[Story]:
+    return Story.objects.filter(_visible(user))
+
+
+def visible_articles(user: User | AnonymousUser) -> QuerySet[Article]:
+    """The versions of the stories ``user`` may see.
+
+    Written as a join on the story rather than ``story__in=<subquery>``: checking a page of
+    candidate ids against it then costs a few primary-key lookups, where the subquery form
+    made SQLite build the whole list of visible stories on every trace (18 ms at 10,000
+    stories, growing linearly).
+    """
+    return Article.objects.filter(_visible(user, "story__"))
+
+
+def visible_story(user: User | AnonymousUser, slug: str) -> Story:
+    # A NUL cannot be in a slug, and Postgres refuses it in a query.
+    story = visible_stories(user).filter(slug=slug).first() if "\x00" not in slug else None
     if story is None:
         raise Http404(NOT_FOUND)
     return story
+
+
+def story_for_reading(request: HttpRequest, slug: str) -> Story:
+    return visible_story(request.user, slug)
 
 
 def story_for_editing(request: HttpRequest, slug: str) -> Story:

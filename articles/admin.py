@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 
-from .models import ApiToken, Article, ShareLink, Story
+from .models import Article, ShareLink, Story
 
 # A web address typed without a scheme is taken as https (Django 6's default, chosen now).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ArticleInline(admin.StackedInline):
@@ -39,16 +41,3 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ["source", "language"]
     search_fields = ["outlet", "headline", "story__title"]
     readonly_fields = ["content_hash", "junk_spans", "raw", "created_at", "updated_at"]
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    # Tokens are made by their owners (the key is shown once); an admin only sees and revokes them.
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["revoked_at"]
-    search_fields = ["name", "user__username", "prefix"]
-    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at"]
-    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False

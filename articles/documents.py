@@ -49,7 +49,7 @@ def looks_like_pdf(data: bytes) -> bool:
 
 def read_pdf(data: bytes, name: str) -> DocumentText:
     """The text of a PDF's pages, or IngestError for an encrypted, damaged, too long or scanned one."""
-    from pypdf import PdfReader
+    from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
 
     damaged = IngestError(
@@ -65,7 +65,7 @@ def read_pdf(data: bytes, name: str) -> DocumentText:
             try:
                 opened = reader.decrypt("")
             except (DependencyError, NotImplementedError, PyPdfError):
-                opened = 0
+                opened = PasswordType.NOT_DECRYPTED
             if not opened:
                 raise IngestError(
                     f"{name}: this PDF is protected by a password, so its text cannot be read. Open it with the "
@@ -164,7 +164,7 @@ def _docx_blocks(document) -> list[tuple[str, str]]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    blocks = []
+    blocks: list[tuple[str, str]] = []
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":

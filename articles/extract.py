@@ -22,7 +22,7 @@ import trafilatura
 from django.conf import settings
 from lxml import etree
 
-from compare.engine.junk import find_junk
+from compare.engine import find_junk
 from versus.budget import OverBudget, time_limit
 
 from .documents import DOCX_SUFFIXES, PDF_SUFFIXES, DocumentText, looks_like_pdf, read_docx, read_pdf
@@ -222,6 +222,8 @@ def extract_html(html: str, url: str = "") -> Extracted:
             doc = None
         except Exception:  # noqa: BLE001 - a page trafilatura chokes on still gets the plain reduction
             doc = None
+    if isinstance(doc, dict):  # only with as_dict=True, which is not asked for
+        doc = None
     text = ""
     if doc is not None:
         text = "\n\n".join(line.strip() for line in (doc.text or "").splitlines() if line.strip())

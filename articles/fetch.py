@@ -93,7 +93,7 @@ def resolve(host: str, port: int, shown: str = "") -> list[IPAddress]:
         raise _not_found(shown or host) from error
     addresses = []
     for *_, sockaddr in infos:
-        ip = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        ip = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
         if ip not in addresses:
             addresses.append(ip)
     return addresses
@@ -154,7 +154,7 @@ def fetch(url: str, request_deadline: Deadline | None = None) -> Page:
     timeout = settings.VERSUS_URL_IMPORT_TIMEOUT
     deadline = time.monotonic() + timeout
     request_ends_first = request_deadline is not None and request_deadline.expires < deadline
-    if request_ends_first:
+    if request_deadline is not None and request_ends_first:
         deadline = request_deadline.expires
     for _hop in range(settings.VERSUS_URL_IMPORT_MAX_REDIRECTS + 1):
         try:
@@ -259,7 +259,7 @@ def _exchange(
         watchdog.watch(sock)
         return sock
 
-    connection._create_connection = connect_to_checked
+    connection._create_connection = connect_to_checked  # type: ignore[attr-defined]  # http.client's own hook
     try:
         # Letters like "é" in an address are sent percent-encoded; what is encoded already stays.
         path = quote(parts.path or "/", safe=_PATH_SAFE)

@@ -33,31 +33,42 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+# A version's details, as the paste form and the owner's edit form ask for them.
+OUTLET_HELP = "Who published this version, e.g. a newspaper, a news agency or a website."
+
+
+def headline_field() -> forms.CharField:
+    return forms.CharField(
+        label="Headline", max_length=500, required=False, help_text="The title as this outlet published it."
+    )
+
+
+def outlet_field(help_text: str = OUTLET_HELP) -> forms.CharField:
+    return forms.CharField(label="Outlet", max_length=200, required=False, help_text=help_text)
+
+
+def published_on_field() -> forms.DateField:
+    return forms.DateField(
+        label="Date published",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Leave empty if you do not know it.",
+    )
+
+
+def source_url_field(help_text: str) -> forms.URLField:
+    return forms.URLField(
+        label="Web address", max_length=2000, required=False, assume_scheme="https", help_text=help_text
+    )
+
+
 class VersionsForm(forms.Form):
     """The three ways to bring in versions; any mix of them, at least one version in all."""
 
-    headline = forms.CharField(
-        label="Headline", max_length=500, required=False, help_text="The title as this outlet published it."
-    )
-    outlet = forms.CharField(
-        label="Outlet",
-        max_length=200,
-        required=False,
-        help_text="Who published this version, e.g. a newspaper, a news agency or a website.",
-    )
-    published_on = forms.DateField(
-        label="Date published",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty if you do not know it.",
-    )
-    source_url = forms.URLField(
-        label="Web address",
-        max_length=2000,
-        required=False,
-        assume_scheme="https",
-        help_text="Where the article can be read. This is only noted down; nothing is fetched from it.",
-    )
+    headline = headline_field()
+    outlet = outlet_field()
+    published_on = published_on_field()
+    source_url = source_url_field("Where the article can be read. This is only noted down; nothing is fetched from it.")
     text = forms.CharField(
         label="Article text",
         required=False,
@@ -66,7 +77,7 @@ class VersionsForm(forms.Form):
         help_text="Paste the whole article. Share buttons, captions and comment forms can stay in: Versus marks "
         "them and leaves them out of the comparison.",
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]  # a declared field: Django moves it off the class
         label="Files",
         required=False,
         help_text="Choose one or more .txt, .md, .html, .pdf or .docx (Word) files; hold Ctrl or ⌘ to pick several. "
@@ -97,7 +108,7 @@ class VersionsForm(forms.Form):
         return urls
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         text = data.get("text") or ""
         described = [name for name in self.paste_fields[:-1] if data.get(name)]
         if described and not text.strip():
@@ -173,29 +184,10 @@ def versions_from(form: VersionsForm, reserve_fetches: Callable[[int], None] | N
 class VersionDetailsForm(forms.Form):
     """What the owner may change about a version without changing its text (see services.update_version_details)."""
 
-    outlet = forms.CharField(
-        label="Outlet",
-        max_length=200,
-        required=False,
-        help_text="Who published this version, e.g. a newspaper, a news agency or a website. It names the version "
-        "in the columns, the summary and the library search.",
-    )
-    headline = forms.CharField(
-        label="Headline", max_length=500, required=False, help_text="The title as this outlet published it."
-    )
-    published_on = forms.DateField(
-        label="Date published",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="Leave empty if you do not know it.",
-    )
-    source_url = forms.URLField(
-        label="Web address",
-        max_length=2000,
-        required=False,
-        assume_scheme="https",
-        help_text="Where the article can be read. Only noted down; nothing is fetched.",
-    )
+    outlet = outlet_field(OUTLET_HELP + " It names the version in the columns, the summary and the library search.")
+    headline = headline_field()
+    published_on = published_on_field()
+    source_url = source_url_field("Where the article can be read. Only noted down; nothing is fetched.")
 
     @classmethod
     def for_article(cls, article: Article, data=None) -> VersionDetailsForm:

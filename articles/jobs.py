@@ -18,10 +18,12 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+
+from versus.jobs import LOST, claim, is_lost
 
 from . import services
 from .extract import article_from_file
@@ -31,8 +33,6 @@ from .models import Article, ImportFile, ImportJob, Story
 from .services import ArticleInput, IngestError
 
 logger = logging.getLogger(__name__)
-
-LOST = "The background work stopped before it was done (the worker was restarted). Please try again."
 
 
 def submitted_bytes(form: VersionsForm) -> int:
@@ -60,7 +60,7 @@ def _pasted_fields(form: VersionsForm) -> dict | None:
     }
 
 
-def queue_import(owner: AbstractBaseUser, form: VersionsForm, story: Story | None = None) -> ImportJob:
+def queue_import(owner: User, form: VersionsForm, story: Story | None = None) -> ImportJob:
     """Store what a valid form sent as a job, queue it, and return it (already done with the
     immediate backend). ``story``: add to it; None: make a new story from the form's title."""
     with transaction.atomic():
@@ -87,10 +87,7 @@ def queue_import(owner: AbstractBaseUser, form: VersionsForm, story: Story | Non
 @task()
 def import_task(job_id: int) -> str:
     """Read, fetch and store the versions of a job; the job row says how it went."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, updated_at=timezone.now()
-    )
-    if not claimed:
+    if not claim(ImportJob.objects.all(), job_id):
         return "nothing to do"
     job = ImportJob.objects.get(pk=job_id)
     try:
@@ -99,6 +96,7 @@ def import_task(job_id: int) -> str:
             story = services.create_story(job.title, items, notes=job.notes, owner=job.owner)
             added = len(items)
         else:
+            assert job.story is not None  # a job that adds versions belongs to its story
             story = job.story
             added = len(services.add_articles(story, items))
     except IngestError as error:
@@ -147,8 +145,7 @@ def _finish(job: ImportJob, status: str, *, problem: str = "", story: Story | No
 
 def check_lost(job: ImportJob) -> ImportJob:
     """A job not heard of for too long is marked failed, so its page can give the form back."""
-    stale = timezone.now() - dt.timedelta(seconds=settings.VERSUS_ALIGN_STALE_SECONDS)
-    if job.status == ImportJob.Status.RUNNING and job.updated_at < stale:
+    if is_lost(job):
         _finish(job, ImportJob.Status.FAILED, problem=LOST)
         job.refresh_from_db()
     return job

@@ -6,14 +6,14 @@ import hashlib
 import re
 import secrets
 from dataclasses import replace
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from compare.engine import embed
-from compare.engine.types import Document
+from compare.engine import Document, embed
 
 from .naming import LABEL_LENGTH, cut, readable_filename
 from .reading import reading_length
@@ -178,16 +178,40 @@ class Article(models.Model):
         """How long the text is, as a reader counts: "420 words", or characters for Chinese, Japanese, Thai…"""
         return reading_length(self.text).describe()
 
-    def junk_characters(self) -> int:
-        return sum(end - start for start, end, *_ in self.junk_spans)
+    def junk_marks(self) -> list[tuple[int, int, str]]:
+        """The junk spans as (start, end, reason), whatever JSON made of them."""
+        return [(int(start), int(end), str(reason)) for start, end, reason, *_ in self.junk_spans]
 
-    def engine_document(self, *, with_vectors: bool = True) -> Document:
-        """The version as the alignment engine takes it, with its stored sentence vectors when
-        they were computed from this very text by this model version; without them (stale,
-        never computed, or ``with_vectors=False``) the engine compares the version lexically."""
-        document = Document(
-            id=str(self.pk), text=self.text, junk=tuple((start, end) for start, end, *_ in self.junk_spans)
-        )
+    def junk_ranges(self) -> tuple[tuple[int, int], ...]:
+        """The junk spans as (start, end) character offsets into ``text``, as the engine takes them."""
+        return tuple((start, end) for start, end, _ in self.junk_marks())
+
+    def junk_characters(self) -> int:
+        return sum(end - start for start, end in self.junk_ranges())
+
+    def public_dict(self) -> dict[str, Any]:
+        """What anyone who may read the story may know of this version (the API's and exports' fields)."""
+        return {
+            "id": self.pk,
+            "position": self.position,
+            "outlet": self.outlet,
+            "headline": self.headline,
+            "byline": self.byline,
+            "source_url": self.source_url,
+            "published_on": self.published_on,
+            "language": self.language,
+            "source": self.source,
+            "characters": len(self.text),
+            "junk": self.junk_marks(),
+            "text": self.text,
+        }
+
+    def engine_document(self, doc_id: str | None = None, *, with_vectors: bool = True) -> Document:
+        """The version as the alignment engine takes it (its id is the primary key unless given),
+        with its stored sentence vectors when they were computed from this very text by this
+        model version; without them (stale, never computed, or ``with_vectors=False``) the engine
+        compares the version lexically."""
+        document = Document(id=str(self.pk) if doc_id is None else doc_id, text=self.text, junk=self.junk_ranges())
         if not with_vectors or not self.vectors_key or self.vectors_key != embed.vectors_key(document):
             return document
         data = bytes(self.vectors or b"")  # Postgres hands back a memoryview

@@ -10,11 +10,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from compare.presentation import passage_anchor
+from versus.http import AuthenticatedHttpRequest
 
 from . import services
 from .access import story_for_editing
@@ -33,7 +34,7 @@ def _back_to(story: Story, article_id: int | None, segment: int | None, base: st
 
 @require_POST
 @login_required
-def note_add(request: HttpRequest, slug: str) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     story = story_for_editing(request, slug)
     form = NoteForm(request.POST)
     article_id, segment = _digits(request.POST.get("article")), _digits(request.POST.get("segment"))
@@ -50,7 +51,7 @@ def note_add(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"Your note on “{article.label()}” was added. Readers of the story see it.")
             return redirect(_back_to(story, article.pk, segment, form.cleaned_data.get("base", "")))
     if segment is None:
-        messages.error(request, "The note was not added: " + " ".join(m for e in form.errors.values() for m in e))
+        messages.error(request, "The note was not added: " + " ".join(str(m) for e in form.errors.values() for m in e))
         return redirect(story.get_absolute_url())
     # The passage again, with the note as typed and what is wrong with it.
     from compare.views import Reading, passage_with_note_form
@@ -65,7 +66,7 @@ def _digits(value: str | None) -> int | None:
 
 @require_POST
 @login_required
-def note_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def note_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     story = story_for_editing(request, slug)
     note = get_object_or_404(PassageNote.objects.select_related("article"), article__story=story, pk=pk)
     services.delete_note(note)

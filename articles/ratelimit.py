@@ -13,9 +13,11 @@ import math
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+
+from versus.text import plural
 
 from .models import UrlImport
 from .services import IngestError
@@ -24,12 +26,12 @@ WINDOW = dt.timedelta(minutes=1)
 
 
 @transaction.atomic
-def reserve_url_imports(user: AbstractBaseUser, count: int, now: dt.datetime | None = None) -> None:
+def reserve_url_imports(user: User, count: int, now: dt.datetime | None = None) -> None:
     """Count ``count`` fetches for ``user`` now, or raise IngestError saying when to try again."""
     if count <= 0:
         return
     limit = settings.VERSUS_URL_IMPORTS_PER_MINUTE
-    pages = f"{limit} web page{'s' if limit != 1 else ''}"
+    pages = plural(limit, "web page")
     now = now or timezone.now()
     # Postgres holds concurrent requests of the same user here until this one commits
     # (SQLite serialises every writing transaction anyway).
@@ -45,7 +47,5 @@ def reserve_url_imports(user: AbstractBaseUser, count: int, now: dt.datetime | N
         # The oldest fetches leave the window first; wait until enough of them have.
         frees_at = recent[len(recent) + count - limit - 1] + WINDOW
         wait = max(1, math.ceil((frees_at - now).total_seconds()))
-        raise IngestError(
-            f"You can import at most {pages} a minute; try again in {wait} second{'s' if wait != 1 else ''}."
-        )
+        raise IngestError(f"You can import at most {pages} a minute; try again in {plural(wait, 'second')}.")
     UrlImport.objects.bulk_create([UrlImport(user=user, created_at=now) for _ in range(count)])

@@ -12,16 +12,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from compare.engine import embed
-from compare.engine.junk import find_junk
-from compare.engine.types import Document
+from compare.engine import Document, embed, find_junk
 
 from .models import Article, PassageNote, ShareLink, Story, content_hash
 from .reading import reading_length
@@ -65,8 +64,17 @@ class ArticleInput:
 
         The file's full name here (hash and all): it is what the person who chose the file sees.
         """
-        fallback = {Article.Source.PASTE: "The pasted text", Article.Source.URL: "The web page"}
+        fallback: dict[str, str] = {Article.Source.PASTE: "The pasted text", Article.Source.URL: "The web page"}
         return self.filename or self.outlet or self.headline[:60] or fallback.get(self.source, "This version")
+
+
+# What describes a version besides its text and where it came from: carried over as it is
+# when a version is copied or made from another record (a stored article, a demo file).
+METADATA = ("outlet", "headline", "byline", "source_url", "published_on", "language")
+
+
+def metadata_of(record: object) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in METADATA}
 
 
 def clean_text(text: str) -> str:
@@ -77,13 +85,6 @@ def clean_text(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     return _LONE_SURROGATE.sub("\ufffd", text).strip()
-
-
-def readable_size(size: int) -> str:
-    """Bytes as a teacher would say them: "850 KB", "2.4 MB"."""
-    if size < 1_000_000:
-        return f"{max(1, round(size / 1000))} KB"
-    return f"{size / 1_000_000:.1f} MB"
 
 
 def check_article(item: ArticleInput) -> str:
@@ -184,7 +185,7 @@ def create_story(
     title: str,
     items: Sequence[ArticleInput],
     notes: str = "",
-    owner: AbstractBaseUser | None = None,
+    owner: User | None = None,
     visibility: str | None = None,
 ) -> Story:
     """Create a story with its versions, all or nothing.
@@ -373,7 +374,7 @@ MAX_NOTES_PER_STORY = 200
 
 
 @transaction.atomic
-def add_note(article: Article, start: int, end: int, body: str, author: AbstractBaseUser | None = None) -> PassageNote:
+def add_note(article: Article, start: int, end: int, body: str, author: User | None = None) -> PassageNote:
     """A teacher's note on the words ``article.text[start:end]``; IngestError says what is wrong."""
     body = _no_nul(body).replace("\r\n", "\n").strip()
     if not body:

@@ -20,9 +20,12 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+
+from versus.text import plural
 
 from .models import ThrottleHit
 from .services import IngestError
@@ -96,7 +99,12 @@ def _lock(keys: list[str]) -> None:
 
 @transaction.atomic
 def take(
-    rule: Rule, request: HttpRequest, count: int = 1, *, user: object = None, now: dt.datetime | None = None
+    rule: Rule,
+    request: HttpRequest,
+    count: int = 1,
+    *,
+    user: User | AnonymousUser | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
     """Count ``count`` uses of ``rule`` by the request's account and address, or raise Throttled.
 
@@ -104,7 +112,7 @@ def take(
     """
     now = now or timezone.now()
     limits: list[tuple[str, int, str]] = []
-    user = user if user is not None else getattr(request, "user", None)
+    user = user if user is not None else request.user
     if rule.per_account and user is not None and user.is_authenticated:
         limits.append((f"user:{user.pk}", rule.per_account, "from one account"))
     if rule.per_address:
@@ -121,7 +129,7 @@ def take(
             period = "a minute" if rule.window <= dt.timedelta(minutes=1) else "an hour"
             raise Throttled(
                 f"Too many at once: Versus lets people {rule.doing} at most {limit} times {period} {who}. "
-                f"Try again in {wait} second{'s' if wait != 1 else ''}.",
+                f"Try again in {plural(wait, 'second')}.",
                 retry_after=wait,
             )
     ThrottleHit.objects.bulk_create(

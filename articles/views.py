@@ -11,18 +11,18 @@ says to choose them again).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
+
+from versus.http import AuthenticatedHttpRequest, HtmxHttpRequest, go_to, is_fragment
+from versus.text import plural
 
 from . import jobs, services
 from .access import story_for_editing
@@ -32,80 +32,78 @@ from .ratelimit import reserve_url_imports
 from .throttle import Rule, Throttled, take
 
 
-def _fetch_quota(request: HttpRequest) -> Callable[[int], None]:
+def _fetch_quota(request: AuthenticatedHttpRequest) -> Callable[[int], None]:
     """Web pages are fetched on the user's allowance of imports per minute (see ratelimit.py)."""
     return lambda count: reserve_url_imports(request.user, count)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def story_new(request: HttpRequest) -> HttpResponse:
+def story_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "articles/story_new.html", {"form": StoryForm()})
     form, problem = _bound(request, StoryForm)
     throttled: Throttled | None = None
-    if problem:
-        pass  # the form comes back as it was sent, with the problem
-    elif form is not None and form.is_valid() and jobs.needs_background(form):
-        try:
-            take(Rule.named("import"), request)
-            return _in_background(request, form)
-        except Throttled as error:
-            problem, throttled = str(error), error
-        except services.IngestError as error:
-            problem = _at_field(form, error)
-    elif form is not None and form.is_valid():
-        try:
-            take(Rule.named("import"), request)
-            items = versions_from(form, _fetch_quota(request))
-            story = services.create_story(
-                form.cleaned_data["title"], items, notes=form.cleaned_data["notes"], owner=request.user
-            )
-        except Throttled as error:
-            problem, throttled = str(error), error
-        except services.IngestError as error:
-            problem = _at_field(form, error)
-        else:
-            messages.success(request, _added_message(story, story.versions.all()))
-            return redirect(story.get_absolute_url())
+    # With a problem already, the form comes back as it was sent.
+    if not problem and form is not None and form.is_valid():
+        data = form.cleaned_data
+
+        def create(items: list[services.ArticleInput]) -> tuple[Story, Iterable[Article]]:
+            story = services.create_story(data["title"], items, notes=data["notes"], owner=request.user)
+            return story, story.versions.all()
+
+        outcome = _store(request, form, None, create)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        problem, throttled = outcome
     return _with_problem(request, "articles/story_new.html", form or StoryForm(), problem, throttled=throttled)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def version_add(request: HttpRequest, slug: str) -> HttpResponse:
+def version_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     story = story_for_editing(request, slug)
     if request.method == "GET":
         return render(request, "articles/version_add.html", {"form": VersionsForm(), "story": story})
     form, problem = _bound(request, VersionsForm)
     throttled: Throttled | None = None
-    if problem:
-        pass  # the form comes back as it was sent, with the problem
-    elif form is not None and form.is_valid() and jobs.needs_background(form):
-        try:
-            take(Rule.named("import"), request)
-            return _in_background(request, form, story)
-        except Throttled as error:
-            problem, throttled = str(error), error
-        except services.IngestError as error:
-            problem = _at_field(form, error)
-    elif form is not None and form.is_valid():
-        try:
-            take(Rule.named("import"), request)
-            articles = services.add_articles(story, versions_from(form, _fetch_quota(request)))
-        except Throttled as error:
-            problem, throttled = str(error), error
-        except services.IngestError as error:
-            problem = _at_field(form, error)
-        else:
-            messages.success(request, _added_message(story, articles))
-            return redirect(story.get_absolute_url())
+    # With a problem already, the form comes back as it was sent.
+    if not problem and form is not None and form.is_valid():
+
+        def add(items: list[services.ArticleInput]) -> tuple[Story, Iterable[Article]]:
+            return story, services.add_articles(story, items)
+
+        outcome = _store(request, form, story, add)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        problem, throttled = outcome
     return _with_problem(
         request, "articles/version_add.html", form or VersionsForm(), problem, throttled=throttled, story=story
     )
 
 
-def _in_background(request: HttpRequest, form: VersionsForm, story: Story | None = None) -> HttpResponse:
+def _store(
+    request: AuthenticatedHttpRequest,
+    form: VersionsForm,
+    story: Story | None,
+    save: Callable[[list[services.ArticleInput]], tuple[Story, Iterable[Article]]],
+) -> HttpResponse | tuple[str, Throttled | None]:
+    """Store what a valid form brings, here or (when it is large) in the background, within the
+    user's allowance of imports: the page to go to, or the problem to show and the throttle hit."""
+    try:
+        take(Rule.named("import"), request)
+        if jobs.needs_background(form):
+            return _in_background(request, form, story)
+        saved, added = save(versions_from(form, _fetch_quota(request)))
+    except Throttled as error:
+        return str(error), error
+    except services.IngestError as error:
+        return _at_field(form, error), None
+    messages.success(request, _added_message(saved, added))
+    return redirect(saved.get_absolute_url())
+
+
+def _in_background(request: AuthenticatedHttpRequest, form: VersionsForm, story: Story | None = None) -> HttpResponse:
     """Hand the form to the background worker (see jobs.py) and answer with where it stands.
 
     Raises IngestError (the form shows it) when the job failed at once or the user may not
@@ -120,20 +118,17 @@ def _in_background(request: HttpRequest, form: VersionsForm, story: Story | None
     return redirect(job.get_absolute_url())
 
 
-def _job_done(request: HttpRequest, job: ImportJob) -> HttpResponse:
+def _job_done(request: HtmxHttpRequest, job: ImportJob) -> HttpResponse:
     story = job.story
+    assert story is not None  # a finished job made its story or added to it
     added = list(story.versions.order_by("-position")[: job.added])
     messages.success(request, _added_message(story, added))
-    if getattr(request, "htmx", None):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = story.get_absolute_url()
-        return response
-    return redirect(story.get_absolute_url())
+    return go_to(request, story.get_absolute_url())
 
 
 @require_http_methods(["GET"])
 @login_required
-def import_job(request: HttpRequest, token: str) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Where a background import stands; the story once done, the form filled in again if it failed."""
     job = get_object_or_404(ImportJob.objects.select_related("story"), token=token, owner=request.user)
     job = jobs.check_lost(job)
@@ -149,12 +144,12 @@ def import_job(request: HttpRequest, token: str) -> HttpResponse:
         problem = f"{job.problem} Nothing was saved."
         if jobs.had_files(job):
             problem += " Choose your files again (browsers forget them after a problem)."
-        if getattr(request, "htmx", None):  # the polling fragment: load the whole page with the form
+        if is_fragment(request):  # the polling fragment: load the whole page with the form
             response = HttpResponse(status=204)
             response["HX-Redirect"] = job.get_absolute_url()
             return response
         return render(request, template, {"form": form, "problem": problem, **context})
-    template = "articles/import_job.html#progress" if getattr(request, "htmx", None) else "articles/import_job.html"
+    template = "articles/import_job.html#progress" if is_fragment(request) else "articles/import_job.html"
     return render(request, template, {"job": job})
 
 
@@ -223,46 +218,6 @@ def _story_sharing_url(story: Story) -> str:
     return story.get_absolute_url() + "#sharing"
 
 
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    if not settings.VERSUS_OPEN_SIGNUP:
-        raise Http404("Accounts are made by the administrator of this Versus.")
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = ""
-    form = UserCreationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            take(Rule.named("signup"), request)
-        except Throttled as error:
-            form.add_error(None, str(error))
-            response = render(request, "registration/signup.html", {"form": form, "next": next_url}, status=429)
-            response["Retry-After"] = str(error.retry_after)
-            return response
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {user.get_username()}. Your stories are private until you share them.")
-        return redirect(next_url or "compare:library")
-    status = 400 if form.is_bound else 200
-    return render(request, "registration/signup.html", {"form": form, "next": next_url}, status=status)
-
-
-def login_locked_out(request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None):
-    """What django-axes answers to a login from a locked-out user name or address."""
-    from django.contrib.auth.forms import AuthenticationForm
-
-    minutes = settings.VERSUS_LOGIN_LOCKOUT_MINUTES
-    form = AuthenticationForm(request, initial={"username": (credentials or {}).get("username", "")})
-    problem = (
-        f"Too many failed attempts to log in, for this user name or from this network. Logging in is paused "
-        f"for {minutes} minutes, even with the right password. Ask whoever runs this Versus if you forgot it."
-    )
-    context = {"form": form, "next": request.POST.get("next", ""), "problem": problem}
-    locked = render(request, "registration/login.html", context, status=429)
-    locked["Retry-After"] = str(minutes * 60)
-    return locked
-
-
 def _bound(request: HttpRequest, form_class: type[VersionsForm]) -> tuple[VersionsForm | None, str]:
     """The form bound to the request, and a problem if the request holds more than one may send.
 
@@ -310,7 +265,9 @@ def _with_problem(
     throttled: Throttled | None = None,
     **context,
 ) -> HttpResponse:
-    files_chosen = form.is_bound and bool(getattr(form, "cleaned_data", {}).get("files") or form.files.getlist("files"))
+    files_chosen = form.is_bound and bool(
+        getattr(form, "cleaned_data", {}).get("files") or request.FILES.getlist("files")
+    )
     note = (
         "Nothing was saved; choose your files again (browsers forget them after a problem)."
         if files_chosen
@@ -327,10 +284,10 @@ def _with_problem(
     return render(request, template, {"form": form, "problem": problem, **context}, status=400)
 
 
-def _added_message(story: Story, articles) -> str:
+def _added_message(story: Story, articles: Iterable[Article]) -> str:
     articles = list(articles)
     with_junk = sum(1 for article in articles if article.junk_spans)
-    message = f"Added {len(articles)} version{'s' if len(articles) != 1 else ''} to “{story.title}”."
+    message = f"Added {plural(len(articles), 'version')} to “{story.title}”."
     if with_junk:
         message += (
             f" Page clutter (share buttons, captions, comment forms…) was found and marked in {with_junk}; "

@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from compare.engine.junk import find_junk  # noqa: E402
+from compare.engine import find_junk  # noqa: E402
 
 SEEDS = REPO.parent / "shared" / "seeds"
 WORDS = re.compile(r"\w+")

@@ -211,10 +211,11 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
     from django.db import connection, transaction
     from django.db.models.signals import post_save
 
-    from articles import index
+    from articles.access import visible_articles
     from articles.models import Article, IndexKey, Story, content_hash
     from articles.services import ArticleInput, create_story
-    from compare.trace import trace_text, traceable_articles
+    from compare.trace import index
+    from compare.trace.service import trace_text
 
     call_command("migrate", verbosity=0)
     figures: dict = {"size": size, "vendor": connection.vendor}
@@ -280,7 +281,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
     for n, text in enumerate(extra[:200]):
         create_story(f"Saved {n}", [ArticleInput(text=text, junk=[])])
     with_index = time.perf_counter() - began
-    post_save.disconnect(dispatch_uid="articles.index.article_saved", sender=Article)
+    post_save.disconnect(dispatch_uid="compare.trace.index.article_saved", sender=Article)
     began = time.perf_counter()
     for n, text in enumerate(extra[200:]):
         create_story(f"Unindexed {n}", [ArticleInput(text=text, junk=[])])
@@ -290,7 +291,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
 
     # 3. Trace the originals of planted copies; fresh texts as a control.
     # What a visitor may trace against (public stories), as a view will pass it.
-    library = traceable_articles(AnonymousUser())
+    library = visible_articles(AnonymousUser())
     aligned: list[int] = []
     found = dict.fromkeys(KINDS, 0)
     candidate_found = dict.fromkeys(KINDS, 0)
@@ -298,7 +299,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
     latencies: list[float] = []
     cpu_latencies: list[float] = []
     lookups: list[float] = []
-    from compare.engine import fingerprint
+    from compare.engine import fingerprint_keys
 
     for kind, original, copy in planted:
         text = texts[original]
@@ -310,7 +311,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
         totals[kind] += 1
         found[kind] += ids[copy] in {s.article.pk for s in result.sources}
         began = time.perf_counter()
-        candidates = index.find_candidates(fingerprint.keys(text), library, limit=15)
+        candidates = index.find_candidates(fingerprint_keys(text), library, limit=15)
         lookups.append((time.perf_counter() - began) * 1000)
         candidate_found[kind] += ids[copy] in {pk for pk, _ in candidates}
     false_sources = 0
@@ -345,6 +346,7 @@ def run_size(size: int, args: argparse.Namespace) -> dict:
 
 def compare_minhash(n_articles: int = 2000) -> None:
     """Signatures of every sentence of n articles: pure Python (ours) vs numpy vs datasketch."""
+    # The fingerprint's own steps (shingles, minhash) are measured here, below the engine's public API.
     from compare.engine import fingerprint
 
     writer = Writer(seed=7)
@@ -425,7 +427,7 @@ def compare_minhash(n_articles: int = 2000) -> None:
 
 def edit_sweep(trials: int = 2000) -> None:
     """How many edited sentences still share a band key with their original, by words replaced."""
-    from compare.engine import fingerprint
+    from compare.engine import fingerprint_keys
 
     writer = Writer(seed=5)
     print(f"sentences of 8-25 words, {trials:,} per row: share still sharing a band key with the original")
@@ -436,7 +438,7 @@ def edit_sweep(trials: int = 2000) -> None:
             words = sentence.rstrip(".").split()
             for _ in range(edits):
                 words[writer.rng.randrange(len(words))] = writer.rng.choice(writer.words)
-            kept += bool(fingerprint.keys(sentence) & fingerprint.keys(" ".join(words) + "."))
+            kept += bool(fingerprint_keys(sentence) & fingerprint_keys(" ".join(words) + "."))
         print(f"  {edits} words replaced: {kept / trials:.3f}")
 
 

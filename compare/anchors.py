@@ -15,8 +15,12 @@ from typing import Protocol
 
 
 class Span(Protocol):
-    start: int
-    end: int
+    # Read-only: the engine's segments are frozen.
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
 
 
 def segment_for(segments: Sequence[Span], start: int, end: int) -> int | None:

@@ -54,8 +54,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Story
-from compare.engine.serialize import pair_alignment_entries
-from compare.engine.types import Change, Pair, StoryAlignment
+from compare.engine import ENGINE_VERSION, Change, Pair, StoryAlignment, pair_alignment_entries
+from versus.text import excerpt, plural
 
 from . import notes, presentation, services
 from .models import StoredAlignment
@@ -146,7 +146,7 @@ def load(
     articles = services.versions_of(story) if articles is None else list(articles)
     if len(articles) < 2:
         raise ExportError(
-            f"“{story.title}” has {len(articles)} version{'s' if len(articles) != 1 else ''}. "
+            f"“{story.title}” has {plural(len(articles), 'version')}. "
             "There is nothing to compare until it has at least two.",
             status=409,
         )
@@ -166,11 +166,33 @@ def load(
         story=story,
         articles=articles,
         alignment=services.load_alignment(stored),
-        engine_version=stored.engine_version or services.engine_version(),
+        engine_version=stored.engine_version or ENGINE_VERSION,
         exported_at=timezone.now().replace(microsecond=0),
         # A row without a mode was stored before the engine had sentence vectors: lexical.
         mode=stored.mode or services.LEXICAL,
     )
+
+
+# The export's own names for an article's public fields (its format is versioned: EXPORT_FORMAT).
+_DOCUMENT_FIELDS = {
+    "id": "id",
+    "outlet": "outlet",
+    "headline": "headline",
+    "byline": "byline",
+    "url": "source_url",
+    "published_on": "published_on",
+    "language": "language",
+    "characters": "characters",
+    "junk": "junk",
+    "text": "text",
+}
+
+
+def _document_entry(article: Article) -> dict[str, Any]:
+    public = article.public_dict()
+    if public["published_on"] is not None:
+        public["published_on"] = public["published_on"].isoformat()
+    return {name: public[field] for name, field in _DOCUMENT_FIELDS.items()}
 
 
 def filename(story: Story, fmt: str) -> str:
@@ -217,22 +239,7 @@ def json_data(source: ExportSource, base: str | int | None = None) -> dict[str, 
             "exported_at": source.exported_at.isoformat(),
             "engine_version": source.engine_version,
         },
-        "documents": [
-            {
-                "id": article.pk,
-                "outlet": article.outlet,
-                "headline": article.headline,
-                "byline": article.byline,
-                "url": article.source_url,
-                "published_on": article.published_on.isoformat() if article.published_on else None,
-                "language": article.language,
-                "characters": len(article.text),
-                "junk": [[int(s), int(e), *rest] for s, e, *rest in article.junk_spans],
-                "text": article.text,
-            }
-            for article in source.articles
-            if str(article.pk) in alignment.segments
-        ],
+        "documents": [_document_entry(article) for article in source.articles if str(article.pk) in alignment.segments],
         "base": _doc(shares_base),
         "pairs_of": "base" if chosen else "all",
         "pairs": pairs,
@@ -277,15 +284,10 @@ def neutralise(value: str) -> str:
     return value
 
 
-def _excerpt(text: str, limit: int = CHANGE_EXCERPT) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def describe_change(change: Change, a_text: str, b_text: str) -> str:
     """``replace "19"→"18" [number]``: one change in words a reader of a spreadsheet follows."""
-    was = _excerpt(a_text[change.a[0] : change.a[1]])
-    now = _excerpt(b_text[change.b[0] : change.b[1]])
+    was = excerpt(a_text[change.a[0] : change.a[1]], CHANGE_EXCERPT)
+    now = excerpt(b_text[change.b[0] : change.b[1]], CHANGE_EXCERPT)
     if change.op == "insert":
         words = f'insert "{now}"'
     elif change.op == "delete":

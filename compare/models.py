@@ -67,7 +67,7 @@ class TraceJob(models.Model):
     """A text longer than one request may trace, traced by the background worker.
 
     Only for logged-in users (the job is theirs); its page (``get_absolute_url``) shows that
-    it is running and then the result, read back with ``compare.trace.result_from_dict``.
+    it is running and then the result, read back with ``compare.trace.service.result_from_dict``.
     """
 
     class Status(models.TextChoices):

@@ -14,7 +14,7 @@ from html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, PassageNote
-from compare.engine.types import StoryAlignment
+from compare.engine import StoryAlignment
 
 from .anchors import segment_for
 from .presentation import passage_anchor

@@ -9,11 +9,15 @@ Old results of the story are deleted when a new one is stored.
 The task computes the versions' sentence vectors first (once per version: they are stored
 with the article, see ``articles.services.store_sentence_vectors``) and aligns with them.
 
-A page that finds no result queues a background task (compare/tasks.py) and polls the row:
+A page that finds no result has a background task queued (``tasks.ensure_alignment``) and
+polls the row:
 while the task runs it writes its progress there, so visitors see "computing… n of m". The
 row's lock and its (story, key) uniqueness make sure one set of versions is computed by one
 task at a time, and the result is written in one transaction at the end, so a worker that dies
 leaves a "running" row whose heartbeat stops; the next visit queues the work again.
+
+The task module calls this one, never the other way round: everything here works on rows and
+the task queue's backend, and only ``compare/tasks.py`` knows the task itself.
 """
 
 from __future__ import annotations
@@ -29,11 +33,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import TaskResultStatus, default_task_backend
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from articles.models import Article, Story
 from articles.services import store_sentence_vectors
-from compare.engine import embed
-from compare.engine.types import Document, StoryAlignment
+from compare.engine import ENGINE_VERSION, Document, StoryAlignment, align_story, embed, story_from_dict, story_to_dict
 
 from .models import StoredAlignment
 
@@ -46,12 +51,6 @@ def stale_after() -> timedelta:
 def heartbeat_seconds() -> float:
     # Several beats within the stale delay, so one slow write never makes a live worker look dead.
     return max(0.2, settings.VERSUS_ALIGN_STALE_SECONDS / 4)
-
-
-def engine_version() -> str:
-    from compare import engine
-
-    return str(getattr(engine, "ENGINE_VERSION", "0"))
 
 
 def versions_of(story: Story) -> list[Article]:
@@ -83,7 +82,7 @@ def alignment_key(articles: Sequence[Article], mode: str | None = None) -> str:
     The mode is part of it so that a result computed lexically (before the model was
     installed) is not shown once the model can do better."""
     parts = sorted((article.pk, article.content_hash) for article in articles)
-    payload = repr((parts, engine_version(), expected_mode() if mode is None else mode)).encode("utf-8")
+    payload = repr((parts, ENGINE_VERSION, expected_mode() if mode is None else mode)).encode("utf-8")
     return hashlib.sha256(payload).hexdigest()
 
 
@@ -114,10 +113,18 @@ def _create_row(story: Story, key: str, total: int, status: str, **fields) -> St
     try:
         with transaction.atomic():
             return StoredAlignment.objects.create(
-                story=story, key=key, engine_version=engine_version(), status=status, progress_total=total, **fields
+                story=story, key=key, engine_version=ENGINE_VERSION, status=status, progress_total=total, **fields
             )
     except IntegrityError:
         return None
+
+
+def is_waiting(task_id: str) -> bool:
+    """True when the task is still queued, not yet taken by any worker."""
+    try:
+        return default_task_backend.get_result(task_id).status == TaskResultStatus.READY if task_id else False
+    except (NotImplementedError, TaskResultDoesNotExist, ValueError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -137,8 +144,6 @@ def request_alignment(story: Story, key: str, total: int) -> Request:
     running worker (it died: its heartbeat stopped), a pending task that no longer waits in
     the queue, or a failure shown long enough to be worth another try.
     """
-    from . import tasks
-
     stored = StoredAlignment.objects.select_for_update().filter(story=story, key=key).first()
     if stored is None:
         stored = _create_row(story, key, total, StoredAlignment.Status.PENDING)
@@ -147,7 +152,7 @@ def request_alignment(story: Story, key: str, total: int) -> Request:
         return Request(stored, True, "")
     if stored.status == StoredAlignment.Status.DONE or not is_stale(stored):
         return Request(stored, False, "")
-    if stored.status == StoredAlignment.Status.PENDING and tasks.is_waiting(stored.task_id):
+    if stored.status == StoredAlignment.Status.PENDING and is_waiting(stored.task_id):
         return Request(stored, False, "")  # still in the queue: the workers are busy, not gone
     abandoned = stored.task_id if stored.status != StoredAlignment.Status.FAILED else ""
     stored.status = StoredAlignment.Status.PENDING
@@ -236,8 +241,6 @@ def compute(stored: StoredAlignment, articles: Sequence[Article]) -> StoredAlign
 
     The versions' sentence vectors are computed first where missing or stale, and stored with
     the articles: the next alignment of the story (a version added) reuses them."""
-    from compare.engine.serialize import story_to_dict
-    from compare.engine.story import align_story
 
     def on_progress(done: int, total: int) -> None:
         record_progress(stored, done, total)
@@ -261,7 +264,7 @@ def pair_count(articles: Sequence[Article]) -> int:
 def get_or_compute(story: Story, articles: Sequence[Article] | None = None) -> StoredAlignment:
     """The stored alignment for the story's current versions, computing it here and now if needed.
 
-    For scripts and tests that want the result in this process; pages use ``ensure_alignment``.
+    For scripts and tests that want the result in this process; pages use ``tasks.ensure_alignment``.
     Returns a row that is done, failed, or running elsewhere.
     """
     articles = versions_of(story) if articles is None else list(articles)
@@ -275,28 +278,6 @@ def get_or_compute(story: Story, articles: Sequence[Article] | None = None) -> S
     return compute(stored, articles)
 
 
-def ensure_alignment(story: Story, articles: Sequence[Article] | None = None) -> StoredAlignment:
-    """The stored alignment for the story's current versions, queuing its computation if needed.
-
-    With the immediate task backend the task has run by the time this returns (done or failed);
-    with the database backend the row is pending or running and the page polls it.
-    """
-    from . import tasks
-
-    articles = versions_of(story) if articles is None else list(articles)
-    key = alignment_key(articles)
-    stored = find_alignment(story, key)
-    if stored is not None and stored.status == StoredAlignment.Status.DONE:
-        return stored
-    request = request_alignment(story, key, pair_count(articles))
-    if request.abandoned_task:
-        tasks.give_up(request.abandoned_task)
-    if not request.must_queue:
-        return request.stored
-    tasks.queue_alignment(request.stored)
-    return find_alignment(story, key) or request.stored
-
-
 # Decoding a stored result costs more than rendering it, and a key always means the same
 # result, so a few decoded results are kept in memory.
 _DECODED: OrderedDict[str, StoryAlignment] = OrderedDict()
@@ -305,14 +286,12 @@ _DECODED_LOCK = threading.Lock()
 
 
 def load_alignment(stored: StoredAlignment) -> StoryAlignment:
-    from compare.engine.serialize import story_from_dict
-
     with _DECODED_LOCK:
         found = _DECODED.get(stored.key)
         if found is not None:
             _DECODED.move_to_end(stored.key)
             return found
-    alignment = story_from_dict(stored.data)
+    alignment = story_from_dict(stored.data or {})
     with _DECODED_LOCK:
         _DECODED[stored.key] = alignment
         while len(_DECODED) > _DECODED_MAX:

@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
-from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
-from articles.models import Story
+from articles.models import Article, Story
 
 from . import services
 from .models import StoredAlignment
@@ -85,6 +87,26 @@ def heartbeat(stored: StoredAlignment) -> Iterator[None]:
         thread.join(timeout=5)
 
 
+def ensure_alignment(story: Story, articles: Sequence[Article] | None = None) -> StoredAlignment:
+    """The stored alignment for the story's current versions, queuing its computation if needed.
+
+    With the immediate task backend the task has run by the time this returns (done or failed);
+    with the database backend the row is pending or running and the page polls it.
+    """
+    articles = services.versions_of(story) if articles is None else list(articles)
+    key = services.alignment_key(articles)
+    stored = services.find_alignment(story, key)
+    if stored is not None and stored.status == StoredAlignment.Status.DONE:
+        return stored
+    request = services.request_alignment(story, key, services.pair_count(articles))
+    if request.abandoned_task:
+        give_up(request.abandoned_task)
+    if not request.must_queue:
+        return request.stored
+    queue_alignment(request.stored)
+    return services.find_alignment(story, key) or request.stored
+
+
 def queue_alignment(stored: StoredAlignment) -> str:
     """Queue the task for a pending row and note its id there (to tell later whether it is lost)."""
     result = align_story_task.enqueue(stored.story_id, stored.key)
@@ -92,22 +114,11 @@ def queue_alignment(stored: StoredAlignment) -> str:
     return result.id
 
 
-def _db_task(task_id: str):
+def _db_task(task_id: str) -> QuerySet[DBTaskResult] | None:
     """The queue's row of a task, when the database backend is in use (else None)."""
-    from django_tasks_db import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
     if not task_id or not isinstance(align_story_task.get_backend(), DatabaseBackend):
         return None
     return DBTaskResult.objects.filter(id=task_id)
-
-
-def is_waiting(task_id: str) -> bool:
-    """True when the task is still queued, not yet taken by any worker."""
-    try:
-        return align_story_task.get_result(task_id).status == TaskResultStatus.READY if task_id else False
-    except (NotImplementedError, TaskResultDoesNotExist, ValueError):
-        return False
 
 
 def give_up(task_id: str) -> None:

@@ -1,14 +1,15 @@
 from django.urls import path
 
-from . import trace_views, views
+from . import views
 from .exports import FORMATS
+from .trace import views as trace_views
 
 app_name = "compare"
 
 urlpatterns = [
     path("", views.library, name="library"),
     path("stories/<slug:slug>/", views.story, name="story"),
-    # Trace a text across the library (compare/trace_views.py).
+    # Trace a text across the library (compare/trace/views.py).
     path("trace/", trace_views.trace, name="trace"),
     path("trace/jobs/<str:token>/", trace_views.trace_job, name="trace_job"),
     path("trace/story/", trace_views.trace_story, name="trace_story"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -15,20 +15,15 @@ from django.views.decorators.http import require_GET
 from articles.access import story_for_reading, story_for_share_token, visible_stories
 from articles.forms import NoteForm
 from articles.models import Article, Story
-from compare.engine.types import StoryAlignment
+from compare.engine import StoryAlignment
+from versus.http import HtmxHttpRequest, is_fragment
 
-from . import exports, notes, presentation, services
+from . import exports, notes, presentation, services, tasks
 from .models import StoredAlignment
 
 
-def _fragment(request: HttpRequest) -> bool:
-    """An HTMX swap wants a fragment; a history restore after a cache miss wants the page."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
 @require_GET
-def library(request: HttpRequest) -> HttpResponse:
+def library(request: HtmxHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # Postgres refuses NUL in a query
     stories = visible_stories(request.user).prefetch_related(
         Prefetch(
@@ -48,7 +43,7 @@ def library(request: HttpRequest) -> HttpResponse:
         "add_url": reverse("articles:story_new"),
         "demo_stories": list(demos.only("title", "slug")[:3]),
     }
-    template = "compare/library.html#results" if _fragment(request) else "compare/library.html"
+    template = "compare/library.html#results" if is_fragment(request) else "compare/library.html"
     return render(request, template, context)
 
 
@@ -60,11 +55,11 @@ class Options:
     hide_trivial: bool
 
 
-def _options(request: HttpRequest, ids: list[str], default_base: str) -> Options:
+def _options(request: HtmxHttpRequest, ids: list[str], default_base: str) -> Options:
     base = request.GET.get("base", "")
     if base not in ids:
         base = default_base
-    compare = request.GET.get("compare", "")
+    compare: str | None = request.GET.get("compare", "")
     if compare not in ids or compare == base:
         compare = None
     show = request.GET.get("show", "all")
@@ -77,7 +72,7 @@ def _options(request: HttpRequest, ids: list[str], default_base: str) -> Options
 _VIEW_PARAMETERS = ("base", "compare", "show", "hide_trivial")
 
 
-def _view_query(request: HttpRequest, **overrides: str) -> str:
+def _view_query(request: HtmxHttpRequest, **overrides: str) -> str:
     """The reader's view of the story as a query string ("?base=12&show=unique"), or ""."""
     values = {key: request.GET.get(key, "") for key in _VIEW_PARAMETERS}
     values.update(overrides)
@@ -85,7 +80,7 @@ def _view_query(request: HttpRequest, **overrides: str) -> str:
     return f"?{query}" if query else ""
 
 
-def _panel_focus(request: HttpRequest) -> tuple[str, int] | None:
+def _panel_focus(request: HtmxHttpRequest) -> tuple[str, int] | None:
     """The passage whose panel is open, from ``?panel=<article id>-<segment>``."""
     article, _, segment = request.GET.get("panel", "").partition("-")
     if article.isdigit() and segment.isdigit():
@@ -95,7 +90,7 @@ def _panel_focus(request: HttpRequest) -> tuple[str, int] | None:
 
 def _stored_alignment(story: Story, articles: list[Article]) -> StoredAlignment:
     # Queues the alignment task when there is no result yet (see compare/tasks.py).
-    return services.ensure_alignment(story, articles)
+    return tasks.ensure_alignment(story, articles)
 
 
 @dataclass(frozen=True)
@@ -121,12 +116,12 @@ class Reading:
         return cls(story_url=reverse("compare:shared_story", args=[token]), passage_root=root, shared=True)
 
 
-def _share_link_gone(request: HttpRequest) -> HttpResponse:
+def _share_link_gone(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "compare/share_gone.html", status=404)
 
 
 def _comparison_context(
-    request: HttpRequest, story: Story, articles: list[Article], alignment: StoryAlignment, reading: Reading
+    request: HtmxHttpRequest, story: Story, articles: list[Article], alignment: StoryAlignment, reading: Reading
 ) -> dict[str, object]:
     """What the comparison shows for the reader's choices (base, columns, filter) in the query string."""
     versions = presentation.build_versions(articles)
@@ -180,13 +175,13 @@ def _shown_by(request: HttpRequest, alignment: StoryAlignment, ids: list[str]) -
 
 
 @require_GET
-def story(request: HttpRequest, slug: str) -> HttpResponse:
+def story(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     story = story_for_reading(request, slug)
     return _story_page(request, story, Reading.by_slug(story))
 
 
 @require_GET
-def shared_story(request: HttpRequest, token: str) -> HttpResponse:
+def shared_story(request: HtmxHttpRequest, token: str) -> HttpResponse:
     try:
         story = story_for_share_token(token)
     except Http404:
@@ -194,7 +189,7 @@ def shared_story(request: HttpRequest, token: str) -> HttpResponse:
     return _story_page(request, story, Reading.by_token(token))
 
 
-def _owner_context(request: HttpRequest, story: Story) -> dict[str, object]:
+def _owner_context(request: HtmxHttpRequest, story: Story) -> dict[str, object]:
     """The owner's controls: adding and deleting versions, the story itself, and sharing."""
     links = [
         (link, request.build_absolute_uri(link.get_absolute_url()))
@@ -207,7 +202,7 @@ def _owner_context(request: HttpRequest, story: Story) -> dict[str, object]:
     }
 
 
-def _story_page(request: HttpRequest, story: Story, reading: Reading) -> HttpResponse:
+def _story_page(request: HtmxHttpRequest, story: Story, reading: Reading) -> HttpResponse:
     articles = services.versions_of(story)
     can_edit = not reading.shared and story.is_owned_by(request.user)
     context: dict[str, object] = {
@@ -222,7 +217,7 @@ def _story_page(request: HttpRequest, story: Story, reading: Reading) -> HttpRes
         context.update(_owner_context(request, story))
         # Open the owner's list of versions while some have no outlet yet: naming them is the next step.
         context["open_versions"] = any(not article.outlet for article in articles)
-    template = "compare/story.html#comparison" if _fragment(request) else "compare/story.html"
+    template = "compare/story.html#comparison" if is_fragment(request) else "compare/story.html"
     note_list = notes.notes_of(articles)
     context["notes"] = notes.place(note_list, articles, None)
     if len(articles) < 2:
@@ -239,7 +234,9 @@ def _story_page(request: HttpRequest, story: Story, reading: Reading) -> HttpRes
     context.update(_comparison_context(request, story, articles, alignment, reading))
     # Teacher's notes on the passages, found afresh in this alignment from their character offsets.
     placed = notes.place(note_list, articles, alignment)
-    notes.attach_to_rows(context["comparison"].rows, placed)
+    comparison = context["comparison"]
+    assert isinstance(comparison, presentation.Comparison)
+    notes.attach_to_rows(comparison.rows, placed)
     context["notes"] = placed
     focus, options = context.get("focus"), context["options"]
     if isinstance(focus, presentation.Panel) and isinstance(options, Options):
@@ -251,13 +248,13 @@ def _story_page(request: HttpRequest, story: Story, reading: Reading) -> HttpRes
 
 
 @require_GET
-def passage(request: HttpRequest, slug: str, article_id: int, segment: int) -> HttpResponse:
+def passage(request: HtmxHttpRequest, slug: str, article_id: int, segment: int) -> HttpResponse:
     story = story_for_reading(request, slug)
     return _passage_page(request, story, Reading.by_slug(story), article_id, segment)
 
 
 @require_GET
-def shared_passage(request: HttpRequest, token: str, article_id: int, segment: int) -> HttpResponse:
+def shared_passage(request: HtmxHttpRequest, token: str, article_id: int, segment: int) -> HttpResponse:
     try:
         story = story_for_share_token(token)
     except Http404:
@@ -266,14 +263,14 @@ def shared_passage(request: HttpRequest, token: str, article_id: int, segment: i
 
 
 def passage_with_note_form(
-    request: HttpRequest, story: Story, reading: Reading, article_id: int, segment: int, note_form: NoteForm
+    request: HtmxHttpRequest, story: Story, reading: Reading, article_id: int, segment: int, note_form: NoteForm
 ) -> HttpResponse:
     """The passage's page with a note that could not be added (articles/note_views.py)."""
     return _passage_page(request, story, reading, article_id, segment, note_form)
 
 
 def _passage_page(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     story: Story,
     reading: Reading,
     article_id: int,
@@ -294,7 +291,7 @@ def _passage_page(
         "story_url": reading.story_url,
         "back_query": _view_query(request),
     }
-    template = "compare/passage.html#panel" if _fragment(request) else "compare/passage.html"
+    template = "compare/passage.html#panel" if is_fragment(request) else "compare/passage.html"
     if stored.status != StoredAlignment.Status.DONE:
         return render(request, template, context)
     alignment = services.load_alignment(stored)
@@ -319,7 +316,7 @@ def _passage_page(
 
 
 def _panel_notes(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     story: Story,
     reading: Reading,
     articles: list[Article],
@@ -355,13 +352,13 @@ def _panel_notes(
 
 
 @require_GET
-def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+def export(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The comparison as a file: JSON, CSV or a self-contained HTML report (see compare/exports.py)."""
     return _export(request, story_for_reading(request, slug), fmt)
 
 
 @require_GET
-def shared_export(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
+def shared_export(request: HtmxHttpRequest, token: str, fmt: str) -> HttpResponse:
     try:
         story = story_for_share_token(token)
     except Http404:
@@ -369,7 +366,7 @@ def shared_export(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     return _export(request, story, fmt)
 
 
-def _export(request: HttpRequest, story: Story, fmt: str) -> HttpResponse:
+def _export(request: HtmxHttpRequest, story: Story, fmt: str) -> HttpResponse:
     articles = services.versions_of(story)
     try:
         # The same stored alignment the page shows; if there is none yet, its computation is queued.

@@ -7,6 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.test.utils import override_settings
+from export_texts import make_story
+from people import PASSWORD, make_user
+
+from articles.models import Story
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -23,6 +30,41 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the browser is marked ``browser``, so ``-m "not browser"`` (the fast
+    lane) never starts Chromium, whether or not its file remembered the mark."""
+    for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing() -> Iterator[None]:
+    # The production hasher is slow on purpose; the tests are about pages and rules, not the hash.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture
+def teacher(db: None) -> User:
+    """A signed-up user who logs in as "teacher" with ``people.PASSWORD``."""
+    return make_user("teacher", PASSWORD)
+
+
+@pytest.fixture
+def teacher_client(teacher: User) -> Client:
+    client = Client()
+    client.force_login(teacher)
+    return client
+
+
+@pytest.fixture
+def story(db: None) -> Story:
+    """The Marlow Bay story (tests/export_texts.py) in three versions, owned by nobody and public.
+    Files that need another story define their own ``story``."""
+    return make_story()
 
 
 @pytest.fixture

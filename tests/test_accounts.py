@@ -9,25 +9,14 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from people import PASSWORD
 
 from articles.models import Story
 from articles.services import ArticleInput, create_story
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "harbour-ferry-timetable-42"
 TEXT = "The harbour ferry will stop running on Sunday after forty years of service, the council said."
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    # The production hasher is slow on purpose; these tests are about the pages, not the hash.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def teacher(django_user_model) -> User:
-    return django_user_model.objects.create_user("teacher", password=PASSWORD)
 
 
 def test_the_login_page_is_ours_with_labelled_fields(client):

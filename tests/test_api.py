@@ -6,20 +6,16 @@ import io
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
+from people import make_user
 
+from accounts.tokens import create_api_token, revoke_api_token
 from articles.models import ApiToken, Story, hash_api_token
 from articles.services import ArticleInput, create_story
-from articles.tokens import create_api_token, revoke_api_token
 
 pytestmark = pytest.mark.django_db
-
-
-def make_user(name: str):
-    return get_user_model().objects.create_user(name)  # no password: logged in with force_login or a token
 
 
 def make_story(title: str, texts: list[str], owner=None, public: bool = True) -> Story:

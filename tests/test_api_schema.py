@@ -11,9 +11,9 @@ from library_texts import FERRY, NEW_PASSAGE, ORCHARD, paragraphs
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
+from accounts.tokens import create_api_token
 from articles.models import Story
 from articles.services import ArticleInput, create_story
-from articles.tokens import create_api_token
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.services import ArticleInput, create_story
 from compare import services, tasks
-from compare.engine.serialize import story_to_dict
-from compare.engine.story import align_story
+from compare.engine import align_story, story_to_dict
 from compare.models import StoredAlignment
 
 pytestmark = pytest.mark.django_db(transaction=True)

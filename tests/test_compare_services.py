@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from articles.services import ArticleInput, add_article, create_story
-from compare import services
+from compare import services, tasks
 from compare.models import StoredAlignment
 
 pytestmark = pytest.mark.django_db
@@ -129,10 +129,10 @@ def test_progress_is_recorded_while_computing():
 
 def test_a_page_visit_queues_the_task_which_with_the_immediate_backend_is_done_at_once():
     story = make_story()
-    stored = services.ensure_alignment(story)
+    stored = tasks.ensure_alignment(story)
     assert stored.status == StoredAlignment.Status.DONE
     assert stored.task_id  # it went through the task queue
-    assert services.ensure_alignment(story).pk == stored.pk
+    assert tasks.ensure_alignment(story).pk == stored.pk
 
 
 def test_a_second_visit_while_the_alignment_is_pending_queues_nothing():
@@ -190,7 +190,7 @@ def test_a_lexical_result_stored_before_the_model_was_there_is_not_shown_once_it
 
 
 def test_a_result_computed_with_stored_vectors_says_semantic_and_one_without_says_lexical():
-    from compare.engine.types import Document
+    from compare.engine import Document
 
     with_vectors = [article.engine_document() for article in make_story().versions.all()]
     assert services.alignment_mode(with_vectors) == services.LEXICAL  # none computed yet

@@ -12,20 +12,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from export_texts import AGENCY, FORMULA, REPRINT, make_story
+from export_texts import AGENCY, FORMULA, REPRINT
 
-from articles.models import Story
 from articles.services import ArticleInput, create_story
 from compare import exports
 from compare.models import StoredAlignment
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def story() -> Story:
-    return make_story()
 
 
 def run(*args: str) -> str:

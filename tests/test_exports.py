@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from export_texts import AGENCY, FORMULA, make_hostile_story, make_story
+from export_texts import AGENCY, FORMULA, make_hostile_story
 
 from articles.models import ShareLink, Story
 from compare import exports, services
@@ -23,11 +23,6 @@ from compare import exports, services
 pytestmark = pytest.mark.django_db
 
 BOM = b"\xef\xbb\xbf"
-
-
-@pytest.fixture
-def story() -> Story:
-    return make_story()
 
 
 def ids_of(story: Story) -> dict[str, int]:

@@ -19,11 +19,8 @@ from test_fuzz_ingest import HOSTILE_HTML, PROSE, SHORT_WEIRD, WEIRD_TEXT
 from articles.models import Article
 from articles.services import clean_text
 from compare import presentation
-from compare.engine.junk import find_junk
-from compare.engine.segment import segment
-from compare.engine.serialize import story_from_dict, story_to_dict
-from compare.engine.story import align_story
-from compare.engine.types import Document, StoryAlignment
+from compare.engine import Document, StoryAlignment, align_story, find_junk, story_from_dict, story_to_dict
+from compare.engine.segment import segment  # the engine's own step, fuzzed on its own
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from library_texts import FERRY, OBSERVATORY, ORCHARD
 
-from articles import index
 from articles.models import Article, IndexedArticle, IndexKey
 from articles.services import ArticleInput, create_story, delete_article, delete_story
-from compare.engine import fingerprint
+from compare.engine import FINGERPRINT_SCHEME, fingerprint_keys, fingerprint_sentences
+from compare.trace import index
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +27,11 @@ def make_story(title: str, *texts: str):
 def test_an_article_is_indexed_when_it_is_saved():
     story = make_story("Ferry", FERRY)
     article = story.versions.get()
-    assert keys_of(article) == fingerprint.keys(article.text)
+    assert keys_of(article) == fingerprint_keys(article.text)
     entry = IndexedArticle.objects.get(article=article)
-    assert entry.scheme == fingerprint.SCHEME
+    assert entry.scheme == FINGERPRINT_SCHEME
     assert entry.content_hash == article.content_hash
-    assert entry.sentences == len(fingerprint.sentences(article.text))
+    assert entry.sentences == len(fingerprint_sentences(article.text))
 
 
 def test_saving_without_changing_the_text_keeps_the_keys():
@@ -46,7 +46,7 @@ def test_changing_the_text_replaces_the_keys():
     article = make_story("Ferry", FERRY).versions.get()
     article.text = ORCHARD
     article.save()
-    assert keys_of(article) == fingerprint.keys(ORCHARD)
+    assert keys_of(article) == fingerprint_keys(ORCHARD)
     assert IndexedArticle.objects.get(article=article).content_hash == article.content_hash
 
 
@@ -55,7 +55,7 @@ def test_junk_spans_are_not_indexed():
     text = FERRY + "\n\n" + clutter
     start = text.index(clutter)
     story = create_story("Ferry", [ArticleInput(text=text, junk=[(start, start + len(clutter), "promo")])])
-    assert keys_of(story.versions.get()) == fingerprint.keys(FERRY)
+    assert keys_of(story.versions.get()) == fingerprint_keys(FERRY)
 
 
 def test_deleting_an_article_or_its_story_removes_its_keys():
@@ -71,7 +71,7 @@ def test_deleting_an_article_or_its_story_removes_its_keys():
 
 def test_rebuild_index_command_restores_a_wiped_index(capsys):
     make_story("Three", FERRY, ORCHARD, OBSERVATORY)
-    expected = {a.pk: fingerprint.keys(a.text) for a in Article.objects.all()}
+    expected = {a.pk: fingerprint_keys(a.text) for a in Article.objects.all()}
     IndexKey.objects.all().delete()
     IndexedArticle.objects.all().delete()
     call_command("rebuild_index", "--quiet")
@@ -89,8 +89,8 @@ def test_rebuild_stale_only_touches_articles_missing_or_out_of_date():
     untouched = set(IndexKey.objects.filter(article=observatory).values_list("pk", flat=True))
     report = index.rebuild_index(stale_only=True)
     assert report.articles == 2
-    assert keys_of(ferry) == fingerprint.keys(FERRY)
-    assert keys_of(orchard) == fingerprint.keys(FERRY + " Updated.")
+    assert keys_of(ferry) == fingerprint_keys(FERRY)
+    assert keys_of(orchard) == fingerprint_keys(FERRY + " Updated.")
     assert set(IndexKey.objects.filter(article=observatory).values_list("pk", flat=True)) == untouched
 
 
@@ -107,17 +107,17 @@ def test_candidates_are_ranked_by_shared_keys_and_limited_to_the_given_articles(
     half = "\n\n".join(FERRY.split("\n\n")[:3] + ORCHARD.split("\n\n")[3:])
     second = make_story("Half", half).versions.get()
     make_story("Observatory", OBSERVATORY)
-    found = index.find_candidates(fingerprint.keys(FERRY), Article.objects.all())
+    found = index.find_candidates(fingerprint_keys(FERRY), Article.objects.all())
     assert [pk for pk, _ in found] == [first.pk, second.pk]
-    only_second = index.find_candidates(fingerprint.keys(FERRY), Article.objects.filter(pk=second.pk))
+    only_second = index.find_candidates(fingerprint_keys(FERRY), Article.objects.filter(pk=second.pk))
     assert [pk for pk, _ in only_second] == [second.pk]
-    assert index.find_candidates(fingerprint.keys(FERRY), Article.objects.none()) == []
+    assert index.find_candidates(fingerprint_keys(FERRY), Article.objects.none()) == []
 
 
 def test_candidates_below_the_minimum_of_shared_keys_are_left_out():
     ferry = make_story("Ferry", FERRY).versions.get()
     one_sentence = paragraphs_of(FERRY)[2]
-    keys = fingerprint.keys(one_sentence)
+    keys = fingerprint_keys(one_sentence)
     assert index.find_candidates(keys, None, min_hits=len(keys)) == [(ferry.pk, len(keys))]
     assert index.find_candidates(keys, None, min_hits=len(keys) + 1) == []
 
@@ -126,7 +126,7 @@ def test_many_candidates_are_checked_against_the_allowed_articles_page_by_page(m
     monkeypatch.setattr(index, "CHECK_PAGE", 2)
     stored = [make_story(f"Copy {n}", FERRY + f"\n\nCopy number {n} of the ferry story ends here.") for n in range(5)]
     last = stored[-1].versions.get()
-    found = index.find_candidates(fingerprint.keys(FERRY), Article.objects.filter(pk=last.pk), limit=3)
+    found = index.find_candidates(fingerprint_keys(FERRY), Article.objects.filter(pk=last.pk), limit=3)
     assert [pk for pk, _ in found] == [last.pk]
 
 

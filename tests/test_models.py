@@ -70,6 +70,32 @@ def test_deleting_a_story_deletes_its_versions():
     assert Article.objects.count() == 0
 
 
+def test_junk_marks_and_ranges_are_plain_offsets_whatever_json_made_of_them():
+    # JSON gives lists back; the engine wants tuples of ints.
+    article = Article(text="x" * 100, junk_spans=[[0, 10, "share buttons"], [50.0, 55, "photo credit"]])
+    assert article.junk_marks() == [(0, 10, "share buttons"), (50, 55, "photo credit")]
+    assert article.junk_ranges() == ((0, 10), (50, 55))
+
+
+def test_the_engine_sees_the_text_and_its_junk_under_the_articles_id():
+    article = Article(pk=7, text="The bridge opened. Share this.", junk_spans=[[19, 30, "share buttons"]])
+    document = article.engine_document()
+    assert (document.id, document.text, document.junk) == ("7", article.text, ((19, 30),))
+    assert article.engine_document("article-7").id == "article-7"
+
+
+@pytest.mark.django_db
+def test_the_public_dict_has_what_a_reader_may_know_and_not_the_raw_submission():
+    story = make_story()
+    article = Article.objects.create(
+        story=story, outlet="The Lantern", raw="<html>secret markup</html>", text="The bridge opened on Monday."
+    )
+    public = article.public_dict()
+    assert public["id"] == article.pk and public["outlet"] == "The Lantern"
+    assert public["characters"] == len(article.text) and public["junk"] == []
+    assert "raw" not in public and "<html>" not in str(public)
+
+
 VECTOR_TEXT = (
     "The swing bridge stayed open on Tuesday after a motor failed. Commuters took the ferry.\n\n"
     "Engineers will fit a spare motor by Thursday, the harbour master said."

@@ -16,22 +16,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from people import BRIDGE_AGENCY, bridge_story, make_user
 
+from accounts.tokens import create_api_token
 from articles.models import Article, PassageNote, ShareLink, Story
-from articles.services import ArticleInput, add_note, create_share_link, create_story, revoke_share_link
-from articles.tokens import create_api_token
+from articles.services import add_note, create_share_link, revoke_share_link
 from compare.exports import FORMATS
 
 pytestmark = pytest.mark.django_db
 
-AGENCY = (
-    "The harbour swing bridge stayed open on Tuesday after a motor failed, the council said.\n\n"
-    "Commuters queued for the foot ferry, which will run every ten minutes until Friday."
-)
-REWRITE = (
-    "A broken motor left the harbour swing bridge open on Tuesday, the council said.\n\n"
-    "Commuters queued for the foot ferry, which will run every ten minutes until Friday."
-)
 THIRD = "A ferry will carry people across the harbour while the bridge is repaired, the council said on Tuesday."
 
 
@@ -166,22 +159,17 @@ def test_every_address_has_a_rule():
 
 
 @pytest.fixture
-def owner(django_user_model) -> User:
-    return django_user_model.objects.create_user("owner")
+def owner(db: None) -> User:
+    return make_user("owner")
 
 
 @pytest.fixture
-def other(django_user_model) -> User:
-    return django_user_model.objects.create_user("other")
+def other(db: None) -> User:
+    return make_user("other")
 
 
 def make_world(owner: User, visibility: str) -> World:
-    story = create_story(
-        "Harbour bridge stuck",
-        [ArticleInput(text=AGENCY, outlet="Valley Wire"), ArticleInput(text=REWRITE, outlet="Coast Radio")],
-        owner=owner,
-        visibility=visibility,
-    )
+    story = bridge_story(owner, visibility)
     revoked = create_share_link(story)
     revoke_share_link(revoked)
     article = story.versions.first()
@@ -342,7 +330,7 @@ def test_owner_actions_need_the_csrf_token(owner):
 def test_tracing_a_text_finds_only_stories_the_tracer_may_see(actor, visibility, owner, other):
     world = make_world(owner, visibility)
     client = client_for(actor, owner, other)
-    response = client.post(reverse("compare:trace"), {"text": AGENCY})
+    response = client.post(reverse("compare:trace"), {"text": BRIDGE_AGENCY})
     html = response.content.decode()
     found = world.story.title in html or world.story.get_absolute_url() in html
     assert found == (actor == "owner" or visibility == "public"), html[-3000:]
@@ -353,7 +341,7 @@ def test_a_story_cannot_be_made_from_someone_elses_private_text(actor, owner, ot
     make_world(owner, "private")
     client = client_for(actor, owner, other)
     before = Story.objects.count()
-    response = client.post(reverse("compare:trace_story"), {"text": AGENCY})
+    response = client.post(reverse("compare:trace_story"), {"text": BRIDGE_AGENCY})
     if actor == "anonymous":
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     else:
@@ -397,7 +385,9 @@ def test_the_api_lists_and_traces_only_stories_the_caller_may_see(actor, owner, 
     private, public = make_world(owner, "private"), make_world(owner, "public")
     client, headers = api_caller(actor, owner, other)
     listed = {s["slug"] for s in client.get(reverse("api:list_stories"), headers=headers).json()["stories"]}
-    traced = client.post(reverse("api:trace"), {"text": AGENCY}, content_type="application/json", headers=headers)
+    traced = client.post(
+        reverse("api:trace"), {"text": BRIDGE_AGENCY}, content_type="application/json", headers=headers
+    )
     sources = {source["story"] for source in traced.json()["sources"]}
     if actor == "owner":
         assert listed == sources == {private.story.slug, public.story.slug}

@@ -73,7 +73,7 @@ def test_a_passage_whose_row_is_out_of_its_versions_order_counts_as_moved():
 
 
 def test_text_outside_every_sentence_is_found_as_gaps():
-    from compare.engine.types import Segment
+    from compare.engine import Segment
 
     text = "Share this\n\nFirst sentence. Second one.\n\nPost a comment"
     first = text.index("First")
@@ -89,7 +89,7 @@ def test_text_outside_every_sentence_is_found_as_gaps():
 
 
 def _marks_between(a: str, b: str, mode: str = "inline", paraphrase: bool = False) -> str:
-    from compare.engine.diff import word_diff
+    from compare.engine import word_diff
     from compare.presentation.marks import Passages, change_marks, render_span
 
     changes = word_diff(a, b, (0, len(a)), (0, len(b)))

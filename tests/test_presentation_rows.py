@@ -14,8 +14,7 @@ from django.core.management import call_command
 
 from articles.models import Story
 from compare import services
-from compare.engine.align import mirror
-from compare.engine.types import Pair, PairAlignment, Segment, SourceEstimate, StoryAlignment
+from compare.engine import Pair, PairAlignment, Segment, SourceEstimate, StoryAlignment, mirror
 from compare.presentation.rows import build_rows, shown_on_one_row
 
 pytestmark = pytest.mark.django_db
@@ -186,8 +185,7 @@ def test_a_byline_between_a_headline_and_its_lead_stays_between_them_in_their_gr
 
 def test_the_invariant_holds_with_the_engines_sentence_model_too(stories):
     # The web app may pass sentence vectors to the engine: more, and overlapping, correspondences.
-    from compare.engine import embed
-    from compare.engine.story import align_story
+    from compare.engine import align_story, embed
 
     if not embed.available():
         pytest.skip(f"the sentence model is not installed: {embed.unavailable_reason()}")

@@ -20,11 +20,6 @@ PASTED = "The ferry timetable changes on Monday, and the first boat now leaves t
 
 
 @pytest.fixture
-def teacher(django_user_model):
-    return django_user_model.objects.create_user("teacher")
-
-
-@pytest.fixture
 def importing(settings):
     settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True  # the pages come from our own server on 127.0.0.1
     settings.VERSUS_URL_IMPORTS_PER_MINUTE = 2

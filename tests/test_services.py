@@ -16,8 +16,8 @@ from articles.services import (
     create_story,
     delete_article,
     delete_story,
-    readable_size,
 )
+from versus.text import readable_size
 
 pytestmark = pytest.mark.django_db
 

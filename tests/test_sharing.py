@@ -7,41 +7,21 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from people import bridge_story, make_user
 
 from articles.models import ShareLink, Story
-from articles.services import ArticleInput, create_story
 
 pytestmark = pytest.mark.django_db
 
-AGENCY = (
-    "The harbour swing bridge stayed open on Tuesday after a motor failed, the council said.\n\n"
-    "Commuters queued for the foot ferry, which will run every ten minutes until Friday."
-)
-REWRITE = (
-    "A broken motor left the harbour swing bridge open on Tuesday, the council said.\n\n"
-    "Commuters queued for the foot ferry, which will run every ten minutes until Friday."
-)
-
 
 @pytest.fixture
-def teacher(django_user_model):
-    return django_user_model.objects.create_user("teacher")
-
-
-@pytest.fixture
-def owner_client(teacher) -> Client:
-    client = Client()
-    client.force_login(teacher)
-    return client
+def owner_client(teacher_client: Client) -> Client:
+    return teacher_client
 
 
 @pytest.fixture
 def story(teacher) -> Story:
-    return create_story(
-        "Harbour bridge stuck",
-        [ArticleInput(text=AGENCY, outlet="Valley Wire"), ArticleInput(text=REWRITE, outlet="Coast Radio")],
-        owner=teacher,
-    )
+    return bridge_story(teacher)
 
 
 def share(owner_client: Client, story: Story) -> str:
@@ -169,13 +149,9 @@ def test_the_owner_reading_through_a_share_link_sees_what_students_see(story, ow
     assert 'id="sharing"' not in html and "Add a version" not in html
 
 
-def test_a_share_link_opens_only_its_own_storys_passages(story, owner_client, django_user_model):
+def test_a_share_link_opens_only_its_own_storys_passages(story, owner_client):
     address = share(owner_client, story).removeprefix("http://testserver")
-    other = create_story(
-        "Someone else's private story",
-        [ArticleInput(text=AGENCY, outlet="Valley Wire"), ArticleInput(text=REWRITE, outlet="Coast Radio")],
-        owner=django_user_model.objects.create_user("someone"),
-    )
+    other = bridge_story(make_user("someone"))  # someone else's private story
     for article in other.versions.all():
         response = Client().get(f"{address}passages/{article.pk}/0/")
         assert response.status_code == 404

@@ -114,13 +114,10 @@ def demo_story(name: str = "hollin-vale-library"):
 def test_the_task_stores_each_versions_vectors_and_aligns_with_them_as_an_in_process_run_does():
     import json
 
-    from compare.engine import embed
-    from compare.engine.serialize import story_to_dict
-    from compare.engine.story import align_story
-    from compare.engine.types import Document
+    from compare.engine import Document, align_story, embed, story_to_dict
 
     story = demo_story()
-    stored = services.ensure_alignment(story)  # the immediate backend runs the task here
+    stored = tasks.ensure_alignment(story)  # the immediate backend runs the task here
     assert stored.status == StoredAlignment.Status.DONE
     assert stored.mode == "semantic"
     articles = list(story.versions.order_by("position", "id"))

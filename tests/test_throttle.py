@@ -8,9 +8,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from library_texts import ORCHARD, paragraphs
 
+from accounts.tokens import create_api_token
 from articles.services import ArticleInput, create_story
 from articles.throttle import client_address
-from articles.tokens import create_api_token
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
 
+from articles.access import visible_articles
 from articles.models import Article
 from articles.services import ArticleInput, create_story
-from compare.trace import TraceError, trace_text, traceable_articles
+from compare.trace.service import TraceError, trace_text
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_other_users_private_stories_are_never_traced_against(django_user_model)
     private = create_story("Private ferry", [ArticleInput(text=FERRY)], owner=author).versions.get()
     public = create_story("Public orchard", [ArticleInput(text=ORCHARD)]).versions.get()
     text = FERRY + "\n\n" + ORCHARD
-    assert [s.article for s in trace_text(text, articles=traceable_articles(reader)).sources] == [public]
-    assert [s.article for s in trace_text(text, articles=traceable_articles(AnonymousUser())).sources] == [public]
-    by_author = {s.article for s in trace_text(text, articles=traceable_articles(author)).sources}
+    assert [s.article for s in trace_text(text, articles=visible_articles(reader)).sources] == [public]
+    assert [s.article for s in trace_text(text, articles=visible_articles(AnonymousUser())).sources] == [public]
+    by_author = {s.article for s in trace_text(text, articles=visible_articles(author)).sources}
     assert by_author == {private, public}

@@ -6,11 +6,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from library_texts import NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
 
+from articles.access import visible_articles
 from articles.models import Article, Story
 from articles.services import ArticleInput, create_story, set_visibility
 from compare.models import TraceJob
-from compare.trace import result_from_dict, result_to_dict, trace_text, traceable_articles
-from compare.trace_jobs import trace_task
+from compare.trace.jobs import trace_task
+from compare.trace.service import result_from_dict, result_to_dict, trace_text
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def test_a_long_text_is_traced_by_the_worker_and_its_page_shows_the_result(clien
     done = client.get(job.get_absolute_url())
     rows = done.context["rows"]
     assert [row.article for row in rows] == [library["orchard"], library["sky"]]
-    direct = trace_text(long_text(), articles=traceable_articles(teacher), max_characters=10**6)
+    direct = trace_text(long_text(), articles=visible_articles(teacher), max_characters=10**6)
     assert [round(row.source.share, 6) for row in rows] == [round(s.share, 6) for s in direct.sources]
     assert done.context["traced_percent"] == round(100 * direct.traced_share)
 
@@ -88,12 +89,12 @@ def test_a_trace_job_is_its_owners_only(client, teacher, library):
 
 
 def test_a_stored_result_never_shows_a_source_the_viewer_may_no_longer_see(teacher, library):
-    result = trace_text(long_text(), articles=traceable_articles(teacher))
+    result = trace_text(long_text(), articles=visible_articles(teacher))
     data = result_to_dict(result)
-    again = result_from_dict(data, traceable_articles(teacher))
+    again = result_from_dict(data, visible_articles(teacher))
     assert [s.article for s in again.sources] == [s.article for s in result.sources]
     assert again.segments == result.segments and again.traced_share == pytest.approx(result.traced_share)
     set_visibility(Story.objects.get(title="Observatory"), Story.Visibility.PRIVATE)  # owned by nobody now
-    later = result_from_dict(data, traceable_articles(teacher))
+    later = result_from_dict(data, visible_articles(teacher))
     assert [s.article for s in later.sources] == [library["orchard"]]
     assert later.traced_share < result.traced_share

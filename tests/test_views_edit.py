@@ -8,8 +8,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from accounts.tokens import create_api_token
 from articles.services import ArticleInput, create_story
-from articles.tokens import create_api_token
 from compare import services
 from compare.models import StoredAlignment
 

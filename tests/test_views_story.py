@@ -110,15 +110,27 @@ def test_the_base_switch_works_with_and_without_javascript(client, story):
         assert "href=" in link and "hx-get=" in link
 
 
+def comparison_table(html: str) -> str:
+    """The rows of the comparison, without the legend (whose examples would satisfy any search)."""
+    return re.search(r'<table class="comparison.*?</table>', html, flags=re.S).group(0)
+
+
 def test_changed_words_are_marked_against_the_base(client, story):
     wire = pk_of(story, "Valley Wire")
-    html = client.get(story.get_absolute_url(), {"base": wire}).content.decode()
-    # 240,000 became 420,000 in the reprint: the old number struck, the new one marked, with a number flag.
+    rows = comparison_table(client.get(story.get_absolute_url(), {"base": wire}).content.decode())
+    # 240,000 became 420,000 in the reprint: the old number struck, the new one marked, with a number flag on it.
     assert re.search(
-        r'<del class="chg was[^"]*"[^>]*>\s*240,000</del> <ins class="chg rep[^"]*"[^>]*>\s*420,000</ins>', html
+        r'<del class="chg was[^"]*"[^>]*>\s*240,000</del> <ins class="chg rep[^"]*"[^>]*>\s*420,000</ins>'
+        r'<sup class="flag flag-number"',
+        rows,
     )
-    assert 'class="flag flag-number"' in html
-    assert re.search(r'<ins class="chg ins[^"]*"[^>]*>', html)
+
+
+def test_words_missing_from_the_base_are_marked_as_inserted(client, story):
+    gazette = pk_of(story, "Grantholm Gazette")
+    rows = comparison_table(client.get(story.get_absolute_url(), {"base": gazette}).content.decode())
+    # The Gazette's dateline dropped "3 May (Valley Wire)": against it, the agency inserted those words.
+    assert re.search(r'<ins class="chg ins[^"]*"[^>]*>, 3 May \(Valley Wire\)</ins>', rows)
 
 
 def test_a_passage_with_no_counterpart_in_the_base_is_marked_unique(client, story):
@@ -180,8 +192,7 @@ def test_two_versions_read_as_a_side_by_side_diff(client, story):
     # The base column shows what was cut, the other what came in; nothing is repeated inline.
     assert re.search(r'<del class="chg was[^"]*"[^>]*>\s*240,000</del>', html)
     assert re.search(r'<ins class="chg rep[^"]*"[^>]*>\s*420,000</ins>', html)
-    columns = re.search(r'<table class="comparison.*?</table>', html, flags=re.S).group(0)
-    assert not re.search(r"</del> ?<ins class=\"chg rep", columns)
+    assert not re.search(r"</del> ?<ins class=\"chg rep", comparison_table(html))
 
 
 def test_the_summary_shows_shares_a_heat_map_and_the_likely_source(client, story):
@@ -192,7 +203,10 @@ def test_the_summary_shows_shares_a_heat_map_and_the_likely_source(client, story
     assert re.search(r"\d+% verbatim", summary)
     assert re.search(r"\d+% its own", summary)
     assert html.count('<td class="shade-') == 9
-    assert "Likely source" in html
+    source = re.search(r'<div class="source">.*?</div>', html, flags=re.S).group(0)
+    # The agency copy is the one the other two were made from.
+    assert re.search(r"<h3>Likely source</h3>.*?<p><strong>Valley Wire</strong>:", source, flags=re.S)
+    assert re.search(r"confidence: \d+%", source)
 
 
 def test_the_legend_explains_every_mark(client, story):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
 from pages_server import serve
+from people import make_user
 
 from articles.models import Article, Story
 from articles.services import ArticleInput, create_story
@@ -17,19 +17,10 @@ TRACE = "/trace/"
 MAKE = "/trace/story/"
 
 
-def make_user(name: str):
-    return get_user_model().objects.create_user(name)  # no password: logged in with force_login or a token
-
-
 def store(title: str, text: str, owner=None, public: bool = True, **meta) -> Article:
     visibility = Story.Visibility.PUBLIC if public else Story.Visibility.PRIVATE
     story = create_story(title, [ArticleInput(text=text, **meta)], owner=owner, visibility=visibility)
     return story.versions.get()
-
-
-@pytest.fixture
-def teacher():
-    return make_user("teacher")
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
 
 
 class OverBudget(Exception):
@@ -86,7 +87,7 @@ def time_limit(seconds: float, message: str = "") -> Iterator[Deadline]:
     outer_expires = time.monotonic() + previous_delay if previous_delay else math.inf
     this = object()
 
-    def expire(signum: int, frame: object) -> None:
+    def expire(signum: int, frame: FrameType | None) -> None:
         if time.monotonic() >= outer_expires and callable(previous_handler):
             previous_handler(signum, frame)  # the outer budget is spent too: it ends first
         raise _Expired(this)

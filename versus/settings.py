@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -71,7 +72,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 SQLITE_OPTIONS = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str) -> dict[str, Any]:
     """Postgres (psycopg 3) or SQLite from a DATABASE_URL; anything else is refused."""
     scheme = url.split(":", 1)[0].lower()
     if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
@@ -86,7 +87,7 @@ def database_from_url(url: str) -> dict:
         raise ImproperlyConfigured("DATABASE_URL names no database: add it after the host, e.g. /versus.")
     if scheme == "sqlite":
         config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
-    return config
+    return dict(config)
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -112,12 +113,13 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
-    # django-ninja (the API, compare/api.py): listed so that its docs page uses the Swagger UI files
+    # django-ninja (the API, compare/api/): listed so that its docs page uses the Swagger UI files
     # it ships, served by us, instead of loading them from a CDN (which our CSP would block).
     "ninja",
     # Counts failed logins and locks out a user name or an address that makes too many.
     "axes",
     "articles",
+    "accounts",
     "compare",
 ]
 
@@ -136,7 +138,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, as django-axes requires: answers a locked-out login with articles.views.login_locked_out.
+    # Last, as django-axes requires: answers a locked-out login with accounts.views.login_locked_out.
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -157,7 +159,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.accounts",
+                "accounts.context_processors.accounts",
             ],
         },
     },
@@ -302,7 +304,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=VERSUS_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "articles.throttle.client_address"
-AXES_LOCKOUT_CALLABLE = "articles.views.login_locked_out"
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
 AXES_VERBOSE = False
 
 # --- Background work -----------------------------------------------------------------

@@ -111,11 +111,11 @@ def tokens(text: str) -> Tokens:
             word = normalise_word(raw)
             if not word:
                 continue
-            value = _NUMBER_WORDS.get(word)
-            if value is not None:  # "three" and "3" are the same figure
-                sequence.append(value)
-                content.add(value)
-                numbers.add(value)
+            figure = _NUMBER_WORDS.get(word)
+            if figure is not None:  # "three" and "3" are the same figure
+                sequence.append(figure)
+                content.add(figure)
+                numbers.add(figure)
                 continue
             sequence.append(word)
             if word not in STOPWORDS:

@@ -22,6 +22,16 @@ How a pair is decided (lexical, no model):
   normalising case, punctuation and quote marks), ``edited`` when most of the wording is
   shared, otherwise ``paraphrase``.
 
+With sentence embeddings (semantic mode, when both versions carry their vectors):
+
+* The score gets ``MEANING_WEIGHT`` times the passages' similarity of meaning beyond the
+  story's topic (see ``meaning``), and the bar is ``SEMANTIC_THRESHOLD``.
+* Candidates also come from each sentence's closest few by embedding.
+* The two headlines are paired first, at a lower bar (``_headline_pair``).
+* In both modes, once pairs are decided, a passage already paired may take part in a
+  second correspondence with a sentence left unpaired on the other side
+  (``_second_correspondences``): pairs may overlap on one side.
+
 The score's mix was measured on the MSRP training split (bench/quality.py prints it).
 ``ALIGN_THRESHOLD`` sits below MSRP's "equivalent" threshold on purpose: it keeps ~99% of
 MSRP's paraphrases and the edited rewrites that MSRP labels 0; it was then checked on the
@@ -42,7 +52,7 @@ from ._text import STOPWORDS, Tokens, tokens
 from .diff import word_diff
 from .embed import DIMENSIONS, one_blas_thread
 from .segment import segment
-from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment
+from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment, ShareKind
 
 # A candidate pair is kept when its score reaches this (see the module docstring).
 ALIGN_THRESHOLD = 0.37
@@ -683,12 +693,12 @@ def _junk_within(document: Document, span: tuple[int, int]) -> tuple[tuple[int, 
     return tuple((s, e) for s, e in document.junk if s < span[1] and e > span[0])
 
 
-def _shares(segments: list[Segment], paired: list[tuple[tuple[int, ...], str]]) -> dict[str, float]:
-    chars = dict.fromkeys(SHARE_KINDS, 0)
-    kind_of: dict[int, str] = {}
+def _shares(segments: list[Segment], paired: list[tuple[tuple[int, ...], Kind]]) -> dict[str, float]:
+    chars: dict[ShareKind, int] = dict.fromkeys(SHARE_KINDS, 0)
+    kind_of: dict[int, ShareKind] = {}
     for members, kind in paired:  # a passage in two pairs counts as the closer of the two
         for i in members:
-            if i not in kind_of or SHARE_KINDS.index(kind) < SHARE_KINDS.index(kind_of[i]):  # type: ignore[arg-type]
+            if i not in kind_of or SHARE_KINDS.index(kind) < SHARE_KINDS.index(kind_of[i]):
                 kind_of[i] = kind
     for s in segments:
         chars[kind_of.get(s.index, "unique")] += s.end - s.start

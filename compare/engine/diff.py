@@ -30,7 +30,7 @@ from itertools import accumulate
 from diff_match_patch import diff_match_patch
 
 from ._text import STOPWORDS
-from .types import Change, Flag
+from .types import Change, Flag, Op
 
 # One token: optional leading whitespace, then a number (with its separators and suffix:
 # "1,000", "19.5", "19th"), a run of word characters that are not CJK (with inner
@@ -434,6 +434,7 @@ def _make_change(
         a_range = (a_range[0] + len(a_part) - len(a_part.lstrip()), a_range[1])
         b_range = (b_range[0] + len(b_part) - len(b_part.lstrip()), b_range[1])
         a_part, b_part = a_part.lstrip(), b_part.lstrip()
+    op: Op
     if not a_part:
         op = "insert"
     elif not b_part:

@@ -116,7 +116,7 @@ def one_blas_thread() -> Any:
     if _controller is None:
         from threadpoolctl import ThreadpoolController
 
-        _controller = ThreadpoolController()  # inspecting the loaded libraries is the slow part: once
+        _controller = ThreadpoolController()  # type: ignore[no-untyped-call]  # inspecting the loaded libraries is the slow part: once
     return _controller.limit(limits=1, user_api="blas")
 
 

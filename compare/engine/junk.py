@@ -323,7 +323,9 @@ def _line_of_phrases(line: str, offset: int) -> list[JunkSpan]:
         if end == pos:
             return []
         spans.append(JunkSpan(offset + pos, offset + end, reason))
-        pos = _SEPARATOR.match(line, end).end()
+        separator = _SEPARATOR.match(line, end)
+        assert separator is not None  # every part of the pattern is optional: it always matches
+        pos = separator.end()
     return spans
 
 

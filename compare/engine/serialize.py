@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .align import mirror
-from .types import Change, Group, Pair, PairAlignment, Segment, SourceEstimate, StoryAlignment
+from .types import Change, Group, Op, Pair, PairAlignment, Segment, SourceEstimate, StoryAlignment
 
 FORMAT = 2  # bump when the shape below changes, so stored results can be recomputed
 
@@ -19,8 +19,8 @@ FORMAT = 2  # bump when the shape below changes, so stored results can be recomp
 # and decoding them is on the page's critical path, so the stored form is compact: changes
 # and pairs are short lists, segments are stored once per document, and the B-to-A
 # alignment is stored as "the mirror of A-to-B" whenever it is exactly that.
-_OPS = {"insert": "i", "delete": "d", "replace": "r"}
-_OP_NAMES = {code: op for op, code in _OPS.items()}
+_OPS: dict[Op, str] = {"insert": "i", "delete": "d", "replace": "r"}
+_OP_NAMES: dict[str, Op] = {code: op for op, code in _OPS.items()}
 
 
 def segment_to_list(segment: Segment) -> list[int]:

@@ -15,7 +15,8 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
-from compare.engine.types import Segment, StoryAlignment
+from compare.engine import Segment, StoryAlignment
+from compare.kinds import REWORDED
 
 from .marks import Mode, Passages, change_marks, render_span, visible_changes
 from .rows import Link, Member, RowData, build_rows
@@ -80,7 +81,7 @@ class Piece:
 
     @property
     def badge(self) -> bool:
-        return self.kind in ("edited", "paraphrase")
+        return self.kind in REWORDED
 
     @property
     def css_class(self) -> str:
@@ -103,7 +104,7 @@ class Piece:
 
     @property
     def has_diff(self) -> bool:
-        return self.unique or self.moved or self.changes > 0 or self.kind in ("edited", "paraphrase")
+        return self.unique or self.moved or self.changes > 0 or self.kind in REWORDED
 
     @property
     def score_percent(self) -> int | None:
@@ -338,7 +339,7 @@ def build_comparison(
             score=member.score,
             changes=changes,
             junk=_inside_junk(start, end, version.junk),
-            against=versions[member.against] if member.against not in (None, base_id) else None,
+            against=versions[member.against] if member.against is not None and member.against != base_id else None,
             moved=member.moved,
             covers=member.segments,
         )

@@ -20,8 +20,7 @@ from functools import lru_cache
 from html import escape  # what django.utils.html.escape does, minus its lazy-text wrapper: ~1,000 calls a page
 from typing import Literal
 
-from compare.engine.diff import _numbers as numbers_in  # the engine's own reading of figures
-from compare.engine.types import Change
+from compare.engine import Change, numbers_in  # numbers_in: the engine's own reading of figures
 
 Mode = Literal["plain", "inline", "new", "old"]
 

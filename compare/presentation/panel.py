@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from compare.engine.types import StoryAlignment
+from compare.engine import StoryAlignment
 
 from .comparison import Version, passage_anchor
 from .marks import Mode, Passages, change_marks, render_span

@@ -31,10 +31,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from compare.engine.types import Pair, Segment, StoryAlignment
+from compare.engine import Pair, Segment, StoryAlignment
+from compare.kinds import RANK
 
 # How different each kind is: a passage paired by several correspondences shows the most different.
-_KIND_RANK = {"verbatim": 0, "edited": 1, "paraphrase": 2}
+_KIND_RANK = RANK
 
 
 @dataclass(frozen=True)

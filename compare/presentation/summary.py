@@ -15,19 +15,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from compare.engine.types import StoryAlignment
+from compare.engine import StoryAlignment
+from compare.kinds import PAIR_KINDS, RANK, TABLE
 
 from .comparison import Version
 
-_KINDS = ("verbatim", "edited", "paraphrase")
-_RANK = {"verbatim": 0, "edited": 1, "paraphrase": 2}
-WORDS = {
-    "verbatim": "verbatim",
-    "edited": "edited",
-    "paraphrase": "paraphrased",
-    "unique": "its own",
-    "not-in-base": "not in the base",
-}
+_KINDS: tuple[str, ...] = tuple(kind.name for kind in PAIR_KINDS)
+_RANK = RANK
+WORDS: dict[str, str] = {**{name: info.summary for name, info in TABLE.items()}, "not-in-base": "not in the base"}
 
 
 @dataclass

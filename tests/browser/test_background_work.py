@@ -10,7 +10,7 @@ from pages_server import serve
 from articles.jobs import import_task
 from articles.models import Article, ImportJob, Story
 from compare.models import TraceJob
-from compare.trace_jobs import trace_task
+from compare.trace.jobs import trace_task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -32,7 +32,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -41,10 +41,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from articles.index import find_candidates
 from articles.models import Article, ImportedArticle, IndexedArticle, Story, content_hash
 from articles.services import ArticleInput, IngestError, add_articles, check_article, clean_text, create_story
-from compare.engine import fingerprint
+from compare.engine import FINGERPRINT_BANDS, fingerprint_keys
+from compare.trace.index import find_candidates
+from versus.text import first_words
 
 
 class LineError(ValueError):
@@ -146,8 +147,7 @@ def parse_line(raw: bytes, number: int) -> FeedItem | None:
 def story_title(item: ArticleInput) -> str:
     if item.headline:
         return item.headline
-    words = clean_text(item.text).split()
-    return " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    return first_words(clean_text(item.text), 12)
 
 
 class Command(BaseCommand):
@@ -172,7 +172,7 @@ class Command(BaseCommand):
         parser.add_argument("--owner", metavar="USERNAME", help="New stories belong to this user and are private.")
         parser.add_argument("--quiet", action="store_true", help="No progress line.")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         path = str(options["file"])
         self.group = bool(options["group"])
         self.threshold = float(options["group_threshold"])
@@ -261,7 +261,7 @@ class Command(BaseCommand):
 
     def _near_duplicate_stories(self, item: ArticleInput) -> list[Story]:
         """Stories made by this command holding a version that shares enough of the article's sentences."""
-        keys = fingerprint.keys(clean_text(item.text))
+        keys = fingerprint_keys(clean_text(item.text))
         if not keys:
             return []
         imported = Article.objects.filter(import_record__isnull=False, story__owner=self.owner)
@@ -276,7 +276,7 @@ class Command(BaseCommand):
         close = [
             pk
             for pk, hits in candidates
-            if hits / max(1, min(len(keys), sizes.get(pk, 0) * fingerprint.BANDS)) >= self.threshold
+            if hits / max(1, min(len(keys), sizes.get(pk, 0) * FINGERPRINT_BANDS)) >= self.threshold
         ]
         stories = {a.pk: a.story for a in Article.objects.filter(pk__in=close).select_related("story")}
         return [stories[pk] for pk in close if pk in stories]

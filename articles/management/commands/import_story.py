@@ -19,6 +19,7 @@ from articles.services import (
     store_sentence_vectors,
     vectors_note,
 )
+from versus.text import plural
 
 
 def is_skipped_in_folder(path: Path) -> bool:
@@ -133,13 +134,13 @@ class Command(BaseCommand):
             self.stdout.write(f"skipped {path} ({why})")
         for article in articles:
             self.stdout.write(self._describe(article))
-        count = f"{len(articles)} version{'s' if len(articles) != 1 else ''}"
+        count = plural(len(articles), "version")
         if dry_run:
             verb = "add to" if story else "create"
             self.stdout.write(f"Dry run: nothing was saved. This would {verb} “{result.title}” with {count}.")
             return
         verb = "Added" if story else "Created"
-        if result.owner_id is None:
+        if result.owner is None:
             who = "It is public and owned by nobody (give --owner USERNAME to keep a new story private)."
         elif result.is_public():
             who = f"It belongs to {result.owner.get_username()} and is public."
@@ -165,7 +166,7 @@ class Command(BaseCommand):
         return item
 
     def _describe(self, article: Article) -> str:
-        junk = Counter(reason for _, _, reason in article.junk_spans)
+        junk = Counter(reason for _, _, reason in article.junk_marks())
         marked = ", ".join(f"{reason} ×{count}" for reason, count in sorted(junk.items())) or "none"
         return (
             f"  {article.position + 1}. {article.label()}: {article.length_in_words()}, "

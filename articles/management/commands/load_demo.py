@@ -23,6 +23,7 @@ from articles.services import (
     IngestError,
     create_story,
     delete_story,
+    metadata_of,
     store_sentence_vectors,
     vectors_note,
 )
@@ -46,17 +47,7 @@ class DemoVersion:
     junk: tuple[str, ...]  # the scraped leftovers this version was written to contain
 
     def as_input(self) -> ArticleInput:
-        return ArticleInput(
-            text=self.text,
-            outlet=self.outlet,
-            headline=self.headline,
-            byline=self.byline,
-            source_url=self.source_url,
-            published_on=self.published_on,
-            language=self.language,
-            source=Article.Source.DEMO,
-            filename=self.file,
-        )
+        return ArticleInput(text=self.text, **metadata_of(self), source=Article.Source.DEMO, filename=self.file)
 
 
 @dataclass(frozen=True)

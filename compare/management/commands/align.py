@@ -37,10 +37,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from compare.engine import embed
-from compare.engine.junk import find_junk
-from compare.engine.serialize import pair_alignment_entries
-from compare.engine.types import SHARE_KINDS, Document, JunkSpan, Pair, PairAlignment
+from compare.engine import (
+    SHARE_KINDS,
+    Document,
+    JunkSpan,
+    Pair,
+    PairAlignment,
+    align_pair,
+    align_story,
+    embed,
+    find_junk,
+    pair_alignment_entries,
+)
+from versus.text import excerpt, percent
 
 EXCERPT = 72  # characters of each side shown in the readable report
 CHANGE_EXCERPT = 40  # characters of each side of a flagged change
@@ -70,11 +79,9 @@ class Command(BaseCommand):
             documents = embed.with_vectors(documents)
 
         if len(documents) == 2:
-            alignments = [_align_pair(documents[0], documents[1])]
+            alignments = [align_pair(documents[0], documents[1])]
             story = None
         else:
-            from compare.engine.story import align_story
-
             story = align_story(documents)
             alignments = [story.pairwise[(a.id, b.id)] for a, b in combinations(documents, 2)]
 
@@ -107,12 +114,6 @@ class Mode:
         if self.reason == "--lexical was given":
             return "lexical (--lexical was given: words only, the sentence model is not used)"
         return f"lexical (the sentence model is not installed: {self.reason})"
-
-
-def _align_pair(a: Document, b: Document) -> PairAlignment:
-    from compare.engine.align import align_pair
-
-    return align_pair(a, b)
 
 
 def read_documents(paths: list[str]) -> tuple[list[Document], dict[str, list[JunkSpan]]]:
@@ -196,21 +197,13 @@ def as_json(
 # --- readable report ---------------------------------------------------------------------
 
 
-def excerpt(text: str, span: tuple[int, int], width: int = EXCERPT) -> str:
+def passage(text: str, span: tuple[int, int], width: int = EXCERPT) -> str:
     """The passage on one line, shortened in the middle if it is long."""
-    flat = " ".join(text[span[0] : span[1]].split())
-    if len(flat) <= width:
-        return flat
-    half = (width - 3) // 2
-    return f"{flat[:half]} … {flat[-half:]}"
-
-
-def percent(value: float) -> str:
-    return f"{round(value * 100):>3}%"
+    return excerpt(text[span[0] : span[1]], width, keep_end=True)
 
 
 def shares_line(shares: dict[str, float]) -> str:
-    return "  ".join(f"{kind} {percent(shares.get(kind, 0.0))}" for kind in SHARE_KINDS)
+    return "  ".join(f"{kind} {percent(shares.get(kind, 0.0)):>3}%" for kind in SHARE_KINDS)
 
 
 def report(
@@ -241,7 +234,7 @@ def report(
                     continue  # with many versions the groups below say it better
                 for index in indices[:MAX_UNIQUE_LISTED]:
                     segment = segments[index]
-                    lines.append(f"      {excerpt(texts[doc_id], (segment.start, segment.end))}")
+                    lines.append(f"      {passage(texts[doc_id], (segment.start, segment.end))}")
                 if len(indices) > MAX_UNIQUE_LISTED:
                     lines.append(f"      … and {len(indices) - MAX_UNIQUE_LISTED} more")
         lines.append(f"  shares of {a}:  {shares_line(pa.shares_a)}")
@@ -259,13 +252,13 @@ def report(
             who = ", ".join(sorted({letters[d] for d in group.documents()}))
             doc_id, index = group.members[0]
             segment = story.segments[doc_id][index]
-            lines.append(f"  [{who}] {excerpt(texts[doc_id], (segment.start, segment.end))}")
+            lines.append(f"  [{who}] {passage(texts[doc_id], (segment.start, segment.end))}")
         source = story.source
         lines.append("")
         if source.document:
             lines.append(
                 f"Likely source: {letters.get(source.document, '?')} {source.document} "
-                f"(confidence {percent(source.confidence).strip()})"
+                f"(confidence {percent(source.confidence)}%)"
             )
         else:
             lines.append("Likely source: none stands out")
@@ -281,13 +274,13 @@ def _pair_lines(pair: Pair, a_text: str, b_text: str, a: str, b: str) -> list[st
         detail += " — check: " + ", ".join(flags)
     lines = [
         f"  {pair.kind:<10} {pair.score:.2f}  {detail}",
-        f"      {a} {pair.a_span[0]}-{pair.a_span[1]}: {excerpt(a_text, pair.a_span)}",
-        f"      {b} {pair.b_span[0]}-{pair.b_span[1]}: {excerpt(b_text, pair.b_span)}",
+        f"      {a} {pair.a_span[0]}-{pair.a_span[1]}: {passage(a_text, pair.a_span)}",
+        f"      {b} {pair.b_span[0]}-{pair.b_span[1]}: {passage(b_text, pair.b_span)}",
     ]
     # The changes a reader must not miss (figures, names, quoted words), a few per pair.
     flagged = [c for c in noted if c.flags]
     for change in flagged[:MAX_FLAGGED]:
-        was, now = excerpt(a_text, change.a, CHANGE_EXCERPT), excerpt(b_text, change.b, CHANGE_EXCERPT)
+        was, now = passage(a_text, change.a, CHANGE_EXCERPT), passage(b_text, change.b, CHANGE_EXCERPT)
         was, now = (f'"{part}"' if part else "(nothing)" for part in (was, now))
         lines.append(f"        {was} -> {now}  ({', '.join(sorted(change.flags))})")
     if len(flagged) > MAX_FLAGGED:

@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet
 
-from compare.engine import fingerprint
-
-from .models import Article, IndexedArticle, IndexKey
+from articles.models import Article, IndexedArticle, IndexKey
+from compare.engine import FINGERPRINT_SCHEME, fingerprint_keys_for_many, fingerprint_sentences
 
 # Keys per lookup query: far below SQLite's bound on query parameters.
 LOOKUP_CHUNK = 2000
@@ -47,13 +46,13 @@ def index_article(article: Article, *, created: bool = False) -> bool:
     old ones are skipped (two inserts instead of five queries: this runs in every save).
     """
     if not created:
-        entry = IndexedArticle.objects.filter(pk=article.pk).values_list("scheme", "content_hash").first()
-        if entry == (fingerprint.SCHEME, article.content_hash):
+        indexed = IndexedArticle.objects.filter(pk=article.pk).values_list("scheme", "content_hash").first()
+        if indexed == (FINGERPRINT_SCHEME, article.content_hash):
             return False
-    found = fingerprint.sentences(article.text, article.junk_spans)
+    found = fingerprint_sentences(article.text, article.junk_ranges())
     keys = sorted({key for sentence in found for key in sentence.keys})
     entry = IndexedArticle(
-        article_id=article.pk, scheme=fingerprint.SCHEME, content_hash=article.content_hash, sentences=len(found)
+        article_id=article.pk, scheme=FINGERPRINT_SCHEME, content_hash=article.content_hash, sentences=len(found)
     )
     with transaction.atomic():
         if not created:
@@ -127,7 +126,7 @@ def rebuild_index(
     began = time.perf_counter()
     if stale_only:
         _create_lookup_index()  # in case a full rebuild was killed before it could
-        current = IndexedArticle.objects.filter(scheme=fingerprint.SCHEME, content_hash=F("article__content_hash"))
+        current = IndexedArticle.objects.filter(scheme=FINGERPRINT_SCHEME, content_hash=F("article__content_hash"))
         todo = Article.objects.exclude(pk__in=current.values("article_id"))
     else:
         with transaction.atomic():
@@ -159,7 +158,7 @@ def _lookup_index_sql(create: bool) -> str:
     quote = connection.ops.quote_name
     if not create:
         return f"DROP INDEX IF EXISTS {quote(lookup.name)}"
-    columns = ", ".join(quote(IndexKey._meta.get_field(f).column) for f in lookup.fields)
+    columns = ", ".join(quote(IndexKey._meta.get_field(f).column) for f in lookup.fields)  # type: ignore[union-attr,arg-type]  # concrete fields of our own model
     return f"CREATE INDEX IF NOT EXISTS {quote(lookup.name)} ON {quote(IndexKey._meta.db_table)} ({columns})"
 
 
@@ -202,7 +201,7 @@ def _plain(batch: Batch) -> list[tuple[int, str, list]]:
 def _fingerprinted_batches(ids: Sequence[int], workers: int) -> Iterator[tuple[Batch, list]]:
     if workers <= 1:
         for batch in _batches(ids):
-            yield batch, fingerprint.keys_for_many(_plain(batch))
+            yield batch, fingerprint_keys_for_many(_plain(batch))
         return
     # Workers get plain tuples and import only the engine module (spawn: no copy of Django's
     # connections). Batches are read here ahead of the workers, a few at a time.
@@ -210,7 +209,7 @@ def _fingerprinted_batches(ids: Sequence[int], workers: int) -> Iterator[tuple[B
     with context.Pool(workers) as pool:
         pending: list[tuple[Batch, multiprocessing.pool.AsyncResult]] = []
         for batch in _batches(ids):
-            pending.append((batch, pool.apply_async(fingerprint.keys_for_many, (_plain(batch),))))
+            pending.append((batch, pool.apply_async(fingerprint_keys_for_many, (_plain(batch),))))
             if len(pending) > workers * 2:
                 done_batch, result = pending.pop(0)
                 yield done_batch, result.get()
@@ -228,7 +227,7 @@ def _store_batch(batch: Batch, results: list[tuple[int, int, list[int]]]) -> int
         _insert_keys(rows)
         IndexedArticle.objects.bulk_create(
             [
-                IndexedArticle(article_id=pk, scheme=fingerprint.SCHEME, content_hash=hashes[pk], sentences=n)
+                IndexedArticle(article_id=pk, scheme=FINGERPRINT_SCHEME, content_hash=hashes[pk], sentences=n)
                 for pk, n, _ in results
             ]
         )

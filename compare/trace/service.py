@@ -2,7 +2,7 @@
 
 Two steps:
 
-1. Candidates from the library index (``articles/index.py``): the text's sentences are
+1. Candidates from the library index (``compare/trace/index.py``): the text's sentences are
    fingerprinted the way stored articles are, and the articles holding the most of the
    same band keys come first. Only articles in the ``articles`` queryset the caller
    passes are searched: a view passes what its user may see (other users' private
@@ -24,17 +24,31 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from articles.index import find_candidates
-from articles.models import Article, Story
+from articles.models import Article
 from articles.services import clean_text
-from compare.engine import fingerprint, serialize
-from compare.engine.align import Idf, align_prepared, prepare
-from compare.engine.junk import find_junk
-from compare.engine.types import SHARE_KINDS, Document, JunkSpan, Pair, PairAlignment, Segment
+from compare.engine import (
+    FINGERPRINT_MIN_WORDS,
+    KINDS,
+    Document,
+    FingerprintSentence,
+    Idf,
+    JunkSpan,
+    Pair,
+    PairAlignment,
+    Segment,
+    align_prepared,
+    find_junk,
+    fingerprint_sentences,
+    pair_from_dict,
+    pair_to_dict,
+    prepare,
+    segment_from_list,
+    segment_to_list,
+)
+from compare.kinds import TABLE
+from compare.trace.index import find_candidates
 from versus.budget import Deadline, time_limit
 
 # The text being traced, as the engine sees it. Article ids are "article-<pk>".
@@ -95,23 +109,9 @@ class TraceResult:
         return [s for s in self.segments if s.index not in traced]
 
 
-def traceable_articles(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Article]:
-    """What ``user`` may trace against: the articles of the stories they may see (their own and public ones).
-
-    The same rule as ``articles.access.visible_stories``, written as a join on the story
-    rather than ``story__in=<subquery>``: checking a page of candidate ids against it then
-    costs a few primary-key lookups, where the subquery form made SQLite build the whole
-    list of visible stories on every trace (18 ms at 10,000 stories, growing linearly).
-    """
-    public = Q(story__visibility=Story.Visibility.PUBLIC)
-    if user.is_authenticated:
-        return Article.objects.filter(public | Q(story__owner=user))
-    return Article.objects.filter(public)
-
-
 def check_traceable(
     text: str, max_characters: int | None = None
-) -> tuple[str, list[JunkSpan], list[fingerprint.Sentence]]:
+) -> tuple[str, list[JunkSpan], list[FingerprintSentence]]:
     """The cleaned text, its junk and its indexable sentences, or TraceError saying what is wrong.
 
     ``max_characters``: the longest text traced (default ``VERSUS_TRACE_MAX_CHARACTERS``, what one
@@ -137,7 +137,7 @@ def check_traceable(
             "Trace the article in parts, or the part you are most interested in."
         )
     junk = find_junk(text)
-    sentences = fingerprint.sentences(text, [(j.start, j.end) for j in junk])
+    sentences = fingerprint_sentences(text, [(j.start, j.end) for j in junk])
     if not sentences:
         if junk:
             raise TraceError(
@@ -145,7 +145,7 @@ def check_traceable(
                 "there is no article text left to trace."
             )
         raise TraceError(
-            f"The text has no sentence of at least {fingerprint.MIN_SENTENCE_WORDS} words; "
+            f"The text has no sentence of at least {FINGERPRINT_MIN_WORDS} words; "
             "there is nothing to trace. Paste a whole paragraph or article."
         )
     return text, junk, sentences
@@ -194,12 +194,12 @@ def _align_candidates(
         article = by_id.get(pk)
         if article is None:
             continue
-        stored = prepare(Document(f"article-{pk}", article.text, tuple((s, e) for s, e, *_ in article.junk_spans)))
+        stored = prepare(article.engine_document(f"article-{pk}", with_vectors=False))
         alignment = align_prepared(traced, stored, Idf(traced.tokens + stored.tokens))
-        if not any(p.kind in ("verbatim", "edited") for p in alignment.pairs):
+        if not any(TABLE[p.kind].copied for p in alignment.pairs):
             continue
         # The alignment's own shares: a sentence in two pairs (a second correspondence) counts once.
-        shares = {kind: alignment.shares_a.get(kind, 0.0) for kind in SHARE_KINDS[:-1]}
+        shares: dict[str, float] = {kind: alignment.shares_a.get(kind, 0.0) for kind in KINDS}
         sources.append(
             TracedSource(
                 article=article,
@@ -231,13 +231,13 @@ def result_to_dict(result: TraceResult) -> dict:
     return {
         "text": result.text,
         "junk": [[j.start, j.end, j.reason] for j in result.junk],
-        "segments": [serialize.segment_to_list(s) for s in result.segments],
+        "segments": [segment_to_list(s) for s in result.segments],
         "sources": [
             {
                 "article": source.article.pk,
                 "share": source.share,
                 "shares": source.shares,
-                "alignment": serialize.pair_to_dict(source.alignment),
+                "alignment": pair_to_dict(source.alignment),
                 "keys_matched": source.keys_matched,
             }
             for source in result.sources
@@ -259,7 +259,7 @@ def result_from_dict(data: dict, articles: QuerySet[Article]) -> TraceResult:
         article = by_id.get(source["article"])
         if article is None:
             continue
-        alignment = serialize.pair_from_dict(source["alignment"])
+        alignment = pair_from_dict(source["alignment"])
         sources.append(
             TracedSource(
                 article=article,
@@ -271,13 +271,13 @@ def result_from_dict(data: dict, articles: QuerySet[Article]) -> TraceResult:
             )
         )
     traced = sorted({i for source in sources for pair in source.pairs for i in pair.a})
-    lengths = {s.index: s.end - s.start for s in (serialize.segment_from_list(x) for x in data["segments"])}
+    lengths = {s.index: s.end - s.start for s in (segment_from_list(x) for x in data["segments"])}
     total = sum(lengths.values())
     traced_share = sum(lengths[i] for i in traced) / total if total else 0.0
     return TraceResult(
         text=data["text"],
         junk=[JunkSpan(start, end, reason) for start, end, reason in data["junk"]],
-        segments=[serialize.segment_from_list(x) for x in data["segments"]],
+        segments=[segment_from_list(x) for x in data["segments"]],
         sources=sources,
         traced_share=traced_share,
         new_share=1.0 - traced_share,

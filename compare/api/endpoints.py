@@ -1,46 +1,35 @@
-"""The read-only JSON API: stories, versions, alignments, and trace-a-text. Mounted at /api/.
-
-Built with django-ninja, which writes the OpenAPI schema from these functions and schemas
-(served at /api/openapi.json; docs page at /api/docs with Swagger UI from our own static files).
-
-Who is calling
---------------
-Only the ``Authorization`` header says: ``Bearer <token>`` or ``Token <token>`` with a token
-made by ``python manage.py create_api_token`` (see ``articles/tokens.py``). No header: an
-anonymous caller, who sees public stories only. A header that is not a valid, unrevoked token
-is refused with 401 whatever the request: a program with a broken token should find out
-rather than silently get less. The session cookie is ignored on purpose: the API never acts
-as the logged-in browser user. That is also why its one POST (trace) needs no CSRF token —
-CSRF abuses a browser's cookies, and here cookies grant nothing (ninja exempts its views
-from Django's CSRF check; only its cookie-based auth classes check it, and we use none).
-
-What may be seen follows ``articles/access.py``: the caller's own stories and public ones. A
-story the caller may not see is 404, exactly like one that does not exist.
-"""
+"""The API's endpoints: the NinjaAPI object, its error answers, and one function per operation."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
-from ninja.security import HttpBearer
+from ninja.operation import Operation
 
-from articles.access import NOT_FOUND, visible_stories
-from articles.models import Article, Story
+from articles.access import visible_articles, visible_stories, visible_story
+from articles.models import Story
 from articles.throttle import Rule, Throttled, take
-from articles.tokens import token_owner
+from compare import exports, services, tasks
+from compare.trace.service import TraceError, TraceResult, trace_text
 from versus.budget import OverBudget
 
-from . import exports, services
-from .trace import TraceError, TraceResult, trace_text, traceable_articles
+from .auth import BadToken, TokenAuth, caller
+from .schemas import (
+    AlignmentOut,
+    AlignmentPending,
+    ErrorOut,
+    StoryDetail,
+    StoryList,
+    TraceIn,
+    TraceOut,
+    VersionDetail,
+)
 
 # Seconds a client is asked to wait before asking again for an alignment being computed.
 RETRY_AFTER = 5
@@ -49,39 +38,12 @@ MAX_PAGE = 100
 MAX_OFFSET = 1_000_000_000
 
 
-@dataclass
-class Caller:
-    """Who a request is from: a token's user, or anonymous (no Authorization header)."""
-
-    user: AbstractBaseUser | AnonymousUser
-
-
-class BadToken(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class TokenAuth(HttpBearer):
-    """Bearer (or Token) authentication that lets a caller without a header through as anonymous."""
-
-    def __call__(self, request: HttpRequest) -> Caller:
-        header = request.headers.get("Authorization", "")
-        if not header.strip():
-            return Caller(AnonymousUser())
-        scheme, _, token = header.strip().partition(" ")
-        if scheme.lower() not in ("bearer", "token") or not token.strip():
-            raise BadToken("Send the token as the header “Authorization: Bearer <token>”.")
-        return self.authenticate(request, token)
-
-    def authenticate(self, request: HttpRequest, token: str) -> Caller:
-        user = token_owner(token)
-        if user is None:
-            raise BadToken("This API token is not valid: it is unknown or was revoked.")
-        return Caller(user)
-
-
 class VersusAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """Operation ids are part of the published schema: they stay those of the days when the API was
+        one module (compare/api.py), wherever the functions live now."""
+        return f"compare_api_{operation.view_func.__name__}"
+
     def create_response(self, request: HttpRequest, data: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         """Every answer depends on the Authorization header and may hold private stories: a shared
         cache must neither keep it nor hand one caller's answer to another."""
@@ -113,15 +75,7 @@ api = VersusAPI(
 )
 
 
-def caller(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
-    return request.auth.user  # type: ignore[attr-defined]
-
-
 # --- errors: always {"error": "..."} ------------------------------------------------------
-
-
-class ErrorOut(Schema):
-    error: str
 
 
 def _error(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:
@@ -152,175 +106,10 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _error(request, message, 422)
 
 
-# --- schemas ------------------------------------------------------------------------------
-
-
-class StoryOut(Schema):
-    slug: str
-    title: str
-    notes: str
-    visibility: Literal["private", "public"]
-    yours: bool = Field(description="True if the caller owns the story.")
-    version_count: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    url: str = Field(description="The story's page.")
-
-
-class StoryList(Schema):
-    count: int = Field(description="Stories the caller may see in all.")
-    limit: int
-    offset: int
-    stories: list[StoryOut]
-
-
-class VersionOut(Schema):
-    id: int
-    position: int
-    outlet: str
-    headline: str
-    byline: str
-    source_url: str
-    published_on: dt.date | None
-    language: str
-    source: str
-    characters: int
-    junk: list[tuple[int, int, str]] = Field(description="Page clutter in the text: [start, end, reason].")
-    text: str
-
-
-class VersionDetail(VersionOut):
-    story: str = Field(description="The slug of the story the version belongs to.")
-
-
-class StoryDetail(StoryOut):
-    versions: list[VersionOut]
-
-
-class ChangeOut(Schema):
-    op: Literal["insert", "delete", "replace"]
-    a: tuple[int, int]
-    b: tuple[int, int]
-    flags: list[str]
-    trivial: bool
-
-
-class PairOut(Schema):
-    a_doc: int
-    b_doc: int
-    a: tuple[int, int]
-    b: tuple[int, int]
-    kind: Literal["verbatim", "edited", "paraphrase"]
-    score: float
-    a_sentences: list[int]
-    b_sentences: list[int]
-    changes: list[ChangeOut]
-
-
-class UniqueOut(Schema):
-    doc: int
-    other_doc: int
-    span: tuple[int, int]
-
-
-class AlignedDocument(Schema):
-    id: int
-    outlet: str
-    headline: str
-    byline: str
-    url: str
-    published_on: str | None
-    language: str
-    characters: int
-    junk: list[tuple[int, int, str]]
-    text: str
-
-
-class ExportedStory(Schema):
-    title: str
-    slug: str
-    notes: str
-    exported_at: str
-    engine_version: str
-
-
-class SourceGuess(Schema):
-    document: int | None
-    confidence: float
-    evidence: list[str]
-
-
-class TeacherNote(Schema):
-    """A note the story's owner put on a passage: ``span`` is [start, end) in document ``doc``'s text."""
-
-    doc: int
-    span: tuple[int, int]
-    note: str
-
-
-class AlignmentOut(Schema):
-    """The story's comparison: the same JSON as the story page's “Download JSON” (compare/exports.py)."""
-
-    export_format: int
-    story: ExportedStory
-    documents: list[AlignedDocument]
-    base: int | None
-    pairs_of: Literal["all", "base"]
-    pairs: list[PairOut]
-    unique: list[UniqueOut]
-    shares: dict[str, dict[str, float]]
-    similarity: list[tuple[int, int, float]]
-    groups: list[list[tuple[int, int]]]
-    source: SourceGuess
-    mode: Literal["semantic", "lexical"] = Field(description="semantic: sentence embeddings blended in; lexical: words")
-    teacher_notes: list[TeacherNote]
-
-
-class AlignmentPending(Schema):
-    status: Literal["computing"]
-    message: str
-    progress_done: int
-    progress_total: int
-    retry_after: int = Field(description="Seconds to wait before asking again (also in the Retry-After header).")
-
-
-class TraceIn(Schema):
-    text: str = Field(description="The text to trace, as plain text.")
-    limit: int = Field(10, ge=1, le=50, description="Sources to return at most.")
-
-
-class TracedPassage(Schema):
-    kind: Literal["verbatim", "edited", "paraphrase"]
-    score: float
-    text_span: tuple[int, int] = Field(description="[start, end) in the traced text (as returned in `text`).")
-    source_span: tuple[int, int] = Field(description="[start, end) in the source version's text.")
-
-
-class TracedSourceOut(Schema):
-    rank: int
-    version: int = Field(description="The source version's id (GET /api/versions/{id}).")
-    story: str
-    story_title: str
-    outlet: str
-    headline: str
-    published_on: dt.date | None
-    share: float = Field(description="Fraction of the traced text's characters this source accounts for.")
-    shares: dict[str, float] = Field(description="The same by kind: verbatim, edited, paraphrase.")
-    passages: list[TracedPassage]
-
-
-class TraceOut(Schema):
-    text: str = Field(description="The text as traced (line endings unified, ends trimmed); spans point into it.")
-    traced_share: float
-    new_share: float
-    new_spans: list[tuple[int, int]] = Field(description="[start, end) of each sentence found in no source.")
-    sources: list[TracedSourceOut]
-
-
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _story_out(story: Story, user: AbstractBaseUser | AnonymousUser, versions: int) -> dict[str, Any]:
+def _story_out(story: Story, user: User | AnonymousUser, versions: int) -> dict[str, Any]:
     return {
         "slug": story.slug,
         "title": story.title,
@@ -332,31 +121,6 @@ def _story_out(story: Story, user: AbstractBaseUser | AnonymousUser, versions: i
         "updated_at": story.updated_at,
         "url": story.get_absolute_url(),
     }
-
-
-def _version_out(article: Article) -> dict[str, Any]:
-    return {
-        "id": article.pk,
-        "position": article.position,
-        "outlet": article.outlet,
-        "headline": article.headline,
-        "byline": article.byline,
-        "source_url": article.source_url,
-        "published_on": article.published_on,
-        "language": article.language,
-        "source": article.source,
-        "characters": len(article.text),
-        "junk": [(int(s), int(e), str(reason)) for s, e, reason, *_ in article.junk_spans],
-        "text": article.text,
-    }
-
-
-def _visible_story(request: HttpRequest, slug: str) -> Story:
-    # A NUL cannot be in a slug, and Postgres refuses it in a query.
-    story = visible_stories(caller(request)).filter(slug=slug).first() if "\x00" not in slug else None
-    if story is None:
-        raise Http404(NOT_FOUND)
-    return story
 
 
 def _trace_out(result: TraceResult) -> dict[str, Any]:
@@ -415,10 +179,10 @@ def list_stories(
 @api.get("/stories/{slug}", response={200: StoryDetail, 404: ErrorOut, **UNAUTHORIZED}, tags=["stories"])
 def get_story(request: HttpRequest, slug: str):
     """One story with all its versions: metadata, text and the page clutter marked in each."""
-    story = _visible_story(request, slug)
+    story = visible_story(caller(request), slug)
     versions = services.versions_of(story)
     out = _story_out(story, caller(request), len(versions))
-    out["versions"] = [_version_out(a) for a in versions]
+    out["versions"] = [a.public_dict() for a in versions]
     return out
 
 
@@ -433,10 +197,10 @@ def get_alignment(request: HttpRequest, slug: str, response: HttpResponse, base:
     If it is still being computed the answer is 202 with a Retry-After header: ask again then.
     ``base``: a version id to measure against (its pairs only); default every pair.
     """
-    story = _visible_story(request, slug)
+    story = visible_story(caller(request), slug)
     articles = services.versions_of(story)
     try:
-        stored = services.ensure_alignment(story, articles) if len(articles) > 1 else None
+        stored = tasks.ensure_alignment(story, articles) if len(articles) > 1 else None
         data = exports.json_data(exports.load(story, articles, stored), base)
     except exports.ExportError as error:
         if error.retry:
@@ -461,14 +225,10 @@ def get_version(request: HttpRequest, version_id: int):
     """One version (one published article) with its text and page clutter."""
     if not 0 < version_id < 2**63:  # no such id, and the database refuses to look one up
         raise Http404("No version here, or not one you may open.")
-    article = (
-        Article.objects.select_related("story")
-        .filter(pk=version_id, story__in=visible_stories(caller(request)))
-        .first()
-    )
+    article = visible_articles(caller(request)).select_related("story").filter(pk=version_id).first()
     if article is None:
         raise Http404("No version here, or not one you may open.")
-    return {**_version_out(article), "story": article.story.slug}
+    return {**article.public_dict(), "story": article.story.slug}
 
 
 @api.post(
@@ -485,7 +245,7 @@ def trace(request: HttpRequest, payload: TraceIn, response: HttpResponse):
     """
     try:
         take(Rule.named("trace"), request, user=caller(request))
-        result = trace_text(payload.text, articles=traceable_articles(caller(request)), limit=payload.limit)
+        result = trace_text(payload.text, articles=visible_articles(caller(request)), limit=payload.limit)
     except TraceError as error:
         return Status(error.status, {"error": str(error)})
     except Throttled as error:

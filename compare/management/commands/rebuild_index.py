@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from articles.index import rebuild_index, text_progress
+from compare.trace.index import rebuild_index, text_progress
 
 
 class Command(BaseCommand):

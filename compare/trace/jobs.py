@@ -10,27 +10,26 @@ it is traced inside the request, and the job's page shows the result at once.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django_tasks import task
 
+from articles.access import visible_articles
 from articles.fetch import article_from_url
 from articles.services import IngestError
+from compare.models import TraceJob
 from versus.budget import OverBudget
+from versus.jobs import LOST, claim, is_lost
 
-from .models import TraceJob
-from .trace import TraceError, result_to_dict, trace_text, traceable_articles
+from .service import TraceError, result_to_dict, trace_text
 
 logger = logging.getLogger(__name__)
 
-LOST = "The background work stopped before it was done (the worker was restarted). Please try again."
 
-
-def queue_trace(owner: AbstractBaseUser, text: str, asked: dict[str, str]) -> TraceJob:
+def queue_trace(owner: User, text: str, asked: dict[str, str]) -> TraceJob:
     job = TraceJob.objects.create(owner=owner, text=text, asked=asked)
     trace_task.enqueue(job.pk)
     job.refresh_from_db()
@@ -39,10 +38,7 @@ def queue_trace(owner: AbstractBaseUser, text: str, asked: dict[str, str]) -> Tr
 
 @task()
 def trace_task(job_id: int) -> str:
-    claimed = TraceJob.objects.filter(pk=job_id, status=TraceJob.Status.QUEUED).update(
-        status=TraceJob.Status.RUNNING, updated_at=timezone.now()
-    )
-    if not claimed:
+    if not claim(TraceJob.objects.all(), job_id):
         return "nothing to do"
     job = TraceJob.objects.select_related("owner").get(pk=job_id)
     try:
@@ -50,7 +46,7 @@ def trace_task(job_id: int) -> str:
             _fetch(job)
         result = trace_text(
             job.text,
-            articles=traceable_articles(job.owner),
+            articles=visible_articles(job.owner),
             seconds=settings.VERSUS_TRACE_BACKGROUND_SECONDS,
             max_characters=settings.VERSUS_MAX_ARTICLE_CHARACTERS,
         )
@@ -89,8 +85,7 @@ def _finish(job: TraceJob, status: str, *, problem: str = "", result: dict | Non
 
 
 def check_lost(job: TraceJob) -> TraceJob:
-    stale = timezone.now() - dt.timedelta(seconds=settings.VERSUS_ALIGN_STALE_SECONDS)
-    if job.status == TraceJob.Status.RUNNING and job.updated_at < stale:
+    if is_lost(job):
         _finish(job, TraceJob.Status.FAILED, problem=LOST)
         job.refresh_from_db()
     return job

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.tokens import create_api_token
+from accounts.tokens import create_api_token
 
 
 class Command(BaseCommand):

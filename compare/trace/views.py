@@ -1,7 +1,7 @@
 """Trace a text: the page, its HTMX result fragment, and "make a story from this".
 
 Who may trace what:
-- Pasted text: anyone, against the articles they may see (``traceable_articles``: their own
+- Pasted text: anyone, against the articles they may see (``articles.access.visible_articles``: their own
   stories and public ones; a visitor without an account, public ones only).
 - A web address: logged-in users only. Fetching makes *our server* connect somewhere, so it
   goes through the same door as URL import (``articles/fetch.py``'s address checks and the
@@ -19,45 +19,37 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.models import User
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from articles.access import visible_articles
 from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
-from articles.services import ArticleInput, IngestError, clean_text, create_story
+from articles.services import ArticleInput, IngestError, clean_text, create_story, metadata_of
 from articles.throttle import Rule, Throttled, take
-from compare.engine.types import SHARE_KINDS
+from compare.kinds import PAIR_KINDS
+from compare.models import TraceJob
 from versus.budget import OverBudget
+from versus.http import HtmxHttpRequest, go_to, is_fragment
+from versus.text import first_words, percent, plural
 
-from . import trace_jobs
-from .models import TraceJob
-from .trace import (
+from . import jobs
+from .service import (
     TracedSource,
     TraceError,
     TraceResult,
     TraceTooLarge,
     result_from_dict,
     trace_text,
-    traceable_articles,
 )
 
 TEMPLATE = "compare/trace.html"
-KINDS = SHARE_KINDS[:-1]  # verbatim, edited, paraphrase: the ways a passage can come from a source
 # A web address is at most this long (as in URL import's form field).
 MAX_URL = 2000
 TITLE_WORDS = 8
-
-
-def _fragment(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
-def percent(share: float) -> int:
-    return round(100 * share)
 
 
 @dataclass
@@ -81,16 +73,17 @@ class SourceRow:
     url: str
     percent: int
     parts: list[tuple[str, int, int]]  # (kind, percent, x) for the bar
-    kinds: list[str]  # the kinds of pairs found, in SHARE_KINDS order
+    kinds: list[str]  # the kinds of pairs found, in the kinds table's order
 
 
 def source_rows(result: TraceResult) -> list[SourceRow]:
     rows = []
     for rank, source in enumerate(result.sources, start=1):
-        parts, x = [], 0
-        for kind in KINDS:
-            pct = percent(source.shares.get(kind, 0.0))
-            parts.append((kind, pct, x))
+        parts: list[tuple[str, int, int]] = []
+        x = 0
+        for kind in PAIR_KINDS:
+            pct = percent(source.shares.get(kind.name, 0.0))
+            parts.append((kind.name, pct, x))
             x += pct
         found = {pair.kind for pair in source.pairs}
         rows.append(
@@ -102,7 +95,7 @@ def source_rows(result: TraceResult) -> list[SourceRow]:
                 url=source.article.story.get_absolute_url(),
                 percent=percent(source.share),
                 parts=parts,
-                kinds=[kind for kind in KINDS if kind in found],
+                kinds=[kind.name for kind in PAIR_KINDS if kind.name in found],
             )
         )
     return rows
@@ -130,10 +123,10 @@ def text_pieces(result: TraceResult, rows: list[SourceRow]) -> list[Piece]:
             continue
         while seg_i < len(by_start) and by_start[seg_i].end <= start:
             seg_i += 1
-        segment = by_start[seg_i] if seg_i < len(by_start) and by_start[seg_i].start <= start else None
+        covering = by_start[seg_i] if seg_i < len(by_start) and by_start[seg_i].start <= start else None
         piece = Piece(text=text[start:end], junk=any(j.start <= start and end <= j.end for j in result.junk))
-        if segment is not None and segment.index in owner:
-            kind, row = owner[segment.index]
+        if covering is not None and covering.index in owner:
+            kind, row = owner[covering.index]
             piece.kind, piece.rank, piece.url = kind, row.rank, row.url
             piece.source_label = row.article.label()
         pieces.append(piece)
@@ -163,7 +156,7 @@ class TraceRequest:
     source_url: str = ""
 
     @classmethod
-    def from_post(cls, request: HttpRequest) -> TraceRequest:
+    def from_post(cls, request: HtmxHttpRequest) -> TraceRequest:
         post = request.POST
         return cls(
             text=post.get("text", ""),
@@ -174,7 +167,7 @@ class TraceRequest:
         )
 
 
-def _check_url_trace(request: HttpRequest, asked: TraceRequest) -> None:
+def _check_url_trace(request: HtmxHttpRequest, asked: TraceRequest) -> None:
     """Raise IngestError unless the user may have ``asked.url`` fetched now (counted if so)."""
     if not request.user.is_authenticated:
         raise IngestError("Log in to trace a web page: Versus fetches pages only for people with an account.")
@@ -186,8 +179,8 @@ def _check_url_trace(request: HttpRequest, asked: TraceRequest) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def trace(request: HttpRequest) -> HttpResponse:
-    context: dict[str, object] = {"asked": TraceRequest(), "max_sources": max_sources()}
+def trace(request: HtmxHttpRequest) -> HttpResponse:
+    context = _page_context(TraceRequest())
     if request.method == "GET":
         return render(request, TEMPLATE, context)
     asked = TraceRequest.from_post(request)
@@ -196,16 +189,18 @@ def trace(request: HttpRequest) -> HttpResponse:
     try:
         take(Rule.named("trace"), request)
         if asked.url and not asked.text.strip():
-            # Fetching waits on another server: never inside a web request (compare/trace_jobs.py).
+            # Fetching waits on another server: never inside a web request (compare/jobs.py).
             _check_url_trace(request, asked)
             return _in_background(request, asked)
-        result = trace_text(asked.text, articles=traceable_articles(request.user))
+        result = trace_text(asked.text, articles=visible_articles(request.user))
     except TraceTooLarge as error:
         if request.user.is_authenticated and _fits_background(asked.text):
             return _in_background(request, asked)
         context["problem"], status = str(error), error.status
         if not request.user.is_authenticated and _fits_background(asked.text):
-            context["problem"] += " Logged in, you can trace texts up to an article's size (it takes a little longer)."
+            context["problem"] = (
+                f"{error} Logged in, you can trace texts up to an article's size (it takes a little longer)."
+            )
     except TraceError as error:
         context["problem"], status = str(error), error.status
     except Throttled as error:
@@ -216,7 +211,7 @@ def trace(request: HttpRequest) -> HttpResponse:
         context["problem"], status, retry_after = error.message, 503, error.retry_after
     else:
         context.update(_result_context(result))
-    if _fragment(request):
+    if is_fragment(request):
         # htmx swaps only 2xx answers by default: a problem is still the result to show in place.
         response = render(request, f"{TEMPLATE}#result", context)
     else:
@@ -226,44 +221,46 @@ def trace(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _page_context(asked: TraceRequest) -> dict[str, object]:
+    return {"asked": asked, "max_sources": max_sources(), "pair_kinds": PAIR_KINDS}
+
+
 def _fits_background(text: str) -> bool:
     return len(clean_text(text)) <= settings.VERSUS_MAX_ARTICLE_CHARACTERS
 
 
-def _in_background(request: HttpRequest, asked: TraceRequest) -> HttpResponse:
+def _in_background(request: HtmxHttpRequest, asked: TraceRequest) -> HttpResponse:
     """A text too long for one request, or a web page to fetch first, traced by the worker;
     the answer is the job's page."""
-    job = trace_jobs.queue_trace(
+    assert isinstance(request.user, User)  # only signed-in users' texts are traced in the background
+    job = jobs.queue_trace(
         request.user,
         asked.text,
         {"headline": asked.headline, "outlet": asked.outlet, "source_url": asked.source_url, "url": asked.url},
     )
-    if _fragment(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = job.get_absolute_url()
-        return response
-    return redirect(job.get_absolute_url())
+    return go_to(request, job.get_absolute_url())
 
 
 @require_http_methods(["GET"])
-def trace_job(request: HttpRequest, token: str) -> HttpResponse:
+def trace_job(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """A background trace: running (the page polls itself), or its result, or the problem."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
     job = TraceJob.objects.filter(token=token, owner=request.user).first()
     if job is None:
         raise Http404("No such trace, or not one of yours.")
-    job = trace_jobs.check_lost(job)
+    job = jobs.check_lost(job)
     asked = TraceRequest(
         text=job.text, **{k: job.asked.get(k, "") for k in ("url", "headline", "outlet", "source_url")}
     )
-    context: dict[str, object] = {"asked": asked, "max_sources": max_sources(), "job": job}
+    context = {**_page_context(asked), "job": job}
     if job.status == TraceJob.Status.DONE:
-        context.update(_result_context(result_from_dict(job.result, traceable_articles(request.user))))
+        assert job.result is not None  # a finished trace keeps its result
+        context.update(_result_context(result_from_dict(job.result, visible_articles(request.user))))
     elif job.status == TraceJob.Status.FAILED:
         context["problem"] = job.problem
     # htmx (the running page polling itself) gets the result section only.
-    return render(request, f"{TEMPLATE}#result" if _fragment(request) else TEMPLATE, context)
+    return render(request, f"{TEMPLATE}#result" if is_fragment(request) else TEMPLATE, context)
 
 
 def max_sources() -> int:
@@ -274,8 +271,7 @@ def max_sources() -> int:
 def _title_for(asked: TraceRequest, text: str) -> str:
     if asked.headline:
         return f"Traced: {asked.headline}"
-    words = text.split()
-    return "Traced: " + " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+    return "Traced: " + first_words(text, TITLE_WORDS)
 
 
 def copy_of(article: Article) -> ArticleInput:
@@ -283,19 +279,14 @@ def copy_of(article: Article) -> ArticleInput:
     return ArticleInput(
         text=article.text,
         raw=article.raw,
-        outlet=article.outlet,
-        headline=article.headline,
-        byline=article.byline,
-        source_url=article.source_url,
-        published_on=article.published_on,
-        language=article.language,
+        **metadata_of(article),
         source=article.source,
         filename=article.filename,
-        junk=[(int(start), int(end), str(reason)) for start, end, reason, *_ in article.junk_spans],
+        junk=article.junk_marks(),
     )
 
 
-def story_from_trace(owner: AbstractBaseUser, asked: TraceRequest, result: TraceResult) -> Story:
+def story_from_trace(owner: User, asked: TraceRequest, result: TraceResult) -> Story:
     """A private story of ``owner``: the traced text first, then copies of its best sources.
 
     A source with exactly the traced text, or the same text as a better-ranked source, is
@@ -341,17 +332,17 @@ def _provenance(sources: list[Article]) -> str:
 
 
 @require_POST
-def trace_story(request: HttpRequest) -> HttpResponse:
+def trace_story(request: HtmxHttpRequest) -> HttpResponse:
     """Make a story from a traced text and open its comparison. The text is traced again here:
     the form carries only the text, so nobody can slip in an article they may not see."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?{urlencode({'next': reverse('compare:trace')})}")
     asked = TraceRequest.from_post(request)
     asked.url = ""  # the page was fetched already; its text is in the form
-    context: dict[str, object] = {"asked": asked, "max_sources": max_sources()}
+    context = _page_context(asked)
     try:
         take(Rule.named("trace"), request)
-        result = trace_text(asked.text, articles=traceable_articles(request.user), limit=max_sources())
+        result = trace_text(asked.text, articles=visible_articles(request.user), limit=max_sources())
         if not result.sources:
             raise IngestError("No stored article shares passages with this text, so there is nothing to compare.")
         story = story_from_trace(request.user, asked, result)
@@ -371,7 +362,6 @@ def trace_story(request: HttpRequest) -> HttpResponse:
     count = story.versions.count()
     messages.success(
         request,
-        f"“{story.title}” was made with the traced text and {count - 1} source{'s' if count != 2 else ''}. "
-        "It is private to you.",
+        f"“{story.title}” was made with the traced text and {plural(count - 1, 'source')}. It is private to you.",
     )
     return redirect(story.get_absolute_url())

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ApiToken, hash_api_token
+from articles.models import ApiToken, hash_api_token
 
 TOKEN_PREFIX = "vs_"  # noqa: S105 - a visible marker, not a secret
 # last_used_at is written at most this often per token, not on every request.
@@ -21,7 +21,7 @@ LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 
 @transaction.atomic
-def create_api_token(user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``: the row, and the token itself (to show once; it is not stored)."""
     name = name.replace("\x00", "").strip()[:100] or "API token"
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -36,7 +36,7 @@ def revoke_api_token(row: ApiToken) -> None:
         row.save(update_fields=["revoked_at"])
 
 
-def token_owner(token: str) -> AbstractBaseUser | None:
+def token_owner(token: str) -> User | None:
     """The active user a presented token belongs to, or None for an unknown or revoked token."""
     token = token.strip()
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:

@@ -1,0 +1,176 @@
+"""What the API answers and accepts, as ninja schemas: they make its OpenAPI schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Schema
+
+from compare.engine import Kind
+
+
+class ErrorOut(Schema):
+    error: str
+
+
+class StoryOut(Schema):
+    slug: str
+    title: str
+    notes: str
+    visibility: Literal["private", "public"]
+    yours: bool = Field(description="True if the caller owns the story.")
+    version_count: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    url: str = Field(description="The story's page.")
+
+
+class StoryList(Schema):
+    count: int = Field(description="Stories the caller may see in all.")
+    limit: int
+    offset: int
+    stories: list[StoryOut]
+
+
+class VersionOut(Schema):
+    id: int
+    position: int
+    outlet: str
+    headline: str
+    byline: str
+    source_url: str
+    published_on: dt.date | None
+    language: str
+    source: str
+    characters: int
+    junk: list[tuple[int, int, str]] = Field(description="Page clutter in the text: [start, end, reason].")
+    text: str
+
+
+class VersionDetail(VersionOut):
+    story: str = Field(description="The slug of the story the version belongs to.")
+
+
+class StoryDetail(StoryOut):
+    versions: list[VersionOut]
+
+
+class ChangeOut(Schema):
+    op: Literal["insert", "delete", "replace"]
+    a: tuple[int, int]
+    b: tuple[int, int]
+    flags: list[str]
+    trivial: bool
+
+
+class PairOut(Schema):
+    a_doc: int
+    b_doc: int
+    a: tuple[int, int]
+    b: tuple[int, int]
+    kind: Kind
+    score: float
+    a_sentences: list[int]
+    b_sentences: list[int]
+    changes: list[ChangeOut]
+
+
+class UniqueOut(Schema):
+    doc: int
+    other_doc: int
+    span: tuple[int, int]
+
+
+class AlignedDocument(Schema):
+    id: int
+    outlet: str
+    headline: str
+    byline: str
+    url: str
+    published_on: str | None
+    language: str
+    characters: int
+    junk: list[tuple[int, int, str]]
+    text: str
+
+
+class ExportedStory(Schema):
+    title: str
+    slug: str
+    notes: str
+    exported_at: str
+    engine_version: str
+
+
+class SourceGuess(Schema):
+    document: int | None
+    confidence: float
+    evidence: list[str]
+
+
+class TeacherNote(Schema):
+    """A note the story's owner put on a passage: ``span`` is [start, end) in document ``doc``'s text."""
+
+    doc: int
+    span: tuple[int, int]
+    note: str
+
+
+class AlignmentOut(Schema):
+    """The story's comparison: the same JSON as the story page's “Download JSON” (compare/exports.py)."""
+
+    export_format: int
+    story: ExportedStory
+    documents: list[AlignedDocument]
+    base: int | None
+    pairs_of: Literal["all", "base"]
+    pairs: list[PairOut]
+    unique: list[UniqueOut]
+    shares: dict[str, dict[str, float]]
+    similarity: list[tuple[int, int, float]]
+    groups: list[list[tuple[int, int]]]
+    source: SourceGuess
+    mode: Literal["semantic", "lexical"] = Field(description="semantic: sentence embeddings blended in; lexical: words")
+    teacher_notes: list[TeacherNote]
+
+
+class AlignmentPending(Schema):
+    status: Literal["computing"]
+    message: str
+    progress_done: int
+    progress_total: int
+    retry_after: int = Field(description="Seconds to wait before asking again (also in the Retry-After header).")
+
+
+class TraceIn(Schema):
+    text: str = Field(description="The text to trace, as plain text.")
+    limit: int = Field(10, ge=1, le=50, description="Sources to return at most.")
+
+
+class TracedPassage(Schema):
+    kind: Kind
+    score: float
+    text_span: tuple[int, int] = Field(description="[start, end) in the traced text (as returned in `text`).")
+    source_span: tuple[int, int] = Field(description="[start, end) in the source version's text.")
+
+
+class TracedSourceOut(Schema):
+    rank: int
+    version: int = Field(description="The source version's id (GET /api/versions/{id}).")
+    story: str
+    story_title: str
+    outlet: str
+    headline: str
+    published_on: dt.date | None
+    share: float = Field(description="Fraction of the traced text's characters this source accounts for.")
+    shares: dict[str, float] = Field(description="The same by kind: verbatim, edited, paraphrase.")
+    passages: list[TracedPassage]
+
+
+class TraceOut(Schema):
+    text: str = Field(description="The text as traced (line endings unified, ends trimmed); spans point into it.")
+    traced_share: float
+    new_share: float
+    new_spans: list[tuple[int, int]] = Field(description="[start, end) of each sentence found in no source.")
+    sources: list[TracedSourceOut]
