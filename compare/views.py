@@ -165,7 +165,7 @@ def _build_panel(
     return presentation.build_panel(alignment, versions, doc, segment, last)
 
 
-def _shown_by(request: HttpRequest, alignment: StoryAlignment, ids: list[str]) -> list[str]:
+def _shown_by(request: HtmxHttpRequest, alignment: StoryAlignment, ids: list[str]) -> list[str]:
     """The versions the story page shows for the view in the query string, base first."""
     source = alignment.source.document if alignment.source.document in ids else None
     options = _options(request, ids, source or ids[0])
