@@ -21,18 +21,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from ._text import has_substance, word_set
+from ._text import TITLES_OF_ADDRESS, has_substance, word_set
 from .types import Segment
 
 MAX_CHARS = 600
 
-_TITLES = word_set(
-    "mr mrs ms dr prof st gen sen rep gov lt col sgt capt cmdr adm maj rev hon pres supt insp det "
-    "jr sr messrs mme mlle sra sr gens reps sens"
+# Abbreviated titles and ranks: a full stop after one never ends a sentence.
+_TITLES = TITLES_OF_ADDRESS | word_set(
+    "st gen sen rep gov lt col sgt capt cmdr adm maj rev hon pres supt insp det jr sr sra gens reps sens"
 )
 _MONTHS = word_set("jan feb mar apr jun jul aug sep sept oct nov dec")
 _OTHER_ABBREVIATIONS = word_set("no nos vs etc approx dept est fig inc corp co ltd bros univ")
 # Words that make a sentence start credible after an ambiguous abbreviation ("in the U.S. The ...").
+# Narrower than diff.py's _SENTENCE_STARTERS, and kept so: after "U.S." a capitalised "Of",
+# "To" or "Ten" does not end the sentence.
 _OPENERS = word_set(
     "the a an he she it they we i this that these those there but and so yet in on at for if when while "
     "after before since as however meanwhile his her its their our"
