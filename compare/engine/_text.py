@@ -89,7 +89,6 @@ TITLES_OF_ADDRESS = word_set("mr mrs ms dr prof mme mlle messrs")
 # Longer words are cut to this many characters after suffix stripping (a crude but
 # effective stemmer for news English: truncation stemming).
 _PREFIX = 6
-DATES_AS_NUMBERS = True
 
 
 def _stem(word: str) -> str:
@@ -152,7 +151,7 @@ def tokens(text: str) -> Tokens:
             sequence.append(word)
             if word not in STOPWORDS:
                 content.add(_stem(word))
-            if word in _DATE_WORDS and DATES_AS_NUMBERS:
+            if word in _DATE_WORDS:
                 numbers.add(word)
     return Tokens(tuple(sequence), frozenset(content), frozenset(numbers))
 
