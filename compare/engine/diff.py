@@ -30,6 +30,7 @@ from itertools import accumulate
 from diff_match_patch import diff_match_patch
 
 from ._text import CJK, DAYS_AND_MONTHS, NUMBER_WORDS, STOPWORDS, TITLES_OF_ADDRESS
+from .spans import subtract
 from .types import Change, Flag, Op
 
 # One token: optional leading whitespace, then a number (with its separators and suffix:
@@ -217,19 +218,9 @@ def _span_tokens(
 
 def _tokens_and_starts(text: str, start: int, end: int, junk: Sequence[tuple[int, int]]) -> tuple[list[str], list[int]]:
     """The tokens of ``text[start:end]`` outside junk, and where each starts in ``text``."""
-    pieces: list[tuple[int, int]] = []
-    position = start
-    for junk_start, junk_end in sorted(junk):
-        if junk_end <= position or junk_start >= end:
-            continue
-        if junk_start > position:
-            pieces.append((position, junk_start))
-        position = max(position, junk_end)
-    if position < end:
-        pieces.append((position, end))
     tokens: list[str] = []
     starts: list[int] = []
-    for piece_start, piece_end in pieces:
+    for piece_start, piece_end in subtract(start, end, sorted(junk)):
         piece = _tokenise(text, piece_start, piece_end)
         if piece and piece[-1].isspace():
             piece.pop()  # spacing at the end of a piece (before junk, or ending the span) is layout

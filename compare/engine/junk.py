@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .spans import trim, union
 from .types import JunkSpan
 
 # Longest line that can be a caption, a UI line or a promo; real paragraphs are longer
@@ -259,7 +260,7 @@ def _credits_and_captions(text: str) -> Iterator[JunkSpan]:
         m = _CREDIT_AT_END.search(text, max(line.start(), line.end() - MAX_CREDIT_TAIL), line.end())
         if m:
             credits.append((m.start(), m.end()))
-    for start, end in _union(credits):
+    for start, end in union(credits):
         yield JunkSpan(start, end, "photo credit")
         caption = _caption_before(text, start)
         if caption is not None:
@@ -286,12 +287,7 @@ def _caption_before(text: str, credit_start: int) -> int | None:
 
 def _trimmed(text: str, span: JunkSpan) -> JunkSpan:
     """The span without the blanks at its ends, so it covers only visible junk."""
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return JunkSpan(start, end, span.reason)
+    return JunkSpan(*trim(text, span.start, span.end), span.reason)
 
 
 def _junk_lines(text: str) -> Iterator[JunkSpan]:
@@ -368,18 +364,10 @@ def _absorb_ui_words(text: str, spans: list[JunkSpan]) -> list[JunkSpan]:
     return out
 
 
-def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
 def _merge(text: str, spans: list[JunkSpan]) -> list[JunkSpan]:
-    """Sorted, non-overlapping spans; neighbours with the same reason and only space between become one."""
+    """Sorted, non-overlapping spans; neighbours with the same reason and only space between become one.
+
+    Not spans.union: a junk span keeps its reason, so spans of different reasons stay apart."""
     out: list[JunkSpan] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if span.end <= span.start:
