@@ -299,9 +299,14 @@ def _encode(keys: tuple[str, ...], codes: dict[str, str], weights: dict[str, int
     return "".join(chars)
 
 
+# Shortest word worth keeping visible as shared between edits: two-letter words ("of",
+# "to") are glue, as are the longer function words in STOPWORDS.
+_MIN_CONTENT_WORD = 3
+
+
 def _is_content_word(key: str) -> bool:
     word = key.strip().casefold()
-    return len(word) >= 3 and word.isalnum() and word not in STOPWORDS
+    return len(word) >= _MIN_CONTENT_WORD and word.isalnum() and word not in STOPWORDS
 
 
 def _absorb_small_equalities(diffs: list[tuple[int, str]], weights: dict[str, int]) -> None:

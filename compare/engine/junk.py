@@ -28,6 +28,15 @@ MAX_JUNK_LINE = 300
 MAX_CAPTION = 300
 # Longest credit at the end of a line ("Photo: Name Name/Agency via Getty Images").
 MAX_CREDIT_TAIL = 160
+# Fewest words of a caption before a credit: a word or two there is not worth a caption span.
+_MIN_CAPTION_WORDS = 3
+# Most words in a row of share buttons ("Share Tweet Email Print"); more is prose.
+_MAX_BUTTON_ROW_WORDS = 12
+# A breadcrumb ("Home › News › Europe") is a short line of at least this many items, each of
+# at most this many words.
+_MAX_BREADCRUMB = 120
+_MIN_BREADCRUMB_ITEMS = 3
+_MAX_BREADCRUMB_ITEM_WORDS = 3
 
 _PLATFORMS = (
     r"(?:Twitter|X|Facebook|LinkedIn|WhatsApp|Reddit|Pinterest|Telegram|Messenger|Email|E-mail|Mail"
@@ -280,7 +289,7 @@ def _caption_before(text: str, credit_start: int) -> int | None:
     starts = [m.start() for m in _CAPTION_START.finditer(body) if m.start() < len(body.rstrip('.!?"”’ '))]
     start = starts[-1] if starts else 0
     caption = before[start:]
-    if len(caption) > MAX_CAPTION or len(_WORD_RE.findall(caption)) < 3:
+    if len(caption) > MAX_CAPTION or len(_WORD_RE.findall(caption)) < _MIN_CAPTION_WORDS:
         return None
     return line_start + start + (len(caption) - len(caption.lstrip()))
 
@@ -327,7 +336,7 @@ def _line_of_phrases(line: str, offset: int) -> list[JunkSpan]:
 
 def _is_button_row(line: str) -> bool:
     words = [w.lower() for w in _WORD_RE.findall(line) if not w.isdigit()]
-    if not words or len(words) > 12 or any(w.strip("*") not in _UI_WORDS for w in words):
+    if not words or len(words) > _MAX_BUTTON_ROW_WORDS or any(w.strip("*") not in _UI_WORDS for w in words):
         return False
     # "Share Tweet Email" is a button row; a line saying only "Facebook" might be a subheading.
     return bool(_UI_ACTIONS.intersection(words)) or len(words) >= 2
@@ -335,11 +344,12 @@ def _is_button_row(line: str) -> bool:
 
 def _is_breadcrumb(line: str) -> bool:
     """ "Home › News › Europe": three or more short capitalised items between arrow-like separators."""
-    if len(line) > 120:
+    if len(line) > _MAX_BREADCRUMB:
         return False
     items = _BREADCRUMB_SEPARATOR.split(line)
-    return len(items) >= 3 and all(
-        _BREADCRUMB_ITEM.fullmatch(item) and item[0].isupper() and len(item.split()) <= 3 for item in items
+    return len(items) >= _MIN_BREADCRUMB_ITEMS and all(
+        _BREADCRUMB_ITEM.fullmatch(item) and item[0].isupper() and len(item.split()) <= _MAX_BREADCRUMB_ITEM_WORDS
+        for item in items
     )
 
 
