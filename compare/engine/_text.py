@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Character ranges of CJK ideographs, kana and bopomofo, scripts that do not separate words
+# with spaces: each of their characters is a token of its own (here and in diff.py).
+CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _TOKEN = re.compile(
     rf"(?P<num>\d+(?:[.,:]\d+)*)"
-    rf"|(?P<cjk>[{_CJK}])"
-    rf"|(?P<word>[^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)*)"
+    rf"|(?P<cjk>[{CJK}])"
+    rf"|(?P<word>[^\W\d_{CJK}]+(?:['’][^\W\d_{CJK}]+)*)"
 )
 
 
@@ -39,25 +41,54 @@ STOPWORDS = word_set(
     """
 )
 
-# Number words that are nearly always figures ("one" is left out: "one of them").
-_UNITS = "zero - two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
+# Number words and their values, one table for both uses: as content tokens here and as
+# figures in the change flags of diff.py.
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen"
 _TEENS = "seventeen eighteen nineteen"
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
-_NUMBER_WORDS = {word: str(value) for value, word in enumerate(f"{_UNITS} {_TEENS}".split(" ")) if word != "-"} | {
-    word: str(20 + 10 * position) for position, word in enumerate(_TENS.split(" "))
+CARDINALS: dict[str, int] = {word: value for value, word in enumerate(f"{_UNITS} {_TEENS}".split(" "))} | {
+    word: 20 + 10 * position for position, word in enumerate(_TENS.split(" "))
 }
+NUMBER_WORDS: dict[str, float] = CARDINALS | {
+    "hundred": 100,
+    "hundreds": 100,
+    "thousand": 1000,
+    "thousands": 1000,
+    "million": 10**6,
+    "millions": 10**6,
+    "billion": 10**9,
+    "billions": 10**9,
+    "trillion": 10**12,
+    "dozen": 12,
+    "dozens": 12,
+    "half": 0.5,
+    "third": 3,  # not "first" or "second": "first reported", "a second time" are not figures
+    "fourth": 4,
+    "fifth": 5,
+}
+# As content tokens only the cardinals up to ninety, which are nearly always figures, read
+# as their digits ("three" and "3" are the same token). "one" is left out ("one of them"),
+# and so are magnitudes, dozens, halves and ordinals: a token stands for one figure, and
+# "hundreds" or "a third" do not spell one out.
+_FIGURE_WORDS = {word: str(value) for word, value in CARDINALS.items() if word != "one"}
 
 # Days and months name a date: two passages that give different ones tell of different
-# events, as two different figures do (they count as numbers in Tokens.numbers).
-_DATE_WORDS = word_set(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april june july "
-    "august september october november december"
+# events, as two different figures do (diff.py flags a change of one as a change of figure).
+DAYS_AND_MONTHS = word_set(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June "
+    "July August September October November December"
 )
+# As tokens they count as numbers (in Tokens.numbers), all but "may", which is far more
+# often the verb: a token here has lost its capital.
+_DATE_WORDS = frozenset(word.casefold() for word in DAYS_AND_MONTHS if word != "May")
+
+# Titles of address (abbreviated or not) in front of a name: segment.py does not end a
+# sentence after one of them with a full stop, and diff.py does not count one as a name.
+TITLES_OF_ADDRESS = word_set("mr mrs ms dr prof mme mlle messrs")
 
 # Longer words are cut to this many characters after suffix stripping (a crude but
 # effective stemmer for news English: truncation stemming).
 _PREFIX = 6
-DATES_AS_NUMBERS = True
 
 
 def _stem(word: str) -> str:
@@ -111,7 +142,7 @@ def tokens(text: str) -> Tokens:
             word = normalise_word(raw)
             if not word:
                 continue
-            figure = _NUMBER_WORDS.get(word)
+            figure = _FIGURE_WORDS.get(word)
             if figure is not None:  # "three" and "3" are the same figure
                 sequence.append(figure)
                 content.add(figure)
@@ -120,7 +151,7 @@ def tokens(text: str) -> Tokens:
             sequence.append(word)
             if word not in STOPWORDS:
                 content.add(_stem(word))
-            if word in _DATE_WORDS and DATES_AS_NUMBERS:
+            if word in _DATE_WORDS:
                 numbers.add(word)
     return Tokens(tuple(sequence), frozenset(content), frozenset(numbers))
 

@@ -52,6 +52,7 @@ from ._text import STOPWORDS, Tokens, tokens
 from .diff import word_diff
 from .embed import DIMENSIONS, one_blas_thread
 from .segment import segment
+from .spans import overlapping
 from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment, ShareKind
 
 # A candidate pair is kept when its score reaches this (see the module docstring).
@@ -686,11 +687,7 @@ def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members
 
 def _changes(a: Document, b: Document, a_span: tuple[int, int], b_span: tuple[int, int]) -> tuple[Change, ...]:
     """Word-level changes inside a pair; junk between its sentences is left out."""
-    return word_diff(a.text, b.text, a_span, b_span, _junk_within(a, a_span), _junk_within(b, b_span))
-
-
-def _junk_within(document: Document, span: tuple[int, int]) -> tuple[tuple[int, int], ...]:
-    return tuple((s, e) for s, e in document.junk if s < span[1] and e > span[0])
+    return word_diff(a.text, b.text, a_span, b_span, overlapping(a.junk, a_span), overlapping(b.junk, b_span))
 
 
 def _shares(segments: list[Segment], paired: list[tuple[tuple[int, ...], Kind]]) -> dict[str, float]:

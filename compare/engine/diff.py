@@ -29,7 +29,8 @@ from itertools import accumulate
 
 from diff_match_patch import diff_match_patch
 
-from ._text import STOPWORDS
+from ._text import CJK, DAYS_AND_MONTHS, NUMBER_WORDS, STOPWORDS, TITLES_OF_ADDRESS
+from .spans import subtract
 from .types import Change, Flag, Op
 
 # One token: optional leading whitespace, then a number (with its separators and suffix:
@@ -38,73 +39,24 @@ from .types import Change, Flag, Op
 # words with spaces), or any other single character (punctuation, quote marks, emoji).
 # Whitespace rides with the token after it, which halves the sequences to diff; whitespace
 # left at the end of a span is a token of its own.
-_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _WORD = (
-    rf"\d+(?:[.,]\d+)*(?:[^\W\d{_CJK}]+)?"
-    rf"|[^\W{_CJK}]+(?:['’][^\W{_CJK}]+)*"
-    rf"|[{_CJK}]"
+    rf"\d+(?:[.,]\d+)*(?:[^\W\d{CJK}]+)?"
+    rf"|[^\W{CJK}]+(?:['’][^\W{CJK}]+)*"
+    rf"|[{CJK}]"
     r"|\S"
 )
 _TOKEN = re.compile(rf"\s*(?:{_WORD})|\s+")
 _BARE_TOKEN = re.compile(_WORD)
 
-_NUMBER_WORDS = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "hundreds": 100,
-    "thousand": 1000,
-    "thousands": 1000,
-    "million": 10**6,
-    "millions": 10**6,
-    "billion": 10**9,
-    "billions": 10**9,
-    "trillion": 10**12,
-    "dozen": 12,
-    "dozens": 12,
-    "half": 0.5,
-    "third": 3,  # not "first" or "second": "first reported", "a second time" are not figures
-    "fourth": 4,
-    "fifth": 5,
-}
-
 # Days and months name a date: changing one is changing a figure, not a name.
-_DATES_TEXT = (
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June "
-    "July August September October November December"
-)
-_DATE_WORDS = frozenset(_DATES_TEXT.split(" "))
+_DATE_WORDS = DAYS_AND_MONTHS
 _LEADING_DIGITS = re.compile(r"\d[\d.,]*")
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")
 
 # Words that start sentences with a capital without being names. Used only for a word
-# that starts a sentence; elsewhere a capital already says "name".
+# that starts a sentence; elsewhere a capital already says "name". Not STOPWORDS (which
+# leaves out "many", "one", "meanwhile", and holds "said" or "mr") nor segment.py's
+# _OPENERS (a narrower list: what may start a sentence right after an abbreviation).
 _STARTERS_TEXT = (
     "a an the he she it they we you i his her its their our this that these those there here "
     "but and or so yet if when while after before since as at in on of for from with by to "
@@ -112,8 +64,9 @@ _STARTERS_TEXT = (
     "what who why how where which meanwhile however also"
 )
 _SENTENCE_STARTERS = frozenset(_STARTERS_TEXT.split(" "))
-# Titles are not names: "Mr. Sullivan" against "Sullivan" drops no name.
-_HONORIFICS = frozenset(["mr", "mrs", "ms", "dr", "prof", "sir", "dame", "mme", "mlle", "messrs"])
+# Titles are not names: "Mr. Sullivan" against "Sullivan" drops no name. Ranks and offices
+# (segment.py's "Gen.", "Sen.", "Gov.") are not in it: a changed rank is still flagged.
+_HONORIFICS = TITLES_OF_ADDRESS | {"sir", "dame"}
 
 # Quotation marks: straight, curly, low-9 and guillemets. Single quotes are left out on
 # purpose: ’ is far more often an apostrophe than a closing quote.
@@ -265,19 +218,9 @@ def _span_tokens(
 
 def _tokens_and_starts(text: str, start: int, end: int, junk: Sequence[tuple[int, int]]) -> tuple[list[str], list[int]]:
     """The tokens of ``text[start:end]`` outside junk, and where each starts in ``text``."""
-    pieces: list[tuple[int, int]] = []
-    position = start
-    for junk_start, junk_end in sorted(junk):
-        if junk_end <= position or junk_start >= end:
-            continue
-        if junk_start > position:
-            pieces.append((position, junk_start))
-        position = max(position, junk_end)
-    if position < end:
-        pieces.append((position, end))
     tokens: list[str] = []
     starts: list[int] = []
-    for piece_start, piece_end in pieces:
+    for piece_start, piece_end in subtract(start, end, sorted(junk)):
         piece = _tokenise(text, piece_start, piece_end)
         if piece and piece[-1].isspace():
             piece.pop()  # spacing at the end of a piece (before junk, or ending the span) is layout
@@ -356,9 +299,14 @@ def _encode(keys: tuple[str, ...], codes: dict[str, str], weights: dict[str, int
     return "".join(chars)
 
 
+# Shortest word worth keeping visible as shared between edits: two-letter words ("of",
+# "to") are glue, as are the longer function words in STOPWORDS.
+_MIN_CONTENT_WORD = 3
+
+
 def _is_content_word(key: str) -> bool:
     word = key.strip().casefold()
-    return len(word) >= 3 and word.isalnum() and word not in STOPWORDS
+    return len(word) >= _MIN_CONTENT_WORD and word.isalnum() and word not in STOPWORDS
 
 
 def _absorb_small_equalities(diffs: list[tuple[int, str]], weights: dict[str, int]) -> None:
@@ -479,7 +427,7 @@ def _numbers(part: str) -> tuple[float | str, ...]:
             if token in _DATE_WORDS:
                 values.append(token)
             else:
-                word = _NUMBER_WORDS.get(token.lower())
+                word = NUMBER_WORDS.get(token.lower())
                 if word is not None:
                     values.append(word)
         elif leading := _LEADING_DIGITS.match(token):

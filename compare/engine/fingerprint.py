@@ -168,11 +168,6 @@ def keys(text: str, junk: Sequence[tuple[int, int]] = ()) -> set[int]:
     return {key for sentence in sentences(text, junk) for key in sentence.keys}
 
 
-def match_probability(jaccard: float) -> float:
-    """Chance that two sentences with this shingle Jaccard similarity share a band key."""
-    return 1 - (1 - jaccard**ROWS) ** BANDS
-
-
 def keys_for_many(
     documents: Sequence[tuple[int, str, Sequence[tuple[int, int]]]],
 ) -> list[tuple[int, int, list[int]]]:

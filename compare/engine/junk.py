@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .spans import trim, union
 from .types import JunkSpan
 
 # Longest line that can be a caption, a UI line or a promo; real paragraphs are longer
@@ -27,6 +28,15 @@ MAX_JUNK_LINE = 300
 MAX_CAPTION = 300
 # Longest credit at the end of a line ("Photo: Name Name/Agency via Getty Images").
 MAX_CREDIT_TAIL = 160
+# Fewest words of a caption before a credit: a word or two there is not worth a caption span.
+_MIN_CAPTION_WORDS = 3
+# Most words in a row of share buttons ("Share Tweet Email Print"); more is prose.
+_MAX_BUTTON_ROW_WORDS = 12
+# A breadcrumb ("Home › News › Europe") is a short line of at least this many items, each of
+# at most this many words.
+_MAX_BREADCRUMB = 120
+_MIN_BREADCRUMB_ITEMS = 3
+_MAX_BREADCRUMB_ITEM_WORDS = 3
 
 _PLATFORMS = (
     r"(?:Twitter|X|Facebook|LinkedIn|WhatsApp|Reddit|Pinterest|Telegram|Messenger|Email|E-mail|Mail"
@@ -259,7 +269,7 @@ def _credits_and_captions(text: str) -> Iterator[JunkSpan]:
         m = _CREDIT_AT_END.search(text, max(line.start(), line.end() - MAX_CREDIT_TAIL), line.end())
         if m:
             credits.append((m.start(), m.end()))
-    for start, end in _union(credits):
+    for start, end in union(credits):
         yield JunkSpan(start, end, "photo credit")
         caption = _caption_before(text, start)
         if caption is not None:
@@ -279,19 +289,14 @@ def _caption_before(text: str, credit_start: int) -> int | None:
     starts = [m.start() for m in _CAPTION_START.finditer(body) if m.start() < len(body.rstrip('.!?"”’ '))]
     start = starts[-1] if starts else 0
     caption = before[start:]
-    if len(caption) > MAX_CAPTION or len(_WORD_RE.findall(caption)) < 3:
+    if len(caption) > MAX_CAPTION or len(_WORD_RE.findall(caption)) < _MIN_CAPTION_WORDS:
         return None
     return line_start + start + (len(caption) - len(caption.lstrip()))
 
 
 def _trimmed(text: str, span: JunkSpan) -> JunkSpan:
     """The span without the blanks at its ends, so it covers only visible junk."""
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return JunkSpan(start, end, span.reason)
+    return JunkSpan(*trim(text, span.start, span.end), span.reason)
 
 
 def _junk_lines(text: str) -> Iterator[JunkSpan]:
@@ -331,7 +336,7 @@ def _line_of_phrases(line: str, offset: int) -> list[JunkSpan]:
 
 def _is_button_row(line: str) -> bool:
     words = [w.lower() for w in _WORD_RE.findall(line) if not w.isdigit()]
-    if not words or len(words) > 12 or any(w.strip("*") not in _UI_WORDS for w in words):
+    if not words or len(words) > _MAX_BUTTON_ROW_WORDS or any(w.strip("*") not in _UI_WORDS for w in words):
         return False
     # "Share Tweet Email" is a button row; a line saying only "Facebook" might be a subheading.
     return bool(_UI_ACTIONS.intersection(words)) or len(words) >= 2
@@ -339,11 +344,12 @@ def _is_button_row(line: str) -> bool:
 
 def _is_breadcrumb(line: str) -> bool:
     """ "Home › News › Europe": three or more short capitalised items between arrow-like separators."""
-    if len(line) > 120:
+    if len(line) > _MAX_BREADCRUMB:
         return False
     items = _BREADCRUMB_SEPARATOR.split(line)
-    return len(items) >= 3 and all(
-        _BREADCRUMB_ITEM.fullmatch(item) and item[0].isupper() and len(item.split()) <= 3 for item in items
+    return len(items) >= _MIN_BREADCRUMB_ITEMS and all(
+        _BREADCRUMB_ITEM.fullmatch(item) and item[0].isupper() and len(item.split()) <= _MAX_BREADCRUMB_ITEM_WORDS
+        for item in items
     )
 
 
@@ -368,18 +374,10 @@ def _absorb_ui_words(text: str, spans: list[JunkSpan]) -> list[JunkSpan]:
     return out
 
 
-def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if out and start <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
-
-
 def _merge(text: str, spans: list[JunkSpan]) -> list[JunkSpan]:
-    """Sorted, non-overlapping spans; neighbours with the same reason and only space between become one."""
+    """Sorted, non-overlapping spans; neighbours with the same reason and only space between become one.
+
+    Not spans.union: a junk span keeps its reason, so spans of different reasons stay apart."""
     out: list[JunkSpan] = []
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if span.end <= span.start:

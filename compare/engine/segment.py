@@ -21,18 +21,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from ._text import has_substance, word_set
+from ._text import TITLES_OF_ADDRESS, has_substance, word_set
+from .spans import subtract, trim, union_within
 from .types import Segment
 
 MAX_CHARS = 600
 
-_TITLES = word_set(
-    "mr mrs ms dr prof st gen sen rep gov lt col sgt capt cmdr adm maj rev hon pres supt insp det "
-    "jr sr messrs mme mlle sra sr gens reps sens"
+# Abbreviated titles and ranks: a full stop after one never ends a sentence.
+_TITLES = TITLES_OF_ADDRESS | word_set(
+    "st gen sen rep gov lt col sgt capt cmdr adm maj rev hon pres supt insp det jr sr sra gens reps sens"
 )
 _MONTHS = word_set("jan feb mar apr jun jul aug sep sept oct nov dec")
 _OTHER_ABBREVIATIONS = word_set("no nos vs etc approx dept est fig inc corp co ltd bros univ")
 # Words that make a sentence start credible after an ambiguous abbreviation ("in the U.S. The ...").
+# Narrower than diff.py's _SENTENCE_STARTERS, and kept so: after "U.S." a capitalised "Of",
+# "To" or "Ten" does not end the sentence.
 _OPENERS = word_set(
     "the a an he she it they we i this that these those there but and so yet in on at for if when while "
     "after before since as however meanwhile his her its their our"
@@ -48,15 +51,15 @@ _WESTERN_ABBREVIATION = re.compile(r"(?:\b|^)((?:[^\W\d_]\.)+[^\W\d_]?|[^\W\d_]+
 
 def segment(text: str, junk: Sequence[tuple[int, int]] = ()) -> list[Segment]:
     """Sentences of ``text`` in order, each with its paragraph index, never inside junk."""
-    junk_spans = _merge_spans(junk, len(text))
+    junk_spans = union_within(junk, len(text))
     segments: list[Segment] = []
     paragraph_index = -1  # counts only paragraphs that keep a sentence, as a reader would
     for p_start, p_end in paragraphs(text):
         first_in_paragraph = True
-        for r_start, r_end in _subtract(p_start, p_end, junk_spans):
+        for r_start, r_end in subtract(p_start, p_end, junk_spans):
             for s_start, s_end in _sentences(text, r_start, r_end):
                 for c_start, c_end in _cap_length(text, s_start, s_end):
-                    start, end = _trim(text, c_start, c_end)
+                    start, end = trim(text, c_start, c_end)
                     if start < end and has_substance(text[start:end]):
                         if first_in_paragraph:
                             paragraph_index += 1
@@ -89,7 +92,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         previous_content = stripped
     if start is not None:
         result.append((start, len(text)))
-    return [_trim(text, s, e) for s, e in result]
+    return [trim(text, s, e) for s, e in result]
 
 
 def _is_soft_wrap(previous_line: str, next_line: str) -> bool:
@@ -161,38 +164,3 @@ def _cap_length(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start, start + cut
         start += cut
     yield start, end
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _merge_spans(spans: Sequence[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    clipped = sorted((max(0, s), min(length, e)) for s, e in spans if e > s)
-    merged: list[tuple[int, int]] = []
-    for s, e in clipped:
-        if s >= e:
-            continue
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    return merged
-
-
-def _subtract(start: int, end: int, junk: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    position = start
-    for j_start, j_end in junk:
-        if j_end <= position:
-            continue
-        if j_start >= end:
-            break
-        if j_start > position:
-            yield position, j_start
-        position = max(position, j_end)
-    if position < end:
-        yield position, end

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .align import mirror
+from .spans import as_span
 from .types import Change, Group, Op, Pair, PairAlignment, Segment, SourceEstimate, StoryAlignment
 
 FORMAT = 2  # bump when the shape below changes, so stored results can be recomputed
@@ -99,8 +100,8 @@ def _pair_entry_from_list(item: list[Any]) -> Pair:
     return Pair(
         a=tuple(a),
         b=tuple(b),
-        a_span=_span(a_span),
-        b_span=_span(b_span),
+        a_span=as_span(a_span),
+        b_span=as_span(b_span),
         kind=kind,
         score=score,
         changes=tuple(_change_from_list(c) for c in changes),
@@ -208,11 +209,6 @@ def story_from_dict(d: dict[str, Any]) -> StoryAlignment:
         ),
         engine_version=d.get("engine_version", ""),
     )
-
-
-def _span(item: list[int] | tuple[int, int]) -> tuple[int, int]:
-    start, end = item
-    return (start, end)
 
 
 def _check_format(d: dict[str, Any]) -> None:

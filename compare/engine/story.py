@@ -34,6 +34,21 @@ TRIANGLE_THRESHOLD = 0.25
 TRIANGLE_LINK = 0.45
 # A version counts as derived from another when at least this share of it comes from there.
 _DERIVED_SHARE = 0.4
+# A paraphrased passage counts this much towards "derived from" (spun copies reword what
+# they take, but independent reports paraphrase each other by chance too).
+_PARAPHRASE_DERIVED_WEIGHT = 0.5
+# The evidence says "X is from the source" rather than "X reuses the source" unless the
+# reverse direction is clearly (by more than this share) the better explanation.
+_DIRECTION_SLACK = 0.05
+# Paraphrase below this share is not worth a clause of its own in the evidence.
+_PARAPHRASE_MENTION = 0.05
+# Below this relative lead in centrality the runner-up could as well be the source.
+_UNCERTAIN_MARGIN = 0.1
+# Confidence: the margin counts in full from this lead on ...
+_FULL_MARGIN = 0.3
+# ... and weighs this much of the confidence (the rest comes with a clear source at all).
+_MARGIN_WEIGHT = 0.6
+_BASE_WEIGHT = 0.4  # = 1 - _MARGIN_WEIGHT
 
 
 def align_story(docs: Sequence[Document], on_progress: Callable[[int, int], None] | None = None) -> StoryAlignment:
@@ -172,7 +187,7 @@ def _close_share(alignment: PairAlignment) -> float:
 
 def _derived_share(alignment: PairAlignment) -> float:
     """Share of A's text that plausibly comes from B (a paraphrase counts half: spun copies)."""
-    return _close_share(alignment) + 0.5 * alignment.shares_a.get("paraphrase", 0.0)
+    return _close_share(alignment) + _PARAPHRASE_DERIVED_WEIGHT * alignment.shares_a.get("paraphrase", 0.0)
 
 
 def estimate_source(
@@ -215,14 +230,14 @@ def estimate_source(
     related.sort(key=lambda o: (-shared(o, best), o))
     for other in related:
         forward, backward = pairwise[(other, best)], pairwise[(best, other)]
-        if _derived_share(forward) >= _derived_share(backward) - 0.05:
+        if _derived_share(forward) >= _derived_share(backward) - _DIRECTION_SLACK:
             sentence = f"{_percent(_close_share(forward))} of {other}'s text is verbatim or edited from {best}"
             paraphrased = forward.shares_a.get("paraphrase", 0.0)
-            if paraphrased >= 0.05:
+            if paraphrased >= _PARAPHRASE_MENTION:
                 sentence += f", and {_percent(paraphrased)} more is paraphrased"
         else:
             sentence = f"{other} reuses {_percent(_close_share(backward))} of {best}'s text verbatim or edited"
-            if backward.shares_a.get("paraphrase", 0.0) >= 0.05:
+            if backward.shares_a.get("paraphrase", 0.0) >= _PARAPHRASE_MENTION:
                 sentence += f" ({_percent(backward.shares_a['paraphrase'])} more paraphrased)"
             sentence += f"; {_percent(forward.shares_a.get('unique', 0.0))} of {other} is not in {best}"
         evidence.append(sentence + ".")
@@ -231,7 +246,7 @@ def estimate_source(
         evidence.append(f"{best} has {own} passage{'s' if own != 1 else ''} that no other version has.")
     runner_up = ranked[1]
     margin = (centrality(best) - centrality(runner_up)) / centrality(best)
-    if margin < 0.1:
+    if margin < _UNCERTAIN_MARGIN:
         evidence.append(
             f"{runner_up} is almost as close to the others as {best}: which of the two came first is uncertain."
         )
@@ -241,7 +256,7 @@ def estimate_source(
 
     coverage = sum(shared(o, best) for o in related) / len(related)
     reach = len(related) / (len(ids) - 1)
-    confidence = min(1.0, coverage) * reach**0.5 * (0.4 + 0.6 * min(1.0, margin / 0.3))
+    confidence = min(1.0, coverage) * reach**0.5 * (_BASE_WEIGHT + _MARGIN_WEIGHT * min(1.0, margin / _FULL_MARGIN))
     return SourceEstimate(best, round(confidence, 3), evidence)
 
 
