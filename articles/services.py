@@ -17,6 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -226,8 +228,24 @@ def add_articles(story: Story, items: Sequence[ArticleInput]) -> list[Article]:
         except IngestError as error:
             error.field = error.field or FIELD_OF_SOURCE.get(item.source, "")
             raise
+    _check_story_size(story, items)
     Story.objects.filter(pk=story.pk).update(updated_at=timezone.now())
     return articles
+
+
+def _check_story_size(story: Story, items: Sequence[ArticleInput]) -> None:
+    """A story's versions together stay under VERSUS_MAX_STORY_CHARACTERS: its page, exports
+    and alignment grow with that total, and every request on it must stay within its budget.
+    Checked after storing, inside the caller's transaction, so a refusal stores nothing."""
+    limit = settings.VERSUS_MAX_STORY_CHARACTERS
+    total = story.versions.aggregate(total=Sum(Length("text")))["total"] or 0
+    if total > limit:
+        error = IngestError(
+            f"Together the versions of this story would be {total:,} characters long; a story can hold "
+            f"at most {limit:,}. Leave out the longest version, or compare fewer versions at a time."
+        )
+        error.field = FIELD_OF_SOURCE.get(items[-1].source, "") if items else ""
+        raise error
 
 
 def add_article(story: Story, item: ArticleInput) -> Article:

@@ -177,3 +177,16 @@ def test_vectors_are_not_written_over_a_text_edited_while_they_were_computed():
     assert not save_vectors(article, b"\x00" * 768, "key of the old text")
     article.refresh_from_db()
     assert article.vectors is None and article.vectors_key == ""
+
+
+def test_a_story_whose_versions_together_pass_the_size_limit_is_refused_and_nothing_is_stored(settings):
+    settings.VERSUS_MAX_STORY_CHARACTERS = 600
+    first = "The ferry to Marrow Island will not sail for twelve days, the harbour said. " * 4
+    story = create_story("Ferry", [ArticleInput(text=first)])
+    second = "Engineers will inspect the damaged pier on Monday, the council said today. " * 5
+    with pytest.raises(IngestError, match="at most 600"):
+        add_articles(story, [ArticleInput(text=second)])
+    assert story.versions.count() == 1
+    with pytest.raises(IngestError, match="characters long"):
+        create_story("Both at once", [ArticleInput(text=first), ArticleInput(text=second)])
+    assert not Story.objects.filter(title="Both at once").exists()

@@ -259,6 +259,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 5 * VERSUS_MAX_UPLOAD_FILES
 # Web pages one user may have fetched per minute (counted in the database, so across all workers).
 VERSUS_URL_IMPORTS_PER_MINUTE = env_int("VERSUS_URL_IMPORTS_PER_MINUTE", 10, minimum=1)
 VERSUS_MAX_VERSIONS_PER_STORY = env_int("VERSUS_MAX_VERSIONS_PER_STORY", 12, minimum=2)
+# All versions of one story together (characters): the story page, its exports and its
+# alignment grow with this total, and must stay within a request's budget.
+VERSUS_MAX_STORY_CHARACTERS = env_int("VERSUS_MAX_STORY_CHARACTERS", 2_000_000, minimum=1)
 # Longest PDF read, in pages: a long article is a dozen; a report or a book is refused with a message.
 VERSUS_MAX_DOCUMENT_PAGES = env_int("VERSUS_MAX_DOCUMENT_PAGES", 100, minimum=1)
 # URL import: fetching a page on behalf of a user must not reach our own network.
