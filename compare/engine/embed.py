@@ -246,10 +246,7 @@ def _gelu(np: Any, x: Any) -> Any:
 
 def document_vectors(document: Document) -> Any | None:
     """One vector per segment of the document (as the aligner cuts it), or None without the model."""
-    if not available():
-        return None
-    texts = [document.text[s.start : s.end] for s in segment(document.text, document.junk)]
-    return encode(texts)
+    return with_vectors([replace(document, vectors=None)])[0].vectors
 
 
 def with_vectors(documents: Sequence[Document]) -> list[Document]:
