@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from versus.jobs import LOST, claim, is_lost
+from versus.jobs import LOST, claim, enqueue_on_commit, is_lost
 
 from . import services
 from .extract import article_from_file
@@ -62,7 +62,8 @@ def _pasted_fields(form: VersionsForm) -> dict | None:
 
 def queue_import(owner: User, form: VersionsForm, story: Story | None = None) -> ImportJob:
     """Store what a valid form sent as a job, queue it, and return it (already done with the
-    immediate backend). ``story``: add to it; None: make a new story from the form's title."""
+    immediate backend, unless the caller holds a transaction open: the task is queued when it
+    commits). ``story``: add to it; None: make a new story from the form's title."""
     with transaction.atomic():
         job = ImportJob.objects.create(
             owner=owner,
@@ -79,7 +80,7 @@ def queue_import(owner: User, form: VersionsForm, story: Story | None = None) ->
         )
         job.progress_total = len(uploads) + len(job.urls) + (1 if job.pasted else 0)
         job.save(update_fields=["progress_total"])
-    import_task.enqueue(job.pk)
+        enqueue_on_commit(import_task, job.pk)
     job.refresh_from_db()
     return job
 

@@ -27,11 +27,12 @@ from contextlib import contextmanager
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import TaskResult, TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, Story
+from versus.jobs import enqueue_on_commit
 
 from . import services
 from .models import StoredAlignment
@@ -90,8 +91,9 @@ def heartbeat(stored: StoredAlignment) -> Iterator[None]:
 def ensure_alignment(story: Story, articles: Sequence[Article] | None = None) -> StoredAlignment:
     """The stored alignment for the story's current versions, queuing its computation if needed.
 
-    With the immediate task backend the task has run by the time this returns (done or failed);
-    with the database backend the row is pending or running and the page polls it.
+    With the immediate task backend the task has run by the time this returns (done or failed),
+    unless the caller holds a transaction open (it is queued when that commits); with the
+    database backend the row is pending or running and the page polls it.
     """
     articles = services.versions_of(story) if articles is None else list(articles)
     key = services.alignment_key(articles)
@@ -107,11 +109,14 @@ def ensure_alignment(story: Story, articles: Sequence[Article] | None = None) ->
     return services.find_alignment(story, key) or request.stored
 
 
-def queue_alignment(stored: StoredAlignment) -> str:
-    """Queue the task for a pending row and note its id there (to tell later whether it is lost)."""
-    result = align_story_task.enqueue(stored.story_id, stored.key)
-    StoredAlignment.objects.filter(pk=stored.pk).update(task_id=result.id)
-    return result.id
+def queue_alignment(stored: StoredAlignment) -> None:
+    """Queue the task for a pending row once its transaction commits, and note the task's id
+    there (to tell later whether it is lost)."""
+
+    def note_task(result: TaskResult[str]) -> None:
+        StoredAlignment.objects.filter(pk=stored.pk).update(task_id=result.id)
+
+    enqueue_on_commit(align_story_task, stored.story_id, stored.key, then=note_task)
 
 
 def _db_task(task_id: str) -> QuerySet[DBTaskResult] | None:

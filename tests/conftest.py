@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.test.utils import override_settings
+from django_tasks import TaskResult
 from export_texts import make_story
 from people import PASSWORD, make_user
 
@@ -65,6 +66,21 @@ def story(db: None) -> Story:
     """The Marlow Bay story (tests/export_texts.py) in three versions, owned by nobody and public.
     Files that need another story define their own ``story``."""
     return make_story()
+
+
+@pytest.fixture
+def enqueued_tasks() -> Iterator[list[str]]:
+    """The tasks queued while the test runs, by their module path, as the task backend reports them."""
+    from django_tasks.signals import task_enqueued
+
+    queued: list[str] = []
+
+    def note(sender: object, task_result: TaskResult, **kwargs: object) -> None:
+        queued.append(task_result.task.module_path)
+
+    task_enqueued.connect(note)
+    yield queued
+    task_enqueued.disconnect(note)
 
 
 @pytest.fixture

@@ -138,6 +138,7 @@ def test_using_a_token_notes_when_it_was_last_used(client, alice, stories):
     assert row.last_used_at is not None
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("who", "story", "status"),
     [
@@ -196,6 +197,7 @@ def test_junk_spans_are_given_as_start_end_reason(client):
     assert "Share on Facebook" in version["text"][start:end] and reason
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_alignment_is_the_json_export(client, stories):
     story = stories["public"]
     response = client.get(f"/api/stories/{story.slug}/alignment")
@@ -208,11 +210,13 @@ def test_the_alignment_is_the_json_export(client, stories):
     assert any(p["kind"] == "edited" for p in data["pairs"])
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_alignment_says_it_was_computed_with_the_sentence_model(client, stories):
     data = client.get(f"/api/stories/{stories['public'].slug}/alignment").json()
     assert data["mode"] == "semantic"  # bin/setup installs the model
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_alignment_against_one_base(client, stories):
     story = stories["public"]
     base = story.versions.order_by("position").last()

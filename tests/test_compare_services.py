@@ -127,6 +127,7 @@ def test_progress_is_recorded_while_computing():
     assert stored.progress_percent() == 100
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_page_visit_queues_the_task_which_with_the_immediate_backend_is_done_at_once():
     story = make_story()
     stored = tasks.ensure_alignment(story)

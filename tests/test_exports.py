@@ -254,6 +254,7 @@ def test_the_report_escapes_hostile_text():
 # --- views -----------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("fmt", "content_type", "suffix"),
     [
@@ -270,6 +271,7 @@ def test_each_export_downloads_as_an_attachment(client, story, fmt, content_type
     assert len(response.content) > 1000
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_downloads_match_the_export_functions(client, story):
     csv_data = client.get(export_url(story, "csv")).content
     assert csv_rows(csv_data) == csv_rows(export_of(story, "csv"))
@@ -278,12 +280,14 @@ def test_the_downloads_match_the_export_functions(client, story):
     assert downloaded["pairs"] == made["pairs"] and downloaded["documents"] == made["documents"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_download_can_be_limited_to_one_base(client, story):
     wire = ids_of(story)["Coast Wire"]
     data = json.loads(client.get(export_url(story, "json"), {"base": wire}).content)
     assert {p["a_doc"] for p in data["pairs"]} == {wire}
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_unknown_base_in_a_download_is_a_clear_error(client, story):
     response = client.get(export_url(story, "csv"), {"base": "12345678"})
     assert response.status_code == 400
@@ -322,12 +326,14 @@ def test_a_failed_comparison_is_explained_not_a_server_error(client, story):
     assert "could not be made" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_story_page_links_to_each_export(client, story):
     html = client.get(story.get_absolute_url()).content.decode()
     for fmt in ("json", "csv", "html"):
         assert f'href="{export_url(story, fmt)}' in html
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_private_story_cannot_be_exported_by_anyone_else(client, story):
     users = get_user_model().objects
     owner, stranger = users.create_user("teacher", password="pw-1"), users.create_user("other", password="pw-2")
@@ -342,6 +348,7 @@ def test_a_private_story_cannot_be_exported_by_anyone_else(client, story):
         assert client.get(export_url(story, fmt)).status_code == 200
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_share_link_reader_can_export_until_the_link_is_revoked(client, story):
     owner = get_user_model().objects.create_user("teacher", password="pw-1")
     Story.objects.filter(pk=story.pk).update(owner=owner, visibility=Story.Visibility.PRIVATE)

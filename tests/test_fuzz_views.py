@@ -303,6 +303,7 @@ PATHS = st.one_of(
 )
 
 
+@pytest.mark.django_db(transaction=True)
 @FUZZ
 @given(
     body=st.one_of(RANDOM_BYTES, HOSTILE_HTML.map(str.encode)),
@@ -333,6 +334,7 @@ def test_importing_any_web_page_saves_it_or_says_why(client, loopback, body, con
 ODD_QUERY = st.one_of(SHORT_WEIRD, st.sampled_from(["-1", "0", "9" * 30, "1e9", "<script>", "%00", "' OR 1=1 --"]))
 
 
+@pytest.mark.django_db(transaction=True)
 @FUZZ
 @given(q=ODD_QUERY, base=ODD_QUERY, compare=ODD_QUERY, show=ODD_QUERY, number=st.integers(0, 10**25))
 def test_odd_addresses_and_query_strings_are_never_a_server_error(client, q, base, compare, show, number):
@@ -480,6 +482,7 @@ def test_retitling_a_story_with_anything_saves_it_or_says_why(client, owned_stor
     assert "window.__xss=1</script>" not in page.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
 @FUZZ
 @given(
     body=st.one_of(WEIRD_TEXT, PAYLOADS, st.text(min_size=400, max_size=700)),

@@ -122,6 +122,7 @@ def test_a_job_whose_worker_died_says_so_and_gives_the_form_back(client, worker_
     assert "the worker was restarted" in html and "https://example.org/a" in html
 
 
+@pytest.mark.django_db(transaction=True)
 def test_with_the_immediate_backend_the_story_opens_at_once(client, settings):
     settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
     with serve() as base:

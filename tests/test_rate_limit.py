@@ -29,7 +29,7 @@ def new_story(client, **data):
     return client.post(reverse("articles:story_new"), {"title": "Harbour ferry", **data})
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_user_imports_up_to_the_limit_and_is_then_told_when_to_try_again(client, teacher, importing):
     client.force_login(teacher)
     with serve() as base:
@@ -68,7 +68,7 @@ def test_more_addresses_at_once_than_the_limit_are_refused_before_fetching(clien
     assert not Story.objects.exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_page_that_fails_to_import_still_counts(client, teacher, importing, settings):
     settings.VERSUS_URL_IMPORTS_PER_MINUTE = 1
     client.force_login(teacher)

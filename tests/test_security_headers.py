@@ -96,6 +96,7 @@ def owned_story(django_user_model):
     return owner, story
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_html_report_is_served_with_a_policy_that_allows_its_own_styles_and_nothing_else(client, owned_story):
     import base64
     import hashlib
@@ -112,6 +113,7 @@ def test_the_html_report_is_served_with_a_policy_that_allows_its_own_styles_and_
     assert "script-src" not in policy and "unsafe-inline" not in response["Content-Security-Policy"]
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("fmt", ["json", "csv", "html"])
 def test_exports_are_private_to_caches(client, owned_story, fmt):
     owner, story = owned_story

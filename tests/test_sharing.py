@@ -77,6 +77,7 @@ def test_a_share_link_is_long_and_random(story, owner_client):
     assert first.startswith("http://testserver/s/")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_share_link_opens_the_story_read_only_without_an_account(story, owner_client):
     address = share(owner_client, story).removeprefix("http://testserver")
     student = Client()
@@ -96,6 +97,7 @@ def test_a_share_link_opens_the_story_read_only_without_an_account(story, owner_
     assert story.slug not in "".join(href + hx for href, hx in panels)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_shared_panel_and_fragments_work_without_an_account(story, owner_client):
     address = share(owner_client, story).removeprefix("http://testserver")
     student = Client()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -69,9 +70,12 @@ def test_the_task_does_not_compute_what_another_worker_is_computing(story):
     assert running.status == StoredAlignment.Status.RUNNING and running.attempt == 1
 
 
-def test_with_a_worker_the_page_queues_one_task_and_polls_its_progress(client, story, database_queue):
+def test_with_a_worker_the_page_queues_one_task_and_polls_its_progress(
+    client, story, database_queue, django_capture_on_commit_callbacks
+):
     url = reverse("compare:story", args=[story.slug])
-    page = client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the request's transaction commits
+        page = client.get(url).content.decode()
     again = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "Comparing the versions" in page and 'hx-trigger="every 1s"' in again
     assert "Waiting for its turn" in again
@@ -81,26 +85,59 @@ def test_with_a_worker_the_page_queues_one_task_and_polls_its_progress(client, s
     assert StoredAlignment.objects.get(story=story).task_id == str(queued.id)
 
 
-def test_a_task_still_waiting_in_the_queue_is_not_queued_twice_however_long_it_waits(client, story, database_queue):
+def test_a_task_still_waiting_in_the_queue_is_not_queued_twice_however_long_it_waits(
+    client, story, database_queue, django_capture_on_commit_callbacks
+):
     url = reverse("compare:story", args=[story.slug])
-    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
     make_stale(StoredAlignment.objects.get(story=story))
-    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True) as queued_again:
+        client.get(url)
+    assert not queued_again
     assert DBTaskResult.objects.count() == 1
 
 
-def test_a_task_whose_worker_went_silent_is_marked_lost_and_queued_again(client, story, database_queue):
+def test_a_task_whose_worker_went_silent_is_marked_lost_and_queued_again(
+    client, story, database_queue, django_capture_on_commit_callbacks
+):
     url = reverse("compare:story", args=[story.slug])
-    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
     lost = DBTaskResult.objects.get()
     lost.claim("a-worker-that-will-die")
     services.claim_alignment(story, key_of(story), total=1)  # what that worker did before dying
     make_stale(StoredAlignment.objects.get(story=story))
-    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
     lost.refresh_from_db()
     assert lost.status == TaskResultStatus.FAILED and lost.exception_class_path == tasks.WORKER_LOST
     assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1
     assert StoredAlignment.objects.get(story=story).status == StoredAlignment.Status.PENDING
+
+
+def test_the_task_is_queued_only_once_the_transaction_that_asked_for_it_commits(
+    story, enqueued_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        stored = tasks.ensure_alignment(story)
+        assert stored.status == StoredAlignment.Status.PENDING and enqueued_tasks == []
+    assert enqueued_tasks == ["compare.tasks.align_story_task"]
+    assert StoredAlignment.objects.get(story=story).status == StoredAlignment.Status.DONE
+
+
+def test_nothing_is_queued_when_the_transaction_that_asked_rolls_back(
+    story, enqueued_tasks, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        tasks.ensure_alignment(story)
+        raise RuntimeError("the request failed after asking")
+    assert callbacks == [] and enqueued_tasks == []
+    assert not StoredAlignment.objects.filter(story=story).exists()
 
 
 def demo_story(name: str = "hollin-vale-library"):
@@ -111,6 +148,7 @@ def demo_story(name: str = "hollin-vale-library"):
     return create_story(demo.title, [v.as_input() for v in demo.versions])
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_task_stores_each_versions_vectors_and_aligns_with_them_as_an_in_process_run_does():
     import json
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from library_texts import NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
 
 from articles.access import visible_articles
 from articles.models import Article, Story
 from articles.services import ArticleInput, create_story, set_visibility
 from compare.models import TraceJob
-from compare.trace.jobs import trace_task
+from compare.trace.jobs import queue_trace, trace_task
 from compare.trace.service import result_from_dict, result_to_dict, trace_text
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,15 @@ def library() -> dict[str, Article]:
     orchard = create_story("Orchard", [ArticleInput(text=ORCHARD, outlet="Marrowfield Gazette")])
     sky = create_story("Observatory", [ArticleInput(text=OBSERVATORY, outlet="Cragmoor Courier")])
     return {"orchard": orchard.versions.get(), "sky": sky.versions.get()}
+
+
+def test_a_trace_asked_for_in_a_transaction_that_rolls_back_is_never_queued(
+    teacher, enqueued_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        queue_trace(teacher, long_text(), {})
+        raise RuntimeError("the request failed after asking")
+    assert enqueued_tasks == [] and not TraceJob.objects.exists()
 
 
 def long_text() -> str:
@@ -62,6 +72,7 @@ def test_a_long_text_is_traced_by_the_worker_and_its_page_shows_the_result(clien
     assert done.context["traced_percent"] == round(100 * direct.traced_share)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_with_the_immediate_backend_the_result_is_there_at_once(client, teacher, library, small_request_cap):
     client.force_login(teacher)
     response = client.post(TRACE, {"text": long_text()}, follow=True)

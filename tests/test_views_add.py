@@ -243,6 +243,7 @@ def test_a_story_cannot_grow_past_the_version_limit(client, settings):
     assert not Story.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_importing_web_addresses(client, settings):
     settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
     with serve() as base:
@@ -256,6 +257,7 @@ def test_importing_web_addresses(client, settings):
     assert plain.text.startswith("The ferry timetable changes")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_refused_web_address_keeps_everything_typed(client, settings):
     settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = False
     with serve() as base:
@@ -273,6 +275,7 @@ def test_a_web_address_without_http_is_refused_before_fetching(client):
     assert "does not start with http:// or https://" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_web_address_that_times_out_says_so(client, settings):
     settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
     settings.VERSUS_URL_IMPORT_TIMEOUT = 0.5
@@ -281,6 +284,7 @@ def test_a_web_address_that_times_out_says_so(client, settings):
     assert "did not answer within 0.5 seconds" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_web_address_giving_a_damaged_pdf_is_refused(client, settings):
     settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True
     with serve() as base:

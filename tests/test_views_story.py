@@ -11,7 +11,7 @@ from articles.services import ArticleInput, create_story
 from compare import services
 from compare.models import StoredAlignment
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 AGENCY = (
     "GRANTHOLM, 3 May (Valley Wire) - The Grantholm town council has approved a new cycle lane along Mill Road, "

@@ -230,6 +230,7 @@ GAZETTE = (
 )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_user_traces_a_web_page_and_its_details_go_into_the_story(client, teacher, settings):
     settings.VERSUS_URL_IMPORT_ALLOW_PRIVATE = True  # the page server is on 127.0.0.1
     source = store("Bridge", GAZETTE, outlet="Harbour wire")
@@ -251,6 +252,7 @@ def test_a_user_traces_a_web_page_and_its_details_go_into_the_story(client, teac
     assert traced.outlet == "The Harbour Gazette" and traced.source == Article.Source.URL
 
 
+@pytest.mark.django_db(transaction=True)
 def test_tracing_a_web_page_keeps_the_ssrf_checks_and_the_import_limit(client, teacher, settings):
     settings.VERSUS_URL_IMPORTS_PER_MINUTE = 1
     client.force_login(teacher)

@@ -22,7 +22,7 @@ from articles.fetch import article_from_url
 from articles.services import IngestError
 from compare.models import TraceJob
 from versus.budget import OverBudget
-from versus.jobs import LOST, claim, is_lost
+from versus.jobs import LOST, claim, enqueue_on_commit, is_lost
 
 from .service import TraceError, result_to_dict, trace_text
 
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 def queue_trace(owner: User, text: str, asked: dict[str, str]) -> TraceJob:
     job = TraceJob.objects.create(owner=owner, text=text, asked=asked)
-    trace_task.enqueue(job.pk)
+    enqueue_on_commit(trace_task, job.pk)
     job.refresh_from_db()
     return job
 
