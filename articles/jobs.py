@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from versus.jobs import LOST, claim, enqueue_on_commit, is_lost
+from versus.jobs import enqueue_on_commit
 
 from . import services
 from .extract import article_from_file
@@ -88,7 +88,7 @@ def queue_import(owner: User, form: VersionsForm, story: Story | None = None) ->
 @task()
 def import_task(job_id: int) -> str:
     """Read, fetch and store the versions of a job; the job row says how it went."""
-    if not claim(ImportJob.objects.all(), job_id):
+    if not ImportJob.claim(job_id):
         return "nothing to do"
     job = ImportJob.objects.get(pk=job_id)
     try:
@@ -101,13 +101,13 @@ def import_task(job_id: int) -> str:
             story = job.story
             added = len(services.add_articles(story, items))
     except IngestError as error:
-        _finish(job, ImportJob.Status.FAILED, problem=str(error))
+        job.finish(ImportJob.Status.FAILED, problem=str(error))
         return "failed"
     except Exception:
         logger.exception("import job %s failed", job.pk)
-        _finish(job, ImportJob.Status.FAILED, problem="Something went wrong on our side. Please try again.")
+        job.finish(ImportJob.Status.FAILED, problem="Something went wrong on our side. Please try again.")
         raise
-    _finish(job, ImportJob.Status.DONE, story=story, added=added)
+    job.finish(ImportJob.Status.DONE, story=story, added=added)
     return "done"
 
 
@@ -133,23 +133,6 @@ def _read_items(job: ImportJob) -> list[ArticleInput]:
 
 def _progress(job: ImportJob, done: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(progress_done=done, updated_at=timezone.now())
-
-
-def _finish(job: ImportJob, status: str, *, problem: str = "", story: Story | None = None, added: int = 0) -> None:
-    changes = {"status": status, "problem": problem, "added": added, "updated_at": timezone.now()}
-    if story is not None:
-        changes["story"] = story
-    with transaction.atomic():
-        ImportJob.objects.filter(pk=job.pk).update(**changes)
-        job.files.all().delete()  # read or given up: the bytes are not needed any more
-
-
-def check_lost(job: ImportJob) -> ImportJob:
-    """A job not heard of for too long is marked failed, so its page can give the form back."""
-    if is_lost(job):
-        _finish(job, ImportJob.Status.FAILED, problem=LOST)
-        job.refresh_from_db()
-    return job
 
 
 def had_files(job: ImportJob) -> bool:

@@ -9,11 +9,12 @@ from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from compare.engine import Document, embed
+from versus.jobs import BackgroundJob, new_token
 
 from .naming import LABEL_LENGTH, cut, readable_filename
 from .reading import reading_length
@@ -308,11 +309,11 @@ class ApiToken(models.Model):
         return self.revoked_at is None
 
 
-def new_job_token() -> str:
-    return secrets.token_urlsafe(16)
+# The first migration of ImportJob names its token's default by this name.
+new_job_token = new_token
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """Versions being brought in by the background worker (articles/jobs.py).
 
     Fetching web pages and reading large uploads take longer than a web request may hold a
@@ -321,14 +322,6 @@ class ImportJob(models.Model):
     that fails gives the form back filled in.
     """
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting for its turn"
-        RUNNING = "running", "Reading the versions"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
-    token = models.CharField(max_length=64, unique=True, default=new_job_token, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # For "add a version": the story to add to. For a new story: the story made, once done.
     story = models.ForeignKey(Story, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     new_story = models.BooleanField(default=True)
@@ -336,13 +329,9 @@ class ImportJob(models.Model):
     notes = models.TextField(blank=True)
     pasted = models.JSONField(null=True, blank=True)  # the pasted version's fields, as typed
     urls = models.JSONField(default=list, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    problem = models.TextField(blank=True)
     added = models.PositiveIntegerField(default=0)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"import {self.token} ({self.status})"
@@ -350,8 +339,10 @@ class ImportJob(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("articles:import_job", args=[self.token])
 
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+    @transaction.atomic
+    def finish(self, status: str, *, problem: str = "", **changes: Any) -> None:
+        super().finish(status, problem=problem, **changes)
+        self.files.all().delete()  # read or given up: the bytes are not needed any more
 
 
 class ImportFile(models.Model):

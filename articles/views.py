@@ -131,7 +131,7 @@ def _job_done(request: HtmxHttpRequest, job: ImportJob) -> HttpResponse:
 def import_job(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Where a background import stands; the story once done, the form filled in again if it failed."""
     job = get_object_or_404(ImportJob.objects.select_related("story"), token=token, owner=request.user)
-    job = jobs.check_lost(job)
+    job = job.give_up_if_lost()
     if job.status == ImportJob.Status.DONE:
         return _job_done(request, job)
     if job.status == ImportJob.Status.FAILED:

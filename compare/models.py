@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from articles.models import Story
+from versus.jobs import BackgroundJob, new_token
 
 
 class StoredAlignment(models.Model):
@@ -59,32 +57,20 @@ class StoredAlignment(models.Model):
         return round(100 * self.progress_done / self.progress_total)
 
 
-def new_trace_token() -> str:
-    return secrets.token_urlsafe(16)
+# The first migration of TraceJob names its token's default by this name.
+new_trace_token = new_token
 
 
-class TraceJob(models.Model):
+class TraceJob(BackgroundJob):
     """A text longer than one request may trace, traced by the background worker.
 
     Only for logged-in users (the job is theirs); its page (``get_absolute_url``) shows that
     it is running and then the result, read back with ``compare.trace.service.result_from_dict``.
     """
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting for its turn"
-        RUNNING = "running", "Tracing"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
-
-    token = models.CharField(max_length=64, unique=True, default=new_trace_token, editable=False)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     text = models.TextField()
     asked = models.JSONField(default=dict, blank=True)  # headline, outlet, source_url as sent
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    problem = models.TextField(blank=True)
     result = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"trace {self.token} ({self.status})"

@@ -22,7 +22,7 @@ from articles.fetch import article_from_url
 from articles.services import IngestError
 from compare.models import TraceJob
 from versus.budget import OverBudget
-from versus.jobs import LOST, claim, enqueue_on_commit, is_lost
+from versus.jobs import enqueue_on_commit
 
 from .service import TraceError, result_to_dict, trace_text
 
@@ -38,7 +38,7 @@ def queue_trace(owner: User, text: str, asked: dict[str, str]) -> TraceJob:
 
 @task()
 def trace_task(job_id: int) -> str:
-    if not claim(TraceJob.objects.all(), job_id):
+    if not TraceJob.claim(job_id):
         return "nothing to do"
     job = TraceJob.objects.select_related("owner").get(pk=job_id)
     try:
@@ -51,20 +51,20 @@ def trace_task(job_id: int) -> str:
             max_characters=settings.VERSUS_MAX_ARTICLE_CHARACTERS,
         )
     except (TraceError, IngestError) as error:
-        _finish(job, TraceJob.Status.FAILED, problem=str(error))
+        job.finish(TraceJob.Status.FAILED, problem=str(error))
         return "failed"
     except OverBudget:
         problem = (
             f"Tracing this text needed more than the {settings.VERSUS_TRACE_BACKGROUND_SECONDS:g} seconds "
             "Versus gives one trace. Trace it in parts."
         )
-        _finish(job, TraceJob.Status.FAILED, problem=problem)
+        job.finish(TraceJob.Status.FAILED, problem=problem)
         return "failed"
     except Exception:
         logger.exception("trace job %s failed", job.pk)
-        _finish(job, TraceJob.Status.FAILED, problem="Something went wrong on our side. Please try again.")
+        job.finish(TraceJob.Status.FAILED, problem="Something went wrong on our side. Please try again.")
         raise
-    _finish(job, TraceJob.Status.DONE, result=result_to_dict(result))
+    job.finish(TraceJob.Status.DONE, result=result_to_dict(result))
     return "done"
 
 
@@ -78,14 +78,3 @@ def _fetch(job: TraceJob) -> None:
     job.text = item.text
     job.asked = {**job.asked, "headline": item.headline, "outlet": item.outlet, "source_url": item.source_url}
     TraceJob.objects.filter(pk=job.pk).update(text=job.text, asked=job.asked, updated_at=timezone.now())
-
-
-def _finish(job: TraceJob, status: str, *, problem: str = "", result: dict | None = None) -> None:
-    TraceJob.objects.filter(pk=job.pk).update(status=status, problem=problem, result=result, updated_at=timezone.now())
-
-
-def check_lost(job: TraceJob) -> TraceJob:
-    if is_lost(job):
-        _finish(job, TraceJob.Status.FAILED, problem=LOST)
-        job.refresh_from_db()
-    return job

@@ -249,7 +249,7 @@ def trace_job(request: HtmxHttpRequest, token: str) -> HttpResponse:
     job = TraceJob.objects.filter(token=token, owner=request.user).first()
     if job is None:
         raise Http404("No such trace, or not one of yours.")
-    job = jobs.check_lost(job)
+    job = job.give_up_if_lost()
     asked = TraceRequest(
         text=job.text, **{k: job.asked.get(k, "") for k in ("url", "headline", "outlet", "source_url")}
     )
