@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_languages import LANGUAGES
 
 from articles.services import ArticleInput, create_story
 from compare import services
+from tests.articles.test_languages import LANGUAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

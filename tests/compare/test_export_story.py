@@ -17,9 +17,9 @@ from export_texts import AGENCY, FORMULA, REPRINT
 from articles.services import ArticleInput, create_story
 from compare import exports
 from compare.models import StoredAlignment
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.django_db
-REPO = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str) -> str:

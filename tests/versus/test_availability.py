@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from tests.conftest import REPO
+
+sys.path.insert(0, str(REPO / "bench"))
 
 import attack  # noqa: E402 - bench/attack.py
 

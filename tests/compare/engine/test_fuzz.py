@@ -14,13 +14,13 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_fuzz_ingest import HOSTILE_HTML, PROSE, SHORT_WEIRD, WEIRD_TEXT
 
 from articles.models import Article
 from articles.services import clean_text
 from compare import presentation
 from compare.engine import Document, StoryAlignment, align_story, find_junk, story_from_dict, story_to_dict
 from compare.engine.segment import segment  # the engine's own step, fuzzed on its own
+from tests.articles.test_fuzz_ingest import HOSTILE_HTML, PROSE, SHORT_WEIRD, WEIRD_TEXT
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

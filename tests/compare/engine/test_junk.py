@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from compare.engine.junk import find_junk
-
-DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+from tests.conftest import DATASETS
 
 
 def marked(text: str) -> list[tuple[str, str]]:

@@ -19,11 +19,19 @@ from django.test import override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from test_fuzz_ingest import HOSTILE_HTML, PROSE, RANDOM_BYTES, SHORT_WEIRD, WEIRD_TEXT, hostile_pages, library_size
 
 from articles.models import Article, Story
 from articles.services import clean_text
 from compare.exports import FORMATS
+from tests.articles.test_fuzz_ingest import (
+    HOSTILE_HTML,
+    PROSE,
+    RANDOM_BYTES,
+    SHORT_WEIRD,
+    WEIRD_TEXT,
+    hostile_pages,
+    library_size,
+)
 
 pytestmark = pytest.mark.django_db
 

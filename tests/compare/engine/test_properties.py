@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,8 +17,8 @@ from compare.engine.diff import runs, word_diff
 from compare.engine.segment import segment
 from compare.engine.story import align_story
 from compare.engine.types import KINDS, SHARE_KINDS, Change, Document, PairAlignment, StoryAlignment
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- text generators ---------------------------------------------------------------------

@@ -13,7 +13,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
+
 KINDS = {"verbatim", "edited", "paraphrase"}
 
 # A fictional story in three versions, written for these tests. The agency version;

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 from compare.engine import COMPONENT_VERSIONS, ENGINE_VERSION, Document, align_story, find_junk, story_to_dict
 from compare.models import StoredAlignment
+from tests.conftest import REPO
 
-DEMO = Path(__file__).resolve().parent.parent / "articles" / "demo" / "harbour-bridge"
+DEMO = REPO / "articles" / "demo" / "harbour-bridge"
 
 # What the engine made of the demo story under each version. When a change to the engine
 # makes this test fail, the results changed: bump the number of the component that changed

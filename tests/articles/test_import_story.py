@@ -8,10 +8,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from django.core.management import CommandError, call_command
 
 from articles.models import Article, Story
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.django_db
 

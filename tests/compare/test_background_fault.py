@@ -29,10 +29,10 @@ from articles.services import ArticleInput, create_story
 from compare import services, tasks
 from compare.engine import align_story, story_to_dict
 from compare.models import StoredAlignment
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REPO = Path(__file__).resolve().parent.parent
 PLACES = ["Millbrook", "Harrow Fen", "Tallis Cross", "Upper Wend", "Caddon", "Brightwater", "Oakhollow", "Fennick"]
 PEOPLE = ["Edna Pruitt", "Joss Calder", "Mira Oduya", "Tomas Vell", "Ada Brennock", "Rhys Talgarth"]
 THINGS = ["ferry", "library", "bridge", "school", "market", "bus route", "clinic", "harbour wall", "park", "mill"]

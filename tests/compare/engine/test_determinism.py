@@ -14,8 +14,8 @@ import pytest
 
 from compare.engine import embed
 from compare.engine.align import Idf
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
 
 needs_model = pytest.mark.skipif(not embed.available(), reason="the sentence model is not installed")

@@ -26,7 +26,7 @@ def story(seeds_dir: Path) -> tuple[StoryAlignment, dict[str, Document]]:
 @pytest.fixture(scope="module")
 def seeds_dir() -> Path:
     # Module-scoped twin of conftest's fixture: the story is aligned once for all tests.
-    from conftest import SEEDS
+    from tests.conftest import SEEDS
 
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds is not next to the repository")

@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,8 +15,7 @@ from compare.engine.align import align_pair
 from compare.engine.segment import segment
 from compare.engine.serialize import pair_alignment_entries
 from compare.engine.types import Document
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
 
 # Fictional, written for these tests: the same three statements, reworded and reordered.
 COUNCIL = Document(
