@@ -258,7 +258,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def run(duration: float, readers: int, database_url: str, baseline: float = 10) -> dict:
-    """The whole bench; returns the figures (also used by tests/test_availability.py)."""
+    """The whole bench; returns the figures (also used by tests/versus/test_availability.py)."""
     work = Path(tempfile.mkdtemp(prefix="versus-attack-"))
     postgres = database_url.startswith(("postgres://", "postgresql://"))
     name = f"versus_attack_{os.getpid()}"

@@ -4,7 +4,7 @@ The engine decides the kind of each pair (``compare/engine``: ``Kind``, ``KINDS`
 much each kind counts towards similarity (``SIMILARITY_WEIGHTS``); everything that shows a
 kind to a reader (pages, the HTML report, the trace page, the command line) takes its words
 from here. A new kind is added to the engine's classifier and to ``TABLE``;
-tests/test_kinds.py fails until both agree.
+tests/compare/test_kinds.py fails until both agree.
 """
 
 from __future__ import annotations

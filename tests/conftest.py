@@ -123,7 +123,7 @@ def page(chromium):
 @pytest.fixture(autouse=True)
 def generous_throttles(settings) -> None:
     """One test client makes many requests in a moment (hypothesis, above all): the throttles
-    are raised out of the way, and tests/test_throttle.py sets the ones it checks."""
+    are raised out of the way, and tests/articles/test_throttle.py sets the ones it checks."""
     for name in (
         "VERSUS_TRACES_PER_MINUTE",
         "VERSUS_TRACES_PER_MINUTE_PER_ADDRESS",

@@ -178,7 +178,7 @@ else:
             "NAME": BASE_DIR / "db.sqlite3",
             "OPTIONS": dict(SQLITE_OPTIONS),
             # The tests' database is a file too (one per test run), so that a real worker process
-            # started by a test (tests/test_background_fault.py) can open it.
+            # started by a test (tests/compare/test_background_fault.py) can open it.
             "TEST": {"NAME": str(Path(tempfile.gettempdir()) / f"versus-test-{os.getpid()}.sqlite3")},
         }
     }

@@ -7,7 +7,7 @@ bump makes pages recompute their stories once, and nothing else does.
 
 Junk marking is not part of it: junk is found when an article is stored and kept with the
 article, so a change there reaches alignments only through the articles it re-marks.
-``tests/test_engine_version.py`` fails when the demo story's alignment changes while these
+``tests/compare/engine/test_version.py`` fails when the demo story's alignment changes while these
 numbers stay the same.
 """
 

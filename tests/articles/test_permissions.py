@@ -111,7 +111,7 @@ RULES: dict[str, Page | Action | Shared | ApiRead] = {
 }
 
 # Addresses that show no particular story: the library lists only visible stories (tested in
-# test_accounts.py), adding a story needs a login, and Django's own account pages.
+# tests/accounts/test_accounts.py), adding a story needs a login, and Django's own account pages.
 NOT_ABOUT_ONE_STORY = {
     "compare:library",
     "articles:story_new",
@@ -131,7 +131,7 @@ NOT_ABOUT_ONE_STORY = {
 # (tested below with someone else's private story).
 # A user's own account things (API tokens): a login, and nobody else's (tested below).
 # An import's or a background trace's page: its owner's only, anyone else gets "not found"
-# (tests/test_import_jobs.py, tests/test_trace_jobs.py).
+# (tests/articles/test_jobs.py, tests/compare/trace/test_jobs.py).
 OWN_ACCOUNT = {"api_tokens", "api_token_revoke", "articles:import_job", "compare:trace_job"}
 
 LIBRARY_WIDE = {"compare:trace", "compare:trace_story", "api:list_stories", "api:trace"}
@@ -154,7 +154,7 @@ def test_every_address_has_a_rule():
     names = set(url_names(get_resolver().url_patterns))
     ruled = set(RULES) | NOT_ABOUT_ONE_STORY | LIBRARY_WIDE | OWN_ACCOUNT
     missing = names - ruled
-    assert not missing, f"URLs without a permission rule in tests/test_permissions.py: {sorted(missing)}"
+    assert not missing, f"URLs without a permission rule in tests/articles/test_permissions.py: {sorted(missing)}"
     gone = ruled - names
     assert not gone, f"Rules for URLs that no longer exist: {sorted(gone)}"
 

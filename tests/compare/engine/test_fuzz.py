@@ -1,7 +1,7 @@
 """The whole pipeline after ingestion, fuzzed: text → find_junk → segment → align_story →
 JSON and back → the comparison's rows, panels and bars as HTML.
 
-tests/test_engine_properties.py checks the engine's own invariants on documents without
+tests/compare/engine/test_properties.py checks the engine's own invariants on documents without
 junk; here the junk comes from find_junk as in the app, the result goes through storage
 and the layout that turns it into HTML, and the inputs include texts at the size limit.
 """
