@@ -8,6 +8,11 @@ semantically (short common stretches between larger edits are folded in, measure
 characters), then mapped back. A change therefore never cuts a word in half, and its
 offsets point into the full original texts.
 
+Changes are differences of *wording*: a stretch both passages hold in another place ("the
+harbour pilot, Mara Olsen" against "Mara Olsen, the harbour pilot") is not a change on
+either side, though the edit script alone would show it deleted here and inserted there.
+So what the changes leave is the same words on both sides, not always in the same order.
+
 Each change says what a reader must notice: ``number`` (a figure or a date differs:
 "19" -> "18", "three" -> "four", "Monday" -> "Tuesday"), ``name`` (a capitalised name on
 one side that the other passage lacks; capitals that only start a sentence, titles and
@@ -111,36 +116,124 @@ def word_diff(
         return ()
 
     changes: list[Change] = []
-    a_index = b_index = 0  # token positions
-    run_a: tuple[int, int] | None = None  # token ranges of the current run of edits
-    run_b: tuple[int, int] | None = None
-
-    def flush() -> None:
-        nonlocal run_a, run_b
-        if run_a is None and run_b is None:
-            return
-        a_range = _char_range(a_tokens, a_starts, run_a or (a_index, a_index), a_end)
-        b_range = _char_range(b_tokens, b_starts, run_b or (b_index, b_index), b_end)
+    for a_lo, a_hi, b_lo, b_hi in _changed_ranges(a_keys, b_keys):
+        a_range = _char_range(a_tokens, a_starts, (a_lo, a_hi), a_end)
+        b_range = _char_range(b_tokens, b_starts, (b_lo, b_hi), b_end)
         changes.append(_make_change(a_text, b_text, a_range, b_range, (a_start, a_end), (b_start, b_end)))
-        run_a = run_b = None
+    return tuple(changes)
 
+
+TokenChange = tuple[int, int, int, int]  # token ranges of one change: A from, A to, B from, B to
+
+
+@lru_cache(maxsize=4096)
+def _changed_ranges(a_keys: tuple[str, ...], b_keys: tuple[str, ...]) -> tuple[TokenChange, ...]:
+    """The changes between two token sequences, as token ranges, with moved words left out.
+
+    The edit script is a longest common subsequence: words kept but moved ("the boxing
+    champion, Garry Delany" against "Garry Delany, the boxing champion") come out of it as
+    deleted on one side and inserted on the other. Such a stretch is not a difference in
+    wording, so it is taken out of the changes on both sides (``_moves``)."""
+    changes: list[TokenChange] = []
+    a_index = b_index = 0
+    run: list[int] | None = None  # [A from, A to, B from, B to] of the current run of edits
     for op, n in _edit_script(a_keys, b_keys):
         if op == diff_match_patch.DIFF_EQUAL:
-            flush()
+            if run is not None:
+                changes.append((run[0], run[1], run[2], run[3]))
+                run = None
             a_index += n
             b_index += n
-        elif op == diff_match_patch.DIFF_DELETE:
-            run_a = (run_a[0] if run_a else a_index, a_index + n)
-            if run_b is None:
-                run_b = (b_index, b_index)
+            continue
+        if run is None:
+            run = [a_index, a_index, b_index, b_index]
+        if op == diff_match_patch.DIFF_DELETE:
             a_index += n
+            run[1] = a_index
         else:
-            run_b = (run_b[0] if run_b else b_index, b_index + n)
-            if run_a is None:
-                run_a = (a_index, a_index)
             b_index += n
-    flush()
-    return tuple(changes)
+            run[3] = b_index
+    if run is not None:
+        changes.append((run[0], run[1], run[2], run[3]))
+    if len(a_keys) * len(b_keys) > MAX_BISECT_CELLS:
+        return tuple(changes)  # long passages: the search for moves would cost too much
+    moved_a, moved_b = _moves(a_keys, b_keys, changes)
+    if not moved_a:
+        return tuple(changes)
+    return tuple(_split_around(changes, moved_a, moved_b))
+
+
+def _moves(a_keys: tuple[str, ...], b_keys: tuple[str, ...], changes: list[TokenChange]) -> tuple[set[int], set[int]]:
+    """Token positions, in A and in B, of stretches that both passages hold but the edit
+    script marks as changed on both sides: the same words in another place.
+
+    A stretch must hold a content word: a lone "the" or "of" found elsewhere in the other
+    passage is a coincidence, not a move. Stretches with the most content words first, each
+    token used once, compared without case and spacing."""
+    a_words = [key.strip().casefold() for key in a_keys]
+    a_content = [_is_content_word(key) for key in a_keys]
+    b_words = [key.strip().casefold() for key in b_keys]
+    a_free = [False] * len(a_keys)
+    b_free = [False] * len(b_keys)
+    for a_lo, a_hi, b_lo, b_hi in changes:
+        a_free[a_lo:a_hi] = [True] * (a_hi - a_lo)
+        b_free[b_lo:b_hi] = [True] * (b_hi - b_lo)
+    moved_a: set[int] = set()
+    moved_b: set[int] = set()
+    while True:
+        # The longest common run of free tokens: run lengths ending at each matching pair of
+        # positions, found through the positions of each word in B (pairs of equal words
+        # are few, so this costs far less than the full table of A times B).
+        where_in_b: dict[str, list[int]] = {}
+        for j, word in enumerate(b_words):
+            if b_free[j]:
+                where_in_b.setdefault(word, []).append(j)
+        best = (0, 0, 0, 0)  # content words, length, A end, B end
+        ending: dict[tuple[int, int], tuple[int, int]] = {}  # (content words, length) of the run ending there
+        for i, word in enumerate(a_words):
+            if not a_free[i]:
+                continue
+            for j in where_in_b.get(word, ()):
+                content, length = ending.get((i - 1, j - 1), (0, 0))
+                run = ending[i, j] = (content + a_content[i], length + 1)
+                if run > best[:2]:
+                    best = (*run, i + 1, j + 1)
+        content, length, a_end, b_end = best
+        if not content:
+            return moved_a, moved_b
+        for k in range(length):
+            a_free[a_end - length + k] = b_free[b_end - length + k] = False
+            moved_a.add(a_end - length + k)
+            moved_b.add(b_end - length + k)
+
+
+def _split_around(changes: list[TokenChange], moved_a: set[int], moved_b: set[int]) -> list[TokenChange]:
+    """The changes without their moved tokens: each change cut into the pieces left on
+    each side, paired in order; a piece left over on one side is an insert or a delete."""
+    out: list[TokenChange] = []
+    for a_lo, a_hi, b_lo, b_hi in changes:
+        a_pieces = _pieces(a_lo, a_hi, moved_a)
+        b_pieces = _pieces(b_lo, b_hi, moved_b)
+        a_at, b_at = a_lo, b_lo  # where an empty side of a piece sits
+        for k in range(max(len(a_pieces), len(b_pieces))):
+            a_piece = a_pieces[k] if k < len(a_pieces) else (a_at, a_at)
+            b_piece = b_pieces[k] if k < len(b_pieces) else (b_at, b_at)
+            out.append((a_piece[0], a_piece[1], b_piece[0], b_piece[1]))
+            a_at, b_at = a_piece[1], b_piece[1]
+    return out
+
+
+def _pieces(lo: int, hi: int, moved: set[int]) -> list[tuple[int, int]]:
+    pieces: list[tuple[int, int]] = []
+    start: int | None = None
+    for i in range(lo, hi + 1):
+        if i < hi and i not in moved:
+            if start is None:
+                start = i
+        elif start is not None:
+            pieces.append((start, i))
+            start = None
+    return pieces
 
 
 @dataclass(frozen=True)

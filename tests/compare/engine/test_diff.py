@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from compare.engine.diff import runs, word_diff
 from compare.engine.types import Change
 
@@ -167,15 +169,48 @@ def test_empty_passages_give_a_single_insert_or_delete():
 def test_every_change_is_a_real_difference_and_the_rest_is_equal():
     a = "Officials said on Monday that 40 trucks had crossed the border near the river."
     b = "On Tuesday, officials said 45 trucks crossed the northern border near the old river."
-    rebuilt_a, rebuilt_b = [], []
-    a_pos = b_pos = 0
-    for change in diff(a, b):
-        assert a[a_pos : change.a[0]].split() == b[b_pos : change.b[0]].split()
+    changes = diff(a, b)
+    for change in changes:
         assert a[change.a[0] : change.a[1]] != b[change.b[0] : change.b[1]]
-        rebuilt_a.append(a[a_pos : change.a[1]])
-        rebuilt_b.append(b[b_pos : change.b[1]])
-        a_pos, b_pos = change.a[1], change.b[1]
-    assert a[a_pos:].split() == b[b_pos:].split()
+    assert sorted(unchanged_words(a, changes, "a")) == sorted(unchanged_words(b, changes, "b"))
+    changed_b = " ".join(b[c.b[0] : c.b[1]] for c in changes)
+    assert "Tuesday" in changed_b and "45" in changed_b and "northern" in changed_b
+
+
+def unchanged_words(text: str, changes, side: str) -> list[str]:
+    cut = runs((0, len(text)), changes, side)
+    return [w.casefold() for r in cut if r.kind == "equal" for w in re.findall(r"\w+", text[r.start : r.end])]
+
+
+def test_words_kept_in_another_place_are_not_a_change():
+    a = "The harbour pilot, Mara Olsen, guided the ferry into port on Sunday."
+    b = "Mara Olsen, the harbour pilot, guided the ferry into port on Sunday."
+    changes = diff(a, b)
+    # The longest common subsequence keeps "Mara Olsen ... Sunday" in place; "harbour pilot"
+    # moved from the front to the middle, and is still the same wording.
+    assert "harbour" in unchanged_words(a, changes, "a")
+    assert "harbour" in unchanged_words(b, changes, "b")
+    assert sorted(unchanged_words(a, changes, "a")) == sorted(unchanged_words(b, changes, "b"))
+    assert all(not c.flags for c in changes)
+
+
+def test_a_function_word_found_elsewhere_is_not_a_move():
+    a = "Rain closed the coastal road."
+    b = "The coastal road was shut by rain."
+    kept_b = unchanged_words(b, diff(a, b), "b")
+    assert "rain" in kept_b  # a content word, moved
+    assert "the" not in kept_b  # "the" alone, found elsewhere, is a coincidence
+    assert "was" not in kept_b and "shut" not in kept_b
+
+
+def test_a_moved_stretch_leaves_the_rest_of_a_replacement_changed():
+    a = "Ferry crews walked out on Monday over pay, the union said."
+    b = "The union said ferry crews struck on Tuesday over pay."
+    changes = diff(a, b)
+    changed_b = " ".join(b[c.b[0] : c.b[1]] for c in changes)
+    assert "struck" in changed_b and "Tuesday" in changed_b
+    assert "union" not in changed_b
+    assert any("number" in c.flags for c in changes)  # Monday -> Tuesday is still flagged
 
 
 def test_runs_cut_each_side_into_equal_and_changed_text():

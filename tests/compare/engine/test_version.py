@@ -18,6 +18,8 @@ DEMO_DIGESTS = {
     "segment1.align1.diff1.story1.format2": "f322ab38361a11121343826e14390b596c2ac40dcdb0cc35c7567529e2fb937f",
     # Shared content words between edits stay shared; weekdays and months count as figures.
     "segment1.align2.diff2.story1.format2": "668a3a9017975124f3ed057f841b937f9927335ff7cc761d3221077d640598b9",
+    # Words kept but moved to another place in a passage are not changes.
+    "segment1.align2.diff3.story1.format2": "1812fbc18f79a22ad8fbd5a7aa9eba3b72290407177b659d256f49c88604f289",
 }
 
 
