@@ -8,6 +8,8 @@ app_name = "compare"
 
 urlpatterns = [
     path("", views.library, name="library"),
+    # The kinds' looks (compare/kinds.py), a stylesheet: our CSP allows no inline styles.
+    path("kinds.css", views.kinds_css, name="kinds_css"),
     path("stories/<slug:slug>/", views.story, name="story"),
     # Trace a text across the library (compare/trace/views.py).
     path("trace/", trace_views.trace, name="trace"),

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from articles.access import story_for_reading, story_for_share_token, visible_stories
@@ -18,8 +19,15 @@ from articles.models import Article, Story
 from compare.engine import StoryAlignment
 from versus.http import HtmxHttpRequest, is_fragment
 
-from . import exports, notes, presentation, services, tasks
+from . import exports, kinds, notes, presentation, services, tasks
 from .models import StoredAlignment
+
+
+@require_GET
+@cache_control(max_age=3600)
+def kinds_css(request: HtmxHttpRequest) -> HttpResponse:
+    """The kinds' looks, drawn from compare/kinds.py (every page links it after versus.css)."""
+    return HttpResponse(kinds.stylesheet(), content_type="text/css; charset=utf-8")
 
 
 @require_GET
