@@ -15,6 +15,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
+from compare.anchors import passage_address
 from compare.engine import Segment, StoryAlignment
 from compare.kinds import REWORDED, TABLE, UNIQUE
 
@@ -30,8 +31,9 @@ SHOW_CHOICES: tuple[tuple[str, str], ...] = (
 )
 
 
-def passage_anchor(article_id: str, segment_index: int) -> str:
-    return f"p-{article_id}-{segment_index}"
+def passage_anchor(article_id: str, start: int) -> str:
+    """The passage's id on the page (a link's #fragment), by its address."""
+    return f"p-{article_id}-{passage_address(start)}"
 
 
 @dataclass
@@ -62,6 +64,7 @@ class Piece:
     segment: int  # index of its first segment
     paragraph: int  # 0-based, in its own version
     html: SafeString
+    start: int = 0  # where its first segment starts in its version's text: its address
     kind: str = ""  # a pair kind (compare/kinds.py) for paired passages
     score: float | None = None
     changes: int = 0
@@ -101,7 +104,11 @@ class Piece:
     def anchor(self) -> str:
         if self.gap is not None:
             return f"g-{self.version.id}-{self.gap}"
-        return passage_anchor(self.version.id, self.segment)
+        return passage_anchor(self.version.id, self.start)
+
+    @property
+    def address(self) -> str:
+        return passage_address(self.start)
 
     @property
     def has_diff(self) -> bool:
@@ -306,6 +313,9 @@ def build_comparison(
         segs = segments.get(doc, [])
         return segs[segment].paragraph if 0 <= segment < len(segs) else 0
 
+    def start_of(doc: str, segment: int) -> int:
+        return segments[doc][segment].start
+
     def piece_for(member: Member, row: RowData) -> Piece:
         version = versions[member.doc]
         segs = segments[member.doc]
@@ -334,6 +344,7 @@ def build_comparison(
             segment=member.first,
             paragraph=segs[member.first].paragraph,
             html=mark_safe(render_span(version.text, start, end, version.junk, marks)),  # noqa: S308 - escaped
+            start=start,
             kind=member.kind,
             score=member.score,
             changes=changes,
@@ -345,11 +356,11 @@ def build_comparison(
         piece.unique = member.unique and not piece.junk
         if piece.unique:
             piece.label = f"Unique to {version.label}"
-        if member.follows is not None:
-            piece.moved_href = "#" + passage_anchor(member.follows.doc, member.follows.segment)
-            piece.moved_after = paragraph_of(member.follows.doc, member.follows.segment)
+        if (follows := member.follows) is not None:
+            piece.moved_href = "#" + passage_anchor(follows.doc, start_of(follows.doc, follows.segment))
+            piece.moved_after = paragraph_of(follows.doc, follows.segment)
             piece.moved_first = member.first_in_version
-        piece.links = [_link_words(link, versions, paragraph_of) for link in member.links[:3]]
+        piece.links = [_link_words(link, versions, paragraph_of, start_of) for link in member.links[:3]]
         pieces[(member.doc, member.first)] = piece
         return piece
 
@@ -382,6 +393,7 @@ def build_comparison(
                 segment=max(after, 0),
                 paragraph=segs[after].paragraph if after >= 0 else 0,
                 html=mark_safe(render_span(version.text, start, end, version.junk, [])),  # noqa: S308
+                start=start,
                 junk=True,
                 gap=start,
             )
@@ -411,11 +423,14 @@ def build_comparison(
 
 
 def _link_words(
-    link: Link, versions: dict[str, Version], paragraph_of: Callable[[str, int], int]
+    link: Link,
+    versions: dict[str, Version],
+    paragraph_of: Callable[[str, int], int],
+    start_of: Callable[[str, int], int],
 ) -> tuple[str, str, str]:
     label = versions[link.doc].label
     return (
         link.doc,
         f"↔ also in ¶{paragraph_of(link.doc, link.segment) + 1} of {label}",
-        "#" + passage_anchor(link.doc, link.segment),
+        "#" + passage_anchor(link.doc, start_of(link.doc, link.segment)),
     )

@@ -86,7 +86,7 @@ def build_panel(
                     kind=pair.kind,
                     score=pair.score,
                     changes=len(pair.changes),
-                    anchor=passage_anchor(other_id, pair.b[0]),
+                    anchor=passage_anchor(other_id, b_start),
                     segment=pair.b[0],
                     paragraph=other_segments[pair.b[0]].paragraph if pair.b[0] < len(other_segments) else 0,
                 )
@@ -98,6 +98,6 @@ def build_panel(
         html=mark_safe(render_span(focus.text, seg.start, end.end, focus.junk, [])),  # noqa: S308
         last=last,
         last_paragraph=end.paragraph,
-        anchor=passage_anchor(focus_id, segment),
+        anchor=passage_anchor(focus_id, seg.start),
         entries=entries,
     )
