@@ -156,3 +156,12 @@ def test_a_share_link_opens_only_its_own_storys_passages(story, owner_client):
         response = Client().get(f"{address}passages/{article.pk}/at-0/")
         assert response.status_code == 404
         assert "Someone else" not in response.content.decode()
+
+
+def test_a_passage_link_by_sentence_index_from_before_stays_under_the_share_link(story, owner_client):
+    address = share(owner_client, story).removeprefix("http://testserver")
+    article = story.versions.first()
+    response = Client().get(f"{address}passages/{article.pk}/0/")
+    assert response.status_code == 302
+    assert re.fullmatch(rf"{re.escape(address)}passages/{article.pk}/at-\d+/", response["Location"])
+    assert 'id="panel-body"' in Client().get(response["Location"]).content.decode()
