@@ -229,7 +229,8 @@ class NoteForm(forms.Form):
     article = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     start = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     end = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    segment = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    # The passage it was added from, by its address (where it starts): where the reader is taken back to.
+    passage = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     # Where "words to point at" are looked for: the whole paragraphs of the passage (set by the panel).
     scope_start = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     scope_end = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)

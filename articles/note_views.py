@@ -23,12 +23,12 @@ from .forms import NoteForm
 from .models import Article, PassageNote, Story
 
 
-def _back_to(story: Story, article_id: int | None, segment: int | None, base: str = "") -> str:
+def _back_to(story: Story, article_id: int | None, passage: int | None, base: str = "") -> str:
     url = story.get_absolute_url()
     if base.isascii() and base.isdigit():
         url += f"?base={base}"
-    if article_id is not None and segment is not None:
-        url += "#" + passage_anchor(str(article_id), segment)
+    if article_id is not None and passage is not None:
+        url += "#" + passage_anchor(str(article_id), passage)
     return url
 
 
@@ -37,7 +37,8 @@ def _back_to(story: Story, article_id: int | None, segment: int | None, base: st
 def note_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     story = story_for_editing(request, slug)
     form = NoteForm(request.POST)
-    article_id, segment = _digits(request.POST.get("article")), _digits(request.POST.get("segment"))
+    # ``passage``: where the passage the note was added from starts (its address).
+    article_id, passage = _digits(request.POST.get("article")), _digits(request.POST.get("passage"))
     article = get_object_or_404(Article.objects.defer("raw"), story=story, pk=article_id or 0)
     if form.is_valid():
         try:
@@ -49,14 +50,14 @@ def note_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Your note on “{article.label()}” was added. Readers of the story see it.")
-            return redirect(_back_to(story, article.pk, segment, form.cleaned_data.get("base", "")))
-    if segment is None:
+            return redirect(_back_to(story, article.pk, passage, form.cleaned_data.get("base", "")))
+    if passage is None:
         messages.error(request, "The note was not added: " + " ".join(str(m) for e in form.errors.values() for m in e))
         return redirect(story.get_absolute_url())
     # The passage again, with the note as typed and what is wrong with it.
     from compare.views import Reading, passage_with_note_form
 
-    return passage_with_note_form(request, story, Reading.by_slug(story), article.pk, segment, form)
+    return passage_with_note_form(request, story, Reading.by_slug(story), article.pk, passage, form)
 
 
 def _digits(value: str | None) -> int | None:

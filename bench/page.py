@@ -108,7 +108,8 @@ def main() -> None:
     report("story page, changed only", timed(client, url + "?show=changed&hide_trivial=1", args.n), base)
     versions = list(story.versions.all())
     report("two-version mode", timed(client, f"{url}?base={versions[0].pk}&compare={versions[1].pk}", args.n), base)
-    panel = f"{url}passages/{versions[0].pk}/2/"
+    third = services.load_alignment(stored).segments[str(versions[0].pk)][2]  # a passage, by its address
+    panel = f"{url}passages/{versions[0].pk}/at-{third.start}/"
     report("passage panel (fragment)", timed(client, panel, args.n, HX_Request="true"), base)
 
     services._DECODED.clear()  # a fresh worker process: decode the stored JSON again

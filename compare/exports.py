@@ -23,8 +23,8 @@ The JSON (``export_format`` 1)::
                the ``align --json`` contract, field for field, with a_doc/b_doc = ids
     unique     [{doc, other_doc, span}]  sentences of doc with no counterpart in other_doc,
                for the same pairs of versions (as ``align --json``)
-    shares     {"<id>": {verbatim, edited, paraphrase, unique}}  each other version's text
-               by kind against ``base`` (fractions adding up to 1)
+    shares     {"<id>": {<kind>: fraction}}  each other version's text by kind (the engine's
+               SHARE_KINDS, see compare/kinds.py) against ``base`` (fractions adding up to 1)
     similarity [[id, id, value]]  every two versions; groups [[[id, sentence], ...]]
     source     {document, confidence, evidence}  the likely source and why
     mode       "semantic" (sentence embeddings blended with the lexical score) or "lexical"
@@ -57,7 +57,7 @@ from articles.models import Article, Story
 from compare.engine import ENGINE_VERSION, Change, Pair, StoryAlignment, pair_alignment_entries
 from versus.text import excerpt, plural
 
-from . import notes, presentation, services
+from . import kinds, notes, presentation, services
 from .models import StoredAlignment
 
 EXPORT_FORMAT = 1  # bump when the JSON's shape changes
@@ -354,7 +354,8 @@ def _stylesheet(name: str) -> str:
 
 def report_css() -> SafeString:
     """Our stylesheets, inlined: the report must open with no network and no server."""
-    css = _stylesheet("versus.css") + "\n@media print {\n" + _stylesheet("print.css") + "\n}\n"
+    # In the pages' order: ours, the kinds' (compare/kinds.py), then print.
+    css = _stylesheet("versus.css") + kinds.stylesheet() + "\n@media print {\n" + _stylesheet("print.css") + "\n}\n"
     # Nothing in our own stylesheets can close the element, but never let it happen.
     return mark_safe(css.replace("</", "<\\/"))  # noqa: S308 - our own files, not user input
 

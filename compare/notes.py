@@ -28,10 +28,11 @@ class PlacedNote:
     article: Article
     segment: int | None  # the engine's sentence it falls in, in the alignment shown; None before there is one
     paragraph: int | None
+    sentence_start: int | None = None  # where that sentence starts in the text: its address
 
     @property
     def anchor(self) -> str:
-        return passage_anchor(str(self.article.pk), self.segment) if self.segment is not None else ""
+        return passage_anchor(str(self.article.pk), self.sentence_start) if self.sentence_start is not None else ""
 
     @property
     def quote(self) -> str:
@@ -56,8 +57,16 @@ def place(
             continue
         segments = alignment.segments.get(str(article.pk), []) if alignment is not None else []
         segment = segment_for(segments, note.start, note.end)
-        paragraph = segments[segment].paragraph if segment is not None else None
-        placed.append(PlacedNote(note=note, article=article, segment=segment, paragraph=paragraph))
+        sentence = segments[segment] if segment is not None else None
+        placed.append(
+            PlacedNote(
+                note=note,
+                article=article,
+                segment=segment,
+                paragraph=sentence.paragraph if sentence else None,
+                sentence_start=sentence.start if sentence else None,
+            )
+        )
     placed.sort(key=lambda p: (order[p.article.pk], p.note.start, p.note.pk))
     return placed
 

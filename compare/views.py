@@ -7,9 +7,10 @@ from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from articles.access import story_for_reading, story_for_share_token, visible_stories
@@ -18,8 +19,16 @@ from articles.models import Article, Story
 from compare.engine import StoryAlignment
 from versus.http import HtmxHttpRequest, is_fragment
 
-from . import exports, notes, presentation, services, tasks
+from . import exports, kinds, notes, presentation, services, tasks
+from .anchors import passage_address, segment_named
 from .models import StoredAlignment
+
+
+@require_GET
+@cache_control(max_age=3600)
+def kinds_css(request: HtmxHttpRequest) -> HttpResponse:
+    """The kinds' looks, drawn from compare/kinds.py (every page links it after versus.css)."""
+    return HttpResponse(kinds.stylesheet(), content_type="text/css; charset=utf-8")
 
 
 @require_GET
@@ -80,12 +89,16 @@ def _view_query(request: HtmxHttpRequest, **overrides: str) -> str:
     return f"?{query}" if query else ""
 
 
-def _panel_focus(request: HtmxHttpRequest) -> tuple[str, int] | None:
-    """The passage whose panel is open, from ``?panel=<article id>-<segment>``."""
-    article, _, segment = request.GET.get("panel", "").partition("-")
-    if article.isdigit() and segment.isdigit():
-        return article, int(segment)
-    return None
+def _panel_focus(
+    request: HtmxHttpRequest, alignment: StoryAlignment, versions: dict[str, presentation.Version]
+) -> tuple[str, int] | None:
+    """The passage whose panel is open, from ``?panel=<article id>-at-<offset>`` (or, from a link
+    made before addresses were offsets, ``<article id>-<segment>``): its version and first sentence."""
+    article, _, address = request.GET.get("panel", "").partition("-")
+    if article not in versions:
+        return None
+    segment = segment_named(alignment.segments.get(article, []), address, len(versions[article].text))
+    return None if segment is None else (article, segment)
 
 
 def _stored_alignment(story: Story, articles: list[Article]) -> StoredAlignment:
@@ -102,18 +115,22 @@ class Reading:
     """
 
     story_url: str
-    passage_root: str  # a passage's panel is at passage_root + "<article id>/<segment>/"
+    passage_root: str  # a passage's panel is at passage_root + "<article id>/<address>/"
     shared: bool
 
     @classmethod
     def by_slug(cls, story: Story) -> Reading:
-        root = reverse("compare:passage", args=[story.slug, 0, 0]).removesuffix("0/0/")
+        root = reverse("compare:passage", args=[story.slug, 0, "0"]).removesuffix("0/0/")
         return cls(story_url=reverse("compare:story", args=[story.slug]), passage_root=root, shared=False)
 
     @classmethod
     def by_token(cls, token: str) -> Reading:
-        root = reverse("compare:shared_passage", args=[token, 0, 0]).removesuffix("0/0/")
+        root = reverse("compare:shared_passage", args=[token, 0, "0"]).removesuffix("0/0/")
         return cls(story_url=reverse("compare:shared_story", args=[token]), passage_root=root, shared=True)
+
+    def passage_url(self, article_id: str, start: int) -> str:
+        """The address of the panel of the passage whose first sentence starts at ``start``."""
+        return f"{self.passage_root}{article_id}/{passage_address(start)}/"
 
 
 def _share_link_gone(request: HtmxHttpRequest) -> HttpResponse:
@@ -131,15 +148,14 @@ def _comparison_context(
     others = [options.compare] if options.compare else [i for i in ids if i != options.base]
     comparison = presentation.build_comparison(alignment, versions, options.base, others, options.hide_trivial)
     rows = comparison.visible_rows(options.show)
-    # One reverse() for the whole page rather than one per passage. A panel has two addresses:
-    # its fragment (for HTMX) and the story page with the panel open (shareable, no JavaScript).
-    panel_root = reading.passage_root
+    # One reverse() for the whole page (in Reading) rather than one per passage. A panel has two
+    # addresses: its fragment (for HTMX) and the story page with the panel open (shareable, no JavaScript).
     query = _view_query(request, base=options.base)
     page_query = (query + "&") if query else "?"
     for row in rows:
         for piece in row.pieces:
-            piece.panel_url = f"{panel_root}{piece.version.id}/{piece.segment}/{query}"
-            piece.panel_href = f"{reading.story_url}{page_query}panel={piece.version.id}-{piece.segment}"
+            piece.panel_url = reading.passage_url(piece.version.id, piece.start) + query
+            piece.panel_href = f"{reading.story_url}{page_query}panel={piece.version.id}-{piece.address}"
     context: dict[str, object] = dict(
         state="done",
         options=options,
@@ -150,8 +166,8 @@ def _comparison_context(
         back_query=query,
         **presentation.summary_context(alignment, versions, options.base, ids),
     )
-    focus = _panel_focus(request)
-    if focus is not None and focus[0] in versions and 0 <= focus[1] < len(alignment.segments.get(focus[0], [])):
+    focus = _panel_focus(request, alignment, versions)
+    if focus is not None:
         context["focus"] = _build_panel(alignment, versions, focus[0], focus[1], [options.base, *others])
     return context
 
@@ -248,25 +264,25 @@ def _story_page(request: HtmxHttpRequest, story: Story, reading: Reading) -> Htt
 
 
 @require_GET
-def passage(request: HtmxHttpRequest, slug: str, article_id: int, segment: int) -> HttpResponse:
+def passage(request: HtmxHttpRequest, slug: str, article_id: int, address: str) -> HttpResponse:
     story = story_for_reading(request, slug)
-    return _passage_page(request, story, Reading.by_slug(story), article_id, segment)
+    return _passage_page(request, story, Reading.by_slug(story), article_id, address)
 
 
 @require_GET
-def shared_passage(request: HtmxHttpRequest, token: str, article_id: int, segment: int) -> HttpResponse:
+def shared_passage(request: HtmxHttpRequest, token: str, article_id: int, address: str) -> HttpResponse:
     try:
         story = story_for_share_token(token)
     except Http404:
         return _share_link_gone(request)
-    return _passage_page(request, story, Reading.by_token(token), article_id, segment)
+    return _passage_page(request, story, Reading.by_token(token), article_id, address)
 
 
 def passage_with_note_form(
-    request: HtmxHttpRequest, story: Story, reading: Reading, article_id: int, segment: int, note_form: NoteForm
+    request: HtmxHttpRequest, story: Story, reading: Reading, article_id: int, start: int, note_form: NoteForm
 ) -> HttpResponse:
-    """The passage's page with a note that could not be added (articles/note_views.py)."""
-    return _passage_page(request, story, reading, article_id, segment, note_form)
+    """The page of the passage starting at ``start`` with a note that could not be added (articles/note_views.py)."""
+    return _passage_page(request, story, reading, article_id, passage_address(start), note_form)
 
 
 def _passage_page(
@@ -274,12 +290,14 @@ def _passage_page(
     story: Story,
     reading: Reading,
     article_id: int,
-    segment: int,
+    address: str,
     note_form: NoteForm | None = None,
 ) -> HttpResponse:
     """One passage in every version that has it, with the word differences against each.
 
-    With ``note_form``: the owner's note that could not be added, shown again with its problem.
+    ``address`` names the passage (compare/anchors.py): a link made before addresses were
+    offsets is taken to the passage's address now. With ``note_form``: the owner's note that
+    could not be added, shown again with its problem.
     """
     articles = services.versions_of(story)
     if article_id not in {a.pk for a in articles}:
@@ -298,8 +316,16 @@ def _passage_page(
     versions = presentation.build_versions(articles)
     focus_id = str(article_id)
     segments = alignment.segments.get(focus_id, [])
-    if not 0 <= segment < len(segments):
+    segment = segment_named(segments, address, len(versions[focus_id].text))
+    if segment is None:
         raise Http404("This version has no such passage.")
+    start = segments[segment].start
+    if address != passage_address(start) and note_form is None:
+        # Named another way (by a link made before addresses were offsets, or by an offset inside
+        # it): taken to its own address, which is what the address bar then shows and keeps.
+        # (Never a note being added: the answer shows it again as typed.)
+        query = request.GET.urlencode()
+        return redirect(reading.passage_url(focus_id, start) + (f"?{query}" if query else ""))
     base = request.GET.get("base", "")
     base = base if base in versions else ""
     ids = [v for v in versions if v in alignment.segments]
@@ -339,7 +365,7 @@ def _panel_notes(
             "article": article_id,
             "start": seg.start,
             "end": end.end,
-            "segment": panel.segment,
+            "passage": seg.start,
             "base": base,
             "scope_start": scope[0].start,
             "scope_end": scope[-1].end,

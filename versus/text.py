@@ -36,3 +36,8 @@ def first_words(text: str, count: int) -> str:
     """The first ``count`` words of the text, with "…" when there were more."""
     words = text.split()
     return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+def either(words: list[str]) -> str:
+    """Alternatives in a sentence: "verbatim, edited or paraphrased", "verbatim or edited", "new"."""
+    return " or ".join(part for part in (", ".join(words[:-1]), *words[-1:]) if part)

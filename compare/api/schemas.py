@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from compare.engine import Kind
+from compare.engine import KINDS, Kind
 
 
 class ErrorOut(Schema):
@@ -164,7 +164,7 @@ class TracedSourceOut(Schema):
     headline: str
     published_on: dt.date | None
     share: float = Field(description="Fraction of the traced text's characters this source accounts for.")
-    shares: dict[str, float] = Field(description="The same by kind: verbatim, edited, paraphrase.")
+    shares: dict[str, float] = Field(description=f"The same by kind: {', '.join(KINDS)}.")
     passages: list[TracedPassage]
 
 

@@ -15,22 +15,25 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
+from compare.anchors import passage_address
 from compare.engine import Segment, StoryAlignment
-from compare.kinds import REWORDED
+from compare.kinds import REWORDED, TABLE, UNIQUE
 
 from .marks import Mode, Passages, change_marks, render_span, visible_changes
 from .rows import Link, Member, RowData, build_rows
 
+# The story page's filters (?show=): a kind's own filter (compare/kinds.py) shows the rows with such passages.
 SHOW_CHOICES: tuple[tuple[str, str], ...] = (
     ("all", "Everything"),
     ("changed", "Changed only"),
     ("unique", "In one version only"),
-    ("paraphrase", "Paraphrased only"),
+    *((kind.name, kind.filter) for kind in TABLE.values() if kind.filter),
 )
 
 
-def passage_anchor(article_id: str, segment_index: int) -> str:
-    return f"p-{article_id}-{segment_index}"
+def passage_anchor(article_id: str, start: int) -> str:
+    """The passage's id on the page (a link's #fragment), by its address."""
+    return f"p-{article_id}-{passage_address(start)}"
 
 
 @dataclass
@@ -61,7 +64,8 @@ class Piece:
     segment: int  # index of its first segment
     paragraph: int  # 0-based, in its own version
     html: SafeString
-    kind: str = ""  # verbatim / edited / paraphrase for paired passages
+    start: int = 0  # where its first segment starts in its version's text: its address
+    kind: str = ""  # a pair kind (compare/kinds.py) for paired passages
     score: float | None = None
     changes: int = 0
     unique: bool = False  # in no other version at all
@@ -89,7 +93,7 @@ class Piece:
         if self.kind:
             classes.append(f"kind-{self.kind}")
         if self.unique:
-            classes.append("unique")
+            classes += [f"kind-{UNIQUE.name}", "unique"]
         if self.junk:
             classes.append("is-junk")
         if self.moved:
@@ -100,7 +104,11 @@ class Piece:
     def anchor(self) -> str:
         if self.gap is not None:
             return f"g-{self.version.id}-{self.gap}"
-        return passage_anchor(self.version.id, self.segment)
+        return passage_anchor(self.version.id, self.start)
+
+    @property
+    def address(self) -> str:
+        return passage_address(self.start)
 
     @property
     def has_diff(self) -> bool:
@@ -130,13 +138,13 @@ def passage_html(piece: Piece) -> str:
     meta = []
     if piece.badge:
         meta.append(
-            f'<span class="badge badge-{piece.kind}">{piece.kind}</span> '
+            f'<span class="badge badge-{piece.kind}">{TABLE[piece.kind].badge}</span> '
             f'<span class="score" title="Similarity score">{piece.score_percent}%</span>'
         )
     if piece.against is not None and piece.kind:
         meta.append(f'<span class="against">against {escape(piece.against.label)}</span>')
     if piece.unique:
-        meta.append(f'<span class="badge badge-unique">★ {escape(piece.label)}</span>')
+        meta.append(f'<span class="badge badge-{UNIQUE.name}">{UNIQUE.symbol} {escape(piece.label)}</span>')
     if piece.junk:
         meta.append('<span class="badge badge-junk">scraped junk</span>')
     if piece.moved:
@@ -190,9 +198,8 @@ class Row:
     def unique(self) -> bool:
         return any(piece.unique for piece in self.pieces)
 
-    @property
-    def paraphrase(self) -> bool:
-        return any(piece.kind == "paraphrase" for piece in self.pieces)
+    def has_kind(self, kind: str) -> bool:
+        return any(piece.kind == kind for piece in self.pieces)
 
     @property
     def css_class(self) -> str:
@@ -246,8 +253,8 @@ class Row:
             return self.changed
         if show == "unique":
             return self.unique
-        if show == "paraphrase":
-            return self.paraphrase
+        if show in TABLE:
+            return self.has_kind(show)
         return True
 
 
@@ -306,6 +313,9 @@ def build_comparison(
         segs = segments.get(doc, [])
         return segs[segment].paragraph if 0 <= segment < len(segs) else 0
 
+    def start_of(doc: str, segment: int) -> int:
+        return segments[doc][segment].start
+
     def piece_for(member: Member, row: RowData) -> Piece:
         version = versions[member.doc]
         segs = segments[member.doc]
@@ -314,11 +324,11 @@ def build_comparison(
         changes = 0
         if member.against is not None:
             reference = versions[member.against]
-            paraphrase = member.kind == "paraphrase"
-            mode: Mode = "new" if two or paraphrase or member.against != base_id else "inline"
+            new_words_only = TABLE[member.kind].new_words_only
+            mode: Mode = "new" if two or new_words_only or member.against != base_id else "inline"
             for pair in member.pairs:
                 passages = Passages(reference.text, pair.a_span, version.text, pair.b_span)
-                marks.extend(change_marks(pair.changes, passages, mode, hide_trivial, paraphrase))
+                marks.extend(change_marks(pair.changes, passages, mode, hide_trivial, new_words_only))
                 changes += visible_changes(pair.changes, hide_trivial)
         elif two and member.doc == base_id:
             # A classic side-by-side diff: the base column shows what the other version cut or replaced.
@@ -327,14 +337,14 @@ def build_comparison(
                     for pair in other.pairs:
                         if pair.a[0] in member.segments:
                             passages = Passages(base.text, pair.a_span, versions[other.doc].text, pair.b_span)
-                            marks.extend(
-                                change_marks(pair.changes, passages, "old", hide_trivial, other.kind == "paraphrase")
-                            )
+                            new_words_only = TABLE[other.kind].new_words_only
+                            marks.extend(change_marks(pair.changes, passages, "old", hide_trivial, new_words_only))
         piece = Piece(
             version=version,
             segment=member.first,
             paragraph=segs[member.first].paragraph,
             html=mark_safe(render_span(version.text, start, end, version.junk, marks)),  # noqa: S308 - escaped
+            start=start,
             kind=member.kind,
             score=member.score,
             changes=changes,
@@ -346,11 +356,11 @@ def build_comparison(
         piece.unique = member.unique and not piece.junk
         if piece.unique:
             piece.label = f"Unique to {version.label}"
-        if member.follows is not None:
-            piece.moved_href = "#" + passage_anchor(member.follows.doc, member.follows.segment)
-            piece.moved_after = paragraph_of(member.follows.doc, member.follows.segment)
+        if (follows := member.follows) is not None:
+            piece.moved_href = "#" + passage_anchor(follows.doc, start_of(follows.doc, follows.segment))
+            piece.moved_after = paragraph_of(follows.doc, follows.segment)
             piece.moved_first = member.first_in_version
-        piece.links = [_link_words(link, versions, paragraph_of) for link in member.links[:3]]
+        piece.links = [_link_words(link, versions, paragraph_of, start_of) for link in member.links[:3]]
         pieces[(member.doc, member.first)] = piece
         return piece
 
@@ -362,7 +372,7 @@ def build_comparison(
             row.cells[column_of[doc]].pieces.extend(piece_for(m, row_data) for m in members)
         if row.compact:  # the block says whose passages they are
             for piece in row.pieces:
-                piece.label = "unique" if piece.unique else piece.label
+                piece.label = UNIQUE.label if piece.unique else piece.label
         base_pieces = row.cells[0].pieces
         row.extra = not base_pieces
         if base_pieces and base_pieces[0].paragraph != last_paragraph:
@@ -383,6 +393,7 @@ def build_comparison(
                 segment=max(after, 0),
                 paragraph=segs[after].paragraph if after >= 0 else 0,
                 html=mark_safe(render_span(version.text, start, end, version.junk, [])),  # noqa: S308
+                start=start,
                 junk=True,
                 gap=start,
             )
@@ -412,11 +423,14 @@ def build_comparison(
 
 
 def _link_words(
-    link: Link, versions: dict[str, Version], paragraph_of: Callable[[str, int], int]
+    link: Link,
+    versions: dict[str, Version],
+    paragraph_of: Callable[[str, int], int],
+    start_of: Callable[[str, int], int],
 ) -> tuple[str, str, str]:
     label = versions[link.doc].label
     return (
         link.doc,
         f"↔ also in ¶{paragraph_of(link.doc, link.segment) + 1} of {label}",
-        "#" + passage_anchor(link.doc, link.segment),
+        "#" + passage_anchor(link.doc, start_of(link.doc, link.segment)),
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString, mark_safe
 
 from compare.engine import StoryAlignment
+from compare.kinds import TABLE
 
 from .comparison import Version, passage_anchor
 from .marks import Mode, Passages, change_marks, render_span
@@ -26,6 +27,10 @@ class PanelEntry:
     @property
     def score_percent(self) -> int | None:
         return None if self.score is None else round(100 * self.score)
+
+    @property
+    def badge(self) -> str:
+        return TABLE[self.kind].badge if self.kind else ""
 
 
 @dataclass
@@ -70,10 +75,10 @@ def build_panel(
         other_segments = alignment.segments.get(other_id, [])
         for pair in sorted(pairs, key=lambda p: p.b_span):
             b_start, b_end = pair.b_span
-            paraphrase = pair.kind == "paraphrase"
-            mode: Mode = "new" if paraphrase else "inline"
+            new_words_only = TABLE[pair.kind].new_words_only
+            mode: Mode = "new" if new_words_only else "inline"
             passages = Passages(focus.text, pair.a_span, other.text, pair.b_span)
-            marks = change_marks(pair.changes, passages, mode, hide_trivial=False, paraphrase=paraphrase)
+            marks = change_marks(pair.changes, passages, mode, hide_trivial=False, paraphrase=new_words_only)
             entries.append(
                 PanelEntry(
                     version=other,
@@ -81,7 +86,7 @@ def build_panel(
                     kind=pair.kind,
                     score=pair.score,
                     changes=len(pair.changes),
-                    anchor=passage_anchor(other_id, pair.b[0]),
+                    anchor=passage_anchor(other_id, b_start),
                     segment=pair.b[0],
                     paragraph=other_segments[pair.b[0]].paragraph if pair.b[0] < len(other_segments) else 0,
                 )
@@ -93,6 +98,6 @@ def build_panel(
         html=mark_safe(render_span(focus.text, seg.start, end.end, focus.junk, [])),  # noqa: S308
         last=last,
         last_paragraph=end.paragraph,
-        anchor=passage_anchor(focus_id, segment),
+        anchor=passage_anchor(focus_id, seg.start),
         entries=entries,
     )

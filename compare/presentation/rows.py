@@ -54,7 +54,7 @@ class Member:
     segments: tuple[int, ...]  # consecutive sentence indices of its version
     against: str | None = None  # the version its marks are measured against (the base when it can)
     pairs: list[Pair] = field(default_factory=list)  # correspondences with ``against``, oriented against -> doc
-    kind: str = ""  # verbatim / edited / paraphrase, against ``against``; "" for a passage with none shown
+    kind: str = ""  # a pair kind (compare/kinds.py), against ``against``; "" for a passage with none shown
     score: float | None = None
     unique: bool = False  # in no other version at all
     moved: bool = False  # out of its version's own order

@@ -15,19 +15,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from compare.engine import StoryAlignment
-from compare.kinds import PAIR_KINDS, RANK, TABLE
+from compare.engine import SHARE_KINDS, StoryAlignment
+from compare.kinds import COPIED, PAIR_KINDS, RANK, TABLE, UNIQUE
+from versus.text import either
 
 from .comparison import Version
 
 _KINDS: tuple[str, ...] = tuple(kind.name for kind in PAIR_KINDS)
-_RANK = RANK
-WORDS: dict[str, str] = {**{name: info.summary for name, info in TABLE.items()}, "not-in-base": "not in the base"}
+# Against the base, a version's text with no counterpart there is "not in the base", not "its own".
+NOT_IN_BASE = "not-in-base"
+WORDS: dict[str, str] = {**{name: info.summary for name, info in TABLE.items()}, NOT_IN_BASE: "not in the base"}
 
 
 @dataclass
 class BarPart:
-    kind: str  # verbatim / edited / paraphrase / unique / not-in-base
+    kind: str  # a share kind (compare/kinds.py) or NOT_IN_BASE
     percent: int
     offset: int  # from the left, in percent
 
@@ -60,11 +62,11 @@ def shares_with_others(alignment: StoryAlignment, doc: str) -> dict[str, float]:
             continue
         for pair in alignment.pairwise[(doc, other)].pairs:
             for s in pair.a:
-                if s not in best or _RANK[pair.kind] < _RANK[best[s]]:
+                if s not in best or RANK[pair.kind] < RANK[best[s]]:
                     best[s] = pair.kind
-    chars = dict.fromkeys((*_KINDS, "unique"), 0)
+    chars: dict[str, int] = dict.fromkeys(SHARE_KINDS, 0)
     for segment in alignment.segments[doc]:
-        chars[best.get(segment.index, "unique")] += segment.end - segment.start
+        chars[best.get(segment.index, UNIQUE.name)] += segment.end - segment.start
     total = sum(chars.values())
     return {kind: (count / total if total else 0.0) for kind, count in chars.items()}
 
@@ -75,12 +77,12 @@ def share_bars(
     bars = []
     for doc in order:
         others = shares_with_others(alignment, doc)
-        parts = _bar([(kind, others.get(kind, 0.0)) for kind in (*_KINDS, "unique")])
+        parts = _bar([(kind, others.get(kind, 0.0)) for kind in SHARE_KINDS])
         base_parts: list[BarPart] = []
         if doc != base_id:
             with_base = alignment.pairwise[(doc, base_id)].shares_a
             base_parts = _bar(
-                [(kind, with_base.get(kind, 0.0)) for kind in _KINDS] + [("not-in-base", with_base.get("unique", 0.0))]
+                [(kind, with_base.get(kind, 0.0)) for kind in _KINDS] + [(NOT_IN_BASE, with_base.get(UNIQUE.name, 0.0))]
             )
         bars.append(ShareBar(version=versions[doc], is_base=doc == base_id, parts=parts, base_parts=base_parts))
     return bars
@@ -103,14 +105,14 @@ def found_in(alignment: StoryAlignment, doc: str, other: str) -> int:
     """Percent of ``doc``'s text that has a counterpart (any kind) in ``other``: 100 less the
     "not in" part of the bar against ``other``, rounded as the bar is, so the two always agree."""
     shares = alignment.pairwise[(doc, other)].shares_a
-    parts = dict(percentages([(kind, shares.get(kind, 0.0)) for kind in (*_KINDS, "unique")]))
-    return 100 - parts["unique"]
+    parts = dict(percentages([(kind, shares.get(kind, 0.0)) for kind in SHARE_KINDS]))
+    return 100 - parts[UNIQUE.name]
 
 
 def close_in(alignment: StoryAlignment, doc: str, other: str) -> float:
-    """Share of ``doc``'s text that is verbatim or edited in ``other``."""
+    """Share of ``doc``'s text that is copied (verbatim or edited) in ``other``."""
     shares = alignment.pairwise[(doc, other)].shares_a
-    return shares.get("verbatim", 0.0) + shares.get("edited", 0.0)
+    return sum(shares.get(kind.name, 0.0) for kind in COPIED)
 
 
 @dataclass
@@ -190,6 +192,9 @@ def summary_context(
 ) -> dict[str, object]:
     """What the summary partials of compare/story.html show, on the story page and in the HTML report."""
     return {
+        "kinds": TABLE.values(),  # the legend's and the bars' patterns
+        "pair_words": either([kind.summary for kind in PAIR_KINDS]),
+        "copied_words": either([kind.summary for kind in COPIED]),
         "bars": share_bars(alignment, versions, base_id, ids),
         "heat": list(zip([versions[i] for i in ids], heat_map(alignment, versions, ids), strict=True)),
         **source_context(alignment, versions, ids),

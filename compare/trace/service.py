@@ -210,7 +210,8 @@ def _align_candidates(
                 keys_matched=hits,
             )
         )
-    sources.sort(key=lambda s: (-s.share, -s.shares["verbatim"], s.article.pk))
+    # Ties go to the source with more of the closest kind (word for word).
+    sources.sort(key=lambda s: (-s.share, -s.shares[KINDS[0]], s.article.pk))
     traced_segments = sorted({i for source in sources for pair in source.pairs for i in pair.a})
     traced_share = sum(lengths[i] for i in traced_segments) / total if total else 0.0
     return TraceResult(

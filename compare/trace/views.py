@@ -30,7 +30,7 @@ from articles.models import Article, Story, content_hash
 from articles.ratelimit import reserve_url_imports
 from articles.services import ArticleInput, IngestError, clean_text, create_story, metadata_of
 from articles.throttle import Rule, Throttled, take
-from compare.kinds import PAIR_KINDS
+from compare.kinds import PAIR_KINDS, TABLE, KindInfo
 from compare.models import TraceJob
 from versus.budget import OverBudget
 from versus.http import HtmxHttpRequest, go_to, is_fragment
@@ -57,11 +57,15 @@ class Piece:
     """A stretch of the traced text as shown: plain, page clutter, or a passage found in a source."""
 
     text: str
-    kind: str = ""  # verbatim / edited / paraphrase when traced
+    kind: str = ""  # a pair kind (compare/kinds.py) when traced
     rank: int = 0  # 1-based rank of the source it is attributed to (the best-ranked one having it)
     url: str = ""
     source_label: str = ""
     junk: bool = False
+
+    @property
+    def label(self) -> str:
+        return TABLE[self.kind].label if self.kind else ""
 
 
 @dataclass
@@ -72,18 +76,18 @@ class SourceRow:
     story: Story
     url: str
     percent: int
-    parts: list[tuple[str, int, int]]  # (kind, percent, x) for the bar
-    kinds: list[str]  # the kinds of pairs found, in the kinds table's order
+    parts: list[tuple[KindInfo, int, int]]  # (kind, percent, x) for the bar
+    kinds: list[KindInfo]  # the kinds of pairs found, in the kinds table's order
 
 
 def source_rows(result: TraceResult) -> list[SourceRow]:
     rows = []
     for rank, source in enumerate(result.sources, start=1):
-        parts: list[tuple[str, int, int]] = []
+        parts: list[tuple[KindInfo, int, int]] = []
         x = 0
         for kind in PAIR_KINDS:
             pct = percent(source.shares.get(kind.name, 0.0))
-            parts.append((kind.name, pct, x))
+            parts.append((kind, pct, x))
             x += pct
         found = {pair.kind for pair in source.pairs}
         rows.append(
@@ -95,7 +99,7 @@ def source_rows(result: TraceResult) -> list[SourceRow]:
                 url=source.article.story.get_absolute_url(),
                 percent=percent(source.share),
                 parts=parts,
-                kinds=[kind.name for kind in PAIR_KINDS if kind.name in found],
+                kinds=[kind for kind in PAIR_KINDS if kind.name in found],
             )
         )
     return rows
@@ -222,7 +226,7 @@ def trace(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _page_context(asked: TraceRequest) -> dict[str, object]:
-    return {"asked": asked, "max_sources": max_sources(), "pair_kinds": PAIR_KINDS}
+    return {"asked": asked, "max_sources": max_sources(), "pair_kinds": PAIR_KINDS, "kinds": TABLE.values()}
 
 
 def _fits_background(text: str) -> bool:

@@ -70,7 +70,7 @@ def assert_pages_render(client, story: Story) -> None:
     """The story page, a passage panel, the library and the delete page all answer."""
     page = client.get(story.get_absolute_url())
     assert page.status_code == 200
-    for url in re.findall(r'href="(/stories/[^"]+/passages/\d+/\d+/)[^"]*"', page.content.decode())[:2]:
+    for url in re.findall(r'hx-get="(/stories/[^"]+/passages/\d+/at-\d+/)[^"]*"', page.content.decode())[:2]:
         assert client.get(url).status_code == 200
         assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
     assert client.get(reverse("compare:library")).status_code == 200
@@ -359,6 +359,7 @@ def test_odd_addresses_and_query_strings_are_never_a_server_error(client, q, bas
     addresses = [
         *(f"/stories/{story.slug}/export.{fmt}?base={base}" for fmt in FORMATS),
         f"/stories/{story.slug}/passages/{number}/{number}/",
+        f"/stories/{story.slug}/passages/{number}/at-{number}/",
         f"/stories/{story.slug}/versions/{number}/delete/",
         f"/stories/{story.slug}/share-links/{number}/revoke/",
         f"/s/{q.replace('/', '')[:60] or 'x'}/",
@@ -496,16 +497,16 @@ def test_retitling_a_story_with_anything_saves_it_or_says_why(client, owned_stor
     body=st.one_of(WEIRD_TEXT, PAYLOADS, st.text(min_size=400, max_size=700)),
     start=NUMBERS,
     end=NUMBERS,
-    segment=NUMBERS,
+    passage=NUMBERS,
     quote=st.one_of(st.just(""), SHORT_WEIRD, PAYLOADS),
 )
 def test_a_note_with_anything_in_it_is_saved_or_refused_never_a_server_error(
-    client, owned_story, body, start, end, segment, quote
+    client, owned_story, body, start, end, passage, quote
 ):
     from articles.models import PassageNote
 
     article = owned_story.versions.first()
-    data = {"article": article.pk, "start": start, "end": end, "segment": segment, "body": body, "quote": quote}
+    data = {"article": article.pk, "start": start, "end": end, "passage": passage, "body": body, "quote": quote}
     response = client.post(reverse("articles:note_add", args=[owned_story.slug]), data)
     assert response.status_code in (302, 400, 404)  # 404: a passage number the story does not have
     for note in PassageNote.objects.filter(article=article):

@@ -81,7 +81,7 @@ def opposite(visibility: str) -> str:
 
 
 def passage_args(world: World) -> list[object]:
-    return [world.story.slug, world.article.pk, 0]
+    return [world.story.slug, world.article.pk, "at-0"]
 
 
 RULES: dict[str, Page | Action | Shared | ApiRead] = {
@@ -103,7 +103,7 @@ RULES: dict[str, Page | Action | Shared | ApiRead] = {
     "articles:share_link_create": Action(by_slug, lambda w: {}, get=False),
     "articles:share_link_revoke": Action(lambda w: [w.story.slug, w.link.pk], lambda w: {}, get=False),
     "compare:shared_story": Shared(lambda w, link: [link.token]),
-    "compare:shared_passage": Shared(lambda w, link: [link.token, w.article.pk, 0]),
+    "compare:shared_passage": Shared(lambda w, link: [link.token, w.article.pk, "at-0"]),
     **{f"compare:shared_export_{fmt}": Shared(lambda w, link: [link.token]) for fmt in FORMATS},
     "api:get_story": ApiRead(by_slug),
     "api:get_alignment": ApiRead(by_slug),
@@ -114,6 +114,7 @@ RULES: dict[str, Page | Action | Shared | ApiRead] = {
 # tests/accounts/test_accounts.py), adding a story needs a login, and Django's own account pages.
 NOT_ABOUT_ONE_STORY = {
     "compare:library",
+    "compare:kinds_css",  # the kinds' stylesheet, the same for everyone
     "articles:story_new",
     "signup",
     "login",

@@ -126,7 +126,7 @@ def test_a_revoked_link_shows_a_friendly_not_found_page(story, owner_client):
     html = gone.content.decode()
     assert "This share link does not open a story" in html
     assert "Harbour bridge stuck" not in html
-    assert Client().get(address + f"passages/{story.versions.first().pk}/0/").status_code == 404
+    assert Client().get(address + f"passages/{story.versions.first().pk}/at-0/").status_code == 404
 
 
 def test_revoking_one_link_leaves_the_others_working(story, owner_client):
@@ -155,6 +155,15 @@ def test_a_share_link_opens_only_its_own_storys_passages(story, owner_client):
     address = share(owner_client, story).removeprefix("http://testserver")
     other = bridge_story(make_user("someone"))  # someone else's private story
     for article in other.versions.all():
-        response = Client().get(f"{address}passages/{article.pk}/0/")
+        response = Client().get(f"{address}passages/{article.pk}/at-0/")
         assert response.status_code == 404
         assert "Someone else" not in response.content.decode()
+
+
+def test_a_passage_link_by_sentence_index_from_before_stays_under_the_share_link(story, owner_client):
+    address = share(owner_client, story).removeprefix("http://testserver")
+    article = story.versions.first()
+    response = Client().get(f"{address}passages/{article.pk}/0/")
+    assert response.status_code == 302
+    assert re.fullmatch(rf"{re.escape(address)}passages/{article.pk}/at-\d+/", response["Location"])
+    assert 'id="panel-body"' in Client().get(response["Location"]).content.decode()

@@ -59,30 +59,30 @@ def wire(story):
     return story.versions.get(outlet="Harbour Wire")
 
 
-def segment_with(story, article, words: str) -> tuple[int, int, int]:
-    """(segment index, start, end) of the engine's sentence holding ``words``."""
+def sentence_with(story, article, words: str) -> tuple[int, int]:
+    """(start, end) of the engine's sentence holding ``words``: where its passage is addressed."""
     alignment = services.load_alignment(StoredAlignment.objects.get(story=story, status="done"))
     at = article.text.index(words)
-    for index, seg in enumerate(alignment.segments[str(article.pk)]):
+    for seg in alignment.segments[str(article.pk)]:
         if seg.start <= at < seg.end:
-            return index, seg.start, seg.end
+            return seg.start, seg.end
     raise AssertionError("no sentence holds the words")
 
 
 def add_note(client, story, article, words: str, body: str, quote: str = ""):
-    segment, start, end = segment_with(story, article, words)
-    data = {"article": article.pk, "start": start, "end": end, "segment": segment, "body": body, "quote": quote}
+    start, end = sentence_with(story, article, words)
+    data = {"article": article.pk, "start": start, "end": end, "passage": start, "body": body, "quote": quote}
     return client.post(reverse("articles:note_add", args=[story.slug]), data)
 
 
 def test_the_owner_adds_a_note_from_a_passage_and_it_shows_on_the_passage(teacher, story):
     article = wire(story)
     response = add_note(teacher, story, article, "closed by Thursday", "Look at how this quote changed.")
-    segment = segment_with(story, article, "closed by Thursday")[0]
+    start = sentence_with(story, article, "closed by Thursday")[0]
     assert response.status_code == 302
-    assert response["Location"].endswith(f"#p-{article.pk}-{segment}")
+    assert response["Location"].endswith(f"#p-{article.pk}-at-{start}")
     html = teacher.get(story.get_absolute_url()).content.decode()
-    passage = re.search(rf'<div id="p-{article.pk}-{segment}".*?</div>', html, re.DOTALL).group(0)
+    passage = re.search(rf'<div id="p-{article.pk}-at-{start}".*?</div>', html, re.DOTALL).group(0)
     assert "Look at how this quote changed." in passage
     assert "Teacher&#x27;s notes" in html or "Teacher's notes" in html
 
@@ -90,8 +90,8 @@ def test_the_owner_adds_a_note_from_a_passage_and_it_shows_on_the_passage(teache
 def test_the_panel_of_a_passage_shows_its_notes_and_offers_the_owner_the_form(teacher, story):
     article = wire(story)
     add_note(teacher, story, article, "closed by Thursday", "Look at how this quote changed.")
-    segment = segment_with(story, article, "closed by Thursday")[0]
-    url = reverse("compare:passage", args=[story.slug, article.pk, segment])
+    start = sentence_with(story, article, "closed by Thursday")[0]
+    url = reverse("compare:passage", args=[story.slug, article.pk, f"at-{start}"])
     panel = teacher.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "Look at how this quote changed." in panel
     assert reverse("articles:note_add", args=[story.slug]) in panel
@@ -104,8 +104,8 @@ def test_readers_of_a_share_link_see_the_notes_but_no_form(client, teacher, stor
     client.logout()
     page = client.get(link.get_absolute_url()).content.decode()
     assert page.count("Look at how this quote changed.") == 2  # in the list and on the passage
-    segment = segment_with(story, article, "closed by Thursday")[0]
-    panel = client.get(reverse("compare:shared_passage", args=[link.token, article.pk, segment])).content.decode()
+    start = sentence_with(story, article, "closed by Thursday")[0]
+    panel = client.get(reverse("compare:shared_passage", args=[link.token, article.pk, f"at-{start}"])).content.decode()
     assert "Look at how this quote changed." in panel
     assert "note_add" not in panel and "Add a note" not in panel
 
@@ -137,9 +137,9 @@ def test_a_note_points_at_the_quoted_words_when_given(teacher, story):
 
 def test_words_elsewhere_in_the_paragraph_pin_the_note_to_their_sentence(teacher, story):
     article = wire(story)
-    segment, start, end = segment_with(story, article, "closed by Thursday")
+    start, end = sentence_with(story, article, "closed by Thursday")
     text = "the harbour master said"
-    data = {"article": article.pk, "start": start, "end": start + 5, "segment": segment, "body": "Who says so?"}
+    data = {"article": article.pk, "start": start, "end": start + 5, "passage": start, "body": "Who says so?"}
     data |= {"quote": text, "scope_start": start, "scope_end": end}
     assert teacher.post(reverse("articles:note_add", args=[story.slug]), data).status_code == 302
     note = PassageNote.objects.get()
@@ -166,7 +166,7 @@ def test_a_note_over_the_length_limit_is_refused_and_kept(teacher, story):
 
 def test_offsets_outside_the_text_are_refused(teacher, story):
     article = wire(story)
-    data = {"article": article.pk, "start": 5, "end": 10_000, "segment": 0, "body": "A note."}
+    data = {"article": article.pk, "start": 5, "end": 10_000, "passage": 0, "body": "A note."}
     response = teacher.post(reverse("articles:note_add", args=[story.slug]), data)
     assert response.status_code == 400
     assert "not in this version" in response.content.decode()
@@ -181,9 +181,9 @@ def test_a_note_stays_on_its_words_when_the_story_is_aligned_again(teacher, stor
     add_article(story, ArticleInput(text=third, outlet="Radio"))
     stored = services.get_or_compute(story)
     assert stored.key != old  # a new alignment of the three versions
-    segment = segment_with(story, article, "closed by Thursday")[0]
+    start = sentence_with(story, article, "closed by Thursday")[0]
     html = teacher.get(story.get_absolute_url()).content.decode()
-    passage = re.search(rf'<div id="p-{article.pk}-{segment}".*?</div>', html, re.DOTALL).group(0)
+    passage = re.search(rf'<div id="p-{article.pk}-at-{start}".*?</div>', html, re.DOTALL).group(0)
     assert QUOTE.replace('"', "&quot;") in passage
     assert "Look at how this quote changed." in passage
 
@@ -212,7 +212,8 @@ def test_a_note_may_point_at_words_anywhere_in_a_passage_that_runs_over_two_para
     )
     article = story.versions.get(pk=int(member.doc))
     last = alignment.segments[member.doc][member.segments[-1]]
-    url = reverse("compare:passage", args=[story.slug, article.pk, member.first]) + f"?base={base}"
+    first = alignment.segments[member.doc][member.first]
+    url = reverse("compare:passage", args=[story.slug, article.pk, f"at-{first.start}"]) + f"?base={base}"
     panel = teacher.get(url, headers={"HX-Request": "true"}).content.decode()
     shown = " ".join(html.unescape(re.sub(r"<[^>]+>", "", panel)).split())
     assert " ".join(article.text[last.start : last.end].split()[:4]) in shown  # the whole passage, not its first line

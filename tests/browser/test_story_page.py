@@ -117,7 +117,7 @@ def test_the_page_works_without_javascript(chromium, live_server, demo_story, ar
         page.locator(".panel-link").first.click()
         page.wait_for_load_state()
         # The story page with the panel open, at an address of its own that keeps the view.
-        assert re.search(r"[?&]panel=\d+-\d+", page.url) and "show=changed" in page.url
+        assert re.search(r"[?&]panel=\d+-at-\d+", page.url) and "show=changed" in page.url
         assert page.locator("#panel .panel-entry").count() >= len(names) - 1
         page.screenshot(path=str(artifacts_dir / "story-8-no-js-panel.png"))
     finally:

@@ -129,7 +129,7 @@ def test_a_panel_has_its_own_address_and_back_works_with_no_console_error(chromi
 
         page.locator(".passage[data-panel]").first.click()
         page.locator("#panel-body").wait_for()
-        assert re.search(r"[?&]panel=\d+-\d+", page.url)
+        assert re.search(r"[?&]panel=\d+-at-\d+", page.url)
         assert "show=changed" in page.url
         panel_url = page.url
         heading = page.locator("#panel-body h2").inner_text()

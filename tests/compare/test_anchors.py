@@ -1,10 +1,10 @@
-"""A note's passage, found from its character offsets whatever the engine's sentences are."""
+"""A note's passage, or a link's, found from character offsets whatever the engine's sentences are."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from compare.anchors import segment_for
+from compare.anchors import passage_at, segment_for
 
 
 @dataclass
@@ -42,3 +42,23 @@ def test_the_same_note_finds_its_words_when_the_sentences_are_cut_differently():
     # An engine that splits the second sentence in two: the note on its second half follows the words.
     resplit = [Seg(0, 40), Seg(41, 64), Seg(65, 90), Seg(100, 150)]
     assert segment_for(resplit, 70, 85) == 2
+
+
+def test_an_address_names_the_sentence_that_starts_there():
+    assert [passage_at(SENTENCES, s.start) for s in SENTENCES] == [0, 1, 2]
+
+
+def test_an_address_names_the_same_words_when_the_sentences_are_cut_differently():
+    # A later engine splits the second sentence in two and joins the first to nothing else:
+    # the address of the second sentence (offset 41) still opens the passage starting there.
+    resegmented = [Seg(0, 40), Seg(41, 65), Seg(66, 90), Seg(100, 150)]
+    assert resegmented[passage_at(resegmented, 41)].start == 41
+    # And when it joins two sentences, an address inside the joined one opens it.
+    joined = [Seg(0, 90), Seg(100, 150)]
+    assert passage_at(joined, 41) == 0
+    assert passage_at(joined, 100) == 1
+
+
+def test_an_address_between_sentences_names_the_nearest():
+    assert passage_at(SENTENCES, 97) == 2
+    assert passage_at([], 10) is None

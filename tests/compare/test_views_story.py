@@ -148,7 +148,7 @@ def test_a_passage_with_no_counterpart_in_the_base_is_marked_unique(client, stor
 def test_a_passage_that_moved_links_to_its_counterpart(client, story):
     wire = pk_of(story, "Valley Wire")
     html = client.get(story.get_absolute_url(), {"base": wire}).content.decode()
-    moved = re.search(r'<a class="badge badge-moved" href="#(p-\d+-\d+)">', html)
+    moved = re.search(r'<a class="badge badge-moved" href="#(p-\d+-at-\d+)">', html)
     assert moved, "the quote moved to the top of the brief"
     assert f'id="{moved.group(1)}"' in html  # the link leads somewhere on the page
 
@@ -236,7 +236,7 @@ def test_article_text_is_shown_as_text_never_as_markup(client):
     assert "{{ settings.SECRET_KEY }}" in html
     assert "<b>Outlet</b>" not in html and "&lt;b&gt;Outlet&lt;/b&gt;" in html
     first = story.versions.first()
-    panel = client.get(reverse("compare:passage", args=[story.slug, first.pk, 0])).content.decode()
+    panel = client.get(reverse("compare:passage", args=[story.slug, first.pk, "at-0"])).content.decode()
     assert "<script>alert" not in panel and "&lt;script&gt;" in panel
 
 
@@ -278,8 +278,8 @@ def test_a_failed_alignment_is_explained_not_a_server_error(client, story):
 def test_the_passage_panel_is_a_page_without_javascript_and_a_fragment_with_htmx(client, story):
     wire = pk_of(story, "Valley Wire")
     alignment = services.load_alignment(services.get_or_compute(story))
-    segment = next(s.index for s in alignment.segments[str(wire)] if "240,000" in AGENCY[s.start : s.end])
-    url = reverse("compare:passage", args=[story.slug, wire, segment])
+    start = next(s.start for s in alignment.segments[str(wire)] if "240,000" in AGENCY[s.start : s.end])
+    url = reverse("compare:passage", args=[story.slug, wire, f"at-{start}"])
     page = client.get(url).content.decode()
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" in page and "<html" not in fragment
@@ -319,7 +319,76 @@ def test_back_links_keep_the_readers_base_and_filter(client, story):
 def test_the_panel_of_a_passage_that_does_not_exist_is_not_found(client, story):
     wire = pk_of(story, "Valley Wire")
     assert client.get(reverse("compare:passage", args=[story.slug, wire, 999])).status_code == 404
-    assert client.get(reverse("compare:passage", args=[story.slug, 999999, 0])).status_code == 404
+    assert client.get(reverse("compare:passage", args=[story.slug, wire, f"at-{len(AGENCY)}"])).status_code == 404
+    assert client.get(reverse("compare:passage", args=[story.slug, 999999, "at-0"])).status_code == 404
+    assert client.get(f"{story.get_absolute_url()}passages/{wire}/at-x/").status_code == 404
+
+
+# --- passage addresses: where the passage starts in its text, so they outlive a re-alignment -----
+
+
+def sentence_with(story, outlet: str, words: str):
+    """The engine's sentence of ``outlet``'s version holding ``words``, in the story's alignment now."""
+    article = story.versions.get(outlet=outlet)
+    alignment = services.load_alignment(services.get_or_compute(story))
+    return next(s for s in alignment.segments[str(article.pk)] if words in article.text[s.start : s.end])
+
+
+def test_a_passage_is_addressed_by_where_it_starts_in_its_version(client, story):
+    wire = pk_of(story, "Valley Wire")
+    sentence = sentence_with(story, "Valley Wire", "240,000")
+    html = client.get(story.get_absolute_url(), {"base": wire}).content.decode().replace("&amp;", "&")
+    assert f'id="p-{wire}-at-{sentence.start}"' in html
+    assert f'hx-get="{story.get_absolute_url()}passages/{wire}/at-{sentence.start}/?base={wire}"' in html
+    assert f'href="{story.get_absolute_url()}?base={wire}&panel={wire}-at-{sentence.start}"' in html
+
+
+def test_an_address_inside_a_passage_opens_it_under_its_own_address(client, story):
+    wire = pk_of(story, "Valley Wire")
+    sentence = sentence_with(story, "Valley Wire", "240,000")
+    response = client.get(f"{story.get_absolute_url()}passages/{wire}/at-{sentence.start + 5}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"{story.get_absolute_url()}passages/{wire}/at-{sentence.start}/"
+
+
+def test_a_link_by_sentence_index_from_before_is_taken_to_the_passage_address(client, story):
+    wire = pk_of(story, "Valley Wire")
+    sentence = sentence_with(story, "Valley Wire", "240,000")
+    old = f"{story.get_absolute_url()}passages/{wire}/{sentence.index}/?base={wire}&show=changed"
+    response = client.get(old)
+    assert response.status_code == 302
+    new = f"{story.get_absolute_url()}passages/{wire}/at-{sentence.start}/?base={wire}&show=changed"
+    assert response["Location"] == new
+    panel = client.get(new).content.decode()
+    assert "240,000" in re.search(r'<blockquote class="panel-focus">.*?</blockquote>', panel, re.S).group(0)
+
+
+def test_a_story_address_with_a_panel_open_by_sentence_index_from_before_still_opens_it(client, story):
+    wire = pk_of(story, "Valley Wire")
+    sentence = sentence_with(story, "Valley Wire", "240,000")
+    for panel in (f"{wire}-{sentence.index}", f"{wire}-at-{sentence.start}"):
+        html = client.get(story.get_absolute_url(), {"base": wire, "panel": panel}).content.decode()
+        focus = re.search(r'<blockquote class="panel-focus">.*?</blockquote>', html, re.S)
+        assert focus and "240,000" in focus.group(0), panel
+
+
+def test_a_passage_address_opens_the_same_words_after_the_sentences_change(client, story, monkeypatch):
+    """A new engine that cuts sentences differently: here the first paragraph marked as junk, which
+    takes its sentence out, under a new engine version (so the story is aligned again). Every later
+    sentence's index moves; its address (an offset into the unchanged text) does not."""
+    wire = story.versions.get(outlet="Valley Wire")
+    before = sentence_with(story, "Valley Wire", "240,000")
+    address = f"{story.get_absolute_url()}passages/{wire.pk}/at-{before.start}/"
+    first_paragraph = wire.text.index("\n\n")
+    wire.junk_spans = [[0, first_paragraph, "test: not part of the story"]]
+    wire.save()
+    monkeypatch.setattr(services, "ENGINE_VERSION", "a later engine")
+    after = sentence_with(story, "Valley Wire", "240,000")
+    assert (after.start, after.index) == (before.start, before.index - 1)
+    panel = client.get(address).content.decode()
+    assert "240,000" in re.search(r'<blockquote class="panel-focus">.*?</blockquote>', panel, re.S).group(0)
+    # The old index now names another sentence: links by index were not stable, addresses are.
+    assert client.get(f"{story.get_absolute_url()}passages/{wire.pk}/{before.index}/")["Location"] != address
 
 
 def test_passages_can_be_focused_for_the_keyboard(client, story):

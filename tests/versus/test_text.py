@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from versus.text import excerpt, first_words, percent, plural
+from versus.text import either, excerpt, first_words, percent, plural
 
 
 def test_a_count_is_said_with_its_noun_in_the_right_number():
@@ -29,3 +29,10 @@ def test_an_excerpt_is_one_line_cut_at_the_end_or_in_the_middle():
 def test_the_first_words_say_when_more_follow():
     assert first_words("One two three", 5) == "One two three"
     assert first_words("One two three four", 2) == "One two…"
+
+
+def test_alternatives_are_listed_with_commas_and_a_last_or():
+    assert either(["verbatim", "edited", "paraphrased"]) == "verbatim, edited or paraphrased"
+    assert either(["verbatim", "edited"]) == "verbatim or edited"
+    assert either(["new"]) == "new"
+    assert either([]) == ""
