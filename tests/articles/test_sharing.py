@@ -160,6 +160,7 @@ def test_a_share_link_opens_only_its_own_storys_passages(story, owner_client):
         assert "Someone else" not in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_passage_link_by_sentence_index_from_before_stays_under_the_share_link(story, owner_client):
     address = share(owner_client, story).removeprefix("http://testserver")
     article = story.versions.first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from compare import exports, kinds
@@ -90,6 +91,7 @@ TRANSLATED = kinds.KindInfo(
 )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_kind_added_to_the_table_reaches_the_legend_the_patterns_and_the_stylesheet(client, story, monkeypatch):
     monkeypatch.setitem(kinds.TABLE, "translated", TRANSLATED)
     html = client.get(story.get_absolute_url()).content.decode()
