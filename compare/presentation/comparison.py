@@ -171,6 +171,9 @@ def passage_html(piece: Piece) -> str:
             f'<span class="vh"> of {escape(piece.version.label)}</span></span>'
         )
     data = (" data-diff" if piece.has_diff else "") + (" data-unique" if piece.unique else "")
+    # Links saved before passages were addressed by offset end in #p-<version>-<sentence>: the
+    # page's script finds the passage by that old name (the server never sees a #fragment).
+    data += f' data-old-anchor="p-{piece.version.id}-{piece.segment}"'
     focusable, panel = (' tabindex="0"', f' data-panel="{url}" data-panel-href="{href}"') if url else ("", "")
     return (
         f'<div id="{piece.anchor}"{focusable} class="{piece.css_class}"{panel}{data}>'

@@ -6,6 +6,22 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // A link saved before passages were addressed by offset (#p-<version>-<sentence>): take the
+  // reader to that passage under its new name, as the server does for old panel links.
+  function followOldAnchor() {
+    var match = /^#(p-\d+-\d+)$/.exec(window.location.hash);
+    if (!match || document.getElementById(match[1])) return;
+    var passage = document.querySelector('[data-old-anchor="' + match[1] + '"]');
+    if (!passage) return;
+    window.history.replaceState(window.history.state, "", "#" + passage.id);
+    passage.scrollIntoView();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", followOldAnchor);
+  } else {
+    followOldAnchor();
+  }
+
   var lastOpened = null;
 
   function panel() { return document.getElementById("panel"); }

@@ -88,6 +88,22 @@ def test_the_keyboard_moves_between_differences_and_opens_a_passage(page, live_s
     page.screenshot(path=str(artifacts_dir / "story-6-keyboard-panel.png"))
 
 
+def test_a_link_saved_with_an_old_passage_anchor_still_reaches_the_passage(page, live_server, demo_story):
+    url = live_server.url + demo_story.get_absolute_url()
+    page.goto(url)
+    page.wait_for_selector("table.comparison")
+    # A passage far down the page, by the name links had before passages were addressed by offset.
+    passage = page.locator(".passage[data-old-anchor]").last
+    old, new = passage.get_attribute("data-old-anchor"), passage.get_attribute("id")
+    assert re.fullmatch(r"p-\d+-\d+", old) and re.fullmatch(r"p-\d+-at-\d+", new)
+    page.goto("about:blank")
+    page.goto(f"{url}#{old}")
+    page.wait_for_function("(id) => location.hash === '#' + id", arg=new)
+    assert page.locator(f"#{new}").is_visible()
+    box, height = page.locator(f"#{new}").bounding_box(), page.viewport_size["height"]
+    assert 0 <= box["y"] < height  # scrolled to it
+
+
 def test_the_print_preview_is_a_handout(page, live_server, demo_story, artifacts_dir):
     page.goto(live_server.url + demo_story.get_absolute_url())
     page.wait_for_selector("table.comparison")
