@@ -27,7 +27,7 @@ from .version import COMPONENT_VERSIONS, ENGINE_VERSION, JUNK_VERSION
 from . import embed
 from .align import Idf, Prepared, align_pair, align_prepared, mirror, prepare
 from .diff import _numbers as numbers_in
-from .diff import word_diff
+from .diff import word_changes, word_diff
 from .fingerprint import BANDS as FINGERPRINT_BANDS
 from .fingerprint import MIN_SENTENCE_WORDS as FINGERPRINT_MIN_WORDS
 from .fingerprint import SCHEME as FINGERPRINT_SCHEME
@@ -56,6 +56,7 @@ from .types import (
     Group,
     JunkSpan,
     Kind,
+    Move,
     Pair,
     PairAlignment,
     Segment,
@@ -75,6 +76,7 @@ __all__ = [
     "SHARE_KINDS",
     "SIMILARITY_WEIGHTS",
     "Change",
+    "Move",
     "Document",
     "FingerprintSentence",
     "Flag",
@@ -107,5 +109,6 @@ __all__ = [
     "segment_to_list",
     "story_from_dict",
     "story_to_dict",
+    "word_changes",
     "word_diff",
 ]

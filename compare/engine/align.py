@@ -49,11 +49,11 @@ from functools import lru_cache
 from typing import Any
 
 from ._text import STOPWORDS, Tokens, tokens
-from .diff import word_diff
+from .diff import word_changes
 from .embed import DIMENSIONS, one_blas_thread
 from .segment import segment
 from .spans import overlapping
-from .types import SHARE_KINDS, Change, Document, Kind, Pair, PairAlignment, Segment, ShareKind
+from .types import SHARE_KINDS, Change, Document, Kind, Move, Pair, PairAlignment, Segment, ShareKind
 
 # A candidate pair is kept when its score reaches this (see the module docstring).
 ALIGN_THRESHOLD = 0.37
@@ -394,6 +394,7 @@ def mirror(alignment: PairAlignment) -> PairAlignment:
             kind=p.kind,
             score=p.score,
             changes=tuple(_mirror_change(c) for c in p.changes),
+            moves=tuple(sorted((Move(m.b, m.a) for m in p.moves), key=lambda m: m.a)),
         )
         for p in alignment.pairs
     ]
@@ -674,6 +675,7 @@ def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members
     judgement = judge(merged_a, merged_b, idf, cos=meaning(a, b, members_a, members_b, idf))
     a_span = (a.segments[members_a[0]].start, a.segments[members_a[-1]].end)
     b_span = (b.segments[members_b[0]].start, b.segments[members_b[-1]].end)
+    changes, moves = _changes(a.document, b.document, a_span, b_span)
     return Pair(
         a=tuple(members_a),
         b=tuple(members_b),
@@ -681,13 +683,16 @@ def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members
         b_span=b_span,
         kind=judgement.kind,
         score=round(judgement.score, 4),
-        changes=_changes(a.document, b.document, a_span, b_span),
+        changes=changes,
+        moves=moves,
     )
 
 
-def _changes(a: Document, b: Document, a_span: tuple[int, int], b_span: tuple[int, int]) -> tuple[Change, ...]:
-    """Word-level changes inside a pair; junk between its sentences is left out."""
-    return word_diff(a.text, b.text, a_span, b_span, overlapping(a.junk, a_span), overlapping(b.junk, b_span))
+def _changes(
+    a: Document, b: Document, a_span: tuple[int, int], b_span: tuple[int, int]
+) -> tuple[tuple[Change, ...], tuple[Move, ...]]:
+    """Word-level changes and moves inside a pair; junk between its sentences is left out."""
+    return word_changes(a.text, b.text, a_span, b_span, overlapping(a.junk, a_span), overlapping(b.junk, b_span))
 
 
 def _shares(segments: list[Segment], paired: list[tuple[tuple[int, ...], Kind]]) -> dict[str, float]:

@@ -11,7 +11,9 @@ offsets point into the full original texts.
 Changes are differences of *wording*: a stretch both passages hold in another place ("the
 harbour pilot, Mara Olsen" against "Mara Olsen, the harbour pilot") is not a change on
 either side, though the edit script alone would show it deleted here and inserted there.
-So what the changes leave is the same words on both sides, not always in the same order.
+So what the changes leave is the same words on both sides, not always in the same order;
+``word_changes`` returns such stretches as moves, so a page can still show a change of
+order ("Smith beat Jones" / "Jones beat Smith" has no change of wording, and two moves).
 
 Each change says what a reader must notice: ``number`` (a figure or a date differs:
 "19" -> "18", "three" -> "four", "Monday" -> "Tuesday"), ``name`` (a capitalised name on
@@ -36,7 +38,7 @@ from diff_match_patch import diff_match_patch
 
 from ._text import CJK, DAYS_AND_MONTHS, NUMBER_WORDS, STOPWORDS, TITLES_OF_ADDRESS
 from .spans import subtract
-from .types import Change, Flag, Op
+from .types import Change, Flag, Move, Op
 
 # One token: optional leading whitespace, then a number (with its separators and suffix:
 # "1,000", "19.5", "19th"), a run of word characters that are not CJK (with inner
@@ -104,31 +106,63 @@ def word_diff(
 
     Offsets in the returned changes are into the full texts. An adjacent delete and
     insert come back as one ``replace``. Text inside junk spans (a caption between two
-    sentences of one pair) is left out of the comparison.
+    sentences of one pair) is left out of the comparison. Words kept but moved are not
+    changes: ``word_changes`` also returns them, as moves.
     """
+    return word_changes(a_text, b_text, a_span, b_span, a_junk, b_junk)[0]
+
+
+def word_changes(
+    a_text: str,
+    b_text: str,
+    a_span: tuple[int, int],
+    b_span: tuple[int, int],
+    a_junk: Sequence[tuple[int, int]] = (),
+    b_junk: Sequence[tuple[int, int]] = (),
+) -> tuple[tuple[Change, ...], tuple[Move, ...]]:
+    """The changes of ``word_diff``, and the stretches both passages hold in other places (moves)."""
     a_start, a_end = a_span
     b_start, b_end = b_span
     if not a_junk and not b_junk and a_text[a_start:a_end] == b_text[b_start:b_end]:
-        return ()  # verbatim copies are the commonest pair: no need to cut them into words
+        return (), ()  # verbatim copies are the commonest pair: no need to cut them into words
     a_tokens, a_starts, a_keys = _span_tokens(a_text, a_start, a_end, tuple(map(tuple, a_junk)))
     b_tokens, b_starts, b_keys = _span_tokens(b_text, b_start, b_end, tuple(map(tuple, b_junk)))
     if a_tokens == b_tokens:
-        return ()
+        return (), ()
 
+    changed, moved = _changed_ranges(a_keys, b_keys)
     changes: list[Change] = []
-    for a_lo, a_hi, b_lo, b_hi in _changed_ranges(a_keys, b_keys):
+    for a_lo, a_hi, b_lo, b_hi in changed:
         a_range = _char_range(a_tokens, a_starts, (a_lo, a_hi), a_end)
         b_range = _char_range(b_tokens, b_starts, (b_lo, b_hi), b_end)
         changes.append(_make_change(a_text, b_text, a_range, b_range, (a_start, a_end), (b_start, b_end)))
-    return tuple(changes)
+    moves = tuple(
+        Move(
+            _word_range(a_text, _char_range(a_tokens, a_starts, (a_lo, a_hi), a_end)),
+            _word_range(b_text, _char_range(b_tokens, b_starts, (b_lo, b_hi), b_end)),
+        )
+        for a_lo, a_hi, b_lo, b_hi in moved
+    )
+    return tuple(changes), moves
+
+
+def _word_range(text: str, char_range: tuple[int, int]) -> tuple[int, int]:
+    """The range without the spacing a token carries in front of it."""
+    start, end = char_range
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
 
 
 TokenChange = tuple[int, int, int, int]  # token ranges of one change: A from, A to, B from, B to
 
 
 @lru_cache(maxsize=4096)
-def _changed_ranges(a_keys: tuple[str, ...], b_keys: tuple[str, ...]) -> tuple[TokenChange, ...]:
-    """The changes between two token sequences, as token ranges, with moved words left out.
+def _changed_ranges(
+    a_keys: tuple[str, ...], b_keys: tuple[str, ...]
+) -> tuple[tuple[TokenChange, ...], tuple[TokenChange, ...]]:
+    """The changes between two token sequences, as token ranges, with moved words left out,
+    and the moved stretches (same shape: A from, A to, B from, B to).
 
     The edit script is a longest common subsequence: words kept but moved ("the boxing
     champion, Garry Delany" against "Garry Delany, the boxing champion") come out of it as
@@ -156,16 +190,18 @@ def _changed_ranges(a_keys: tuple[str, ...], b_keys: tuple[str, ...]) -> tuple[T
     if run is not None:
         changes.append((run[0], run[1], run[2], run[3]))
     if len(a_keys) * len(b_keys) > MAX_BISECT_CELLS:
-        return tuple(changes)  # long passages: the search for moves would cost too much
-    moved_a, moved_b = _moves(a_keys, b_keys, changes)
-    if not moved_a:
-        return tuple(changes)
-    return tuple(_split_around(changes, moved_a, moved_b))
+        return tuple(changes), ()  # long passages: the search for moves would cost too much
+    stretches = _moves(a_keys, b_keys, changes)
+    if not stretches:
+        return tuple(changes), ()
+    moved_a = {i for a_lo, a_hi, _, _ in stretches for i in range(a_lo, a_hi)}
+    moved_b = {j for _, _, b_lo, b_hi in stretches for j in range(b_lo, b_hi)}
+    return tuple(_split_around(changes, moved_a, moved_b)), tuple(sorted(stretches))
 
 
-def _moves(a_keys: tuple[str, ...], b_keys: tuple[str, ...], changes: list[TokenChange]) -> tuple[set[int], set[int]]:
-    """Token positions, in A and in B, of stretches that both passages hold but the edit
-    script marks as changed on both sides: the same words in another place.
+def _moves(a_keys: tuple[str, ...], b_keys: tuple[str, ...], changes: list[TokenChange]) -> list[TokenChange]:
+    """Stretches (token ranges in A and in B) that both passages hold but the edit script
+    marks as changed on both sides: the same words in another place.
 
     A stretch must hold a content word: a lone "the" or "of" found elsewhere in the other
     passage is a coincidence, not a move. Stretches with the most content words first, each
@@ -178,8 +214,7 @@ def _moves(a_keys: tuple[str, ...], b_keys: tuple[str, ...], changes: list[Token
     for a_lo, a_hi, b_lo, b_hi in changes:
         a_free[a_lo:a_hi] = [True] * (a_hi - a_lo)
         b_free[b_lo:b_hi] = [True] * (b_hi - b_lo)
-    moved_a: set[int] = set()
-    moved_b: set[int] = set()
+    stretches: list[TokenChange] = []
     while True:
         # The longest common run of free tokens: run lengths ending at each matching pair of
         # positions, found through the positions of each word in B (pairs of equal words
@@ -200,11 +235,10 @@ def _moves(a_keys: tuple[str, ...], b_keys: tuple[str, ...], changes: list[Token
                     best = (*run, i + 1, j + 1)
         content, length, a_end, b_end = best
         if not content:
-            return moved_a, moved_b
+            return stretches
         for k in range(length):
             a_free[a_end - length + k] = b_free[b_end - length + k] = False
-            moved_a.add(a_end - length + k)
-            moved_b.add(b_end - length + k)
+        stretches.append((a_end - length, a_end, b_end - length, b_end))
 
 
 def _split_around(changes: list[TokenChange], moved_a: set[int], moved_b: set[int]) -> list[TokenChange]:

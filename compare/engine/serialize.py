@@ -12,9 +12,9 @@ from typing import Any
 
 from .align import mirror
 from .spans import as_span
-from .types import Change, Group, Op, Pair, PairAlignment, Segment, SourceEstimate, StoryAlignment
+from .types import Change, Group, Move, Op, Pair, PairAlignment, Segment, SourceEstimate, StoryAlignment
 
-FORMAT = 2  # bump when the shape below changes, so stored results can be recomputed
+FORMAT = 3  # bump when the shape below changes, so stored results can be recomputed
 
 # Stored alignments get large (every pair of versions, both ways, every word-level change),
 # and decoding them is on the page's critical path, so the stored form is compact: changes
@@ -60,6 +60,8 @@ def pair_alignment_entries(
             "a_sentences": list(pair.a),
             "b_sentences": list(pair.b),
             "changes": [change_to_dict(c) for c in pair.changes],
+            # Words both passages hold in other places: a change of order, not of wording.
+            "moves": [{"a": list(m.a), "b": list(m.b)} for m in pair.moves],
         }
         for pair in pa.pairs
     ]
@@ -92,11 +94,12 @@ def _pair_entry_to_list(pair: Pair) -> list[Any]:
         pair.kind,
         pair.score,
         [_change_to_list(c) for c in pair.changes],
+        [[*m.a, *m.b] for m in pair.moves],
     ]
 
 
 def _pair_entry_from_list(item: list[Any]) -> Pair:
-    a, b, a_span, b_span, kind, score, changes = item
+    a, b, a_span, b_span, kind, score, changes, moves = item
     return Pair(
         a=tuple(a),
         b=tuple(b),
@@ -105,6 +108,7 @@ def _pair_entry_from_list(item: list[Any]) -> Pair:
         kind=kind,
         score=score,
         changes=tuple(_change_from_list(c) for c in changes),
+        moves=tuple(Move((m[0], m[1]), (m[2], m[3])) for m in moves),
     )
 
 

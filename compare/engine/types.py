@@ -63,6 +63,15 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Move:
+    """Words both passages of a pair hold, in another place in each: not a change of wording,
+    but a change of order ("Smith beat Jones" / "Jones beat Smith" moves both names)."""
+
+    a: tuple[int, int]
+    b: tuple[int, int]
+
+
+@dataclass(frozen=True)
 class Pair:
     """Sentences of A that correspond to sentences of B (one-to-one, one-to-many, many-to-many)."""
 
@@ -73,6 +82,7 @@ class Pair:
     kind: Kind
     score: float  # in [0, 1]
     changes: tuple[Change, ...] = ()
+    moves: tuple[Move, ...] = ()
 
 
 @dataclass

@@ -331,8 +331,8 @@ def build_comparison(
             mode: Mode = "new" if two or new_words_only or member.against != base_id else "inline"
             for pair in member.pairs:
                 passages = Passages(reference.text, pair.a_span, version.text, pair.b_span)
-                marks.extend(change_marks(pair.changes, passages, mode, hide_trivial, new_words_only))
-                changes += visible_changes(pair.changes, hide_trivial)
+                marks.extend(change_marks(pair.changes, passages, mode, hide_trivial, new_words_only, pair.moves))
+                changes += visible_changes(pair.changes, hide_trivial) + len(pair.moves)
         elif two and member.doc == base_id:
             # A classic side-by-side diff: the base column shows what the other version cut or replaced.
             for other in row.members:
@@ -341,7 +341,9 @@ def build_comparison(
                         if pair.a[0] in member.segments:
                             passages = Passages(base.text, pair.a_span, versions[other.doc].text, pair.b_span)
                             new_words_only = TABLE[other.kind].new_words_only
-                            marks.extend(change_marks(pair.changes, passages, "old", hide_trivial, new_words_only))
+                            marks.extend(
+                                change_marks(pair.changes, passages, "old", hide_trivial, new_words_only, pair.moves)
+                            )
         piece = Piece(
             version=version,
             segment=member.first,

@@ -20,7 +20,7 @@ from functools import lru_cache
 from html import escape  # what django.utils.html.escape does, minus its lazy-text wrapper: ~1,000 calls a page
 from typing import Literal
 
-from compare.engine import Change, numbers_in  # numbers_in: the engine's own reading of figures
+from compare.engine import Change, Move, numbers_in  # numbers_in: the engine's own reading of figures
 
 Mode = Literal["plain", "inline", "new", "old"]
 
@@ -188,14 +188,22 @@ def _new_word_runs(text: str, start: int, end: int, shared: frozenset[str]) -> l
     return runs
 
 
+_MOVED_OPEN = '<span class="chg moved" title="Moved: the other passage has these words in another place">'
+
+
 def change_marks(
     changes: Sequence[Change],
     passages: Passages,
     mode: Mode,
     hide_trivial: bool,
     paraphrase: bool = False,
+    moves: Sequence[Move] = (),
 ) -> list[Mark]:
     """Marks for one side of a pair. ``a`` offsets are the reference's, ``b`` the shown version's.
+
+    Moves (words the other passage has in another place) are marked on the side shown, with
+    a dotted underline and "↔": not a change of wording, but a change of order a reader
+    must see ("Smith beat Jones" / "Jones beat Smith").
 
     inline: the shown version's text, with the reference's deleted words struck where they were;
     new: the shown version's text only; old: the reference's text with what the other one lost.
@@ -205,6 +213,9 @@ def change_marks(
     marks = []
     shared_b = passages.words("a") if paraphrase else frozenset()
     shared_a = passages.words("b") if paraphrase else frozenset()
+    for move in moves:
+        start, end = move.a if mode == "old" else move.b
+        marks.append(Mark(start, end, _MOVED_OPEN, "</span>"))
     for change in changes:
         if change.trivial and hide_trivial:
             continue

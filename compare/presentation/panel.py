@@ -78,14 +78,16 @@ def build_panel(
             new_words_only = TABLE[pair.kind].new_words_only
             mode: Mode = "new" if new_words_only else "inline"
             passages = Passages(focus.text, pair.a_span, other.text, pair.b_span)
-            marks = change_marks(pair.changes, passages, mode, hide_trivial=False, paraphrase=new_words_only)
+            marks = change_marks(
+                pair.changes, passages, mode, hide_trivial=False, paraphrase=new_words_only, moves=pair.moves
+            )
             entries.append(
                 PanelEntry(
                     version=other,
                     html=mark_safe(render_span(other.text, b_start, b_end, other.junk, marks)),  # noqa: S308
                     kind=pair.kind,
                     score=pair.score,
-                    changes=len(pair.changes),
+                    changes=len(pair.changes) + len(pair.moves),
                     anchor=passage_anchor(other_id, b_start),
                     segment=pair.b[0],
                     paragraph=other_segments[pair.b[0]].paragraph if pair.b[0] < len(other_segments) else 0,

@@ -8,8 +8,12 @@ are Python string offsets (end exclusive) into each file's text decoded as UTF-8
 as read: no newline conversion, no stripping. A pair that groups several sentences spans
 from the first to the last. Every pair also says which documents it links (``a_doc``,
 ``b_doc``: the paths as given), which matters with more than two files, where every two
-versions are aligned. Extra keys (``documents``, ``unique``, ``changes``, ``groups``,
+versions are aligned. Extra keys (``documents``, ``unique``, ``changes``, ``moves``, ``groups``,
 ``source``…) may be added; the required ones never change.
+
+Each pair's ``changes`` are differences of wording; words both passages hold in another
+place are ``moves`` (``{"a": [start, end], "b": [start, end]}``, since December 2026), so a
+reordered sentence ("Smith beat Jones" / "Jones beat Smith") has moves and no changes.
 
 A passage may take part in more than one pair (since December 2026): a headline that
 states what both the other version's headline and its lead state is paired with each. So

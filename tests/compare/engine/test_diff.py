@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from compare.engine.diff import runs, word_diff
+from compare.engine.diff import runs, word_changes, word_diff
 from compare.engine.types import Change
 
 
@@ -192,6 +192,24 @@ def test_words_kept_in_another_place_are_not_a_change():
     assert "harbour" in unchanged_words(b, changes, "b")
     assert sorted(unchanged_words(a, changes, "a")) == sorted(unchanged_words(b, changes, "b"))
     assert all(not c.flags for c in changes)
+
+
+def moved_words(a: str, b: str) -> list[tuple[str, str]]:
+    return [(a[m.a[0] : m.a[1]], b[m.b[0] : m.b[1]]) for m in word_changes(a, b, (0, len(a)), (0, len(b)))[1]]
+
+
+def test_moved_words_are_reported_as_moves_on_both_sides():
+    a = "The harbour pilot, Mara Olsen, guided the ferry into port on Sunday."
+    b = "Mara Olsen, the harbour pilot, guided the ferry into port on Sunday."
+    assert moved_words(a, b) == [("Mara Olsen", "Mara Olsen")]
+
+
+def test_swapped_names_are_not_a_change_of_wording_but_are_moves():
+    # The meaning is reversed: a reader must see it, as a change of order.
+    a = "Smith beat Jones in the final."
+    b = "Jones beat Smith in the final."
+    assert diff(a, b) == ()
+    assert sorted(moved_words(a, b)) == [("Jones", "Jones"), ("Smith", "Smith")]
 
 
 def test_a_function_word_found_elsewhere_is_not_a_move():

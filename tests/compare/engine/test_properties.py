@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compare.engine.align import align_pair
-from compare.engine.diff import _BARE_TOKEN, runs, word_diff
+from compare.engine.diff import _BARE_TOKEN, runs, word_changes, word_diff
 from compare.engine.segment import segment
 from compare.engine.story import align_story
 from compare.engine.types import KINDS, SHARE_KINDS, Change, Document, PairAlignment, StoryAlignment
@@ -291,6 +291,22 @@ def test_what_the_changes_leave_is_the_same_words_on_both_sides(a, b):
                 words.update(w.casefold() for w in _BARE_TOKEN.findall(text, run.start, run.end))
         kept.append(words)
     assert kept[0] == kept[1]
+
+
+@SETTINGS
+@given(ODD_TEXTS, ODD_TEXTS, st.data())
+def test_a_move_is_the_same_words_on_both_sides_inside_the_spans_and_outside_every_change(a, b, data):
+    a_span, b_span = spans_of(a, data), spans_of(b, data)
+    changes, moves = word_changes(a, b, a_span, b_span)
+    for move in moves:
+        for (start, end), (lo, hi) in ((move.a, a_span), (move.b, b_span)):
+            assert lo <= start < end <= hi
+        assert [w.casefold() for w in _BARE_TOKEN.findall(a, *move.a)] == [
+            w.casefold() for w in _BARE_TOKEN.findall(b, *move.b)
+        ]
+        for change in changes:
+            assert change.a[1] <= move.a[0] or change.a[0] >= move.a[1]
+            assert change.b[1] <= move.b[0] or change.b[0] >= move.b[1]
 
 
 @SETTINGS

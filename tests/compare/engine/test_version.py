@@ -20,6 +20,8 @@ DEMO_DIGESTS = {
     "segment1.align2.diff2.story1.format2": "668a3a9017975124f3ed057f841b937f9927335ff7cc761d3221077d640598b9",
     # Words kept but moved to another place in a passage are not changes.
     "segment1.align2.diff3.story1.format2": "1812fbc18f79a22ad8fbd5a7aa9eba3b72290407177b659d256f49c88604f289",
+    # Moves are kept with each pair (shown as moved words), not only left out of the changes.
+    "segment1.align2.diff3.story1.format3": "3aa34e7127e0d239d88ef1d73aa617c58c258cbb836bb4cd290f167bd68bca86",
 }
 
 

@@ -89,12 +89,22 @@ def test_text_outside_every_sentence_is_found_as_gaps():
 
 
 def _marks_between(a: str, b: str, mode: str = "inline", paraphrase: bool = False) -> str:
-    from compare.engine import word_diff
+    from compare.engine import word_changes
     from compare.presentation.marks import Passages, change_marks, render_span
 
-    changes = word_diff(a, b, (0, len(a)), (0, len(b)))
-    marks = change_marks(changes, Passages(a, (0, len(a)), b, (0, len(b))), mode, False, paraphrase)
-    return render_span(b, 0, len(b), [], marks)
+    changes, moves = word_changes(a, b, (0, len(a)), (0, len(b)))
+    marks = change_marks(changes, Passages(a, (0, len(a)), b, (0, len(b))), mode, False, paraphrase, moves)
+    shown = a if mode == "old" else b
+    return render_span(shown, 0, len(shown), [], marks)
+
+
+def test_swapped_names_are_marked_as_moved_on_both_sides():
+    a, b = "Smith beat Jones in the final.", "Jones beat Smith in the final."
+    moved = r'<span class="chg moved"[^>]*>{}</span>'
+    for mode in ("new", "old"):
+        html = _marks_between(a, b, mode=mode)
+        assert re.search(moved.format("Smith"), html) and re.search(moved.format("Jones"), html)
+        assert "<ins" not in html and "<del" not in html
 
 
 def test_quote_mark_style_and_punctuation_alone_raise_no_flag():
