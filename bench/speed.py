@@ -254,10 +254,10 @@ def two_versions(words: int, repeats: int) -> dict[int, list[Document]]:
 
 
 def word_diff_share(docs: list[Document]) -> tuple[float, float, int]:
-    """CPU ms spent in word_diff while aligning a story, the story's CPU ms, and the calls.
-    (Instrumentation: the alignment module's reference to word_diff is wrapped for the
+    """CPU ms spent in the word diff (word_changes) while aligning a story, the story's CPU ms, and the calls.
+    (Instrumentation: the alignment module's reference to word_changes is wrapped for the
     duration of one run, then restored.)"""
-    real = engine_align.word_diff
+    real = engine_align.word_changes
     spent = [0.0, 0]
 
     def counted(*args: object, **kwargs: object) -> object:
@@ -268,13 +268,13 @@ def word_diff_share(docs: list[Document]) -> tuple[float, float, int]:
             spent[0] += time.process_time() - started
             spent[1] += 1
 
-    engine_align.word_diff = counted
+    engine_align.word_changes = counted
     try:
         started = time.process_time()
         align_story(docs)
         total = time.process_time() - started
     finally:
-        engine_align.word_diff = real
+        engine_align.word_changes = real
     return spent[0] * 1000, total * 1000, int(spent[1])
 
 
@@ -425,7 +425,7 @@ def main() -> None:
     diff_cpu, total_cpu, calls = word_diff_share(versions(1000, 10, 998))
     print(
         f"  of which word-level diffs: {diff_cpu:.0f} of {total_cpu:.0f} CPU ms ({diff_cpu / total_cpu:.0%}) "
-        f"in {calls} calls to word_diff"
+        f"in {calls} calls to word_changes"
     )
     if semantic:
         stored_stories = {seed: embed.with_vectors(versions(1000, 10, 400 + seed)) for seed in range(len(stories))}
