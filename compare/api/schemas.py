@@ -64,6 +64,13 @@ class ChangeOut(Schema):
     trivial: bool
 
 
+class MoveOut(Schema):
+    """Words both passages hold, in another place in each: a change of order, not of wording."""
+
+    a: tuple[int, int]
+    b: tuple[int, int]
+
+
 class PairOut(Schema):
     a_doc: int
     b_doc: int
@@ -74,6 +81,7 @@ class PairOut(Schema):
     a_sentences: list[int]
     b_sentences: list[int]
     changes: list[ChangeOut]
+    moves: list[MoveOut]
 
 
 class UniqueOut(Schema):
