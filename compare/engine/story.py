@@ -13,7 +13,8 @@ other at a lower bar ("triangles"). On top of that:
   evidence in words.
 
 Nothing depends on the order in which the versions are given: the work is done in the
-order of document ids and every tie is broken by id.
+order of document ids and every tie is broken by id (numeric ids by their number, so that
+version 9 comes before version 10, as it was added first).
 """
 
 from __future__ import annotations
@@ -200,7 +201,8 @@ def estimate_source(
     The estimate is the centre of the story: the version most similar to all the others.
     Copies each stay close to their source, while their own edits, cuts and additions set
     them apart from one another; an outlet that expands a source is set apart by its
-    additions too. Ties go to the lowest id."""
+    additions too. Ties (two versions are always tied: similarity is symmetric) go to the
+    lowest id, numeric ids compared as numbers: the version added first."""
     ids = sorted(prepared)
     if len(ids) < 2:
         return SourceEstimate(None, 0.0, ["There is only one version: nothing to compare it with."])
@@ -211,7 +213,7 @@ def estimate_source(
     def shared(x: str, y: str) -> float:
         return max(_derived_share(pairwise[(x, y)]), _derived_share(pairwise[(y, x)]))
 
-    ranked = sorted(ids, key=lambda doc_id: (-centrality(doc_id), doc_id))
+    ranked = sorted(ids, key=lambda doc_id: (-centrality(doc_id), id_order(doc_id)))
     best = ranked[0]
     related = [o for o in ids if o != best and shared(o, best) >= _DERIVED_SHARE]
     if not related:
@@ -258,6 +260,11 @@ def estimate_source(
     reach = len(related) / (len(ids) - 1)
     confidence = min(1.0, coverage) * reach**0.5 * (_BASE_WEIGHT + _MARGIN_WEIGHT * min(1.0, margin / _FULL_MARGIN))
     return SourceEstimate(best, round(confidence, 3), evidence)
+
+
+def id_order(doc_id: str) -> tuple[int, int, str]:
+    """Sort key for document ids: digit strings by their number ("9" before "10"), then the rest."""
+    return (0, int(doc_id), "") if doc_id.isascii() and doc_id.isdigit() else (1, 0, doc_id)
 
 
 def _passages_only_in(doc_id: str, pairwise: dict[tuple[str, str], PairAlignment], ids: list[str]) -> int:

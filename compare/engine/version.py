@@ -24,7 +24,7 @@ COMPONENT_VERSIONS: Final[Mapping[str, int]] = MappingProxyType(
         "segment": 1,  # sentences and paragraphs (segment.py)
         "align": 2,  # which passages pair, their scores and kinds (align.py)
         "diff": 3,  # word-level changes and their flags (diff.py)
-        "story": 1,  # triangles, groups, similarity and the likely source (story.py)
+        "story": 2,  # triangles, groups, similarity and the likely source (story.py)
         "format": FORMAT,  # the stored shape (serialize.py)
     }
 )

@@ -106,6 +106,15 @@ def test_the_version_the_others_copy_is_named_as_the_source_with_evidence():
     assert "independent" in evidence
 
 
+def test_of_two_versions_the_one_added_first_is_named_the_source_even_when_its_id_sorts_later_as_text():
+    # Two versions are always tied (similarity is symmetric); ids are database numbers, and
+    # "10" sorts before "9" as text: the tie goes to 9, the version added first.
+    story = align_story([Document("10", REPRINT), Document("9", WIRE)])
+    assert story.source.document == "9"
+    story = align_story([Document("9", REPRINT), Document("10", WIRE)])
+    assert story.source.document == "9"
+
+
 def test_independent_versions_have_no_source():
     story = align_story([Document("a", WIRE), Document("b", INDEPENDENT)])
     assert story.source.document is None

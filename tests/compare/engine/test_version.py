@@ -22,6 +22,8 @@ DEMO_DIGESTS = {
     "segment1.align2.diff3.story1.format2": "1812fbc18f79a22ad8fbd5a7aa9eba3b72290407177b659d256f49c88604f289",
     # Moves are kept with each pair (shown as moved words), not only left out of the changes.
     "segment1.align2.diff3.story1.format3": "3aa34e7127e0d239d88ef1d73aa617c58c258cbb836bb4cd290f167bd68bca86",
+    # Of two tied versions the source is the one added first (id 9 before id 10).
+    "segment1.align2.diff3.story2.format3": "3aa34e7127e0d239d88ef1d73aa617c58c258cbb836bb4cd290f167bd68bca86",
 }
 
 
