@@ -30,6 +30,18 @@ def test_it_splits_after_a_dotted_abbreviation_when_a_sentence_clearly_starts():
     assert sentences(text) == ["The treaty was signed in the U.S.", "The ministers then flew home."]
 
 
+def test_a_us_state_abbreviation_ends_a_sentence_only_where_a_sentence_clearly_starts():
+    text = (
+        "Orchard growers urged Ariz. Gov. Lia Brandt to sign the frost bill. The bill came from Sen. Ada Moss, D-Ky. "
+        "It passed in Salem, Colo. Springs voters were split."
+    )
+    assert sentences(text) == [
+        "Orchard growers urged Ariz. Gov. Lia Brandt to sign the frost bill.",
+        "The bill came from Sen. Ada Moss, D-Ky.",
+        "It passed in Salem, Colo. Springs voters were split.",
+    ]
+
+
 def test_it_keeps_decimals_and_numbers_whole():
     text = "Fares rose 2.5 percent to $1,200.50 this year. Nobody was pleased."
     assert sentences(text) == ["Fares rose 2.5 percent to $1,200.50 this year.", "Nobody was pleased."]

@@ -24,6 +24,8 @@ DEMO_DIGESTS = {
     "segment1.align2.diff3.story1.format3": "3aa34e7127e0d239d88ef1d73aa617c58c258cbb836bb4cd290f167bd68bca86",
     # Of two tied versions the source is the one added first (id 9 before id 10).
     "segment1.align2.diff3.story2.format3": "3aa34e7127e0d239d88ef1d73aa617c58c258cbb836bb4cd290f167bd68bca86",
+    # A US state's abbreviation ("Ariz. Gov. Jan Brewer") ends a sentence only before a clear start.
+    "segment2.align2.diff3.story2.format3": "3aa34e7127e0d239d88ef1d73aa617c58c258cbb836bb4cd290f167bd68bca86",
 }
 
 
