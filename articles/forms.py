@@ -223,6 +223,23 @@ class StoryDetailsForm(forms.Form):
     )
 
 
+def _note_body_field() -> forms.CharField:
+    return forms.CharField(
+        label="Your note",
+        max_length=PassageNote.MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": PassageNote.MAX_LENGTH}),
+        error_messages={"required": "The note is empty. Write what readers should look at."},
+        help_text=f"Plain text, at most {PassageNote.MAX_LENGTH} characters. Everyone who can read the story sees "
+        "it: on the page, in the panel, on the handout and in the HTML report.",
+    )
+
+
+class NoteBodyForm(forms.Form):
+    """A note's words, changed by the story's owner (the words it points at stay)."""
+
+    body = _note_body_field()
+
+
 class NoteForm(forms.Form):
     """A note on a passage: which words (offsets into the version's text), and what to say about them."""
 
@@ -235,13 +252,7 @@ class NoteForm(forms.Form):
     scope_start = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     scope_end = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
-    body = forms.CharField(
-        label="Your note",
-        max_length=PassageNote.MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": PassageNote.MAX_LENGTH}),
-        help_text=f"Plain text, at most {PassageNote.MAX_LENGTH} characters. Everyone who can read the story sees "
-        "it: on the page, in the panel, on the handout and in the HTML report.",
-    )
+    body = _note_body_field()
     quote = forms.CharField(
         label="Words to point at (optional)",
         max_length=500,

@@ -1,4 +1,4 @@
-"""Teacher's notes on passages: the owner adds and deletes them; everyone who can read the story sees them.
+"""Teacher's notes on passages: the owner adds, edits and deletes them; everyone who can read the story sees them.
 
 Like every view that changes a story, these answer "not found" to anyone but its owner
 (``access.story_for_editing``). A note is added from a passage's panel (or its page without
@@ -11,15 +11,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from compare.presentation import passage_anchor
 from versus.http import AuthenticatedHttpRequest
 
 from . import services
 from .access import story_for_editing
-from .forms import NoteForm
+from .forms import NoteBodyForm, NoteForm
 from .models import Article, PassageNote, Story
 
 
@@ -63,6 +63,25 @@ def note_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def _digits(value: str | None) -> int | None:
     # Only ASCII digits: str.isdigit() also says yes to "²", which int() refuses.
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def note_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The note's words: changed from the form under the note on the story page (or this page's own)."""
+    story = story_for_editing(request, slug)
+    note = get_object_or_404(PassageNote.objects.select_related("article"), article__story=story, pk=pk)
+    form = NoteBodyForm(request.POST if request.method == "POST" else None, initial={"body": note.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_note(note, form.cleaned_data["body"])
+        except services.IngestError as error:
+            form.add_error("body", str(error))
+        else:
+            messages.success(request, "The note was changed.")
+            return redirect(story.get_absolute_url() + "#teacher-notes")
+    context = {"story": story, "note": note, "form": form}
+    return render(request, "articles/note_edit.html", context, status=400 if form.is_bound else 200)
 
 
 @require_POST

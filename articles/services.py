@@ -394,6 +394,23 @@ MAX_NOTES_PER_STORY = 200
 @transaction.atomic
 def add_note(article: Article, start: int, end: int, body: str, author: User | None = None) -> PassageNote:
     """A teacher's note on the words ``article.text[start:end]``; IngestError says what is wrong."""
+    body = _note_body(body)
+    if not 0 <= start < end <= len(article.text):
+        raise IngestError("That passage is not in this version's text.")
+    if PassageNote.objects.filter(article__story_id=article.story_id).count() >= MAX_NOTES_PER_STORY:
+        raise IngestError(f"A story can hold at most {MAX_NOTES_PER_STORY} notes. Delete some first.")
+    return PassageNote.objects.create(article=article, start=start, end=end, body=body, author=author)
+
+
+@transaction.atomic
+def edit_note(note: PassageNote, body: str) -> PassageNote:
+    """New words for a note, on the same passage; IngestError says what is wrong (the note is unchanged)."""
+    note.body = _note_body(body)
+    note.save(update_fields=["body"])
+    return note
+
+
+def _note_body(body: str) -> str:
     body = _no_nul(body).replace("\r\n", "\n").strip()
     if not body:
         raise IngestError("The note is empty. Write what readers should look at.")
@@ -402,11 +419,7 @@ def add_note(article: Article, start: int, end: int, body: str, author: User | N
             f"The note is {len(body):,} characters long; a note holds at most {PassageNote.MAX_LENGTH}. "
             "Keep it to a sentence or two."
         )
-    if not 0 <= start < end <= len(article.text):
-        raise IngestError("That passage is not in this version's text.")
-    if PassageNote.objects.filter(article__story_id=article.story_id).count() >= MAX_NOTES_PER_STORY:
-        raise IngestError(f"A story can hold at most {MAX_NOTES_PER_STORY} notes. Delete some first.")
-    return PassageNote.objects.create(article=article, start=start, end=end, body=body, author=author)
+    return body
 
 
 @transaction.atomic

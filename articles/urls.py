@@ -13,6 +13,7 @@ urlpatterns = [
     path("stories/<slug:slug>/edit/", edit_views.story_edit, name="story_edit"),
     path("stories/<slug:slug>/versions/<int:pk>/edit/", edit_views.version_edit, name="version_edit"),
     path("stories/<slug:slug>/notes/", note_views.note_add, name="note_add"),
+    path("stories/<slug:slug>/notes/<int:pk>/edit/", note_views.note_edit, name="note_edit"),
     path("stories/<slug:slug>/notes/<int:pk>/delete/", note_views.note_delete, name="note_delete"),
     path("stories/<slug:slug>/visibility/", views.story_visibility, name="story_visibility"),
     path("stories/<slug:slug>/share-links/", views.share_link_create, name="share_link_create"),

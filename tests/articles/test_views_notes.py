@@ -196,6 +196,75 @@ def test_the_owner_deletes_a_note(teacher, story):
     assert not PassageNote.objects.exists()
 
 
+def test_the_owner_edits_a_note_from_the_story_page_and_readers_see_the_new_words(teacher, story):
+    add_note(teacher, story, wire(story), "closed by Thursday", "Look at how this quote changed.")
+    note = PassageNote.objects.get()
+    page = teacher.get(story.get_absolute_url()).content.decode()
+    notes = re.search(r'<section class="teacher-notes".*?</section>', page, re.DOTALL).group(0)
+    edit_url = reverse("articles:note_edit", args=[story.slug, note.pk])
+    assert f'href="{edit_url}"' in notes
+
+    form = teacher.get(edit_url).content.decode()
+    assert "Look at how this quote changed." in form  # the words as they are, to change
+    assert "closed by Thursday" in form  # and what the note points at
+    response = teacher.post(edit_url, {"body": "Compare the deadline in both versions."})
+    assert response.status_code == 302
+    assert response["Location"].endswith("#teacher-notes")
+    note.refresh_from_db()
+    assert note.body == "Compare the deadline in both versions."
+    assert (note.start, note.end) == sentence_with(story, wire(story), "closed by Thursday")
+    page = teacher.get(response["Location"]).content.decode()
+    assert "Compare the deadline in both versions." in page
+    assert "Look at how this quote changed." not in page
+
+
+def test_an_edit_that_empties_a_note_is_refused_and_the_note_stays(teacher, story):
+    add_note(teacher, story, wire(story), "closed by Thursday", "Look at how this quote changed.")
+    note = PassageNote.objects.get()
+    response = teacher.post(reverse("articles:note_edit", args=[story.slug, note.pk]), {"body": "   "})
+    assert response.status_code == 400
+    assert "The note is empty" in response.content.decode()
+    note.refresh_from_db()
+    assert note.body == "Look at how this quote changed."
+
+
+def test_an_edit_over_the_length_limit_is_refused_and_the_words_typed_are_kept(teacher, story):
+    add_note(teacher, story, wire(story), "closed by Thursday", "Look at how this quote changed.")
+    note = PassageNote.objects.get()
+    typed = "Longer than a note may be. " * 100
+    response = teacher.post(reverse("articles:note_edit", args=[story.slug, note.pk]), {"body": typed})
+    assert response.status_code == 400
+    assert html.escape(typed.strip()) in response.content.decode()
+    note.refresh_from_db()
+    assert note.body == "Look at how this quote changed."
+
+
+def test_an_edited_note_is_plain_text_shown_escaped(teacher, story):
+    add_note(teacher, story, wire(story), "closed by Thursday", "Look at how this quote changed.")
+    note = PassageNote.objects.get()
+    teacher.post(reverse("articles:note_edit", args=[story.slug, note.pk]), {"body": "<script>alert(1)</script>"})
+    page = teacher.get(story.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_only_the_owner_may_edit_a_note(client, teacher, story, django_user_model):
+    add_note(teacher, story, wire(story), "closed by Thursday", "Look at how this quote changed.")
+    note = PassageNote.objects.get()
+    edit_url = reverse("articles:note_edit", args=[story.slug, note.pk])
+    link = create_share_link(story)
+    client.logout()
+    reader = client.get(link.get_absolute_url()).content.decode()
+    assert "Look at how this quote changed." in reader
+    assert f'href="{edit_url}"' not in reader
+    assert client.post(edit_url, {"body": "Taken over."}).status_code == 302  # to the login page
+    client.force_login(django_user_model.objects.create_user("someone-else"))
+    assert client.get(edit_url).status_code == 404
+    assert client.post(edit_url, {"body": "Taken over."}).status_code == 404
+    note.refresh_from_db()
+    assert note.body == "Look at how this quote changed."
+
+
 def test_a_note_may_point_at_words_anywhere_in_a_passage_that_runs_over_two_paragraphs(teacher, owner, seeds_dir):
     # The seed story's rows hold passages of several sentences over two paragraphs (a headline and its
     # lead, paired together): the panel opened from such a passage must take words of either paragraph.

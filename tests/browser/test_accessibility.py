@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from articles.models import ShareLink, Story
+from articles.services import add_note
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,12 +67,16 @@ def test_no_page_has_an_accessibility_violation(chromium, live_server, demo_stor
         for path in ["/", link.get_absolute_url(), "/trace/", "/accounts/login/", "/accounts/signup/"]:
             page.goto(live_server.url + path)
             found[path] = violations(page)
-        # The teacher: the story with a panel open (by its address), the add-story and account pages.
+        # The teacher: the story (with a note) and a panel open (by its address), the note's edit page,
+        # the add-story and account pages.
         log_in(page, live_server)
         version = demo_story.versions.order_by("position").first()
+        note = add_note(version, 0, 20, "Who says so first?", author=demo_story.owner)
         story = f"{demo_story.get_absolute_url()}?panel={version.pk}-1"
-        for path in [story, "/stories/new/", "/accounts/password_change/", "/accounts/api-tokens/"]:
-            page.goto(live_server.url + path)
+        note_edit = reverse("articles:note_edit", args=[demo_story.slug, note.pk])
+        for path in [story, note_edit, "/stories/new/", "/accounts/password_change/", "/accounts/api-tokens/"]:
+            response = page.goto(live_server.url + path)
+            assert response is not None and response.ok, path
             found[path] = violations(page)
         assert page.goto(live_server.url + story) and page.locator("#panel-body").is_visible()
         page.goto(live_server.url + demo_story.get_absolute_url())
