@@ -223,8 +223,16 @@ class StoryDetailsForm(forms.Form):
     )
 
 
+class _NoteBodyField(forms.CharField):
+    def to_python(self, value: object) -> str | None:
+        # Browsers send a line break as CRLF but count it as one character against maxlength:
+        # count it once here too, before the length is checked.
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n") if text else text
+
+
 def _note_body_field() -> forms.CharField:
-    return forms.CharField(
+    return _NoteBodyField(
         label="Your note",
         max_length=PassageNote.MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": PassageNote.MAX_LENGTH}),

@@ -70,7 +70,9 @@ def _digits(value: str | None) -> int | None:
 def note_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The note's words: changed from the form under the note on the story page (or this page's own)."""
     story = story_for_editing(request, slug)
-    note = get_object_or_404(PassageNote.objects.select_related("article"), article__story=story, pk=pk)
+    note = get_object_or_404(
+        PassageNote.objects.select_related("article").defer("article__raw"), article__story=story, pk=pk
+    )
     form = NoteBodyForm(request.POST if request.method == "POST" else None, initial={"body": note.body})
     if request.method == "POST" and form.is_valid():
         try:

@@ -35,7 +35,8 @@ _MONTHS = word_set("jan feb mar apr jun jul aug sep sept oct nov dec")
 _OTHER_ABBREVIATIONS = word_set("no nos vs etc approx dept est fig inc corp co ltd bros univ")
 # US states as news agencies abbreviate them ("Ariz. Gov. Jan Brewer", "Sen. Tim Kaine, D-Va."):
 # like initials, a full stop after one ends a sentence only before a credible sentence start.
-# Abbreviations that are also common words (ill, mass, miss, wash, ore) are left out.
+# Abbreviations that are also common words (ill, mass, miss, wash, ore) are left out, and only
+# the agencies' spelling counts: "Va." is Virginia, "VA." (Veterans Affairs) and "ark." are not.
 _US_STATES = word_set(
     "ala ariz ark calif colo conn del fla ga ind kan kans ky la md mich minn mo mont neb nev okla pa tenn vt va wis wyo"
 )
@@ -145,7 +146,7 @@ def _ends_sentence(region: str, stop_start: int, stop: str, stop_end: int) -> bo
     if not abbreviation:
         return True
     word = abbreviation.group(1).casefold()
-    if "." in word or len(word) == 1 or word in _US_STATES:
+    if "." in word or len(word) == 1 or (word in _US_STATES and abbreviation.group(1).istitle()):
         # Initials ("Donald J. Trump"), dotted acronyms ("U.S. officials") or states ("Ariz. Gov.").
         return next_word_text in _OPENERS and len(word) > 1
     if word in _TITLES:

@@ -13,8 +13,9 @@ other at a lower bar ("triangles"). On top of that:
   evidence in words.
 
 Nothing depends on the order in which the versions are given: the work is done in the
-order of document ids and every tie is broken by id (numeric ids by their number, so that
-version 9 comes before version 10, as it was added first).
+order of document ids and every tie is broken by id. The likely source's tie-break compares
+numeric ids by their number (version 9 before version 10: it was added first), since it decides
+which version a reader sees as the base.
 """
 
 from __future__ import annotations
@@ -264,7 +265,7 @@ def estimate_source(
 
 def id_order(doc_id: str) -> tuple[int, int, str]:
     """Sort key for document ids: digit strings by their number ("9" before "10"), then the rest."""
-    return (0, int(doc_id), "") if doc_id.isascii() and doc_id.isdigit() else (1, 0, doc_id)
+    return (0, int(doc_id), doc_id) if doc_id.isascii() and doc_id.isdigit() else (1, 0, doc_id)
 
 
 def _passages_only_in(doc_id: str, pairwise: dict[tuple[str, str], PairAlignment], ids: list[str]) -> int:

@@ -98,6 +98,7 @@ RULES: dict[str, Page | Action | Shared | ApiRead] = {
     "articles:note_add": Action(
         by_slug, lambda w: {"article": w.article.pk, "start": 0, "end": 20, "body": "Look at this."}, get=False
     ),
+    "articles:note_edit": Action(lambda w: [w.story.slug, w.note.pk], lambda w: {"body": "Look again."}, get=True),
     "articles:note_delete": Action(lambda w: [w.story.slug, w.note.pk], lambda w: {}, get=False),
     "articles:story_visibility": Action(by_slug, lambda w: {"visibility": opposite(w.story.visibility)}, get=False),
     "articles:share_link_create": Action(by_slug, lambda w: {}, get=False),
@@ -428,6 +429,16 @@ def test_a_note_of_someone_elses_story_cannot_be_deleted_through_ones_own(owner,
     url = reverse("articles:note_delete", args=[mine.story.slug, theirs.note.pk])
     assert client.post(url).status_code == 404
     assert PassageNote.objects.filter(pk=theirs.note.pk).exists()
+
+
+def test_a_note_of_someone_elses_story_cannot_be_edited_through_ones_own(owner, other):
+    theirs = make_world(owner, "public")
+    mine = make_world(other, "private")
+    client = client_for("other", owner, other)
+    url = reverse("articles:note_edit", args=[mine.story.slug, theirs.note.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"body": "Hijacked."}).status_code == 404
+    assert not PassageNote.objects.filter(body="Hijacked.").exists()
 
 
 def test_a_note_cannot_be_put_on_someone_elses_version_through_ones_own_story(owner, other):

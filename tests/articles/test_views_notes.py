@@ -239,6 +239,16 @@ def test_an_edit_over_the_length_limit_is_refused_and_the_words_typed_are_kept(t
     assert note.body == "Look at how this quote changed."
 
 
+def test_a_line_break_counts_as_one_character_as_the_browser_counts_it(teacher, story):
+    add_note(teacher, story, wire(story), "closed by Thursday", "Look at how this quote changed.")
+    note = PassageNote.objects.get()
+    typed = "\r\n".join(["Point one."] * 45)  # 494 characters with one per line break, 538 with CRLF
+    response = teacher.post(reverse("articles:note_edit", args=[story.slug, note.pk]), {"body": typed})
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.body == typed.replace("\r\n", "\n")
+
+
 def test_an_edited_note_is_plain_text_shown_escaped(teacher, story):
     add_note(teacher, story, wire(story), "closed by Thursday", "Look at how this quote changed.")
     note = PassageNote.objects.get()

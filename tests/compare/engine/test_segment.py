@@ -42,6 +42,16 @@ def test_a_us_state_abbreviation_ends_a_sentence_only_where_a_sentence_clearly_s
     ]
 
 
+def test_acronyms_and_words_spelt_like_a_state_still_end_a_sentence():
+    text = "He was treated at the VA. Officials blamed staffing. They built an ark. Noah led the way."
+    assert sentences(text) == [
+        "He was treated at the VA.",
+        "Officials blamed staffing.",
+        "They built an ark.",
+        "Noah led the way.",
+    ]
+
+
 def test_it_keeps_decimals_and_numbers_whole():
     text = "Fares rose 2.5 percent to $1,200.50 this year. Nobody was pleased."
     assert sentences(text) == ["Fares rose 2.5 percent to $1,200.50 this year.", "Nobody was pleased."]
