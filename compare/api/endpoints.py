@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError, ValidationError
@@ -16,7 +18,9 @@ from articles.access import visible_articles, visible_stories, visible_story
 from articles.models import Story
 from articles.throttle import Rule, Throttled, take
 from compare import exports, services, tasks
-from compare.trace.service import TraceError, TraceResult, trace_text
+from compare.models import TraceJob
+from compare.trace import jobs as trace_jobs
+from compare.trace.service import TraceError, TraceResult, TraceTooLarge, check_traceable, result_from_dict, trace_text
 from versus.budget import OverBudget
 
 from .auth import BadToken, TokenAuth, caller
@@ -27,6 +31,7 @@ from .schemas import (
     StoryDetail,
     StoryList,
     TraceIn,
+    TraceJobOut,
     TraceOut,
     VersionDetail,
 )
@@ -66,7 +71,8 @@ api = VersusAPI(
     title="Versus API",
     version="1",
     description=(
-        "Read-only access to stories, their versions and alignments, and trace-a-text. "
+        "Read-only access to stories, their versions and alignments, and trace-a-text "
+        "(in the request, or for a longer text as a background job of the token's account). "
         "Without a token only public stories are seen; with `Authorization: Bearer <token>` "
         "(made by `python manage.py create_api_token USERNAME`) the token owner's own stories too."
     ),
@@ -246,6 +252,8 @@ def trace(request: HttpRequest, payload: TraceIn, response: HttpResponse):
     try:
         take(Rule.named("trace"), request, user=caller(request))
         result = trace_text(payload.text, articles=visible_articles(caller(request)), limit=payload.limit)
+    except TraceTooLarge as error:
+        return Status(error.status, {"error": f"{error} {_JOBS_HINT}"})
     except TraceError as error:
         return Status(error.status, {"error": str(error)})
     except Throttled as error:
@@ -253,8 +261,72 @@ def trace(request: HttpRequest, payload: TraceIn, response: HttpResponse):
         return Status(429, {"error": str(error)})
     except OverBudget as error:
         response["Retry-After"] = str(error.retry_after)
-        return Status(503, {"error": error.message})
+        return Status(503, {"error": f"{error.message} {_JOBS_HINT}"})
     return Status(200, _trace_out(result))
+
+
+_JOBS_HINT = "With an API token, POST it to /api/trace/jobs to have it traced in the background."
+
+
+@api.post(
+    "/trace/jobs",
+    response={202: TraceJobOut, 400: ErrorOut, 413: ErrorOut, 429: ErrorOut, **UNAUTHORIZED},
+    tags=["trace"],
+)
+def trace_job_create(request: HttpRequest, payload: TraceIn, response: HttpResponse):
+    """Trace a text on the background worker: for texts longer than one request may trace (up to an
+    article's size limit), or that take longer. Needs a token (the job is the token owner's).
+
+    202: the job is queued; its `url` (also the Location header) answers with its status, then
+    its result, which is what POST /api/trace answers. 400: no text to trace. 413: longer than an
+    article may be. 429 (with Retry-After): the same limit as POST /api/trace.
+    """
+    user = caller(request)
+    if not isinstance(user, User):
+        return Status(401, {"error": "A background trace belongs to an account: send an API token."})
+    try:
+        take(Rule.named("trace"), request, user=user)
+        text, _, _ = check_traceable(payload.text, max_characters=settings.VERSUS_MAX_ARTICLE_CHARACTERS)
+    except TraceError as error:
+        return Status(error.status, {"error": str(error)})
+    except Throttled as error:
+        response["Retry-After"] = str(error.retry_after)
+        return Status(429, {"error": str(error)})
+    job = trace_jobs.queue_trace(user, text, {"limit": str(payload.limit)})
+    response["Location"] = reverse("api:trace_job", args=[job.token])
+    return Status(202, _trace_job_out(job, user))
+
+
+@api.get(
+    "/trace/jobs/{token}",
+    response={200: TraceJobOut, 404: ErrorOut, **UNAUTHORIZED},
+    tags=["trace"],
+    url_name="trace_job",
+)
+def trace_job(request: HttpRequest, token: str, response: HttpResponse):
+    """A background trace of the token owner's: queued, running, done (with its result) or failed (with why).
+    Ask again after Retry-After seconds while it is queued or running."""
+    user = caller(request)
+    job = TraceJob.objects.filter(token=token, owner=user).first() if isinstance(user, User) else None
+    if job is None or not isinstance(user, User):
+        raise Http404("No such trace job, or not one of this token's.")
+    job = job.give_up_if_lost()
+    if job.status in (TraceJob.Status.QUEUED, TraceJob.Status.RUNNING):
+        response["Retry-After"] = str(RETRY_AFTER)
+    return Status(200, _trace_job_out(job, user))
+
+
+def _trace_job_out(job: TraceJob, user: User) -> dict[str, Any]:
+    result = job.result if job.status == TraceJob.Status.DONE else None
+    return {
+        "token": job.token,
+        "status": job.status,
+        "url": reverse("api:trace_job", args=[job.token]),
+        "page": job.get_absolute_url(),
+        "created_at": job.created_at,
+        "result": _trace_out(result_from_dict(result, visible_articles(user))) if result is not None else None,
+        "problem": job.problem,
+    }
 
 
 @api.get("/{path:rest}", auth=None, include_in_schema=False, url_name="unknown")

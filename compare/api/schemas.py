@@ -182,3 +182,13 @@ class TraceOut(Schema):
     new_share: float
     new_spans: list[tuple[int, int]] = Field(description="[start, end) of each sentence found in no source.")
     sources: list[TracedSourceOut]
+
+
+class TraceJobOut(Schema):
+    token: str = Field(description="The job's own address part: GET /api/trace/jobs/{token}.")
+    status: Literal["queued", "running", "done", "failed"]
+    url: str = Field(description="Where to ask for the job again (this API).")
+    page: str = Field(description="The job's page in the web app (for the same account, logged in).")
+    created_at: dt.datetime
+    result: TraceOut | None = Field(description="When done: what POST /api/trace answers.")
+    problem: str = Field(description="When failed: why, in words.")

@@ -28,6 +28,9 @@ from .service import TraceError, result_to_dict, trace_text
 
 logger = logging.getLogger(__name__)
 
+# Sources a background trace returns at most, unless its request asked for another number (the API's ``limit``).
+DEFAULT_LIMIT = 10
+
 
 def queue_trace(owner: User, text: str, asked: dict[str, str]) -> TraceJob:
     job = TraceJob.objects.create(owner=owner, text=text, asked=asked)
@@ -47,6 +50,7 @@ def trace_task(job_id: int) -> str:
         result = trace_text(
             job.text,
             articles=visible_articles(job.owner),
+            limit=int(job.asked.get("limit") or DEFAULT_LIMIT),
             seconds=settings.VERSUS_TRACE_BACKGROUND_SECONDS,
             max_characters=settings.VERSUS_MAX_ARTICLE_CHARACTERS,
         )

@@ -132,11 +132,12 @@ NOT_ABOUT_ONE_STORY = {
 # Pages that search the whole library: they may only ever find what the caller may see
 # (tested below with someone else's private story).
 # A user's own account things (API tokens): a login, and nobody else's (tested below).
-# An import's or a background trace's page: its owner's only, anyone else gets "not found"
-# (tests/articles/test_jobs.py, tests/compare/trace/test_jobs.py).
-OWN_ACCOUNT = {"api_tokens", "api_token_revoke", "articles:import_job", "compare:trace_job"}
+# An import's or a background trace's page (or its API address): its owner's only, anyone else
+# gets "not found" (tests/articles/test_jobs.py, tests/compare/trace/test_jobs.py,
+# tests/compare/api/test_trace_jobs.py).
+OWN_ACCOUNT = {"api_tokens", "api_token_revoke", "articles:import_job", "compare:trace_job", "api:trace_job"}
 
-LIBRARY_WIDE = {"compare:trace", "compare:trace_story", "api:list_stories", "api:trace"}
+LIBRARY_WIDE = {"compare:trace", "compare:trace_story", "api:list_stories", "api:trace", "api:trace_job_create"}
 
 
 def url_names(patterns: list, namespace: str = "") -> Iterator[str]:
