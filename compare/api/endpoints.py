@@ -20,7 +20,14 @@ from articles.throttle import Rule, Throttled, take
 from compare import exports, services, tasks
 from compare.models import TraceJob
 from compare.trace import jobs as trace_jobs
-from compare.trace.service import TraceError, TraceResult, TraceTooLarge, check_traceable, result_from_dict, trace_text
+from compare.trace.service import (
+    TraceError,
+    TraceTooLarge,
+    check_traceable,
+    public_dict,
+    result_from_dict,
+    trace_text,
+)
 from versus.budget import OverBudget
 
 from .auth import BadToken, TokenAuth, caller
@@ -126,33 +133,6 @@ def _story_out(story: Story, user: User | AnonymousUser, versions: int) -> dict[
         "created_at": story.created_at,
         "updated_at": story.updated_at,
         "url": story.get_absolute_url(),
-    }
-
-
-def _trace_out(result: TraceResult) -> dict[str, Any]:
-    return {
-        "text": result.text,
-        "traced_share": result.traced_share,
-        "new_share": result.new_share,
-        "new_spans": [(segment.start, segment.end) for segment in result.new_segments()],
-        "sources": [
-            {
-                "rank": rank,
-                "version": source.article.pk,
-                "story": source.article.story.slug,
-                "story_title": source.article.story.title,
-                "outlet": source.article.outlet,
-                "headline": source.article.headline,
-                "published_on": source.article.published_on,
-                "share": source.share,
-                "shares": source.shares,
-                "passages": [
-                    {"kind": p.kind, "score": float(p.score), "text_span": p.a_span, "source_span": p.b_span}
-                    for p in source.pairs
-                ],
-            }
-            for rank, source in enumerate(result.sources, start=1)
-        ],
     }
 
 
@@ -262,7 +242,7 @@ def trace(request: HttpRequest, payload: TraceIn, response: HttpResponse):
     except OverBudget as error:
         response["Retry-After"] = str(error.retry_after)
         return Status(503, {"error": f"{error.message} {_JOBS_HINT}"})
-    return Status(200, _trace_out(result))
+    return Status(200, public_dict(result))
 
 
 _JOBS_HINT = "With an API token, POST it to /api/trace/jobs to have it traced in the background."
@@ -324,7 +304,7 @@ def _trace_job_out(job: TraceJob, user: User) -> dict[str, Any]:
         "url": reverse("api:trace_job", args=[job.token]),
         "page": job.get_absolute_url(),
         "created_at": job.created_at,
-        "result": _trace_out(result_from_dict(result, visible_articles(user))) if result is not None else None,
+        "result": public_dict(result_from_dict(result, visible_articles(user))) if result is not None else None,
         "problem": job.problem,
     }
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -225,6 +226,34 @@ def _align_candidates(
         candidates=len(candidates),
         seconds=time.perf_counter() - began,
     )
+
+
+def public_dict(result: TraceResult) -> dict[str, Any]:
+    """A trace as the API and ``manage.py trace --json`` give it (the API's TraceOut schema)."""
+    return {
+        "text": result.text,
+        "traced_share": result.traced_share,
+        "new_share": result.new_share,
+        "new_spans": [(segment.start, segment.end) for segment in result.new_segments()],
+        "sources": [
+            {
+                "rank": rank,
+                "version": source.article.pk,
+                "story": source.article.story.slug,
+                "story_title": source.article.story.title,
+                "outlet": source.article.outlet,
+                "headline": source.article.headline,
+                "published_on": source.article.published_on,
+                "share": source.share,
+                "shares": source.shares,
+                "passages": [
+                    {"kind": p.kind, "score": float(p.score), "text_span": p.a_span, "source_span": p.b_span}
+                    for p in source.pairs
+                ],
+            }
+            for rank, source in enumerate(result.sources, start=1)
+        ],
+    }
 
 
 def result_to_dict(result: TraceResult) -> dict:

@@ -1,0 +1,103 @@
+"""``python manage.py trace FILE [--limit N] [--user NAME] [--json]``: where does a text come from?
+
+Traces a text file (or ``-`` for standard input) against the stored library, as the trace page
+and ``POST /api/trace`` do: the stored versions that share passages with it, best first, with
+how much of the text each accounts for and how much is found in none. From the command line the
+whole library is searched (whoever runs it has the database anyway); ``--user NAME`` searches
+only what that account may see. ``--json`` prints what the API answers.
+
+The text may be as long as an article (``VERSUS_MAX_ARTICLE_CHARACTERS``), and the search has
+the background worker's time budget (``VERSUS_TRACE_BACKGROUND_SECONDS``), not a request's.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from articles.access import visible_articles
+from articles.models import Article
+from compare.kinds import TABLE
+from compare.management.commands.align import read_text
+from compare.trace.service import TraceError, TraceResult, public_dict, trace_text
+from versus.budget import OverBudget
+from versus.text import percent, plural
+
+
+class Command(BaseCommand):
+    help = "Trace a text against the library: which stored versions share passages with it, best first."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="a UTF-8 text file, or - for standard input")
+        parser.add_argument("--limit", type=int, default=10, help="sources to list at most (1-50, default 10)")
+        parser.add_argument("--user", metavar="NAME", help="search only what this account may see")
+        parser.add_argument("--json", action="store_true", help="print what POST /api/trace answers")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        limit: int = options["limit"]
+        if not 1 <= limit <= 50:
+            raise CommandError("--limit takes a number from 1 to 50.")
+        text = self._read(options["file"])
+        articles = Article.objects.all()
+        if options["user"]:
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"No account is called “{options['user']}”.")
+            articles = visible_articles(user)
+        try:
+            result = trace_text(
+                text,
+                articles=articles,
+                limit=limit,
+                seconds=settings.VERSUS_TRACE_BACKGROUND_SECONDS,
+                max_characters=settings.VERSUS_MAX_ARTICLE_CHARACTERS,
+            )
+        except TraceError as error:
+            raise CommandError(str(error)) from None
+        except OverBudget:
+            raise CommandError(
+                f"Tracing this text needed more than {settings.VERSUS_TRACE_BACKGROUND_SECONDS:g} seconds. "
+                "Trace it in parts."
+            ) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(public_dict(result), ensure_ascii=False, indent=2, default=str))
+        else:
+            self.stdout.write(report(result))
+
+    def _read(self, given: str) -> str:
+        if given == "-":
+            data = sys.stdin.buffer.read()
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise CommandError("Standard input is not UTF-8 text. Save it as UTF-8 and try again.") from None
+        return read_text(Path(given))
+
+
+def report(result: TraceResult) -> str:
+    """The trace in words: the share found, then each source with its share by kind."""
+    if not result.sources:
+        return "No stored version shares a passage with this text: all of it is new to the library."
+    lines = [
+        f"{percent(result.traced_share)}% of the text is found in {plural(len(result.sources), 'stored version')}; "
+        f"{percent(result.new_share)}% is in none of them:"
+    ]
+    for rank, source in enumerate(result.sources, start=1):
+        article = source.article
+        kinds = ", ".join(
+            f"{kind.label.lower()} {percent(source.shares[kind.name])}%"
+            for kind in TABLE.values()
+            if source.shares.get(kind.name)
+        )
+        headline = f" “{article.headline}”" if article.headline else ""
+        lines.append(
+            f"{rank:>3}. {percent(source.share):>3}%  {article.label()}{headline}"
+            f" in “{article.story.title}” (/stories/{article.story.slug}/; version {article.pk}): {kinds}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,97 @@
+"""``manage.py trace``: where a text comes from, on the command line, as the API answers it."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
+from people import make_user
+
+from accounts.tokens import create_api_token
+from articles.models import Story
+from articles.services import ArticleInput, create_story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def library():
+    public = create_story("Orchard", [ArticleInput(text=ORCHARD, outlet="Marrowfield Gazette")])
+    private = create_story(
+        "Ferry",
+        [ArticleInput(text=FERRY, outlet="Bay Herald")],
+        owner=make_user("alice"),
+        visibility=Story.Visibility.PRIVATE,
+    )
+    create_story("Observatory", [ArticleInput(text=OBSERVATORY, outlet="Cragmoor Courier")])
+    return {"orchard": public.versions.get(), "ferry": private.versions.get()}
+
+
+@pytest.fixture
+def text_file(tmp_path):
+    path = tmp_path / "pasted.txt"
+    path.write_text("\n\n".join(paragraphs(ORCHARD)[1:4] + paragraphs(FERRY)[1:2] + [NEW_PASSAGE]), encoding="utf-8")
+    return path
+
+
+def trace(*args: str) -> str:
+    out = io.StringIO()
+    call_command("trace", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_names_the_sources_best_first_with_their_shares(library, text_file):
+    printed = trace(str(text_file)).splitlines()
+    assert printed[0].startswith(("7", "8", "9")) and "of the text is found in 2 stored versions" in printed[0]
+    assert "Marrowfield Gazette" in printed[1] and "/stories/orchard/" in printed[1]
+    assert "Bay Herald" in printed[2]  # the command line searches the whole library
+    assert "Cragmoor Courier" not in "\n".join(printed)
+
+
+def test_with_a_user_it_searches_only_what_that_account_may_see(library, text_file):
+    make_user("bob")
+    printed = trace(str(text_file), "--user", "bob")
+    assert "Marrowfield Gazette" in printed and "Bay Herald" not in printed
+    assert "Bay Herald" in trace(str(text_file), "--user", "alice")
+
+
+def test_json_is_what_the_api_answers_for_the_same_account(client, library, text_file):
+    printed = json.loads(trace(str(text_file), "--json", "--user", "alice", "--limit", "5"))
+    token = create_api_token(Story.objects.get(title="Ferry").owner, "script")[1]
+    answered = client.post(
+        "/api/trace",
+        {"text": text_file.read_text(encoding="utf-8"), "limit": 5},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    assert printed == answered
+
+
+def test_a_text_found_nowhere_says_so(library, tmp_path):
+    path = tmp_path / "new.txt"
+    path.write_text(NEW_PASSAGE, encoding="utf-8")
+    assert "all of it is new to the library" in trace(str(path))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "There is no text to trace"), (b"\xff\xfe\x00binary", "is not UTF-8 text")],
+)
+def test_a_file_that_cannot_be_traced_is_refused_with_the_reason(library, tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        trace(str(path))
+
+
+def test_a_missing_file_an_unknown_user_and_a_bad_limit_are_named(library, text_file):
+    with pytest.raises(CommandError, match="No such file"):
+        trace("/no/such/file.txt")
+    with pytest.raises(CommandError, match="No account is called “nobody”"):
+        trace(str(text_file), "--user", "nobody")
+    with pytest.raises(CommandError, match="from 1 to 50"):
+        trace(str(text_file), "--limit", "0")
