@@ -11,7 +11,7 @@ from the modules below: they are the engine's own business and change as it impr
   ``pair_alignment_entries``: one pair's passages as export entries.
 * ``KINDS`` / ``SHARE_KINDS`` / ``SIMILARITY_WEIGHTS``: the kinds of pairs and what each counts for.
 * ``find_junk``: page clutter in a text (credits, menus, captions).
-* ``word_diff``: the word-level changes between two passages; ``mirror``: a pair alignment
+* ``word_changes``: the word-level changes (and moved words) between two passages; ``mirror``: a pair alignment
   seen from the other side; ``numbers_in``: the figures the engine reads in a text.
 * ``embed``: the sentence model (installed or not, sentence vectors, their storage key).
 * ``fingerprint_*``: the sentence fingerprints of the library index.
@@ -27,7 +27,7 @@ from .version import COMPONENT_VERSIONS, ENGINE_VERSION, JUNK_VERSION
 from . import embed
 from .align import Idf, Prepared, align_pair, align_prepared, mirror, prepare
 from .diff import _numbers as numbers_in
-from .diff import word_changes, word_diff
+from .diff import word_changes
 from .fingerprint import BANDS as FINGERPRINT_BANDS
 from .fingerprint import MIN_SENTENCE_WORDS as FINGERPRINT_MIN_WORDS
 from .fingerprint import SCHEME as FINGERPRINT_SCHEME
@@ -110,5 +110,4 @@ __all__ = [
     "story_from_dict",
     "story_to_dict",
     "word_changes",
-    "word_diff",
 ]

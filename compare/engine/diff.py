@@ -94,24 +94,6 @@ _dmp.Diff_Timeout = 0
 MAX_BISECT_CELLS = 40_000
 
 
-def word_diff(
-    a_text: str,
-    b_text: str,
-    a_span: tuple[int, int],
-    b_span: tuple[int, int],
-    a_junk: Sequence[tuple[int, int]] = (),
-    b_junk: Sequence[tuple[int, int]] = (),
-) -> tuple[Change, ...]:
-    """Every word-level change between ``a_text[a_span]`` and ``b_text[b_span]``.
-
-    Offsets in the returned changes are into the full texts. An adjacent delete and
-    insert come back as one ``replace``. Text inside junk spans (a caption between two
-    sentences of one pair) is left out of the comparison. Words kept but moved are not
-    changes: ``word_changes`` also returns them, as moves.
-    """
-    return word_changes(a_text, b_text, a_span, b_span, a_junk, b_junk)[0]
-
-
 def word_changes(
     a_text: str,
     b_text: str,
@@ -120,7 +102,13 @@ def word_changes(
     a_junk: Sequence[tuple[int, int]] = (),
     b_junk: Sequence[tuple[int, int]] = (),
 ) -> tuple[tuple[Change, ...], tuple[Move, ...]]:
-    """The changes of ``word_diff``, and the stretches both passages hold in other places (moves)."""
+    """Every word-level change between ``a_text[a_span]`` and ``b_text[b_span]``, and the
+    stretches of words both passages hold in different places (moves).
+
+    Offsets in the returned changes and moves are into the full texts. An adjacent delete and
+    insert come back as one ``replace``. Text inside junk spans (a caption between two
+    sentences of one pair) is left out of the comparison. Words kept but moved are not
+    changes: they are the moves."""
     a_start, a_end = a_span
     b_start, b_end = b_span
     if not a_junk and not b_junk and a_text[a_start:a_end] == b_text[b_start:b_end]:

@@ -1,4 +1,4 @@
-"""Invariants of the engine over generated text (hypothesis): segment, word_diff,
+"""Invariants of the engine over generated text (hypothesis): segment, word_changes,
 align_pair and align_story must hold them for any input, however odd."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compare.engine.align import align_pair
-from compare.engine.diff import _BARE_TOKEN, runs, word_changes, word_diff
+from compare.engine.diff import _BARE_TOKEN, runs, word_changes
 from compare.engine.segment import segment
 from compare.engine.story import align_story
 from compare.engine.types import KINDS, SHARE_KINDS, Change, Document, PairAlignment, StoryAlignment
@@ -261,7 +261,7 @@ def test_segments_never_overlap_junk(text, data):
         assert s.end <= junk[0][0] or s.start >= junk[0][1]
 
 
-# --- word_diff ---------------------------------------------------------------------------
+# --- word_changes -------------------------------------------------------------------------
 
 
 def spans_of(text: str, data) -> tuple[int, int]:
@@ -272,9 +272,9 @@ def spans_of(text: str, data) -> tuple[int, int]:
 
 @SETTINGS
 @given(ODD_TEXTS, ODD_TEXTS, st.data())
-def test_word_diff_changes_are_ordered_and_inside_the_spans(a, b, data):
+def test_word_changes_are_ordered_and_inside_the_spans(a, b, data):
     a_span, b_span = spans_of(a, data), spans_of(b, data)
-    check_changes(word_diff(a, b, a_span, b_span), a_span, b_span)
+    check_changes(word_changes(a, b, a_span, b_span)[0], a_span, b_span)
 
 
 @SETTINGS
@@ -282,7 +282,7 @@ def test_word_diff_changes_are_ordered_and_inside_the_spans(a, b, data):
 def test_what_the_changes_leave_is_the_same_words_on_both_sides(a, b):
     # Changes are differences of wording: every word outside them on one side is outside
     # them on the other side too, in the same order or moved to another place.
-    changes = word_diff(a, b, (0, len(a)), (0, len(b)))
+    changes = word_changes(a, b, (0, len(a)), (0, len(b)))[0]
     kept = []
     for side, text in (("a", a), ("b", b)):
         words = Counter()
@@ -313,14 +313,14 @@ def test_a_move_is_the_same_words_on_both_sides_inside_the_spans_and_outside_eve
 @given(ODD_TEXTS, st.data())
 def test_a_passage_diffed_against_itself_has_no_changes(text, data):
     span = spans_of(text, data)
-    assert word_diff(text, text, span, span) == ()
+    assert word_changes(text, text, span, span)[0] == ()
 
 
 @SETTINGS
 @given(ODD_TEXTS, ODD_TEXTS, st.data())
 def test_runs_cut_each_side_of_a_pair_into_pieces_that_rebuild_it(a, b, data):
     a_span, b_span = spans_of(a, data), spans_of(b, data)
-    changes = word_diff(a, b, a_span, b_span)
+    changes = word_changes(a, b, a_span, b_span)[0]
     for side, text, span in (("a", a, a_span), ("b", b, b_span)):
         for markers in (False, True):
             cut = runs(span, changes, side, markers=markers)
@@ -337,7 +337,7 @@ def test_a_junk_line_marked_as_junk_inside_a_copy_makes_no_change(text, data):
     cut = data.draw(st.sampled_from(breaks))
     with_junk = text[:cut] + junk_line + "\n\n" + text[cut:]
     junk = [(cut, cut + len(junk_line))]
-    assert word_diff(with_junk, text, (0, len(with_junk)), (0, len(text)), a_junk=junk) == ()
+    assert word_changes(with_junk, text, (0, len(with_junk)), (0, len(text)), a_junk=junk)[0] == ()
 
 
 def _is_word_char(ch: str) -> bool:
@@ -347,7 +347,7 @@ def _is_word_char(ch: str) -> bool:
 @SETTINGS
 @given(articles(), articles())
 def test_no_change_cuts_a_word_in_half(a, b):
-    for change in word_diff(a, b, (0, len(a)), (0, len(b))):
+    for change in word_changes(a, b, (0, len(a)), (0, len(b)))[0]:
         for text, (start, end) in ((a, change.a), (b, change.b)):
             for at in (start, end):
                 if 0 < at < len(text):
