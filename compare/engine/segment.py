@@ -53,6 +53,12 @@ _STOP = re.compile(r"[.!?…]+|[。！？؟۔]+")
 # rather than by slicing, which would copy the rest of a giant paragraph at every stop.
 _NEXT_WORD = re.compile(r"\s*(\S{1,40})")
 _CLOSERS = "\"'”’»)]}」』›"
+# After a quoted question or exclamation, the speaker named with a capital ("“Why now?” Mr. Jordan
+# asked.", "“Nah!” Malia said") continues the sentence, as a lower-case "asked the clerk" does.
+_ATTRIBUTION = re.compile(
+    r"\s+(?:[A-Z][\w'’.-]*\s+){1,4}(?:said|says|asked|asks|added|adds|told|tweeted|wrote|writes|replied|"
+    r"shouted|exclaimed|wondered|demanded|insisted|answered)\b"
+)
 _WESTERN_ABBREVIATION = re.compile(r"(?:\b|^)((?:[^\W\d_]\.)+[^\W\d_]?|[^\W\d_]+)\.$")
 
 
@@ -138,7 +144,8 @@ def _ends_sentence(region: str, stop_start: int, stop: str, stop_end: int) -> bo
     if first.islower():
         return False
     if stop != ".":
-        return True
+        quoted = stop_end > stop_start + len(stop)  # a closing quote mark follows the stop
+        return not (quoted and _ATTRIBUTION.match(region, stop_end))
     next_word = re.match(r"[^\W_]+", following.group(1))
     next_word_text = next_word.group().casefold() if next_word else ""
     before = region[max(0, stop_start - 30) : stop_start + 1]

@@ -67,6 +67,16 @@ def test_a_question_inside_a_quote_followed_by_the_speaker_does_not_end_the_sent
     assert sentences(text) == ["“Why now?” asked the clerk.", "Nobody answered."]
 
 
+def test_a_quoted_question_followed_by_a_named_speaker_does_not_end_the_sentence():
+    text = "“Why now?” Mr. Abbott asked the clerk. “Never!” Lia Brandt replied. “Why?” The clerk left."
+    assert sentences(text) == [
+        "“Why now?” Mr. Abbott asked the clerk.",
+        "“Never!” Lia Brandt replied.",
+        "“Why?”",
+        "The clerk left.",
+    ]
+
+
 def test_headlines_and_bylines_without_a_stop_stand_alone():
     text = "Bridge to reopen in May\nBy Ada Kestrel\n\nThe swing bridge will reopen in May, the council said."
     assert sentences(text) == [

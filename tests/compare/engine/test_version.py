@@ -26,6 +26,8 @@ DEMO_DIGESTS = {
     "segment1.align2.diff3.story2.format3": "3aa34e7127e0d239d88ef1d73aa617c58c258cbb836bb4cd290f167bd68bca86",
     # A US state's abbreviation ("Ariz. Gov. Jan Brewer") ends a sentence only before a clear start.
     "segment2.align2.diff3.story2.format3": "3aa34e7127e0d239d88ef1d73aa617c58c258cbb836bb4cd290f167bd68bca86",
+    # A quoted question followed by a named speaker ("“Why?” Mr. Jordan asked.") is one sentence.
+    "segment3.align2.diff3.story2.format3": "3aa34e7127e0d239d88ef1d73aa617c58c258cbb836bb4cd290f167bd68bca86",
 }
 
 
