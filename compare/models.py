@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -77,3 +78,7 @@ class TraceJob(BackgroundJob):
 
     def get_absolute_url(self) -> str:
         return reverse("compare:trace_job", args=[self.token])
+
+    def stale_seconds(self) -> float:
+        # A trace says nothing while it works: it is lost only once its whole budget has passed.
+        return settings.VERSUS_TRACE_BACKGROUND_SECONDS + settings.VERSUS_ALIGN_STALE_SECONDS

@@ -56,9 +56,15 @@ class BackgroundJob(models.Model):
         queued = cls._default_manager.filter(pk=job_id, status=cls.Status.QUEUED)
         return bool(queued.update(status=cls.Status.RUNNING, updated_at=timezone.now()))
 
+    def stale_seconds(self) -> float:
+        """How long a running job may go unheard of before it counts as lost. A job that
+        reports its progress is heard of often; one that works in a single step (a trace)
+        overrides this with its time budget plus this margin."""
+        return float(settings.VERSUS_ALIGN_STALE_SECONDS)
+
     def is_lost(self) -> bool:
         """A running job not heard of for too long: its worker was restarted or died."""
-        stale = timezone.now() - dt.timedelta(seconds=settings.VERSUS_ALIGN_STALE_SECONDS)
+        stale = timezone.now() - dt.timedelta(seconds=self.stale_seconds())
         return self.status == self.Status.RUNNING and self.updated_at < stale
 
     def finish(self, status: str, *, problem: str = "", **changes: Any) -> None:

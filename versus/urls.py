@@ -5,7 +5,7 @@ from compare.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # The read-only JSON API and its OpenAPI schema (compare/api/).
+    # The JSON API (stories read only; trace-a-text, also as background jobs) and its OpenAPI schema (compare/api/).
     path("api/", api.urls),
     # Sign up, log in and out, password change, API tokens (accounts/).
     path("accounts/", include("accounts.urls")),

@@ -16,6 +16,7 @@ from ninja.operation import Operation
 
 from articles.access import visible_articles, visible_stories, visible_story
 from articles.models import Story
+from articles.services import clean_text
 from articles.throttle import Rule, Throttled, take
 from compare import exports, services, tasks
 from compare.models import TraceJob
@@ -50,6 +51,10 @@ MAX_PAGE = 100
 MAX_OFFSET = 1_000_000_000
 
 
+# Operations for an account's own things (a background trace is its owner's): no token, no answer.
+TOKEN_ONLY = {"compare_api_trace_job_create", "compare_api_trace_job"}
+
+
 class VersusAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """Operation ids are part of the published schema: they stay those of the days when the API was
@@ -69,7 +74,8 @@ class VersusAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for methods in schema["paths"].values():
             for operation in methods.values():
-                if "security" in operation and {} not in operation["security"]:
+                needs_token = operation.get("operationId") in TOKEN_ONLY
+                if "security" in operation and {} not in operation["security"] and not needs_token:
                     operation["security"].append({})
         return schema
 
@@ -78,7 +84,7 @@ api = VersusAPI(
     title="Versus API",
     version="1",
     description=(
-        "Read-only access to stories, their versions and alignments, and trace-a-text "
+        "Access to stories, their versions and alignments (read only), and trace-a-text "
         "(in the request, or for a longer text as a background job of the token's account). "
         "Without a token only public stories are seen; with `Authorization: Bearer <token>` "
         "(made by `python manage.py create_api_token USERNAME`) the token owner's own stories too."
@@ -233,7 +239,9 @@ def trace(request: HttpRequest, payload: TraceIn, response: HttpResponse):
         take(Rule.named("trace"), request, user=caller(request))
         result = trace_text(payload.text, articles=visible_articles(caller(request)), limit=payload.limit)
     except TraceTooLarge as error:
-        return Status(error.status, {"error": f"{error} {_JOBS_HINT}"})
+        # Only a text an article may hold is worth posting to the jobs (the rest is refused there too).
+        fits = len(clean_text(payload.text)) <= settings.VERSUS_MAX_ARTICLE_CHARACTERS
+        return Status(error.status, {"error": f"{error} {_JOBS_HINT}" if fits else str(error)})
     except TraceError as error:
         return Status(error.status, {"error": str(error)})
     except Throttled as error:
@@ -259,13 +267,16 @@ def trace_job_create(request: HttpRequest, payload: TraceIn, response: HttpRespo
 
     202: the job is queued; its `url` (also the Location header) answers with its status, then
     its result, which is what POST /api/trace answers. 400: no text to trace. 413: longer than an
-    article may be. 429 (with Retry-After): the same limit as POST /api/trace.
+    article may be. 429 (with Retry-After): the same limit as POST /api/trace, or this account
+    already has as many traces waiting or running as it may.
     """
     user = caller(request)
     if not isinstance(user, User):
+        response["WWW-Authenticate"] = 'Bearer realm="versus"'
         return Status(401, {"error": "A background trace belongs to an account: send an API token."})
     try:
         take(Rule.named("trace"), request, user=user)
+        trace_jobs.check_room(user)
         text, _, _ = check_traceable(payload.text, max_characters=settings.VERSUS_MAX_ARTICLE_CHARACTERS)
     except TraceError as error:
         return Status(error.status, {"error": str(error)})
@@ -287,7 +298,9 @@ def trace_job(request: HttpRequest, token: str, response: HttpResponse):
     """A background trace of the token owner's: queued, running, done (with its result) or failed (with why).
     Ask again after Retry-After seconds while it is queued or running."""
     user = caller(request)
-    job = TraceJob.objects.filter(token=token, owner=user).first() if isinstance(user, User) else None
+    job = None
+    if isinstance(user, User) and "\x00" not in token:  # a NUL is refused by Postgres: never looked up
+        job = TraceJob.objects.filter(token=token, owner=user).first()
     if job is None or not isinstance(user, User):
         raise Http404("No such trace job, or not one of this token's.")
     job = job.give_up_if_lost()

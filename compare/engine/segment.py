@@ -53,12 +53,15 @@ _STOP = re.compile(r"[.!?…]+|[。！？؟۔]+")
 # rather than by slicing, which would copy the rest of a giant paragraph at every stop.
 _NEXT_WORD = re.compile(r"\s*(\S{1,40})")
 _CLOSERS = "\"'”’»)]}」』›"
-# After a quoted question or exclamation, the speaker named with a capital ("“Why now?” Mr. Jordan
-# asked.", "“Nah!” Malia said") continues the sentence, as a lower-case "asked the clerk" does.
+# A sentence that opens with a quoted question or exclamation goes on with its speaker named with
+# a capital ("“Why now?” Mr. Jordan asked.", "“Nah!” Malia said"), as with a lower-case "asked the
+# clerk"; not when a credible sentence start follows ("“Really?” The president said he ...").
 _ATTRIBUTION = re.compile(
-    r"\s+(?:[A-Z][\w'’.-]*\s+){1,4}(?:said|says|asked|asks|added|adds|told|tweeted|wrote|writes|replied|"
+    r"\s+((?:[A-Z][\w'’.-]*\s+){1,4})(?:said|says|asked|asks|added|adds|told|tweeted|wrote|writes|replied|"
     r"shouted|exclaimed|wondered|demanded|insisted|answered)\b"
 )
+_OPENING_QUOTES = "\"'“‘«‹「『"
+_CLOSING_QUOTES = "\"'”’»›」』"
 _WESTERN_ABBREVIATION = re.compile(r"(?:\b|^)((?:[^\W\d_]\.)+[^\W\d_]?|[^\W\d_]+)\.$")
 
 
@@ -124,6 +127,8 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             stop_end += 1
         if not _ends_sentence(region, match.start(), match.group(), stop_end):
             continue
+        if _quote_then_speaker(region, sentence_start, match, stop_end):
+            continue
         yield start + sentence_start, start + stop_end
         sentence_start = stop_end
     if sentence_start < len(region):
@@ -144,8 +149,7 @@ def _ends_sentence(region: str, stop_start: int, stop: str, stop_end: int) -> bo
     if first.islower():
         return False
     if stop != ".":
-        quoted = stop_end > stop_start + len(stop)  # a closing quote mark follows the stop
-        return not (quoted and _ATTRIBUTION.match(region, stop_end))
+        return True
     next_word = re.match(r"[^\W_]+", following.group(1))
     next_word_text = next_word.group().casefold() if next_word else ""
     before = region[max(0, stop_start - 30) : stop_start + 1]
@@ -161,6 +165,17 @@ def _ends_sentence(region: str, stop_start: int, stop: str, stop_end: int) -> bo
     if word in _MONTHS or word in _OTHER_ABBREVIATIONS:
         return not first.isdigit()
     return True
+
+
+def _quote_then_speaker(region: str, sentence_start: int, stop: re.Match[str], stop_end: int) -> bool:
+    """A quoted question or exclamation that opens the sentence, then its speaker and a verb of saying."""
+    if stop.group()[0] not in "?!" or not any(c in _CLOSING_QUOTES for c in region[stop.end() : stop_end]):
+        return False
+    opening = region[sentence_start : stop.start()].lstrip()
+    if not opening or opening[0] not in _OPENING_QUOTES:
+        return False
+    speaker = _ATTRIBUTION.match(region, stop_end)
+    return speaker is not None and speaker.group(1).split()[0].casefold() not in _OPENERS
 
 
 def _cap_length(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -20,6 +20,7 @@ from django_tasks import task
 from articles.access import visible_articles
 from articles.fetch import article_from_url
 from articles.services import IngestError
+from articles.throttle import Throttled
 from compare.models import TraceJob
 from versus.budget import OverBudget
 from versus.jobs import enqueue_on_commit
@@ -30,6 +31,19 @@ logger = logging.getLogger(__name__)
 
 # Sources a background trace returns at most, unless its request asked for another number (the API's ``limit``).
 DEFAULT_LIMIT = 10
+# Traces one account may have waiting or running at once: each may take the worker minutes.
+MAX_ACTIVE_PER_OWNER = 3
+
+
+def check_room(owner: User) -> None:
+    """Throttled (with a retry time) when the account already has its share of the worker's queue."""
+    active = TraceJob.objects.filter(owner=owner, status__in=[TraceJob.Status.QUEUED, TraceJob.Status.RUNNING])
+    if active.count() >= MAX_ACTIVE_PER_OWNER:
+        raise Throttled(
+            f"This account already has {MAX_ACTIVE_PER_OWNER} traces waiting or running. "
+            "Ask again when one of them is done.",
+            retry_after=max(1, int(settings.VERSUS_TRACE_BACKGROUND_SECONDS // 4)),
+        )
 
 
 def queue_trace(owner: User, text: str, asked: dict[str, str]) -> TraceJob:

@@ -250,7 +250,7 @@ def trace_job(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """A background trace: running (the page polls itself), or its result, or the problem."""
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
-    job = TraceJob.objects.filter(token=token, owner=request.user).first()
+    job = TraceJob.objects.filter(token=token, owner=request.user).first() if "\x00" not in token else None
     if job is None:
         raise Http404("No such trace, or not one of yours.")
     job = job.give_up_if_lost()

@@ -79,13 +79,31 @@ def test_a_text_found_nowhere_says_so(library, tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"", "There is no text to trace"), (b"\xff\xfe\x00binary", "is not UTF-8 text")],
+    [
+        (b"", "holds no text to trace"),
+        (b"  \n", "holds no text to trace"),
+        (b"\xff\xfe\x00binary", "is not UTF-8 text"),
+    ],
 )
 def test_a_file_that_cannot_be_traced_is_refused_with_the_reason(library, tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
     with pytest.raises(CommandError, match=message):
         trace(str(path))
+
+
+def test_a_file_longer_than_an_article_is_refused_without_reading_it_all(library, tmp_path, settings):
+    settings.VERSUS_MAX_ARTICLE_CHARACTERS = 100
+    path = tmp_path / "long.txt"
+    path.write_text("word " * 1000, encoding="utf-8")
+    with pytest.raises(CommandError, match="longer than an article may be"):
+        trace(str(path))
+
+
+def test_a_byte_order_mark_is_not_part_of_the_traced_text(library, tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeff".encode() + ORCHARD.encode())
+    assert not json.loads(trace(str(path), "--json"))["text"].startswith("\ufeff")
 
 
 def test_a_missing_file_an_unknown_user_and_a_bad_limit_are_named(library, text_file):

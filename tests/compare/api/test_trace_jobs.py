@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
 from people import make_user
 
@@ -10,7 +13,7 @@ from accounts.tokens import create_api_token
 from articles.models import Story
 from articles.services import ArticleInput, create_story
 from compare.models import TraceJob
-from compare.trace.jobs import trace_task
+from compare.trace.jobs import MAX_ACTIVE_PER_OWNER, trace_task
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +103,57 @@ def test_a_job_is_only_its_token_owners(client, token, library, worker_backend):
 
 def test_a_job_needs_a_token(client, library):
     response = client.post(JOBS, {"text": long_text()}, content_type="application/json")
-    assert response.status_code == 401
+    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
     assert "API token" in response.json()["error"]
     assert not TraceJob.objects.exists()
+
+
+def test_the_schema_says_the_jobs_need_a_token_and_the_rest_does_not(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {} not in paths["/api/trace/jobs"]["post"]["security"]
+    assert {} not in paths["/api/trace/jobs/{token}"]["get"]["security"]
+    assert {} in paths["/api/trace"]["post"]["security"]
+
+
+def test_an_account_may_have_only_a_few_traces_waiting_at_once(client, token, library, worker_backend):
+    for _ in range(MAX_ACTIVE_PER_OWNER):
+        assert (
+            client.post(JOBS, {"text": long_text()}, content_type="application/json", headers=bearer(token)).status_code
+            == 202
+        )
+    refused = client.post(JOBS, {"text": long_text()}, content_type="application/json", headers=bearer(token))
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "already has 3 traces waiting or running" in refused.json()["error"]
+    assert TraceJob.objects.count() == MAX_ACTIVE_PER_OWNER
+    trace_task.call(TraceJob.objects.order_by("pk").first().pk)  # one is done: room again
+    assert (
+        client.post(JOBS, {"text": long_text()}, content_type="application/json", headers=bearer(token)).status_code
+        == 202
+    )
+
+
+def test_a_trace_that_runs_longer_than_an_alignment_may_is_not_called_lost(client, token, alice, settings):
+    # A trace says nothing while it works: within its budget it is running, not lost.
+    job = TraceJob.objects.create(owner=alice, text=long_text(), status=TraceJob.Status.RUNNING)
+    ninety_seconds_ago = timezone.now() - dt.timedelta(seconds=90)
+    TraceJob.objects.filter(pk=job.pk).update(updated_at=ninety_seconds_ago)
+    assert settings.VERSUS_ALIGN_STALE_SECONDS < 90 < settings.VERSUS_TRACE_BACKGROUND_SECONDS
+    assert client.get(f"{JOBS}/{job.token}", headers=bearer(token)).json()["status"] == "running"
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.VERSUS_TRACE_BACKGROUND_SECONDS + 120)
+    TraceJob.objects.filter(pk=job.pk).update(updated_at=long_ago)
+    body = client.get(f"{JOBS}/{job.token}", headers=bearer(token)).json()
+    assert body["status"] == "failed" and "worker was restarted" in body["problem"]
+
+
+def test_a_token_with_a_nul_is_not_found(client, token):
+    assert client.get(f"{JOBS}/abc%00def", headers=bearer(token)).status_code == 404
+
+
+def test_a_text_longer_than_an_article_is_not_sent_to_the_jobs(client, token, library, settings):
+    settings.VERSUS_MAX_ARTICLE_CHARACTERS = 500
+    settings.VERSUS_TRACE_MAX_CHARACTERS = 300
+    error = client.post("/api/trace", {"text": long_text()}, content_type="application/json").json()["error"]
+    assert "more than the limit of 500 characters" in error and "/api/trace/jobs" not in error
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,6 +76,20 @@ def test_a_quoted_question_followed_by_a_named_speaker_does_not_end_the_sentence
         "“Why?”",
         "The clerk left.",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“Really?” The mayor said she would veto it.",
+        "“Is it over?” He said it was not.",
+        "He asked “Why?” The council said no.",
+        "She asked: “Who will pay?” Officials said the town would.",
+        "(Why?) Ada said so.",
+    ],
+)
+def test_a_quoted_question_before_a_new_sentence_still_ends_it(text):
+    assert len(sentences(text)) == 2
 
 
 def test_headlines_and_bylines_without_a_stop_stand_alone():
