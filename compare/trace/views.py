@@ -199,8 +199,12 @@ def trace(request: HtmxHttpRequest) -> HttpResponse:
         result = trace_text(asked.text, articles=visible_articles(request.user))
     except TraceTooLarge as error:
         if request.user.is_authenticated and _fits_background(asked.text):
-            return _in_background(request, asked)
-        context["problem"], status = str(error), error.status
+            try:
+                return _in_background(request, asked)
+            except Throttled as busy:  # this account's traces already fill its share of the worker
+                context["problem"], status, retry_after = str(busy), 429, busy.retry_after
+        else:
+            context["problem"], status = str(error), error.status
         if not request.user.is_authenticated and _fits_background(asked.text):
             context["problem"] = (
                 f"{error} Logged in, you can trace texts up to an article's size (it takes a little longer)."
@@ -237,6 +241,7 @@ def _in_background(request: HtmxHttpRequest, asked: TraceRequest) -> HttpRespons
     """A text too long for one request, or a web page to fetch first, traced by the worker;
     the answer is the job's page."""
     assert isinstance(request.user, User)  # only signed-in users' texts are traced in the background
+    jobs.check_room(request.user)
     job = jobs.queue_trace(
         request.user,
         asked.text,

@@ -11,7 +11,7 @@ from articles.access import visible_articles
 from articles.models import Article, Story
 from articles.services import ArticleInput, create_story, set_visibility
 from compare.models import TraceJob
-from compare.trace.jobs import queue_trace, trace_task
+from compare.trace.jobs import MAX_ACTIVE_PER_OWNER, queue_trace, trace_task
 from compare.trace.service import result_from_dict, result_to_dict, trace_text
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +90,17 @@ def test_a_visitor_without_an_account_is_told_to_log_in_for_a_long_text(client, 
     assert response.status_code == 413
     assert "Logged in, you can trace texts up to an article" in response.content.decode()
     assert not TraceJob.objects.exists()
+
+
+def test_an_account_with_three_traces_waiting_is_asked_to_wait_for_one(client, teacher, library, small_request_cap):
+    for _ in range(MAX_ACTIVE_PER_OWNER):
+        TraceJob.objects.create(owner=teacher, text=long_text())  # queued, never run here
+    client.force_login(teacher)
+    response = client.post(TRACE, {"text": long_text()})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "already has 3 traces waiting or running" in response.content.decode()
+    assert response.context["asked"].text == long_text()  # the text is kept in the form
+    assert TraceJob.objects.count() == MAX_ACTIVE_PER_OWNER
 
 
 def test_a_trace_job_is_its_owners_only(client, teacher, library):
