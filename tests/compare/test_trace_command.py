@@ -96,7 +96,7 @@ def test_a_file_longer_than_an_article_is_refused_without_reading_it_all(library
     settings.VERSUS_MAX_ARTICLE_CHARACTERS = 100
     path = tmp_path / "long.txt"
     path.write_text("word " * 1000, encoding="utf-8")
-    with pytest.raises(CommandError, match="longer than an article may be"):
+    with pytest.raises(CommandError, match="longer than the 400 bytes a text may have here"):
         trace(str(path))
 
 

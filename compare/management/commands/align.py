@@ -36,7 +36,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -53,6 +52,7 @@ from compare.engine import (
     find_junk,
     pair_alignment_entries,
 )
+from compare.management.text_files import read_utf8
 from versus.text import excerpt, percent
 
 EXCERPT = 72  # characters of each side shown in the readable report
@@ -125,7 +125,7 @@ def read_documents(paths: list[str]) -> tuple[list[Document], dict[str, list[Jun
     documents: list[Document] = []
     junk: dict[str, list[JunkSpan]] = {}
     for given in paths:
-        text = read_text(Path(given))
+        text = read_utf8(given)
         doc_id = given
         suffix = 2
         while doc_id in junk:  # the same file twice is allowed; ids must still differ
@@ -135,25 +135,6 @@ def read_documents(paths: list[str]) -> tuple[list[Document], dict[str, list[Jun
         junk[doc_id] = spans
         documents.append(Document(id=doc_id, text=text, junk=tuple((s.start, s.end) for s in spans)))
     return documents, junk
-
-
-def read_text(path: Path) -> str:
-    """The file decoded as UTF-8 exactly as stored: offsets must match the bytes on disk."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CommandError(f"No such file: {path}") from None
-    except IsADirectoryError:
-        raise CommandError(f"{path} is a folder, not a text file.") from None
-    except OSError as error:
-        raise CommandError(f"Cannot read {path}: {error.strerror or error}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CommandError(
-            f"{path} is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start} cannot be read). "
-            "Save it as UTF-8 (plain text) and try again."
-        ) from None
 
 
 # --- JSON --------------------------------------------------------------------------------

@@ -13,8 +13,6 @@ the background worker's time budget (``VERSUS_TRACE_BACKGROUND_SECONDS``), not a
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from articles.access import visible_articles
 from articles.models import Article
 from compare.kinds import TABLE
+from compare.management.text_files import read_utf8
 from compare.trace.service import TraceError, TraceResult, public_dict, trace_text
 from versus.budget import OverBudget
 from versus.text import percent, plural
@@ -70,34 +69,10 @@ class Command(BaseCommand):
             self.stdout.write(report(result))
 
     def _read(self, given: str) -> str:
-        """The text, read no further than an article may be long (``/dev/zero`` ends too)."""
-        most = 4 * settings.VERSUS_MAX_ARTICLE_CHARACTERS + 1  # UTF-8 takes at most 4 bytes a character
-        name = "Standard input" if given == "-" else given
-        try:
-            if given == "-":
-                data = sys.stdin.buffer.read(most + 1)
-            else:
-                with Path(given).open("rb") as stream:
-                    data = stream.read(most + 1)
-        except FileNotFoundError:
-            raise CommandError(f"No such file: {given}") from None
-        except IsADirectoryError:
-            raise CommandError(f"{given} is a folder, not a text file.") from None
-        except OSError as error:
-            raise CommandError(f"Cannot read {given}: {error.strerror or error}") from None
-        if len(data) > most:
-            raise CommandError(
-                f"{name} is longer than an article may be ({settings.VERSUS_MAX_ARTICLE_CHARACTERS:,} characters)."
-            )
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise CommandError(
-                f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start} cannot be read). "
-                "Save it as UTF-8 (plain text) and try again."
-            ) from None
+        # UTF-8 takes at most 4 bytes a character: read no further than an article may be long.
+        text = read_utf8(given, most_bytes=4 * settings.VERSUS_MAX_ARTICLE_CHARACTERS, stdin=True)
         if not text.strip():
-            raise CommandError(f"{name} holds no text to trace.")
+            raise CommandError(f"{'Standard input' if given == '-' else given} holds no text to trace.")
         return text.removeprefix("\ufeff")  # a byte order mark is not part of the text
 
 

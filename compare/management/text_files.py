@@ -1,0 +1,38 @@
+"""Reading a text file for a command: UTF-8 exactly as stored, with errors a person can act on."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+
+def read_utf8(given: str, *, most_bytes: int | None = None, stdin: bool = False) -> str:
+    """The file at ``given`` (or, with ``stdin``, standard input when ``given`` is "-") decoded
+    as UTF-8 exactly as stored, so that offsets match the bytes on disk. With ``most_bytes``,
+    reading stops there and a longer input is refused (``/dev/zero`` ends too)."""
+    from_stdin = stdin and given == "-"
+    name = "Standard input" if from_stdin else given
+    size = -1 if most_bytes is None else most_bytes + 1
+    try:
+        if from_stdin:
+            data = sys.stdin.buffer.read(size)
+        else:
+            with Path(given).open("rb") as stream:
+                data = stream.read(size)
+    except FileNotFoundError:
+        raise CommandError(f"No such file: {given}") from None
+    except IsADirectoryError:
+        raise CommandError(f"{given} is a folder, not a text file.") from None
+    except OSError as error:
+        raise CommandError(f"Cannot read {given}: {error.strerror or error}") from None
+    if most_bytes is not None and len(data) > most_bytes:
+        raise CommandError(f"{name} is longer than the {most_bytes:,} bytes a text may have here.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start} cannot be read). "
+            "Save it as UTF-8 (plain text) and try again."
+        ) from None
