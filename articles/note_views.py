@@ -74,6 +74,7 @@ def note_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResp
         PassageNote.objects.select_related("article").defer("article__raw"), article__story=story, pk=pk
     )
     form = NoteBodyForm(request.POST if request.method == "POST" else None, initial={"body": note.body})
+    back = _back_to(story, None, None, request.GET.get("base", "")) + "#teacher-notes"  # the base the page showed
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_note(note, form.cleaned_data["body"])
@@ -81,8 +82,8 @@ def note_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResp
             form.add_error("body", str(error))
         else:
             messages.success(request, "The note was changed.")
-            return redirect(story.get_absolute_url() + "#teacher-notes")
-    context = {"story": story, "note": note, "form": form}
+            return redirect(back)
+    context = {"story": story, "note": note, "form": form, "back": back}
     return render(request, "articles/note_edit.html", context, status=400 if form.is_bound else 200)
 
 
@@ -93,4 +94,4 @@ def note_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
     note = get_object_or_404(PassageNote.objects.select_related("article"), article__story=story, pk=pk)
     services.delete_note(note)
     messages.success(request, "The note was deleted.")
-    return redirect(story.get_absolute_url() + "#teacher-notes")
+    return redirect(_back_to(story, None, None, request.POST.get("base", "")) + "#teacher-notes")

@@ -202,7 +202,7 @@ def test_the_owner_edits_a_note_from_the_story_page_and_readers_see_the_new_word
     page = teacher.get(story.get_absolute_url()).content.decode()
     notes = re.search(r'<section class="teacher-notes".*?</section>', page, re.DOTALL).group(0)
     edit_url = reverse("articles:note_edit", args=[story.slug, note.pk])
-    assert f'href="{edit_url}"' in notes
+    assert f'href="{edit_url}?base=' in notes  # back to the base the page shows, once saved
 
     form = teacher.get(edit_url).content.decode()
     assert "Look at how this quote changed." in form  # the words as they are, to change
@@ -216,6 +216,23 @@ def test_the_owner_edits_a_note_from_the_story_page_and_readers_see_the_new_word
     page = teacher.get(response["Location"]).content.decode()
     assert "Compare the deadline in both versions." in page
     assert "Look at how this quote changed." not in page
+
+
+def test_editing_or_deleting_a_note_comes_back_to_the_base_the_page_showed(teacher, story):
+    add_note(teacher, story, wire(story), "closed by Thursday", "Look at how this quote changed.")
+    note = PassageNote.objects.get()
+    gazette = story.versions.get(outlet="Gazette")
+    page = teacher.get(story.get_absolute_url() + f"?base={gazette.pk}").content.decode()
+    edit_url = reverse("articles:note_edit", args=[story.slug, note.pk]) + f"?base={gazette.pk}"
+    assert f'href="{edit_url}"' in page
+    assert f'name="base" value="{gazette.pk}"' in page  # in the delete form
+    form = teacher.get(edit_url).content.decode()
+    assert f'action="{html.escape(edit_url)}"' in form
+    back = story.get_absolute_url() + f"?base={gazette.pk}#teacher-notes"
+    assert f'href="{html.escape(back)}"' in form  # Cancel
+    assert teacher.post(edit_url, {"body": "Now on the Gazette's side."})["Location"] == back
+    deleted = teacher.post(reverse("articles:note_delete", args=[story.slug, note.pk]), {"base": str(gazette.pk)})
+    assert deleted["Location"] == back
 
 
 def test_an_edit_that_empties_a_note_is_refused_and_the_note_stays(teacher, story):
@@ -266,7 +283,7 @@ def test_only_the_owner_may_edit_a_note(client, teacher, story, django_user_mode
     client.logout()
     reader = client.get(link.get_absolute_url()).content.decode()
     assert "Look at how this quote changed." in reader
-    assert f'href="{edit_url}"' not in reader
+    assert edit_url not in reader
     assert client.post(edit_url, {"body": "Taken over."}).status_code == 302  # to the login page
     client.force_login(django_user_model.objects.create_user("someone-else"))
     assert client.get(edit_url).status_code == 404
