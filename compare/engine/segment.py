@@ -52,7 +52,10 @@ _STOP = re.compile(r"[.!?…]+|[。！？؟۔]+")
 # What follows a stop: the first word (or character) after the spaces, looked at in place
 # rather than by slicing, which would copy the rest of a giant paragraph at every stop.
 _NEXT_WORD = re.compile(r"\s*(\S{1,40})")
-_CLOSERS = "\"'”’»)]}」』›"
+_OPENING_QUOTES = "\"'“‘«‹「『"
+_CLOSING_QUOTES = "\"'”’»›」』"
+# What may follow a sentence's stop and still belong to it: a closing quote mark or bracket.
+_CLOSERS = _CLOSING_QUOTES + ")]}"
 # A sentence that opens with a quoted question or exclamation goes on with its speaker named with
 # a capital ("“Why now?” Mr. Jordan asked.", "“Nah!” Malia said"), as with a lower-case "asked the
 # clerk"; not when a credible sentence start follows ("“Really?” The president said he ...").
@@ -60,8 +63,6 @@ _ATTRIBUTION = re.compile(
     r"\s+((?:[A-Z][\w'’.-]*\s+){1,4})(?:said|says|asked|asks|added|adds|told|tweeted|wrote|writes|replied|"
     r"shouted|exclaimed|wondered|demanded|insisted|answered)\b"
 )
-_OPENING_QUOTES = "\"'“‘«‹「『"
-_CLOSING_QUOTES = "\"'”’»›」』"
 _WESTERN_ABBREVIATION = re.compile(r"(?:\b|^)((?:[^\W\d_]\.)+[^\W\d_]?|[^\W\d_]+)\.$")
 
 
