@@ -91,7 +91,8 @@ def report(result: TraceResult) -> str:
             for kind in TABLE.values()
             if source.shares.get(kind.name)
         )
-        headline = f" “{article.headline}”" if article.headline else ""
+        # Without an outlet the label already is the headline: not twice.
+        headline = f" “{article.headline}”" if article.headline and article.outlet else ""
         lines.append(
             f"{rank:>3}. {percent(source.share):>3}%  {article.label()}{headline}"
             f" in “{article.story.title}” (/stories/{article.story.slug}/; version {article.pk}): {kinds}"
