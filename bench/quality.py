@@ -91,13 +91,12 @@ def scores(pairs: list[tuple[str, str]], semantic: bool = False) -> list[float]:
     tokenised = [(tokens(a), tokens(b)) for a, b in pairs]
     if not semantic:
         idf = Idf(t for pair in tokenised for t in pair)
-        return [judge(a, b, idf).score for a, b in tokenised]
+        return [judge(a, b, idf) for a, b in tokenised]
     vectors = sentence_vectors([text for pair in pairs for text in pair])
     idf = Idf((t for pair in tokenised for t in pair), [vectors])
     centred = vectors - idf.topic
     return [
-        judge(a, b, idf, cos=round(float(centred[2 * n] @ centred[2 * n + 1]), 4)).score
-        for n, (a, b) in enumerate(tokenised)
+        judge(a, b, idf, cos=round(float(centred[2 * n] @ centred[2 * n + 1]), 4)) for n, (a, b) in enumerate(tokenised)
     ]
 
 

@@ -106,7 +106,7 @@ TABLE: dict[str, KindInfo] = {  # by name: looked up with the kinds in stored re
                 badge="color: var(--green-dark); background: var(--green-tint);",
                 traced="background: var(--green-tint); border-bottom: 2px dashed var(--green-dark);",
             ),
-            legend="same sentence, a few words changed (solid left line)",
+            legend="same wording underneath, words changed or added around it (solid left line)",
         ),
         KindInfo(
             "paraphrase",

@@ -20,7 +20,8 @@ How a pair is decided (lexical, no model):
   lower bar still.
 * Kind: ``verbatim`` when the wording differs by at most two function words (after
   normalising case, punctuation and quote marks), ``edited`` when most of the wording is
-  shared, otherwise ``paraphrase``.
+  shared or a good part of the shorter passage is copied in runs of four words or more (a
+  quotation kept word for word inside other framing), otherwise ``paraphrase``.
 
 With sentence embeddings (semantic mode, when both versions carry their vectors):
 
@@ -63,6 +64,10 @@ CONTEXT_THRESHOLD = 0.3
 WEDGED_THRESHOLD = 0.05
 # Wording ratio from which a pair counts as "edited" rather than "paraphrase".
 EDITED_RATIO = 0.55
+# ... or from this share of the shorter passage's content words copied in runs of COPIED_RUN
+# words (a quotation kept word for word inside other framing is an edit, not a paraphrase).
+EDITED_COPIED_SHARE = 0.35
+COPIED_RUN = 4
 # At most this many function-word differences still count as verbatim.
 VERBATIM_SLACK = 2
 # A neighbouring sentence joins a pair when at least this share of its content is on the
@@ -120,12 +125,6 @@ def _mean_vector(vectors: Sequence[Any]) -> Any:
 
     stacked = np.concatenate(list(vectors))
     return stacked.mean(axis=0) if len(stacked) else None
-
-
-@dataclass(frozen=True, slots=True)
-class Judgement:
-    score: float
-    kind: Kind
 
 
 def merge_tokens(parts: Sequence[Tokens]) -> Tokens:
@@ -206,15 +205,13 @@ MIN_SHARED_STEMS = 3
 FEW_SHARED_WORDS = 0.8  # factor when they share fewer content words than that
 
 
-def judge(a: Tokens, b: Tokens, idf: Idf, dice: float | None = None, cos: float | None = None) -> Judgement:
-    """Score how strongly two passages correspond, and what kind of pair they would make.
+def judge(a: Tokens, b: Tokens, idf: Idf, dice: float | None = None, cos: float | None = None) -> float:
+    """Score how strongly two passages correspond (``classify`` says what kind of pair they make).
 
     ``cos`` is the cosine of the passages' sentence embeddings, when both have them."""
     if dice is None:
         dice = content_overlap(a, b, idf)[0]
-    ratio = wording_ratio(a, b)
-    score = _combine(dice, ratio, a, b, cos)
-    return Judgement(score, classify(a, b, ratio))
+    return _combine(dice, wording_ratio(a, b), a, b, cos)
 
 
 def _combine(dice: float, ratio: float, a: Tokens, b: Tokens, cos: float | None = None) -> float:
@@ -242,11 +239,34 @@ def _could_align(a: Tokens, b: Tokens, dice: float) -> bool:
 
 
 def classify(a: Tokens, b: Tokens, ratio: float | None = None) -> Kind:
+    """``verbatim``, ``edited`` (the same wording underneath: most of it shared in order, or
+    long stretches of one passage copied word for word into the other, as a quotation with
+    other framing around it) or ``paraphrase``."""
     if _is_verbatim(a.sequence, b.sequence):
         return "verbatim"
     if ratio is None:
         ratio = wording_ratio(a, b)
-    return "edited" if ratio >= EDITED_RATIO else "paraphrase"
+    if ratio >= EDITED_RATIO or copied_share(a.sequence, b.sequence) >= EDITED_COPIED_SHARE:
+        return "edited"
+    return "paraphrase"
+
+
+def copied_share(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """The share of the shorter passage's content words that sit in a run of at least
+    COPIED_RUN words found, word for word, in the other passage. (Content words only: a
+    copied "the mayor of Kelmarsh said" alone does not make a sentence a copy.)"""
+    shorter, longer = (a, b) if (len(a), a) <= (len(b), b) else (b, a)  # the same either way round
+    n = COPIED_RUN
+    if len(shorter) < n:
+        return 0.0
+    runs = {longer[k : k + n] for k in range(len(longer) - n + 1)}
+    copied = [False] * len(shorter)
+    for k in range(len(shorter) - n + 1):
+        if shorter[k : k + n] in runs:
+            copied[k : k + n] = [True] * n
+    content = [word not in STOPWORDS for word in shorter]
+    total = sum(content)
+    return sum(c and k for c, k in zip(copied, content, strict=True)) / total if total else 0.0
 
 
 def _is_verbatim(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -501,9 +521,9 @@ def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
         cos = meaning(a, b, (i,), (j,), idf)
         if cos is None and not _could_align(a.tokens[i], b.tokens[j], dice):
             continue
-        judgement = judge(a.tokens[i], b.tokens[j], idf, dice, cos)
-        if judgement.score >= (ALIGN_THRESHOLD if cos is None else SEMANTIC_THRESHOLD):
-            scored.append((judgement.score, i, j))
+        score = judge(a.tokens[i], b.tokens[j], idf, dice, cos)
+        if score >= (ALIGN_THRESHOLD if cos is None else SEMANTIC_THRESHOLD):
+            scored.append((score, i, j))
     scored.sort(key=lambda item: (-item[0], item[1], item[2]))
 
     groups: list[tuple[list[int], list[int], float]] = []
@@ -548,7 +568,7 @@ def _headline_pair(a: Prepared, b: Prepared, idf: Idf) -> tuple[float, int, int]
     cos = meaning(a, b, (i,), (j,), idf)
     if cos is None:
         return None  # lexically a headline pair needs the ordinary bar (it has too few words to judge)
-    score = judge(a.tokens[i], b.tokens[j], idf, cos=cos).score
+    score = judge(a.tokens[i], b.tokens[j], idf, cos=cos)
     return (score, i, j) if score >= HEADLINE_THRESHOLD else None
 
 
@@ -607,7 +627,7 @@ def _grow(
                     continue
                 merged_a = merge_tokens([a.tokens[i] for i in grown_a])
                 merged_b = merge_tokens([b.tokens[j] for j in grown_b])
-                candidate = judge(merged_a, merged_b, idf, cos=meaning(a, b, grown_a, grown_b, idf)).score
+                candidate = judge(merged_a, merged_b, idf, cos=meaning(a, b, grown_a, grown_b, idf))
                 if candidate > score + GROW_GAIN and (best is None or candidate > best[0]):
                     best = (candidate, grown_a, grown_b)
         if best is None:
@@ -656,23 +676,23 @@ def _continue_runs(
         members_a, members_b, _ = groups[queue.popleft()]
         for i, j in ((min(members_a) - 1, min(members_b) - 1), (max(members_a) + 1, max(members_b) + 1)):
             if free(i, j):
-                judgement = judge(a.tokens[i], b.tokens[j], idf, cos=meaning(a, b, (i,), (j,), idf))
-                if judgement.score >= CONTEXT_THRESHOLD:
-                    add(i, j, judgement.score)
+                score = judge(a.tokens[i], b.tokens[j], idf, cos=meaning(a, b, (i,), (j,), idf))
+                if score >= CONTEXT_THRESHOLD:
+                    add(i, j, score)
 
     for g in range(len(groups)):
         members_a, members_b, _ = groups[g]
         i, j = max(members_a) + 1, max(members_b) + 1
         if free(i, j) and owner_a.get(i + 1) is not None and owner_a.get(i + 1) == owner_b.get(j + 1):
-            judgement = judge(a.tokens[i], b.tokens[j], idf, cos=meaning(a, b, (i,), (j,), idf))
-            if judgement.score >= WEDGED_THRESHOLD:
-                add(i, j, judgement.score)
+            score = judge(a.tokens[i], b.tokens[j], idf, cos=meaning(a, b, (i,), (j,), idf))
+            if score >= WEDGED_THRESHOLD:
+                add(i, j, score)
 
 
 def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members_b: list[int]) -> Pair:
     merged_a = merge_tokens([a.tokens[i] for i in members_a])
     merged_b = merge_tokens([b.tokens[j] for j in members_b])
-    judgement = judge(merged_a, merged_b, idf, cos=meaning(a, b, members_a, members_b, idf))
+    score = judge(merged_a, merged_b, idf, cos=meaning(a, b, members_a, members_b, idf))
     a_span = (a.segments[members_a[0]].start, a.segments[members_a[-1]].end)
     b_span = (b.segments[members_b[0]].start, b.segments[members_b[-1]].end)
     changes, moves = _changes(a.document, b.document, a_span, b_span)
@@ -681,8 +701,8 @@ def _make_pair(a: Prepared, b: Prepared, idf: Idf, members_a: list[int], members
         b=tuple(members_b),
         a_span=a_span,
         b_span=b_span,
-        kind=judgement.kind,
-        score=round(judgement.score, 4),
+        kind=classify(merged_a, merged_b),
+        score=round(score, 4),
         changes=changes,
         moves=moves,
     )

@@ -115,7 +115,7 @@ def _complete_triangles(
             if i in owned[(x, "a", y)] or j in owned[(x, "b", y)]:
                 continue
             cos = meaning(prepared[x], prepared[y], (i,), (j,), idf)
-            score = judge(prepared[x].tokens[i], prepared[y].tokens[j], idf, cos=cos).score
+            score = judge(prepared[x].tokens[i], prepared[y].tokens[j], idf, cos=cos)
             if score >= TRIANGLE_THRESHOLD:
                 found.setdefault((x, y), []).append((score, i, j))
     for (x, y), candidates in found.items():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from compare.engine.align import align_pair
+from compare.engine._text import tokens
+from compare.engine.align import EDITED_RATIO, align_pair, classify, copied_share, wording_ratio
 from compare.engine.types import Document, PairAlignment
 
 # A fictional story about a ferry strike in the town of Kelmarsh, told by two outlets.
@@ -141,6 +142,39 @@ def test_a_reworded_statement_is_a_paraphrase():
     result = align_pair(a, b)
     assert len(result.pairs) == 1
     assert result.pairs[0].kind == "paraphrase"
+
+
+def test_a_quotation_kept_word_for_word_inside_other_framing_is_edited():
+    # Each outlet frames the steward's words its own way; the words themselves are copied.
+    a = tokens(
+        "Speaking outside the depot on Tuesday night, union steward Ilse Marrow told reporters "
+        "that crews “will not sail again until night shifts are paid fairly”."
+    )
+    b = tokens(
+        "Crews will not sail again until night shifts are paid fairly, Marrow warned, "
+        "as the stranded passengers queued for buses."
+    )
+    assert wording_ratio(a, b) < EDITED_RATIO  # on the whole wording alone: a paraphrase
+    assert classify(a, b) == "edited"
+
+
+def test_statements_sharing_only_short_phrases_stay_paraphrases():
+    # "the ferry strike" and "the town" are shared, but no four words in a row.
+    a = tokens("Mayor Agnes Tull said the ferry strike would cost the town dearly.")
+    b = tokens("Businesses fear the ferry strike could drain the town of its summer trade, Tull said.")
+    assert classify(a, b) == "paraphrase"
+
+
+def test_the_copied_share_counts_content_words_in_runs_of_four_or_more():
+    shorter = tokens("Crews will not sail until the shifts are paid.").sequence
+    # "crews will not sail": two of the four content words (crews, sail; not shifts, paid).
+    assert copied_share(shorter, tokens("Marrow said on Tuesday night that crews will not sail.").sequence) == 2 / 4
+    assert copied_share(shorter, tokens("Crews will not go.").sequence) == 0.0  # three in a row is no run
+    assert copied_share(shorter, shorter) == 1.0
+    assert copied_share((), ("crews",)) == 0.0
+    # Either way round, the same share (the shorter passage is measured).
+    other = tokens("The shifts are paid late, and crews will not sail.").sequence
+    assert copied_share(shorter, other) == copied_share(other, shorter) > 0
 
 
 def test_sentences_that_only_share_the_story_topic_are_not_paired():

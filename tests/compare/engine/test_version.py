@@ -28,6 +28,8 @@ DEMO_DIGESTS = {
     "segment2.align2.diff3.story2.format3": "3aa34e7127e0d239d88ef1d73aa617c58c258cbb836bb4cd290f167bd68bca86",
     # A quoted question followed by a named speaker ("“Why?” Mr. Jordan asked.") is one sentence.
     "segment3.align2.diff3.story2.format3": "3aa34e7127e0d239d88ef1d73aa617c58c258cbb836bb4cd290f167bd68bca86",
+    # A quotation kept word for word inside other framing makes an edited pair, not a paraphrase.
+    "segment3.align3.diff3.story2.format3": "2d779f52895abe841dc041804c6c20861031dcfb590506649ccee3fd218b65f4",
 }
 
 
