@@ -20,8 +20,9 @@ How a pair is decided (lexical, no model):
   lower bar still.
 * Kind: ``verbatim`` when the wording differs by at most two function words (after
   normalising case, punctuation and quote marks), ``edited`` when most of the wording is
-  shared or a good part of the shorter passage is copied in runs of four words or more (a
-  quotation kept word for word inside other framing), otherwise ``paraphrase``.
+  shared or a good part of the shorter passage is copied in runs of four words or more, each
+  holding a function word (a quotation kept word for word inside other framing), otherwise
+  ``paraphrase``.
 
 With sentence embeddings (semantic mode, when both versions carry their vectors):
 
@@ -238,31 +239,40 @@ def _could_align(a: Tokens, b: Tokens, dice: float) -> bool:
     return _combine(dice, best_ratio, a, b) >= ALIGN_THRESHOLD
 
 
-def classify(a: Tokens, b: Tokens, ratio: float | None = None) -> Kind:
+def classify(a: Tokens, b: Tokens) -> Kind:
     """``verbatim``, ``edited`` (the same wording underneath: most of it shared in order, or
     long stretches of one passage copied word for word into the other, as a quotation with
     other framing around it) or ``paraphrase``."""
     if _is_verbatim(a.sequence, b.sequence):
         return "verbatim"
-    if ratio is None:
-        ratio = wording_ratio(a, b)
-    if ratio >= EDITED_RATIO or copied_share(a.sequence, b.sequence) >= EDITED_COPIED_SHARE:
+    if wording_ratio(a, b) >= EDITED_RATIO or copied_share(a.sequence, b.sequence) >= EDITED_COPIED_SHARE:
         return "edited"
     return "paraphrase"
 
 
 def copied_share(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """The share of the shorter passage's content words that sit in a run of at least
-    COPIED_RUN words found, word for word, in the other passage. (Content words only: a
-    copied "the mayor of Kelmarsh said" alone does not make a sentence a copy.)"""
-    shorter, longer = (a, b) if (len(a), a) <= (len(b), b) else (b, a)  # the same either way round
+    COPIED_RUN words found, word for word, in the other passage (of two passages of one
+    length, the larger share of the two: the same either way round).
+
+    A run counts only if it holds a function word: a name with its title ("Foreign Ministry
+    spokesman Zhao Lijian") repeated is the same person, not copied wording. And only content
+    words are counted: a copied "the mayor of Kelmarsh said" alone does not make a long
+    sentence a copy."""
+    if len(a) == len(b):
+        return max(_copied_share(a, b), _copied_share(b, a))
+    return _copied_share(a, b) if len(a) < len(b) else _copied_share(b, a)
+
+
+def _copied_share(shorter: tuple[str, ...], longer: tuple[str, ...]) -> float:
     n = COPIED_RUN
     if len(shorter) < n:
         return 0.0
     runs = {longer[k : k + n] for k in range(len(longer) - n + 1)}
     copied = [False] * len(shorter)
     for k in range(len(shorter) - n + 1):
-        if shorter[k : k + n] in runs:
+        run = shorter[k : k + n]
+        if run in runs and any(word in STOPWORDS for word in run):
             copied[k : k + n] = [True] * n
     content = [word not in STOPWORDS for word in shorter]
     total = sum(content)

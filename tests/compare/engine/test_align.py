@@ -177,6 +177,22 @@ def test_the_copied_share_counts_content_words_in_runs_of_four_or_more():
     assert copied_share(shorter, other) == copied_share(other, shorter) > 0
 
 
+def test_the_copied_share_is_the_same_either_way_round_for_passages_of_one_length():
+    a = tokens("Crews will not sail until the shifts are paid.").sequence
+    b = tokens("Crews will not sail, Marrow told the stranded passengers.").sequence
+    assert len(a) == len(b)
+    assert copied_share(a, b) == copied_share(b, a) == 2 / 4  # the larger of the two shares
+
+
+def test_a_repeated_name_and_title_is_not_copied_wording():
+    # Five words in a row in both, all of them a name and its title: the same person, in other words.
+    a = tokens("Harbour Trust chairwoman Delia Fenwick dismissed the rust reports as scaremongering by rivals.")
+    b = tokens("Critics were wrong, insisted Harbour Trust chairwoman Delia Fenwick, calling the report unfounded.")
+    assert wording_ratio(a, b) < EDITED_RATIO
+    assert copied_share(a.sequence, b.sequence) == 0.0
+    assert classify(a, b) == "paraphrase"
+
+
 def test_sentences_that_only_share_the_story_topic_are_not_paired():
     a = Document(
         "a",
