@@ -207,6 +207,24 @@ def test_the_summary_shows_shares_a_heat_map_and_the_likely_source(client, story
     # The agency copy is the one the other two were made from.
     assert re.search(r"<h3>Likely source</h3>.*?<p><strong>Valley Wire</strong>:", source, flags=re.S)
     assert re.search(r"confidence: \d+%", source)
+    assert re.search(r"(1 of the 2 other versions has|[02] of the 2 other versions have) at least \d+%", source)
+
+
+def test_the_likely_source_of_two_versions_speaks_of_the_other_version(client):
+    story = create_story(
+        "Grantholm cycle lane approved",
+        [ArticleInput(text=AGENCY, outlet="Valley Wire"), ArticleInput(text=REPRINT, outlet="Grantholm Gazette")],
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    source = re.search(r'<div class="source">.*?</div>', html, flags=re.S).group(0)
+    assert re.search(r"the other version (has|does not have) at least \d+% of its text in it", source)
+    assert "of the 1 other" not in source
+
+
+def test_the_keyboard_hint_is_shown_only_where_javascript_runs_the_keys(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    hint = re.search(r'<p class="([^"]*)">Keys:', html)
+    assert hint is not None and "js-only" in hint.group(1).split()
 
 
 def test_the_legend_explains_every_mark(client, story):
