@@ -11,7 +11,8 @@ from the modules below: they are the engine's own business and change as it impr
   ``pair_alignment_entries``: one pair's passages as export entries.
 * ``KINDS`` / ``SHARE_KINDS`` / ``SIMILARITY_WEIGHTS``: the kinds of pairs and what each counts for.
 * ``find_junk``: page clutter in a text (credits, menus, captions).
-* ``word_changes``: the word-level changes (and moved words) between two passages; ``mirror``: a pair alignment
+* ``word_changes``: the word-level changes (and moved words) between two passages; ``same_wording``: the
+  share of pairs' words that are the same on both sides; ``mirror``: a pair alignment
   seen from the other side; ``numbers_in``: the figures the engine reads in a text.
 * ``embed``: the sentence model (installed or not, sentence vectors, their storage key).
 * ``fingerprint_*``: the sentence fingerprints of the library index.
@@ -27,7 +28,7 @@ from .version import COMPONENT_VERSIONS, ENGINE_VERSION, JUNK_VERSION
 from . import embed
 from .align import Idf, Prepared, align_pair, align_prepared, mirror, prepare
 from .diff import _numbers as numbers_in
-from .diff import word_changes
+from .diff import same_wording, word_changes
 from .fingerprint import BANDS as FINGERPRINT_BANDS
 from .fingerprint import MIN_SENTENCE_WORDS as FINGERPRINT_MIN_WORDS
 from .fingerprint import SCHEME as FINGERPRINT_SCHEME
@@ -105,6 +106,7 @@ __all__ = [
     "pair_from_dict",
     "pair_to_dict",
     "prepare",
+    "same_wording",
     "segment_from_list",
     "segment_to_list",
     "story_from_dict",

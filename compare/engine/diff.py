@@ -38,7 +38,7 @@ from diff_match_patch import diff_match_patch
 
 from ._text import CJK, DAYS_AND_MONTHS, NUMBER_WORDS, STOPWORDS, TITLES_OF_ADDRESS
 from .spans import subtract
-from .types import Change, Flag, Move, Op
+from .types import Change, Flag, Move, Op, Pair
 
 # One token: optional leading whitespace, then a number (with its separators and suffix:
 # "1,000", "19.5", "19th"), a run of word characters that are not CJK (with inner
@@ -295,6 +295,40 @@ def runs(
     if position < end:
         out.append(Run("equal", position, end))
     return out
+
+
+# A word as readers count them: a run of letters and digits.
+_COUNTED_WORD = re.compile(r"[^\W_]+")
+
+
+def same_wording(
+    a_text: str,
+    b_text: str,
+    pairs: Sequence[Pair],
+    a_junk: Sequence[tuple[int, int]] = (),
+    b_junk: Sequence[tuple[int, int]] = (),
+) -> float | None:
+    """The share of the words of the pairs' passages, both sides counted, that the other side
+    has too: the words outside every change that is not trivial (moved words are the same
+    words). None when the passages hold no words. Junk inside a pair is not counted.
+
+    Unlike a pair's score (how surely two passages correspond, meaning included), this says
+    how much of the wording is the same, which is what a reader sees marked."""
+    total = same = 0
+    for pair in pairs:
+        sides = (
+            (a_text, pair.a_span, [c.a for c in pair.changes if not c.trivial], a_junk),
+            (b_text, pair.b_span, [c.b for c in pair.changes if not c.trivial], b_junk),
+        )
+        for text, (start, end), changed, junk in sides:
+            for match in _COUNTED_WORD.finditer(text, start, end):
+                at = match.start()
+                if any(lo <= at < hi for lo, hi in junk):
+                    continue
+                total += 1
+                if not any(lo <= at < hi for lo, hi in changed):
+                    same += 1
+    return same / total if total else None
 
 
 # --- tokens -------------------------------------------------------------------------------

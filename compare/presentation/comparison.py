@@ -8,6 +8,7 @@ loop over them costs most of the page's time. Every piece of article text is esc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -16,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
 from compare.anchors import passage_address
-from compare.engine import Segment, StoryAlignment
+from compare.engine import Segment, StoryAlignment, same_wording
 from compare.kinds import REWORDED, TABLE, UNIQUE
 
 from .marks import Mode, Passages, change_marks, render_span, visible_changes
@@ -67,6 +68,7 @@ class Piece:
     start: int = 0  # where its first segment starts in its version's text: its address
     kind: str = ""  # a pair kind (compare/kinds.py) for paired passages
     score: float | None = None
+    same: float | None = None  # the share of same wording against what its marks are measured against
     changes: int = 0
     unique: bool = False  # in no other version at all
     junk: bool = False
@@ -115,8 +117,13 @@ class Piece:
         return self.unique or self.moved or self.changes > 0 or self.kind in REWORDED
 
     @property
-    def score_percent(self) -> int | None:
-        return None if self.score is None else round(100 * self.score)
+    def same_percent(self) -> int | None:
+        return same_percent(self.same)
+
+
+def same_percent(share: float | None) -> int | None:
+    """A share of same wording in whole percent, rounded down: 100% only when every word is the same."""
+    return None if share is None else math.floor(100 * share)
 
 
 @dataclass
@@ -139,7 +146,12 @@ def passage_html(piece: Piece) -> str:
     if piece.badge:
         meta.append(
             f'<span class="badge badge-{piece.kind}">{TABLE[piece.kind].badge}</span> '
-            f'<span class="score" title="Similarity score">{piece.score_percent}%</span>'
+            + (
+                f'<span class="score" title="Share of the words that are the same in both passages">'
+                f"{piece.same_percent}% same</span>"
+                if piece.same is not None
+                else ""
+            )
         )
     if piece.against is not None and piece.kind:
         meta.append(f'<span class="against">against {escape(piece.against.label)}</span>')
@@ -325,8 +337,10 @@ def build_comparison(
         start, end = segs[member.segments[0]].start, segs[member.segments[-1]].end
         marks = []
         changes = 0
+        same = None
         if member.against is not None:
             reference = versions[member.against]
+            same = same_wording(reference.text, version.text, member.pairs, reference.junk, version.junk)
             new_words_only = TABLE[member.kind].new_words_only
             mode: Mode = "new" if two or new_words_only or member.against != base_id else "inline"
             for pair in member.pairs:
@@ -352,6 +366,7 @@ def build_comparison(
             start=start,
             kind=member.kind,
             score=member.score,
+            same=same,
             changes=changes,
             junk=_inside_junk(start, end, version.junk),
             against=versions[member.against] if member.against is not None and member.against != base_id else None,

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from compare.engine import StoryAlignment
+from compare.engine import StoryAlignment, same_wording
 from compare.kinds import TABLE
 
-from .comparison import Version, passage_anchor
+from .comparison import Version, passage_anchor, same_percent
 from .marks import Mode, Passages, change_marks, render_span
 
 
@@ -19,14 +19,15 @@ class PanelEntry:
     html: SafeString | None = None
     kind: str = ""
     score: float | None = None
+    same: float | None = None  # the share of same wording between the two passages
     changes: int = 0
     anchor: str = ""
     segment: int = 0
     paragraph: int = 0
 
     @property
-    def score_percent(self) -> int | None:
-        return None if self.score is None else round(100 * self.score)
+    def same_percent(self) -> int | None:
+        return same_percent(self.same)
 
     @property
     def badge(self) -> str:
@@ -87,6 +88,7 @@ def build_panel(
                     html=mark_safe(render_span(other.text, b_start, b_end, other.junk, marks)),  # noqa: S308
                     kind=pair.kind,
                     score=pair.score,
+                    same=same_wording(focus.text, other.text, [pair], focus.junk, other.junk),
                     changes=len(pair.changes) + len(pair.moves),
                     anchor=passage_anchor(other_id, b_start),
                     segment=pair.b[0],

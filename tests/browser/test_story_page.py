@@ -47,7 +47,7 @@ def test_a_student_compares_the_demo_story(page, live_server, demo_story, artifa
     panel = page.locator("#panel-body")
     panel.wait_for()
     assert panel.locator(".panel-entry").count() == len(names) - 1
-    assert panel.get_by_text(re.compile(r"score \d+%")).first.is_visible()
+    assert panel.get_by_text(re.compile(r"\d+% same wording")).first.is_visible()
     page.screenshot(path=str(artifacts_dir / "story-4-panel.png"))
     page.keyboard.press("Escape")
     assert page.locator("#panel-body").count() == 0

@@ -221,6 +221,14 @@ def test_the_likely_source_of_two_versions_speaks_of_the_other_version(client):
     assert "of the 1 other" not in source
 
 
+def test_a_passage_with_a_changed_figure_never_reads_as_all_the_same_wording(client, story):
+    # The Gazette changed 240,000 to 420,000: a strong correspondence, but not the same words.
+    html = client.get(story.get_absolute_url()).content.decode()
+    passage = re.search(r'<div id="[^"]*"[^>]*>(?:(?!<div id=).)*?420,000', html, flags=re.S).group(0)
+    same = int(re.search(r'<span class="score"[^>]*>(\d+)% same</span>', passage).group(1))
+    assert 50 < same < 100
+
+
 def test_the_keyboard_hint_is_shown_only_where_javascript_runs_the_keys(client, story):
     html = client.get(story.get_absolute_url()).content.decode()
     hint = re.search(r'<p class="([^"]*)">Keys:', html)
@@ -302,9 +310,9 @@ def test_the_passage_panel_is_a_page_without_javascript_and_a_fragment_with_htmx
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" in page and "<html" not in fragment
     assert 'id="panel-body"' in fragment
-    # Every other version appears, with its label and score, or is said to lack the passage.
+    # Every other version appears, with its label and how much wording it shares, or is said to lack the passage.
     assert "Grantholm Gazette" in fragment and "Radio Grant" in fragment
-    assert re.search(r"score \d+%", fragment)
+    assert re.search(r"\d+% same wording", fragment)
     assert "240,000" in fragment
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from compare.engine.diff import runs, word_changes
-from compare.engine.types import Change
+from compare.engine.diff import runs, same_wording, word_changes
+from compare.engine.types import Change, Pair
 
 
 def diff(a: str, b: str) -> tuple[Change, ...]:
@@ -333,3 +333,50 @@ def test_a_lone_function_word_between_two_edits_is_folded_into_them():
         "ferry operator cancelled all of the sailings",
         "harbour authority suspended most of the crossings",
     ) in described(a, b)
+
+
+def pair_of(a: str, b: str) -> Pair:
+    changes, moves = word_changes(a, b, (0, len(a)), (0, len(b)))
+    return Pair(
+        a=(0,), b=(0,), a_span=(0, len(a)), b_span=(0, len(b)), kind="edited", score=1.0, changes=changes, moves=moves
+    )
+
+
+def test_same_wording_counts_the_words_outside_changes_on_both_sides():
+    a = "The pier will close on Monday for repairs."
+    b = "The pier will close on Tuesday for repairs."
+    # Eight words a side, one changed on each: 14 of 16 the same.
+    assert same_wording(a, b, [pair_of(a, b)]) == 14 / 16
+
+
+def test_same_wording_is_whole_only_when_every_word_is_the_same():
+    a = "The pier will close on Monday."
+    assert same_wording(a, a, [pair_of(a, a)]) == 1.0
+    # Punctuation, capitals and quote marks are trivial: still the same wording.
+    b = "the pier will close on Monday!"
+    assert same_wording(a, b, [pair_of(a, b)]) == 1.0
+
+
+def test_moved_words_are_the_same_wording():
+    a = "The harbour pilot, Mara Olsen, was not aboard."
+    b = "Mara Olsen, the harbour pilot, was not aboard."
+    assert same_wording(a, b, [pair_of(a, b)]) == 1.0
+
+
+def test_same_wording_leaves_out_junk_and_passages_without_words():
+    a = "The pier will close. Photo: Port Averell Trust. It reopens in May."
+    b = "The pier will close. It reopens in May."
+    junk = (a.index("Photo"), a.index(" It reopens"))
+    changes, moves = word_changes(a, b, (0, len(a)), (0, len(b)), [junk], [])
+    pair = Pair(
+        a=(0, 2),
+        b=(0, 1),
+        a_span=(0, len(a)),
+        b_span=(0, len(b)),
+        kind="verbatim",
+        score=1.0,
+        changes=changes,
+        moves=moves,
+    )
+    assert same_wording(a, b, [pair], [junk], []) == 1.0
+    assert same_wording("…", "—", [pair_of("…", "—")]) is None
