@@ -29,7 +29,9 @@ FLAG_MARKS = {
     "name": ("Aa", "name changed"),
     "quote": ("\u275d", "quoted words changed"),
 }
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+# A word as readers see it: a figure with its separators and suffix ("3.1", "1,400", "19th")
+# is one word, as the engine's diff reads it; otherwise letters with inner apostrophes.
+_WORD = re.compile(r"\d+(?:[.,]\d+)*(?:[^\W\d_]+)?|\w+(?:['’]\w+)*")
 # After one of these a capital may only start a sentence or a quotation.
 _SENTENCE_OPENERS = frozenset(".!?:;\"“”‘'«»(—-")
 

@@ -156,3 +156,15 @@ def test_the_summarys_figures_agree_with_each_other(demo):
             for fact in context["source_facts"]:
                 assert fact.found == matrix[(fact.other.id, source.id)]
                 assert fact.kept == matrix[(source.id, fact.other.id)]
+
+
+def test_inside_a_paraphrase_a_figure_is_one_word_never_cut_at_its_decimal_point():
+    # "1" of "3.1" is not shared with "1.4": the whole figure is new to the other passage.
+    html = _marks_between(
+        "The trust will pay 3.1 million pounds itself, and a grant the remaining 1.4 million pounds.",
+        "Repairs cost 4.5 million pounds, with 1.4 million pounds coming from a heritage grant.",
+        mode="old",
+        paraphrase=True,
+    )
+    assert not re.search(r"\b3</(del|ins)>", html)
+    assert re.search(r">[^<]*\b3\.1\b[^<]*</del>", html)
