@@ -21,3 +21,24 @@ def test_searching_the_library_as_you_type(page, live_server, artifacts_dir):
     page.screenshot(path=str(artifacts_dir / "library-2-search.png"))
     page.get_by_label("Search stories by title or outlet").fill("no such story anywhere")
     page.wait_for_selector("text=No story has")
+
+
+def test_a_long_web_address_as_an_outlet_does_not_widen_the_page_on_a_phone(page, live_server, artifacts_dir):
+    from articles.services import ArticleInput, create_story
+
+    create_story(
+        "Pier reopens",
+        [
+            ArticleInput(
+                text="The pier reopened on Monday after a winter of repairs to its deck.", outlet="Valley Wire"
+            ),
+            ArticleInput(
+                text="The pier is open again after its deck was repaired over the winter.",
+                outlet="www.averelleveningpost-and-harbour-weekly.example.org",
+            ),
+        ],
+    )
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(live_server.url + "/")
+    page.screenshot(path=str(artifacts_dir / "library-phone.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
