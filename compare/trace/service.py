@@ -7,6 +7,8 @@ Two steps:
    same band keys come first. Only articles in the ``articles`` queryset the caller
    passes are searched: a view passes what its user may see (other users' private
    stories must never be searchable), so there is deliberately no default.
+   The other versions of the stories those candidates belong to are candidates too: a
+   rewrite shares few exact sequences with its source, which its story holds.
 2. The alignment engine on those few candidates: each is aligned with the text
    (``align_prepared``; the text is prepared once), and every pair found says which
    passages of the text come from that source and how (verbatim, edited, paraphrase).
@@ -60,6 +62,8 @@ EXTRA_CANDIDATES = 5
 # unrelated sentences sharing a stock phrase produce; a copied sentence brings up to
 # BANDS keys and an edited one usually two or more, and a source shares several.
 MIN_KEYS = 2
+# Other versions of the candidates' stories aligned at most (see _other_versions).
+SIBLING_CANDIDATES = 10
 
 
 class TraceError(ValueError):
@@ -170,11 +174,27 @@ def trace_text(
     text, junk, sentences = check_traceable(text, max_characters)
     keys = {key for sentence in sentences for key in sentence.keys}
     candidates = find_candidates(keys, articles, limit=limit + EXTRA_CANDIDATES, min_hits=MIN_KEYS)
+    candidates += _other_versions(candidates, articles)
     by_id = {a.pk: a for a in articles.filter(pk__in=[pk for pk, _ in candidates]).select_related("story").order_by()}
     # Everything from the database is read by now: the budget interrupts only the engine.
     budget = settings.VERSUS_TRACE_SECONDS if seconds is None else seconds
     with time_limit(budget, over_budget_message()) as deadline:
         return _align_candidates(text, junk, candidates, by_id, limit, began, deadline)
+
+
+def _other_versions(candidates: list[tuple[int, int]], articles: QuerySet[Article]) -> list[tuple[int, int]]:
+    """The other versions (among ``articles``) of the stories the candidates belong to, as
+    candidates with no index evidence (0 keys), at most SIBLING_CANDIDATES.
+
+    A rewrite shares few exact word sequences with its source, so the index may bring up
+    only a reprint of the source, or the text itself: the other versions of the same story
+    are the obvious places to look next (the agency original beside its reprint)."""
+    found = [pk for pk, _ in candidates]
+    if not found:
+        return []
+    stories = articles.filter(pk__in=found).values("story_id")
+    others = articles.filter(story_id__in=stories).exclude(pk__in=found).order_by("story_id", "pk")
+    return [(pk, 0) for pk in others.values_list("pk", flat=True)[:SIBLING_CANDIDATES]]
 
 
 def _align_candidates(
