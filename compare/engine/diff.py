@@ -37,7 +37,7 @@ from itertools import accumulate
 from diff_match_patch import diff_match_patch
 
 from ._text import CJK, DAYS_AND_MONTHS, NUMBER_WORDS, STOPWORDS, TITLES_OF_ADDRESS
-from .spans import subtract
+from .spans import overlapping, subtract
 from .types import Change, Flag, Move, Op, Pair
 
 # One token: optional leading whitespace, then a number (with its separators and suffix:
@@ -310,25 +310,28 @@ def same_wording(
 ) -> float | None:
     """The share of the words of the pairs' passages, both sides counted, that the other side
     has too: the words outside every change that is not trivial (moved words are the same
-    words). None when the passages hold no words. Junk inside a pair is not counted.
+    words). Each word counts once, as the same if any pair has it unchanged (pairs may
+    overlap on one side). None when the passages hold no words. Junk inside a pair is not
+    counted.
 
     Unlike a pair's score (how surely two passages correspond, meaning included), this says
     how much of the wording is the same, which is what a reader sees marked."""
-    total = same = 0
+    words: list[dict[int, bool]] = [{}, {}]  # per side: word start -> the same in some pair
     for pair in pairs:
         sides = (
             (a_text, pair.a_span, [c.a for c in pair.changes if not c.trivial], a_junk),
             (b_text, pair.b_span, [c.b for c in pair.changes if not c.trivial], b_junk),
         )
-        for text, (start, end), changed, junk in sides:
-            for match in _COUNTED_WORD.finditer(text, start, end):
+        for side, (text, span, changed, junk) in enumerate(sides):
+            inside_junk = overlapping(junk, span)
+            for match in _COUNTED_WORD.finditer(text, *span):
                 at = match.start()
-                if any(lo <= at < hi for lo, hi in junk):
+                if any(lo <= at < hi for lo, hi in inside_junk):
                     continue
-                total += 1
-                if not any(lo <= at < hi for lo, hi in changed):
-                    same += 1
-    return same / total if total else None
+                same = not any(lo <= at < hi for lo, hi in changed)
+                words[side][at] = words[side].get(at, False) or same
+    total = len(words[0]) + len(words[1])
+    return sum(sum(side.values()) for side in words) / total if total else None
 
 
 # --- tokens -------------------------------------------------------------------------------

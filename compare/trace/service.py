@@ -184,7 +184,8 @@ def trace_text(
 
 def _other_versions(candidates: list[tuple[int, int]], articles: QuerySet[Article]) -> list[tuple[int, int]]:
     """The other versions (among ``articles``) of the stories the candidates belong to, as
-    candidates with no index evidence (0 keys), at most SIBLING_CANDIDATES.
+    candidates with no index evidence (0 keys), at most SIBLING_CANDIDATES: the best
+    candidate's story first.
 
     A rewrite shares few exact word sequences with its source, so the index may bring up
     only a reprint of the source, or the text itself: the other versions of the same story
@@ -192,9 +193,14 @@ def _other_versions(candidates: list[tuple[int, int]], articles: QuerySet[Articl
     found = [pk for pk, _ in candidates]
     if not found:
         return []
-    stories = articles.filter(pk__in=found).values("story_id")
-    others = articles.filter(story_id__in=stories).exclude(pk__in=found).order_by("story_id", "pk")
-    return [(pk, 0) for pk in others.values_list("pk", flat=True)[:SIBLING_CANDIDATES]]
+    story_of = dict(articles.filter(pk__in=found).order_by().values_list("pk", "story_id"))
+    rank: dict[int, int] = {}
+    for pk in found:  # candidates come best first
+        if pk in story_of:
+            rank.setdefault(story_of[pk], len(rank))
+    others = articles.filter(story_id__in=list(rank)).exclude(pk__in=found).order_by().values_list("pk", "story_id")
+    ordered = sorted(others, key=lambda row: (rank[row[1]], row[0]))
+    return [(pk, 0) for pk, _ in ordered[:SIBLING_CANDIDATES]]
 
 
 def _align_candidates(
@@ -210,8 +216,11 @@ def _align_candidates(
     lengths = {s.index: s.end - s.start for s in traced.segments}
     total = sum(lengths.values())
     sources: list[TracedSource] = []
+    half_left = deadline.remaining() / 2
     for pk, hits in candidates:
         deadline.check(over_budget_message())
+        if hits == 0 and deadline.remaining() < half_left:
+            break  # the stories' other versions (after the index's candidates) are extras: no trace fails for them
         article = by_id.get(pk)
         if article is None:
             continue

@@ -364,8 +364,8 @@ def test_moved_words_are_the_same_wording():
 
 
 def test_same_wording_leaves_out_junk_and_passages_without_words():
-    a = "The pier will close. Photo: Port Averell Trust. It reopens in May."
-    b = "The pier will close. It reopens in May."
+    a = "The pier will close on Monday. Photo: Port Averell Trust. It reopens in May."
+    b = "The pier will close on Tuesday. It reopens in May."
     junk = (a.index("Photo"), a.index(" It reopens"))
     changes, moves = word_changes(a, b, (0, len(a)), (0, len(b)), [junk], [])
     pair = Pair(
@@ -373,10 +373,27 @@ def test_same_wording_leaves_out_junk_and_passages_without_words():
         b=(0, 1),
         a_span=(0, len(a)),
         b_span=(0, len(b)),
-        kind="verbatim",
+        kind="edited",
         score=1.0,
         changes=changes,
         moves=moves,
     )
-    assert same_wording(a, b, [pair], [junk], []) == 1.0
+    # Ten words a side outside the caption, one changed on each (the caption's four words are not counted).
+    assert same_wording(a, b, [pair], [junk], []) == 18 / 20
     assert same_wording("…", "—", [pair_of("…", "—")]) is None
+
+
+def test_a_passage_in_two_pairs_counts_its_words_once():
+    # Pairs may overlap on one side (a second correspondence): B's sentence is in both. Its
+    # words are each counted once, as the same where either pair has them unchanged.
+    a = "Sailings were cancelled on Tuesday. Sailings were cancelled."
+    b = "Sailings were cancelled on Tuesday."
+    first, second = (0, a.index(".") + 1), (a.index(" S") + 1, len(a))
+    pairs = [
+        Pair(a=(0,), b=(0,), a_span=first, b_span=(0, len(b)), kind="verbatim", score=1.0,
+             changes=word_changes(a, b, first, (0, len(b)))[0]),
+        Pair(a=(1,), b=(0,), a_span=second, b_span=(0, len(b)), kind="edited", score=0.8,
+             changes=word_changes(a, b, second, (0, len(b)))[0]),
+    ]  # fmt: skip
+    assert pairs[1].changes  # "on Tuesday" is not in A's second sentence
+    assert same_wording(a, b, pairs) == 1.0

@@ -168,3 +168,12 @@ def test_inside_a_paraphrase_a_figure_is_one_word_never_cut_at_its_decimal_point
     )
     assert not re.search(r"\b3</(del|ins)>", html)
     assert re.search(r">[^<]*\b3\.1\b[^<]*</del>", html)
+
+
+def test_the_same_wording_figure_is_rounded_down_so_100_means_every_word():
+    from compare.presentation.comparison import same_percent
+
+    assert same_percent(199 / 200) == 99  # one word in two hundred differs: not 100%
+    assert same_percent(1.0) == 100
+    assert same_percent(57 / 100) == 57 and same_percent(29 / 50) == 58  # no float error below
+    assert same_percent(None) is None

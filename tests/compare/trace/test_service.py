@@ -12,6 +12,7 @@ from articles.access import visible_articles
 from articles.models import Article
 from articles.services import ArticleInput, create_story
 from compare.kinds import TABLE
+from compare.trace import service
 from compare.trace.service import TraceError, trace_text
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,16 @@ def test_a_rewrite_is_traced_to_the_other_versions_of_its_source_story():
     assert "Northwire Press Agency" in outlets and "The Daily Lantern" in outlets
     # A story's other versions count as sources only where they share copied wording with the text.
     assert all(any(TABLE[p.kind].copied for p in source.pairs) for source in result.sources)
+
+
+def test_the_best_candidates_story_gives_its_other_versions_first(monkeypatch):
+    older = create_story(
+        "Orchard", [ArticleInput(text=ORCHARD, outlet="A"), ArticleInput(text=OBSERVATORY, outlet="B")]
+    )
+    newer = create_story("Ferry", [ArticleInput(text=FERRY, outlet="C"), ArticleInput(text=NEW_PASSAGE, outlet="D")])
+    weak, best = older.versions.get(outlet="A"), newer.versions.get(outlet="C")
+    monkeypatch.setattr(service, "SIBLING_CANDIDATES", 1)
+    found = service._other_versions([(best.pk, 12), (weak.pk, 2)], Article.objects.all())
+    assert found == [(newer.versions.get(outlet="D").pk, 0)]
+    # Only what the caller may search: none of a story the caller cannot see.
+    assert service._other_versions([(best.pk, 12)], Article.objects.exclude(story=newer)) == []
