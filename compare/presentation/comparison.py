@@ -149,7 +149,7 @@ def passage_html(piece: Piece) -> str:
             f'<span class="badge badge-{piece.kind}">{TABLE[piece.kind].badge}</span> '
             + (
                 f'<span class="score" title="Share of the words that are the same in both passages">'
-                f"{piece.same_percent}% same</span>"
+                f"{piece.same_percent}%</span>"
                 if piece.same is not None
                 else ""
             )

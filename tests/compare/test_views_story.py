@@ -225,7 +225,11 @@ def test_a_passage_with_a_changed_figure_never_reads_as_all_the_same_wording(cli
     # The Gazette changed 240,000 to 420,000: a strong correspondence, but not the same words.
     html = client.get(story.get_absolute_url()).content.decode()
     passage = re.search(r'<div id="[^"]*"[^>]*>(?:(?!<div id=).)*?420,000', html, flags=re.S).group(0)
-    same = int(re.search(r'<span class="score"[^>]*>(\d+)% same</span>', passage).group(1))
+    same = int(
+        re.search(r'<span class="score" title="Share of the words that are the same[^>]*>(\d+)%</span>', passage).group(
+            1
+        )
+    )
     assert 50 < same < 100
 
 
