@@ -67,7 +67,6 @@ class Piece:
     html: SafeString
     start: int = 0  # where its first segment starts in its version's text: its address
     kind: str = ""  # a pair kind (compare/kinds.py) for paired passages
-    score: float | None = None
     same: float | None = None  # the share of same wording against what its marks are measured against
     changes: int = 0
     unique: bool = False  # in no other version at all
@@ -366,7 +365,6 @@ def build_comparison(
             html=mark_safe(render_span(version.text, start, end, version.junk, marks)),  # noqa: S308 - escaped
             start=start,
             kind=member.kind,
-            score=member.score,
             same=same,
             changes=changes,
             junk=_inside_junk(start, end, version.junk),

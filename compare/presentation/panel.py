@@ -18,7 +18,6 @@ class PanelEntry:
     version: Version
     html: SafeString | None = None
     kind: str = ""
-    score: float | None = None
     same: float | None = None  # the share of same wording between the two passages
     changes: int = 0
     anchor: str = ""
@@ -87,7 +86,6 @@ def build_panel(
                     version=other,
                     html=mark_safe(render_span(other.text, b_start, b_end, other.junk, marks)),  # noqa: S308
                     kind=pair.kind,
-                    score=pair.score,
                     same=same_wording(focus.text, other.text, [pair], focus.junk, other.junk),
                     changes=len(pair.changes) + len(pair.moves),
                     anchor=passage_anchor(other_id, b_start),

@@ -55,7 +55,6 @@ class Member:
     against: str | None = None  # the version its marks are measured against (the base when it can)
     pairs: list[Pair] = field(default_factory=list)  # correspondences with ``against``, oriented against -> doc
     kind: str = ""  # a pair kind (compare/kinds.py), against ``against``; "" for a passage with none shown
-    score: float | None = None
     unique: bool = False  # in no other version at all
     moved: bool = False  # out of its version's own order
     follows: Link | None = None  # for a moved passage: the passage next to it in its own version
@@ -327,7 +326,6 @@ def _members(
                 if pairs:
                     member.against, member.pairs = reference, sorted(pairs, key=lambda p: p.b_span)
                     member.kind = max((p.kind for p in pairs), key=lambda k: _KIND_RANK.get(k, 0))
-                    member.score = min(p.score for p in pairs)
                     break
             members[unit] = member
     return members
