@@ -206,16 +206,21 @@ MIN_SHARED_STEMS = 3
 FEW_SHARED_WORDS = 0.8  # factor when they share fewer content words than that
 
 
-def judge(a: Tokens, b: Tokens, idf: Idf, dice: float | None = None, cos: float | None = None) -> float:
+def judge(
+    a: Tokens, b: Tokens, idf: Idf, dice: float | None = None, cos: float | None = None, capped: bool = True
+) -> float:
     """Score how strongly two passages correspond (``classify`` says what kind of pair they make).
 
-    ``cos`` is the cosine of the passages' sentence embeddings, when both have them."""
+    ``cos`` is the cosine of the passages' sentence embeddings, when both have them. The
+    score is capped at 1 unless ``capped`` is False: with the model's similarity added, a
+    copied sentence already scores above 1, and capped scores could not tell it from the
+    same sentence with its neighbour joined (see ``_grow``)."""
     if dice is None:
         dice = content_overlap(a, b, idf)[0]
-    return _combine(dice, wording_ratio(a, b), a, b, cos)
+    return _combine(dice, wording_ratio(a, b), a, b, cos, capped)
 
 
-def _combine(dice: float, ratio: float, a: Tokens, b: Tokens, cos: float | None = None) -> float:
+def _combine(dice: float, ratio: float, a: Tokens, b: Tokens, cos: float | None = None, capped: bool = True) -> float:
     score = CONTENT_WEIGHT * dice + (1 - CONTENT_WEIGHT) * ratio
     if a.numbers and b.numbers and not (a.numbers & b.numbers):
         score *= CONFLICTING_NUMBERS
@@ -225,7 +230,8 @@ def _combine(dice: float, ratio: float, a: Tokens, b: Tokens, cos: float | None 
         score *= FEW_SHARED_WORDS
     if cos is not None:
         score += MEANING_WEIGHT * cos
-    return min(1.0, max(0.0, score))
+    score = max(0.0, score)
+    return min(1.0, score) if capped else score
 
 
 def _could_align(a: Tokens, b: Tokens, dice: float) -> bool:
@@ -621,6 +627,16 @@ def _grow(
         around = (min(members) - 1, max(members) + 1)
         return [None] + [n for n in around if 0 <= n < len(prepared.tokens) and n not in owner]
 
+    def strength(grown_a: list[int], grown_b: list[int]) -> float:
+        merged_a = merge_tokens([a.tokens[i] for i in grown_a])
+        merged_b = merge_tokens([b.tokens[j] for j in grown_b])
+        return judge(merged_a, merged_b, idf, cos=meaning(a, b, grown_a, grown_b, idf), capped=False)
+
+    # Uncapped: a sentence copied inside a longer one already scores 1 when capped, and the
+    # longer one's other half would never join (it then paired on its own, the same
+    # sentence shown twice, each time with the other half marked as inserted).
+    score = strength(members_a, members_b)
+
     while True:
         best: tuple[float, list[int], list[int]] | None = None
         for extra_a in free_neighbours(members_a, a, owner_a):
@@ -635,9 +651,7 @@ def _grow(
                     continue
                 if extra_b is not None and not _covered(b.tokens[extra_b], [a.tokens[i] for i in grown_a], idf):
                     continue
-                merged_a = merge_tokens([a.tokens[i] for i in grown_a])
-                merged_b = merge_tokens([b.tokens[j] for j in grown_b])
-                candidate = judge(merged_a, merged_b, idf, cos=meaning(a, b, grown_a, grown_b, idf))
+                candidate = strength(grown_a, grown_b)
                 if candidate > score + GROW_GAIN and (best is None or candidate > best[0]):
                     best = (candidate, grown_a, grown_b)
         if best is None:

@@ -182,9 +182,37 @@ def _changed_ranges(
     stretches = _moves(a_keys, b_keys, changes)
     if not stretches:
         return tuple(changes), ()
+    changes, stretches = _in_place(changes, stretches)
     moved_a = {i for a_lo, a_hi, _, _ in stretches for i in range(a_lo, a_hi)}
     moved_b = {j for _, _, b_lo, b_hi in stretches for j in range(b_lo, b_hi)}
-    return tuple(_split_around(changes, moved_a, moved_b)), tuple(sorted(stretches))
+    return tuple(sorted(_split_around(changes, moved_a, moved_b))), tuple(sorted(stretches))
+
+
+def _in_place(changes: list[TokenChange], stretches: list[TokenChange]) -> tuple[list[TokenChange], list[TokenChange]]:
+    """Stretches found inside one change on both sides are not moved: they stand where they
+    stood, with other letter case ("Hollin Vale Parish Council" / "The parish council").
+    Each such stretch (the only one in its change) becomes a change of its own, cut out of
+    the change around it, and stops being a move."""
+    inside: dict[int, list[TokenChange]] = {}
+    for stretch in stretches:
+        a_lo, a_hi, b_lo, b_hi = stretch
+        for number, (c_a_lo, c_a_hi, c_b_lo, c_b_hi) in enumerate(changes):
+            if c_a_lo <= a_lo and a_hi <= c_a_hi and c_b_lo <= b_lo and b_hi <= c_b_hi:
+                inside.setdefault(number, []).append(stretch)
+    in_place = {number: found[0] for number, found in inside.items() if len(found) == 1}
+    if not in_place:
+        return changes, stretches
+    out: list[TokenChange] = []
+    for number, change in enumerate(changes):
+        if number not in in_place:
+            out.append(change)
+            continue
+        c_a_lo, c_a_hi, c_b_lo, c_b_hi = change
+        a_lo, a_hi, b_lo, b_hi = in_place[number]
+        for part in ((c_a_lo, a_lo, c_b_lo, b_lo), (a_lo, a_hi, b_lo, b_hi), (a_hi, c_a_hi, b_hi, c_b_hi)):
+            if part[0] < part[1] or part[2] < part[3]:
+                out.append(part)
+    return out, [s for s in stretches if s not in in_place.values()]
 
 
 def _moves(a_keys: tuple[str, ...], b_keys: tuple[str, ...], changes: list[TokenChange]) -> list[TokenChange]:

@@ -22,8 +22,8 @@ from .serialize import FORMAT
 COMPONENT_VERSIONS: Final[Mapping[str, int]] = MappingProxyType(
     {
         "segment": 3,  # sentences and paragraphs (segment.py)
-        "align": 3,  # which passages pair, their scores and kinds (align.py)
-        "diff": 3,  # word-level changes and their flags (diff.py)
+        "align": 4,  # which passages pair, their scores and kinds (align.py)
+        "diff": 4,  # word-level changes and their flags (diff.py)
         "story": 2,  # triangles, groups, similarity and the likely source (story.py)
         "format": FORMAT,  # the stored shape (serialize.py)
     }

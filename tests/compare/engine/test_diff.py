@@ -221,6 +221,21 @@ def test_a_function_word_found_elsewhere_is_not_a_move():
     assert "was" not in kept_b and "shut" not in kept_b
 
 
+def test_words_that_only_change_their_capitals_in_place_are_a_trivial_change_not_a_move():
+    a = "Hollin Vale Parish Council has agreed to pay."
+    b = "The parish council has agreed to pay."
+    assert moved_words(a, b) == []
+    assert described(a, b) == [("replace", "Hollin Vale", "The"), ("replace", "Parish Council", "parish council")]
+    assert [c.trivial for c in diff(a, b)] == [False, True]
+
+
+def test_a_change_of_capitals_alone_is_one_trivial_change():
+    a = "The Parish Council will pay."
+    b = "The parish council will pay."
+    assert moved_words(a, b) == []
+    assert only_change(a, b).trivial
+
+
 def test_a_moved_stretch_leaves_the_rest_of_a_replacement_changed():
     a = "Ferry crews walked out on Monday over pay, the union said."
     b = "The union said ferry crews struck on Tuesday over pay."

@@ -121,3 +121,30 @@ def test_a_hundred_thousand_word_version_aligns():
     result = align_pair(a, b)
     check(result, a, b)
     assert result.pairs
+
+
+def test_two_sentences_merged_into_one_make_one_pair_not_two():
+    # Each half copied word for word already scores as much as a pair can when capped:
+    # the merged sentence must still take both halves in one pair, not pair twice with
+    # the other half shown as inserted each time.
+    a_text = (
+        "Night ferry to stop in March\n\n"
+        "The harbour board voted on Tuesday to end the night ferry to Gull Point. "
+        "Divers who inspected the slipway found cracks in nine of its twelve piers. "
+        "Several of the chains that hold the pontoon had also rusted through. "
+        "The last crossing will leave at midnight on 31 March."
+    )
+    b_text = (
+        "Night ferry to stop in March\n\n"
+        "The harbour board voted on Tuesday to end the night ferry to Gull Point. "
+        "Divers who inspected the slipway found cracks in nine of its twelve piers, and several "
+        "of the chains that hold the pontoon had rusted through. "
+        "The last crossing will leave at midnight on 31 March."
+    )
+    a, b = semantic(Document("a", a_text), Document("b", b_text))
+    result = align_pair(a, b)
+    check(result, a, b)
+    merged = [p for p in result.pairs if "Divers" in b.text[p.b_span[0] : p.b_span[1]]]
+    assert len(merged) == 1
+    assert "Divers" in a.text[merged[0].a_span[0] : merged[0].a_span[1]]
+    assert "rusted through" in a.text[merged[0].a_span[0] : merged[0].a_span[1]]
