@@ -58,6 +58,8 @@ _BOMS: list[tuple[bytes, str]] = [
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 # A guess from charset-normalizer is used only if the decoded text looks this clean.
 _MAX_CHAOS = 0.2
+# Guesses this close in chaos read the bytes equally cleanly.
+_SAME_CHAOS = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # Characters lxml refuses in text it is given (XML 1.0 excludes them); no page needs them.
@@ -153,13 +155,34 @@ def decode(data: bytes, name: str, declared: str = "") -> str:
             # Python-only "encodings" a page can name (unicode_escape) make lone surrogates: not text.
             if not _SURROGATE.search(text):
                 return _checked(text, name)
-    best = charset_normalizer.from_bytes(data).best()
+    results = charset_normalizer.from_bytes(data)
+    best = _western_if_as_likely(results, results.best())
     if best is None or best.chaos > _MAX_CHAOS:
         raise IngestError(
             f"{name}: we could not tell which character encoding this file uses, so its letters might come out "
             "wrong. Open it in a text editor and save it as UTF-8, then upload it again."
         )
     return _checked(str(best), name)
+
+
+def _western_if_as_likely(
+    results: charset_normalizer.CharsetMatches, best: charset_normalizer.CharsetMatch | None
+) -> charset_normalizer.CharsetMatch | None:
+    """Windows-1252 (Western European) when it reads the bytes as cleanly as the best guess.
+
+    On a short text the guesser cannot tell the single-byte code pages apart: French saved
+    as Latin-1 reads as cleanly in Central European Windows-1250 ("après" -> "aprčs") and
+    "naïve" in Baltic cp775 ("na’ve"), and its tie-break picked those. Windows-1252 is what
+    an unlabelled legacy text most often is (a superset of Latin-1's printable characters;
+    browsers read "latin-1" pages as it); a text that only Windows-1250 reads cleanly, such
+    as Polish, still gets Windows-1250."""
+    if best is None:
+        return None
+    for match in results:
+        western = match.encoding == "cp1252" or "cp1252" in match.could_be_from_charset
+        if western and match.chaos <= best.chaos + _SAME_CHAOS:
+            return match
+    return best
 
 
 def _declared_in_page(data: bytes) -> str:

@@ -57,6 +57,25 @@ def test_it_guesses_a_legacy_encoding_when_the_guess_is_confident():
     assert decode(text.encode("cp1252"), "a.txt") == text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le café de la place a été fermé hier soir par la préfecture après une bagarre.",
+        "A naïve reader might think the café was closed.",
+        "Der Bürgermeister sagte, die Straße bleibe geschlossen.",
+    ],
+)
+def test_it_reads_a_short_latin_1_text_as_western_european_not_as_another_code_page(text):
+    # The guesser ties Windows-1250 and Baltic code pages with Windows-1252 on short texts
+    # ("après" came out as "aprčs"), and a wrong guess invents wording changes.
+    assert decode(text.encode("latin-1"), "a.txt") == text
+
+
+def test_a_text_only_central_european_encoding_reads_cleanly_keeps_that_encoding():
+    text = "Zażółć gęślą jaźń, powiedział minister w środę."
+    assert decode(text.encode("cp1250"), "a.txt") == text
+
+
 def test_it_uses_the_charset_a_page_declares():
     page = '<html><head><meta charset="iso-8859-1"></head><body><p>Gr\xfc\xdfe aus K\xf6ln</p></body></html>'
     assert "Grüße aus Köln" in decode(page.encode("latin-1"), "page.html")
