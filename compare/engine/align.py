@@ -75,6 +75,8 @@ VERBATIM_SLACK = 2
 # other side and the merged passages score at least GROW_GAIN better.
 GROW_COVERAGE = 0.2
 GROW_GAIN = 0.005
+# ... figures that disagree do not count against a neighbour this much of whose other words are there.
+WORDS_ALL_SAID = 0.8
 # How many candidates per sentence are scored in full.
 CANDIDATES_PER_SENTENCE = 5
 # Candidate generation ignores stems present in more sentences than this (they would
@@ -207,22 +209,37 @@ FEW_SHARED_WORDS = 0.8  # factor when they share fewer content words than that
 
 
 def judge(
-    a: Tokens, b: Tokens, idf: Idf, dice: float | None = None, cos: float | None = None, capped: bool = True
+    a: Tokens,
+    b: Tokens,
+    idf: Idf,
+    dice: float | None = None,
+    cos: float | None = None,
+    capped: bool = True,
+    figures: bool = True,
 ) -> float:
     """Score how strongly two passages correspond (``classify`` says what kind of pair they make).
 
     ``cos`` is the cosine of the passages' sentence embeddings, when both have them. The
     score is capped at 1 unless ``capped`` is False: with the model's similarity added, a
     copied sentence already scores above 1, and capped scores could not tell it from the
-    same sentence with its neighbour joined (see ``_grow``)."""
+    same sentence with its neighbour joined (see ``_grow``). With ``figures`` False, figures
+    that disagree do not lower the score (see ``_grow``)."""
     if dice is None:
         dice = content_overlap(a, b, idf)[0]
-    return _combine(dice, wording_ratio(a, b), a, b, cos, capped)
+    return _combine(dice, wording_ratio(a, b), a, b, cos, capped, figures)
 
 
-def _combine(dice: float, ratio: float, a: Tokens, b: Tokens, cos: float | None = None, capped: bool = True) -> float:
+def _combine(
+    dice: float,
+    ratio: float,
+    a: Tokens,
+    b: Tokens,
+    cos: float | None = None,
+    capped: bool = True,
+    figures: bool = True,
+) -> float:
     score = CONTENT_WEIGHT * dice + (1 - CONTENT_WEIGHT) * ratio
-    if a.numbers and b.numbers and not (a.numbers & b.numbers):
+    if figures and a.numbers and b.numbers and not (a.numbers & b.numbers):
         score *= CONFLICTING_NUMBERS
     if cos is None and len(a.content & b.content) < min(MIN_SHARED_STEMS, len(a.content), len(b.content)):
         # Two or fewer words in common ("declined", "details") is not the same statement,
@@ -556,7 +573,7 @@ def _find_pairs(a: Prepared, b: Prepared, idf: Idf) -> list[Pair]:
         groups.append(([i], [j], score))
 
     for g, (members_a, members_b, score) in enumerate(groups):
-        members_a, members_b, score = _grow(a, b, idf, members_a, members_b, score, owner_a, owner_b, g)
+        members_a, members_b, score = _grow(a, b, idf, members_a, members_b, owner_a, owner_b, g)
         groups[g] = (members_a, members_b, score)
 
     _continue_runs(a, b, idf, groups, owner_a, owner_b)
@@ -613,7 +630,6 @@ def _grow(
     idf: Idf,
     members_a: list[int],
     members_b: list[int],
-    score: float,
     owner_a: dict[int, int],
     owner_b: dict[int, int],
     group: int,
@@ -627,16 +643,19 @@ def _grow(
         around = (min(members) - 1, max(members) + 1)
         return [None] + [n for n in around if 0 <= n < len(prepared.tokens) and n not in owner]
 
-    def strength(grown_a: list[int], grown_b: list[int]) -> float:
+    def strength(grown_a: list[int], grown_b: list[int], figures: bool) -> float:
         merged_a = merge_tokens([a.tokens[i] for i in grown_a])
         merged_b = merge_tokens([b.tokens[j] for j in grown_b])
-        return judge(merged_a, merged_b, idf, cos=meaning(a, b, grown_a, grown_b, idf), capped=False)
+        return judge(merged_a, merged_b, idf, cos=meaning(a, b, grown_a, grown_b, idf), capped=False, figures=figures)
 
     # Uncapped: a sentence copied inside a longer one already scores 1 when capped, and the
     # longer one's other half would never join (it then paired on its own, the same
     # sentence shown twice, each time with the other half marked as inserted).
-    score = strength(members_a, members_b)
-
+    # Figures that disagree do not count against a neighbour whose words are all on the
+    # other side: "The repairs cost £68,000." joining the pair of the sentence after it,
+    # against one sentence that says both with "86,000", is the changed figure a reader
+    # must see, not another statement.
+    base = {figures: strength(members_a, members_b, figures) for figures in (True, False)}
     while True:
         best: tuple[float, list[int], list[int]] | None = None
         for extra_a in free_neighbours(members_a, a, owner_a):
@@ -651,16 +670,32 @@ def _grow(
                     continue
                 if extra_b is not None and not _covered(b.tokens[extra_b], [a.tokens[i] for i in grown_a], idf):
                     continue
-                candidate = strength(grown_a, grown_b)
-                if candidate > score + GROW_GAIN and (best is None or candidate > best[0]):
-                    best = (candidate, grown_a, grown_b)
+                figures = not (
+                    (extra_a is None or _words_all_said(a.tokens[extra_a], [b.tokens[j] for j in grown_b], idf))
+                    and (extra_b is None or _words_all_said(b.tokens[extra_b], [a.tokens[i] for i in grown_a], idf))
+                )
+                candidate = strength(grown_a, grown_b, figures)
+                gain = candidate - base[figures]
+                if gain > GROW_GAIN and (best is None or gain > best[0]):
+                    best = (gain, grown_a, grown_b)
         if best is None:
-            return members_a, members_b, score
-        score, members_a, members_b = best
+            return members_a, members_b, base[True]
+        _, members_a, members_b = best
+        base = {figures: strength(members_a, members_b, figures) for figures in (True, False)}
         for i in members_a:
             owner_a[i] = group
         for j in members_b:
             owner_b[j] = group
+
+
+def _words_all_said(sentence: Tokens, other: list[Tokens], idf: Idf) -> bool:
+    """Whether nearly all of a sentence's content other than its figures is on the other side."""
+    words = sentence.content - sentence.numbers
+    weight = idf.total(words)
+    if weight <= 0:
+        return False
+    other_content = frozenset().union(*(t.content for t in other))
+    return idf.total(words & other_content) / weight >= WORDS_ALL_SAID
 
 
 def _covered(sentence: Tokens, other: list[Tokens], idf: Idf) -> bool:

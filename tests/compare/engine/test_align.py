@@ -306,3 +306,23 @@ def test_a_figure_in_words_and_in_digits_is_the_same_figure():
     b = Document("b", "3 boats sank in the Orrin harbour during the storm on Friday.")
     result = align_pair(a, b)
     assert len(result.pairs) == 1 and result.pairs[0].kind == "verbatim"
+
+
+def test_a_sentence_with_a_changed_figure_joins_the_pair_of_the_sentence_merged_with_it():
+    # "The repairs cost £68,000." is said again, with another figure, inside the other
+    # version's merged sentence: the changed figure is what a reader must see, so the
+    # sentence belongs to the pair, not left out as said nowhere.
+    a_text = (
+        "Library reopens\n\nThe library in Hollin Vale reopened on Saturday after the flood. "
+        "The repairs cost £68,000. Most of the money was raised by residents at cake sales and a quiz "
+        "night in the village hall. The library is open from 10am until 5pm."
+    )
+    b_text = (
+        "Library reopens\n\nThe library in Hollin Vale reopened on Saturday after the flood. "
+        "The repairs cost 86,000 pounds, most of it raised by residents at cake sales and a quiz night "
+        "in the village hall. The library is open from 10am until 5pm."
+    )
+    result = align_pair(Document("a", a_text), Document("b", b_text))
+    merged = next(p for p in result.pairs if "86,000" in b_text[p.b_span[0] : p.b_span[1]])
+    assert a_text[merged.a_span[0] : merged.a_span[1]].startswith("The repairs cost £68,000.")
+    assert any("number" in c.flags for c in merged.changes)

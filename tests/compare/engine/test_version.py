@@ -33,6 +33,8 @@ DEMO_DIGESTS = {
     # Neighbours join a pair on uncapped scores (a sentence merged from two copied ones makes
     # one pair); words that only change their capitals in place are a trivial change, not a move.
     "segment3.align4.diff4.story2.format3": "c29570da3593ae94fddcde5934949d0e32fb0d5e3ae6c4e504afa3b663f88b2e",
+    # A neighbour whose words are all on the other side joins a pair though its figure differs.
+    "segment3.align5.diff4.story2.format3": "c29570da3593ae94fddcde5934949d0e32fb0d5e3ae6c4e504afa3b663f88b2e",
 }
 
 
