@@ -18,8 +18,8 @@ How a pair is decided (lexical, no model):
 * Copies keep their source's order in runs: a sentence that continues a run of pairs on
   both sides is paired at a lower bar, and one wedged between two consecutive pairs at a
   lower bar still.
-* Kind: ``verbatim`` when the wording differs by at most two function words (after
-  normalising case, punctuation and quote marks), ``edited`` when most of the wording is
+* Kind: ``verbatim`` when the words are the same, in the same order (after normalising
+  case, punctuation and quote marks), ``edited`` when most of the wording is
   shared or a good part of the shorter passage is copied in runs of four words or more, each
   holding a function word (a quotation kept word for word inside other framing), otherwise
   ``paraphrase``.
@@ -69,8 +69,10 @@ EDITED_RATIO = 0.55
 # words (a quotation kept word for word inside other framing is an edit, not a paraphrase).
 EDITED_COPIED_SHARE = 0.35
 COPIED_RUN = 4
-# At most this many function-word differences still count as verbatim.
-VERBATIM_SLACK = 2
+# At most this many function-word differences still count as verbatim. None: "verbatim" is
+# what a reader quotes as copied word for word, and a dropped "not", or "before" for
+# "after", is a function word that turns the meaning round.
+VERBATIM_SLACK = 0
 # A neighbouring sentence joins a pair when at least this share of its content is on the
 # other side and the merged passages score at least GROW_GAIN better.
 GROW_COVERAGE = 0.2

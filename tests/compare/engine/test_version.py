@@ -35,6 +35,8 @@ DEMO_DIGESTS = {
     "segment3.align4.diff4.story2.format3": "c29570da3593ae94fddcde5934949d0e32fb0d5e3ae6c4e504afa3b663f88b2e",
     # A neighbour whose words are all on the other side joins a pair though its figure differs.
     "segment3.align5.diff4.story2.format3": "c29570da3593ae94fddcde5934949d0e32fb0d5e3ae6c4e504afa3b663f88b2e",
+    # Verbatim means the same words in the same order: no function word may differ.
+    "segment3.align6.diff4.story2.format3": "7d7f10a16cecdb8e4d9432c319b1767e9fcbaa4884d3a32462a29be1db957a1c",
 }
 
 
