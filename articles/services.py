@@ -93,7 +93,10 @@ def check_article(item: ArticleInput) -> str:
     """Return the cleaned text or raise IngestError saying what is wrong with it."""
     text = clean_text(item.text)
     if not text:
-        raise IngestError(f"{item.name()}: the text is empty. Paste or upload the article's words.")
+        fix = "Paste or upload the article's words."
+        if item.source == Article.Source.COMMAND:
+            fix = "Give a file that holds the article's words."
+        raise IngestError(f"{item.name()}: the text is empty. {fix}")
     limit = settings.VERSUS_MAX_ARTICLE_CHARACTERS
     if len(text) > limit:
         raise IngestError(

@@ -72,6 +72,11 @@ def test_it_rejects_an_empty_article(text):
     assert not Story.objects.exists()
 
 
+def test_an_empty_version_from_the_command_line_is_told_to_give_a_file_not_to_paste():
+    with pytest.raises(IngestError, match="blank.txt: the text is empty. Give a file that holds the article's words."):
+        create_story("Bridge", [ArticleInput(text=" ", filename="blank.txt", source=Article.Source.COMMAND)])
+
+
 def test_it_rejects_a_text_of_two_words():
     with pytest.raises(IngestError, match="fewer than three words"):
         create_story("Bridge", [ArticleInput(text="Bridge open")])

@@ -214,6 +214,81 @@ def test_from_the_shell_a_bad_file_exits_non_zero_with_the_message_on_stderr(tmp
     assert done.stdout == ""
 
 
+# --- the checks a version passes on import (articles.services.check_article) ---------------
+
+
+def test_a_file_longer_than_a_version_may_be_is_refused_naming_the_limit(tmp_path, agency, settings):
+    settings.VERSUS_MAX_ARTICLE_CHARACTERS = len(AGENCY)
+    long = write(tmp_path, "long.txt", AGENCY + "One more sentence makes it too long.")
+    with pytest.raises(CommandError, match=rf"{long}: .* more than the limit of {len(AGENCY):,} characters"):
+        run_align(str(agency), str(long))
+
+
+def test_a_file_far_longer_than_a_version_is_refused_before_it_is_read_to_the_end(tmp_path, agency, settings):
+    settings.VERSUS_MAX_ARTICLE_CHARACTERS = 100
+    huge = write(tmp_path, "huge.txt", "word " * 1000)
+    with pytest.raises(CommandError, match="huge.txt is longer than the 400 bytes"):
+        run_align(str(huge), str(agency))
+
+
+@pytest.mark.parametrize("text", ["", "  \n\n \r\n"])
+def test_an_empty_file_is_refused_naming_it(tmp_path, agency, text):
+    empty = write(tmp_path, "empty.txt", text)
+    with pytest.raises(CommandError, match=rf"{empty}: the text is empty\. Give a file that holds the article"):
+        run_align(str(agency), str(empty))
+
+
+def test_a_file_of_two_words_is_refused_as_import_refuses_it(tmp_path, agency):
+    short = write(tmp_path, "short.txt", "Ferry halted")
+    with pytest.raises(CommandError, match="short.txt: the text has fewer than three words"):
+        run_align(str(agency), str(short))
+
+
+PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>Storm halts ferry</title></head><body><article><p>"
+    "The only ferry to Marrow Island will not sail for at least 14 days.</p></article></body></html>\n"
+)
+
+
+def test_a_web_page_is_refused_with_a_pointer_to_import_story(tmp_path, agency):
+    page = write(tmp_path, "reprint.html", PAGE)
+    pointer = r"Import the versions instead: .*import_story"
+    with pytest.raises(CommandError, match=rf"{page} is a web page \(HTML\).*{pointer}"):
+        run_align(str(agency), str(page))
+
+
+def test_a_web_page_saved_as_text_is_refused_and_told_to_be_renamed(tmp_path, agency):
+    page = write(tmp_path, "reprint.txt", "\ufeff  " + PAGE)
+    with pytest.raises(CommandError, match=rf"{page} is a web page \(HTML\).*Rename it to end in \.html"):
+        run_align(str(agency), str(page))
+
+
+@pytest.mark.parametrize(("name", "kind"), [("reprint.pdf", "a PDF document"), ("reprint.docx", "a Word document")])
+def test_a_pdf_or_word_document_is_refused_with_a_pointer_to_import_story(tmp_path, agency, name, kind):
+    document = write(tmp_path, name, REPRINT)
+    with pytest.raises(CommandError, match=rf"{document} is {kind}\..*import_story"):
+        run_align(str(agency), str(document))
+
+
+def test_a_text_that_mentions_html_is_still_compared(tmp_path, agency):
+    notes = write(tmp_path, "notes.txt", "The <html> tag starts a page. " + REPRINT)
+    assert align_json(agency, notes)["pairs"]
+
+
+def test_from_the_shell_an_empty_file_exits_non_zero_naming_it_on_stderr(tmp_path, agency):
+    empty = write(tmp_path, "empty.txt", "")
+    done = subprocess.run(
+        [sys.executable, "manage.py", "align", str(agency), str(empty), "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert f"{empty}: the text is empty" in done.stderr
+    assert done.stdout == ""
+
+
 def test_from_the_shell_json_is_one_object_on_stdout(agency, reprint):
     done = subprocess.run(
         [sys.executable, "manage.py", "align", str(agency), str(reprint), "--json"],

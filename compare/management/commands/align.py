@@ -29,17 +29,29 @@ keys are the same in both modes.
 
 Without ``--json`` it prints a report a person can read, starting with the mode. This
 command only reads files and calls the engine; it touches no database.
+
+Each file passes the checks ``import_story`` and ``trace`` make (``check_article``: not empty,
+at least three words, at most ``VERSUS_MAX_ARTICLE_CHARACTERS``) before anything is compared.
+Web pages, PDFs and Word documents are refused with a pointer to ``import_story``: their article
+text is extracted there, and the offsets of this command must point into the file as read.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from articles.documents import DOCX_SUFFIXES, PDF_SUFFIXES
+from articles.extract import HTML_SUFFIXES
+from articles.models import Article
+from articles.services import ArticleInput, IngestError, check_article
 from compare.engine import (
     SHARE_KINDS,
     Document,
@@ -59,6 +71,14 @@ EXCERPT = 72  # characters of each side shown in the readable report
 CHANGE_EXCERPT = 40  # characters of each side of a flagged change
 MAX_FLAGGED = 3  # flagged changes listed per pair
 MAX_UNIQUE_LISTED = 12  # sentences listed as "only in" per document and comparison
+# A web page saved under any name: what its first characters are, whatever the file is called.
+HTML_START = re.compile(r"\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE)
+# Files whose words import_story extracts; compared as they are, they would be markup or bytes.
+NOT_PLAIN_TEXT = (
+    (HTML_SUFFIXES, "a web page (HTML)"),
+    (PDF_SUFFIXES, "a PDF document"),
+    (DOCX_SUFFIXES, "a Word document"),
+)
 
 
 class Command(BaseCommand):
@@ -125,7 +145,7 @@ def read_documents(paths: list[str]) -> tuple[list[Document], dict[str, list[Jun
     documents: list[Document] = []
     junk: dict[str, list[JunkSpan]] = {}
     for given in paths:
-        text = read_utf8(given)
+        text = read_version(given)
         doc_id = given
         suffix = 2
         while doc_id in junk:  # the same file twice is allowed; ids must still differ
@@ -135,6 +155,35 @@ def read_documents(paths: list[str]) -> tuple[list[Document], dict[str, list[Jun
         junk[doc_id] = spans
         documents.append(Document(id=doc_id, text=text, junk=tuple((s.start, s.end) for s in spans)))
     return documents, junk
+
+
+def read_version(given: str) -> str:
+    """The file's text exactly as read (the offsets point into it), once it has passed the checks
+    a version passes when it is imported, or CommandError naming the file and what to do."""
+    suffix = PurePath(given).suffix.lower()
+    for suffixes, kind in NOT_PLAIN_TEXT:
+        if suffix in suffixes:
+            raise _not_plain_text(given, kind)
+    # UTF-8 takes at most 4 bytes a character: read no further than a version may be long.
+    text = read_utf8(given, most_bytes=4 * settings.VERSUS_MAX_ARTICLE_CHARACTERS)
+    if HTML_START.match(text.removeprefix("\ufeff")):
+        raise _not_plain_text(given, "a web page (HTML)", rename_to=".html")
+    try:
+        check_article(ArticleInput(text=text, filename=given, source=Article.Source.COMMAND))
+    except IngestError as error:
+        raise CommandError(f"{error} Nothing was compared.") from None
+    return text
+
+
+def _not_plain_text(given: str, kind: str, *, rename_to: str = "") -> CommandError:
+    # import_story goes by the file's name: a web page saved as .txt is read as a web page once renamed.
+    how = f"Rename it to end in {rename_to}, then import it" if rename_to else "Import the versions instead"
+    return CommandError(
+        f"{given} is {kind}. align compares plain-text files exactly as they are, so it would compare "
+        f'the file\'s markup or bytes, not the article. {how}: manage.py import_story FILE… --title "…" '
+        "takes the article's text out of them, and manage.py export_story SLUG --format json gives the "
+        "pairs. Or save the article's text as a .txt file and align that."
+    )
 
 
 # --- JSON --------------------------------------------------------------------------------
