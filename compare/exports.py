@@ -30,6 +30,10 @@ The JSON (``export_format`` 1)::
     mode       "semantic" (sentence embeddings blended with the lexical score) or "lexical"
                (words alone: the sentence model is not installed), as ``align --json`` says it
     teacher_notes [{doc, span: [start, end], note}]  the owner's notes on passages, by offsets into doc's text
+
+The CSV: one row per pair of passages, the columns in ``CSV_COLUMNS`` (added only at the end;
+the README lists them). Each version is named by its label and, in the last columns, by its id,
+outlet and web address.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Story
 from compare.engine import ENGINE_VERSION, Change, Pair, StoryAlignment, pair_alignment_entries
-from versus.text import excerpt, plural
+from versus.text import plural
 
 from . import kinds, notes, presentation, services
 from .models import StoredAlignment
@@ -67,7 +71,8 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "html": "text/html; charset=utf-8",
 }
-CHANGE_EXCERPT = 60  # characters of each side of a change in the CSV's summary
+# Scripts read the CSV by column position as well as by name: columns are only ever added at
+# the end, never renamed, moved or removed.
 CSV_COLUMNS = (
     "story",
     "version A",
@@ -81,6 +86,14 @@ CSV_COLUMNS = (
     "B end",
     "B text",
     "changes",
+    # Since December 2026: "version A/B" is a label (outlet, else the headline cut short), so two
+    # reprints under one headline were indistinguishable; the id is the version's for good.
+    "A id",
+    "A outlet",
+    "A url",
+    "B id",
+    "B outlet",
+    "B url",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -285,9 +298,12 @@ def neutralise(value: str) -> str:
 
 
 def describe_change(change: Change, a_text: str, b_text: str) -> str:
-    """``replace "19"→"18" [number]``: one change in words a reader of a spreadsheet follows."""
-    was = excerpt(a_text[change.a[0] : change.a[1]], CHANGE_EXCERPT)
-    now = excerpt(b_text[change.b[0] : change.b[1]], CHANGE_EXCERPT)
+    """``replace "19"→"18" [number]``: one change in words a reader of a spreadsheet follows.
+
+    Each side in full, never cut short: a change lies within its pair's passages, which the
+    row holds in full too."""
+    was = a_text[change.a[0] : change.a[1]]
+    now = b_text[change.b[0] : change.b[1]]
     if change.op == "insert":
         words = f'insert "{now}"'
     elif change.op == "delete":
@@ -323,9 +339,16 @@ def csv_rows(source: ExportSource, base: str | int | None = None) -> list[list[s
                     b1,
                     neutralise(b.text[b0:b1]),
                     neutralise(describe_changes(pair, a.text, b.text)),
+                    *_version_cells(a),
+                    *_version_cells(b),
                 ]
             )
     return rows
+
+
+def _version_cells(article: Article) -> list[str | int]:
+    """The CSV's columns that name one version for good: its id, outlet and web address."""
+    return [article.pk, neutralise(article.outlet), neutralise(article.source_url)]
 
 
 def export_csv(source: ExportSource, base: str | int | None = None) -> bytes:

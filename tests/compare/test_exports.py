@@ -18,6 +18,7 @@ from django.utils import timezone
 from export_texts import AGENCY, FORMULA, make_hostile_story
 
 from articles.models import ShareLink, Story
+from articles.services import ArticleInput, create_story
 from compare import exports, services
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,76 @@ def test_the_csv_guard_covers_every_character_spreadsheets_treat_as_a_formula():
 def test_csv_neutralises_hostile_outlet_names():
     rows = csv_rows(export_of(make_hostile_story(), "csv"))
     assert rows and {row["version B"] for row in rows} == {"'@Harbour Herald"}
+
+
+# What the CSV held before it named versions by id: scripts read these by position.
+FIRST_CSV_COLUMNS = (
+    "story",
+    "version A",
+    "version B",
+    "kind",
+    "score",
+    "A start",
+    "A end",
+    "A text",
+    "B start",
+    "B end",
+    "B text",
+    "changes",
+)
+
+
+def test_the_csv_keeps_its_first_columns_in_their_order_and_adds_new_ones_at_the_end():
+    assert exports.CSV_COLUMNS[: len(FIRST_CSV_COLUMNS)] == FIRST_CSV_COLUMNS
+    assert exports.CSV_COLUMNS[len(FIRST_CSV_COLUMNS) :] == ("A id", "A outlet", "A url", "B id", "B outlet", "B url")
+
+
+def test_csv_rows_name_each_version_by_its_id_outlet_and_url(story):
+    versions = {article.pk: article for article in story.versions.all()}
+    rows = csv_rows(export_of(story, "csv"))
+    assert {int(row[f"{side} id"]) for row in rows for side in "AB"} == set(versions)
+    for row in rows:
+        for side in ("A", "B"):
+            version = versions[int(row[f"{side} id"])]
+            assert row[f"{side} outlet"] == version.outlet == row[f"version {side}"]
+            assert row[f"{side} url"] == version.source_url
+    wire = next(row for row in rows if row["A outlet"] == "Coast Wire")
+    assert wire["A url"] == "https://coastwire.example/library-reopens"
+
+
+WIRE_COPY = (
+    "Ferry to Marrow Island suspended\n\n"
+    "The only ferry to Marrow Island will not sail for at least 12 days after Saturday's storm "
+    "damaged its landing ramp, the harbour authority said on Sunday. Engineers will inspect the pier on Monday."
+)
+
+
+def test_two_reprints_under_one_headline_are_told_apart_by_their_ids(db):
+    headline = "Ferry to Marrow Island suspended"
+    texts = [WIRE_COPY, WIRE_COPY.replace("12 days", "14 days"), WIRE_COPY.replace("on Monday", "on Tuesday")]
+    story = create_story("Ferry", [ArticleInput(text=text, headline=headline) for text in texts])
+    text_of = {article.pk: article.text for article in story.versions.all()}
+    rows = csv_rows(export_of(story, "csv"))
+    assert {row["version A"] for row in rows} | {row["version B"] for row in rows} == {headline}
+    assert len({(row["A id"], row["B id"]) for row in rows}) == 3, "every two versions, each told apart"
+    for row in rows:
+        for side in ("A", "B"):
+            text = text_of[int(row[f"{side} id"])]
+            assert row[f"{side} text"] == text[int(row[f"{side} start"]) : int(row[f"{side} end"])]
+
+
+LONG_INSERT = ", which had been postponed twice because of the storms that closed the harbour in spring"
+
+
+def test_csv_changes_give_each_changed_passage_in_full(db):
+    sentence = "The council voted on Monday to build the new harbour wall{} after a debate of four hours."
+    original = "Harbour wall approved\n\n" + sentence.format("") + " Work starts in May."
+    edited = "Harbour wall approved\n\n" + sentence.format(LONG_INSERT) + " Work starts in May."
+    story = create_story("Wall", [ArticleInput(text=original, outlet="Post"), ArticleInput(text=edited, outlet="Echo")])
+    changes = " | ".join(row["changes"] for row in csv_rows(export_of(story, "csv")))
+    assert len(LONG_INSERT) > 60
+    assert LONG_INSERT.strip(", ") in changes
+    assert "…" not in changes
 
 
 # --- HTML report -----------------------------------------------------------------------------
