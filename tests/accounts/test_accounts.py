@@ -197,3 +197,26 @@ def test_an_admin_sees_and_revokes_api_tokens_but_never_their_keys(client, teach
     change = client.get(reverse("admin:articles_apitoken_change", args=[token.pk])).content.decode()
     assert token.key_hash not in change
     assert client.get(reverse("admin:articles_apitoken_add")).status_code == 403
+
+
+def described_by_missing(html: str) -> list[str]:
+    """The ids an input's aria-describedby names that no element on the page has."""
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    named = [name for names in re.findall(r'aria-describedby="([^"]+)"', html) for name in names.split()]
+    return [name for name in named if name not in ids]
+
+
+def test_it_gives_screen_readers_the_help_each_sign_up_field_points_to(client):
+    html = client.get(reverse("signup")).content.decode()
+    # Django's widgets point at <auto_id>_helptext: the password rules must be that element.
+    assert 'aria-describedby="id_password1_helptext"' in html
+    assert re.search(r'<div class="help" id="id_password1_helptext">\s*<ul>', html)
+    assert described_by_missing(html) == []
+
+
+def test_it_gives_the_help_an_id_on_the_pages_that_share_the_sign_up_fields_too(client, teacher):
+    assert described_by_missing(client.get(reverse("login")).content.decode()) == []
+    client.force_login(teacher)
+    html = client.get(reverse("password_change")).content.decode()
+    assert 'aria-describedby="id_new_password1_helptext"' in html
+    assert described_by_missing(html) == []
