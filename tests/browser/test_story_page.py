@@ -130,7 +130,7 @@ def test_the_page_works_without_javascript(chromium, live_server, demo_story, ar
         page.wait_for_load_state()
         assert column_names(page)[0] == names[1]
         assert "show=changed" in page.url
-        page.locator(".panel-link").first.click()
+        page.locator(".passage .panel-link").first.click()
         page.wait_for_load_state()
         # The story page with the panel open, at an address of its own that keeps the view.
         assert re.search(r"[?&]panel=\d+-at-\d+", page.url) and "show=changed" in page.url

@@ -246,6 +246,32 @@ def test_the_legend_explains_every_mark(client, story):
         assert words in legend
 
 
+def legend_of(html: str) -> str:
+    return re.search(r'<section class="legend".*?</section>', html, flags=re.S).group(0)
+
+
+def test_it_explains_the_figure_beside_a_badge_the_paragraph_numbers_and_a_verbatim_passage(client, story):
+    # A tooltip alone ("edited 97%") is out of reach on a touch screen and from the keyboard.
+    legend = legend_of(client.get(story.get_absolute_url()).content.decode())
+    assert "next to a badge: the share of the words that are the same on both sides" in legend
+    assert '<span class="panel-link">¶3</span> the paragraph of its own version' in legend
+    assert '<span class="legend-passage kind-verbatim">no badge</span> verbatim:' in legend
+    assert "thin grey left line" in legend
+
+
+def test_it_explains_the_figure_and_the_paragraph_numbers_in_the_words_of_the_report(client, story):
+    page = legend_of(client.get(story.get_absolute_url()).content.decode())
+    report = legend_of(client.get(story.get_absolute_url() + "export.html").content.decode())
+    for line in (
+        '<li><span class="score">95%</span> next to a badge: '
+        "the share of the words that are the same on both sides</li>",
+        '<li><span class="panel-link">¶3</span> the paragraph of its own version</li>',
+    ):
+        assert page.count(line) == report.count(line) == 1
+    # The report's legend stays as long as it was: one more line made the seed story's printed report 13 pages.
+    assert "kind-verbatim" not in report
+
+
 def test_article_text_is_shown_as_text_never_as_markup(client):
     hostile = (
         "The <script>alert('x')</script> council met on Monday to talk about the bridge.\n\n"
