@@ -173,7 +173,7 @@ def passage_html(piece: Piece) -> str:
     url, href = escape(piece.panel_url), escape(piece.panel_href or piece.panel_url)
     if url:
         meta.append(
-            f'<a class="panel-link no-print" href="{href}" hx-get="{url}" hx-target="#panel" hx-swap="innerHTML"'
+            f'<a class="panel-link" href="{href}" hx-get="{url}" hx-target="#panel" hx-swap="innerHTML"'
             f' hx-push-url="{href}">'
             f'¶{piece.paragraph + 1}<span class="vh"> of {escape(piece.version.label)}: details</span></a>'
         )

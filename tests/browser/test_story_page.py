@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -110,12 +111,46 @@ def test_the_print_preview_is_a_handout(page, live_server, demo_story, artifacts
     page.emulate_media(media="print")
     assert not page.locator("form.controls").is_visible()
     assert not page.locator(".site-header").is_visible()
-    assert page.locator(".panel-link").first.is_hidden()
+    # The passage's own paragraph number prints (a handout is discussed by paragraph); the words
+    # that make it a link to the details stay for screen readers only.
+    assert page.locator(".passage .panel-link").first.is_visible()
     assert page.locator("section.legend").is_visible()
     assert page.locator(".summary").is_visible()
     assert page.locator("table.comparison").is_visible()
     page.screenshot(path=str(artifacts_dir / "story-7-print.png"), full_page=True)
     page.pdf(path=str(artifacts_dir / "story-print.pdf"), landscape=True, format="A4", print_background=True)
+
+
+def test_it_prints_the_paragraph_number_each_moved_note_points_at(page, live_server, demo_story):
+    page.goto(live_server.url + demo_story.get_absolute_url())
+    page.wait_for_selector("table.comparison")
+    page.emulate_media(media="print")
+    notes = page.eval_on_selector_all(
+        "a.badge-moved[href^='#']", "links => links.map(a => [a.getAttribute('href'), a.textContent])"
+    )
+    assert notes
+    for href, note in notes:
+        # "↪ moved: in its version it follows ¶6": the reader finds ¶6 on paper, beside its passage.
+        number = re.search(r"¶\d+", note).group(0)
+        target = page.locator(f"{href} .panel-link")
+        assert target.is_visible(), note
+        assert target.inner_text().startswith(number), (note, target.inner_text())
+
+
+def test_it_never_leaves_a_heading_alone_at_the_bottom_of_a_printed_page(page, live_server, demo_story):
+    from pypdf import PdfReader
+
+    page.goto(live_server.url + demo_story.get_absolute_url())
+    page.wait_for_selector("table.comparison")
+    page.emulate_media(media="print")
+    headings = set(
+        page.eval_on_selector_all("h2, h3", "hs => hs.filter(h => h.checkVisibility()).map(h => h.innerText)")
+    )
+    assert "Summary" in headings
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+    for number, sheet in enumerate(pdf.pages, start=1):
+        lines = [line.strip() for line in sheet.extract_text().splitlines() if line.strip()]
+        assert lines[-1] not in headings, f"page {number} ends with the heading {lines[-1]!r}"
 
 
 def test_the_page_works_without_javascript(chromium, live_server, demo_story, artifacts_dir):
