@@ -46,14 +46,23 @@ class Mark:
     after: str = ""  # flag markers
 
 
-def flags_html(flags: frozenset[str] | set[str]) -> str:
+def flags_html(flags: frozenset[str] | set[str], other: str | None = None) -> str:
+    """The flags' markers. ``other`` is what the other passage says at this change ("" for
+    nothing): named in the flag's title and for screen readers, because the flag may sit on
+    words that are neither a figure nor a name (inside a paraphrase only the new words are
+    shown, and the changed figure may be in what the other passage lost)."""
     out = []
+    where = ""
+    if other is not None:
+        said = " ".join(other.split())
+        where = f"; the other version has “{short(said, 60)}” here" if said else "; the other version has nothing here"
     for flag in ("number", "name", "quote"):
         if flag in flags:
             symbol, words = FLAG_MARKS[flag]
+            detail = escape(words + where)
             out.append(
-                f'<sup class="flag flag-{flag}" title="{words.capitalize()}">'
-                f'<span aria-hidden="true">{escape(symbol)}</span><span class="vh"> ({words})</span></sup>'
+                f'<sup class="flag flag-{flag}" title="{detail[:1].upper() + detail[1:]}">'
+                f'<span aria-hidden="true">{escape(symbol)}</span><span class="vh"> ({detail})</span></sup>'
             )
     return "".join(out)
 
@@ -226,7 +235,8 @@ def change_marks(
         a0, b0 = _skip_space(base_text, a0, a1), _skip_space(other_text, b0, b1)
         old_words = base_text[a0:a1]
         extra = " trivial" if change.trivial else ""
-        flags = flags_html(meaningful_flags(change, passages))
+        other_words = base_text[a0:a1] if mode in ("inline", "new") else other_text[b0:b1]
+        flags = flags_html(meaningful_flags(change, passages), other_words)
         if mode in ("inline", "new"):
             if paraphrase and change.op != "delete":
                 spans = _new_word_runs(other_text, b0, b1, shared_b)

@@ -126,6 +126,19 @@ def test_changed_quoted_words_and_numbers_are_flagged_on_the_words_that_changed(
     assert "flag-name" not in html
 
 
+def test_a_flag_inside_a_paraphrase_says_what_the_other_version_has_there():
+    # Only the new words of a paraphrase are shown, so the figure that changed may be in
+    # words the reader does not see: the flag names them.
+    html = _marks_between(
+        "PORT AVERELL, 12 October (Northwire) - The harbour trust will close the bridge.",
+        "The Averell Harbour Trust announced on Monday it would shut the bridge.",
+        mode="new",
+        paraphrase=True,
+    )
+    assert re.search(r'<sup class="flag flag-number" title="Number changed; the other version has “[^"]*12 October', html)
+    assert "(number changed; the other version has “" in html
+
+
 def test_a_figure_or_a_name_that_only_moved_within_a_paraphrase_is_not_flagged():
     html = _marks_between(
         "On Monday the council led by Ada Brennan approved the lane after three years of debate.",
