@@ -133,7 +133,10 @@ def test_a_sentence_split_in_two_is_paired_with_both_halves():
     [
         ("The minister said he would resign.", "The minister said he would not resign."),
         ("Prices rose after the vote.", "Prices rose before the vote."),
-        ("Officials declined to discuss any reaction from China.", "The officials declined to discuss any reaction by China."),
+        (
+            "Officials declined to discuss any reaction from China.",
+            "The officials declined to discuss any reaction by China.",
+        ),
     ],
 )
 def test_a_changed_function_word_is_not_verbatim(a, b):

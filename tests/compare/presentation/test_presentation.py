@@ -135,7 +135,8 @@ def test_a_flag_inside_a_paraphrase_says_what_the_other_version_has_there():
         mode="new",
         paraphrase=True,
     )
-    assert re.search(r'<sup class="flag flag-number" title="Number changed; the other version has “[^"]*12 October', html)
+    title = r'<sup class="flag flag-number" title="Number changed; the other version has “[^"]*12 October'
+    assert re.search(title, html)
     assert "(number changed; the other version has “" in html
 
 
