@@ -65,6 +65,17 @@ def run_align(*args: str) -> str:
     return out.getvalue()
 
 
+def shell_align(*paths: Path) -> subprocess.CompletedProcess[str]:
+    """``manage.py align PATHS --json`` run from a real shell, as scripts run it."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "align", *map(str, paths), "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def align_json(*paths: Path) -> dict:
     return json.loads(run_align(*(str(p) for p in paths), "--json"))
 
@@ -202,13 +213,7 @@ def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(tmp_path, agenc
 def test_from_the_shell_a_bad_file_exits_non_zero_with_the_message_on_stderr(tmp_path, agency):
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("Le café du port a fermé.".encode("latin-1"))
-    done = subprocess.run(
-        [sys.executable, "manage.py", "align", str(agency), str(latin1), "--json"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = shell_align(agency, latin1)
     assert done.returncode != 0
     assert "not UTF-8" in done.stderr
     assert done.stdout == ""
@@ -277,26 +282,14 @@ def test_a_text_that_mentions_html_is_still_compared(tmp_path, agency):
 
 def test_from_the_shell_an_empty_file_exits_non_zero_naming_it_on_stderr(tmp_path, agency):
     empty = write(tmp_path, "empty.txt", "")
-    done = subprocess.run(
-        [sys.executable, "manage.py", "align", str(agency), str(empty), "--json"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = shell_align(agency, empty)
     assert done.returncode != 0
     assert f"{empty}: the text is empty" in done.stderr
     assert done.stdout == ""
 
 
 def test_from_the_shell_json_is_one_object_on_stdout(agency, reprint):
-    done = subprocess.run(
-        [sys.executable, "manage.py", "align", str(agency), str(reprint), "--json"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = shell_align(agency, reprint)
     assert done.returncode == 0, done.stderr
     assert isinstance(json.loads(done.stdout)["pairs"], list)
 
