@@ -46,6 +46,10 @@ class Look:
     swatch: str  # CSS background of the small square beside its share in figures
     badge: str = ""  # CSS declarations for its badge; "" for a plain one
     traced: str = ""  # CSS declarations for a passage of a traced text found this way; "" if it is not marked
+    # Its passages' left line in forced colours (Windows high contrast), where every colour above
+    # is replaced by the reader's own: only the line's style and width tell the kinds apart there,
+    # in system colours. "": its ``passage`` line as it is, in the forced colour.
+    forced: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,7 @@ TABLE: dict[str, KindInfo] = {  # by name: looked up with the kinds in stored re
             reworded=False,
             look=Look(
                 passage="border-left-color: #d0d0d0;",
+                forced="border-left: 1px solid GrayText;",
                 bar="#0b4f7a",
                 hatch=None,
                 swatch="#0b4f7a",
@@ -100,6 +105,7 @@ TABLE: dict[str, KindInfo] = {  # by name: looked up with the kinds in stored re
             reworded=True,
             look=Look(
                 passage="border-left: 4px solid var(--green);",
+                forced="border-left: 4px solid CanvasText;",
                 bar="#5cc9a7",
                 hatch=Hatch(size=4, lines=(0,), rotate=45),
                 swatch="repeating-linear-gradient(45deg, #5cc9a7 0 2px, #1a1a1a 2px 3px)",
@@ -117,6 +123,7 @@ TABLE: dict[str, KindInfo] = {  # by name: looked up with the kinds in stored re
             reworded=True,
             look=Look(
                 passage="border-left: 4px dashed var(--purple-dark);",
+                forced="border-left: 4px dashed CanvasText;",
                 bar="#e3a8c9",
                 hatch=Hatch(size=6, dot=1.2),
                 swatch="radial-gradient(circle, #1a1a1a 25%, #e3a8c9 30%)",
@@ -136,6 +143,7 @@ TABLE: dict[str, KindInfo] = {  # by name: looked up with the kinds in stored re
             reworded=False,
             look=Look(
                 passage="border-left: 6px double #333; background: var(--yellow-tint);",
+                forced="border-left: 6px double CanvasText;",
                 bar="#f0e442",
                 hatch=Hatch(size=5, lines=(0, 2.5), rotate=-45),
                 swatch="repeating-linear-gradient(-45deg, #f0e442 0 1.5px, #1a1a1a 1.5px 2.5px)",

@@ -50,6 +50,16 @@ def test_every_kind_fills_its_part_of_a_bar_with_a_pattern_of_its_own():
     assert len(set(hatches)) == len(hatches)
 
 
+def test_in_forced_colours_every_kind_has_a_left_line_of_its_own_in_system_colours(client):
+    # Windows high contrast replaces our colours: the line's style and width are all that is left.
+    lines = [info.look.forced for info in kinds.TABLE.values()]
+    assert all(lines) and len(set(lines)) == len(lines)
+    css = client.get(reverse("compare:kinds_css")).content.decode()
+    forced = css[css.index("@media (forced-colors: active)") :]
+    for name, info in kinds.TABLE.items():
+        assert f".legend-passage.kind-{name} {{ {info.look.forced} }}" in forced
+
+
 def test_the_kinds_stylesheet_draws_every_kind(client):
     response = client.get(reverse("compare:kinds_css"))
     css = response.content.decode()
