@@ -1,4 +1,4 @@
-"""Forms for the ways in: paste a version, upload files, import web addresses."""
+"""Forms for the ways in: paste versions, upload files, import web addresses."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from versus.budget import Deadline
 from .extract import ACCEPTED_SUFFIXES, article_from_file
 from .fetch import article_from_url
 from .models import Article, PassageNote
-from .services import ArticleInput, IngestError, VersionDetails
+from .services import ArticleInput, IngestError, VersionDetails, check_article
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -62,14 +62,17 @@ def source_url_field(help_text: str) -> forms.URLField:
     )
 
 
-class VersionsForm(forms.Form):
-    """The three ways to bring in versions; any mix of them, at least one version in all."""
+# The fields of one paste box. The first box's fields have these names; the others' end in the box's
+# number ("text_2"), so a form from before there were several boxes (and the API of the tests) still fits.
+PASTE_FIELDS = ("headline", "outlet", "published_on", "source_url", "text")
 
-    headline = headline_field()
-    outlet = outlet_field()
-    published_on = published_on_field()
-    source_url = source_url_field("Where the article can be read. This is only noted down; nothing is fetched from it.")
-    text = forms.CharField(
+
+def paste_name(field: str, box: int) -> str:
+    return field if box == 1 else f"{field}_{box}"
+
+
+def _text_field() -> forms.CharField:
+    return forms.CharField(
         label="Article text",
         required=False,
         strip=False,
@@ -77,6 +80,46 @@ class VersionsForm(forms.Form):
         help_text="Paste the whole article. Share buttons, captions and comment forms can stay in: Versus marks "
         "them and leaves them out of the comparison.",
     )
+
+
+def _paste_box_fields() -> dict[str, forms.Field]:
+    return {
+        "headline": headline_field(),
+        "outlet": outlet_field(),
+        "published_on": published_on_field(),
+        "source_url": source_url_field(
+            "Where the article can be read. This is only noted down; nothing is fetched from it."
+        ),
+        "text": _text_field(),
+    }
+
+
+class PasteBox:
+    """One paste box as the template shows it: its number and its bound fields, in order."""
+
+    def __init__(self, form: VersionsForm, number: int):
+        self.number = number
+        self.fields = [form[paste_name(name, number)] for name in PASTE_FIELDS]
+
+
+class VersionsForm(forms.Form):
+    """The three ways to bring in versions; any mix of them, at least one version in all.
+
+    Pasting offers ``default_boxes`` boxes, one version each; "More paste boxes" (a submit
+    button, so it works without JavaScript) gives the form back with more, up to the story's
+    limit of versions. Empty boxes are left out.
+    """
+
+    default_boxes = 1
+    more_boxes_step = 3
+
+    headline = headline_field()
+    outlet = outlet_field()
+    published_on = published_on_field()
+    source_url = source_url_field("Where the article can be read. This is only noted down; nothing is fetched from it.")
+    text = _text_field()
+    # How many paste boxes the page shows: sent back with the form, so a box added stays.
+    boxes = forms.IntegerField(widget=forms.HiddenInput, required=False)
     files = MultipleFileField(  # type: ignore[assignment]  # a declared field: Django moves it off the class
         label="Files",
         required=False,
@@ -92,7 +135,45 @@ class VersionsForm(forms.Form):
         "PDF or Word document) and keeps the article's text, headline, outlet and date.",
     )
 
-    paste_fields = ("headline", "outlet", "published_on", "source_url", "text")
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.box_count = self._box_count(self.data.get("boxes") if self.is_bound else self.initial.get("boxes"))
+        self.initial.setdefault("boxes", self.box_count)
+        # The other boxes' fields go right after the first box's, so errors are listed in the page's order.
+        fields = list(self.fields.items())
+        after_first = [name for name, _ in fields].index("text") + 1
+        extra = [
+            (paste_name(name, box), field)
+            for box in range(2, self.box_count + 1)
+            for name, field in _paste_box_fields().items()
+        ]
+        self.fields = dict(fields[:after_first] + extra + fields[after_first:])
+        if self.box_count > 1:
+            # The error summary says which box a field is in (see story_new.html, "problems").
+            for box in range(1, self.box_count + 1):
+                for name in PASTE_FIELDS:
+                    self.fields[paste_name(name, box)].box = box  # type: ignore[attr-defined]
+
+    @classmethod
+    def _box_count(cls, asked: object) -> int:
+        try:
+            count = int(str(asked))
+        except ValueError:
+            count = cls.default_boxes
+        return max(cls.default_boxes, min(count, settings.VERSUS_MAX_VERSIONS_PER_STORY))
+
+    @classmethod
+    def with_more_boxes(cls, data) -> VersionsForm:
+        """The form as it was sent, not yet checked, with more paste boxes ("More paste boxes")."""
+        initial = {name: data.get(name) for name in data if name not in ("csrfmiddlewaretoken", "more_boxes")}
+        initial["boxes"] = cls._box_count(data.get("boxes")) + cls.more_boxes_step
+        return cls(initial=initial)
+
+    def paste_boxes(self) -> list[PasteBox]:
+        return [PasteBox(self, box) for box in range(1, self.box_count + 1)]
+
+    def can_add_boxes(self) -> bool:
+        return self.box_count < settings.VERSUS_MAX_VERSIONS_PER_STORY
 
     def clean_urls(self) -> list[str]:
         urls = [line.strip() for line in self.cleaned_data["urls"].splitlines() if line.strip()]
@@ -109,26 +190,53 @@ class VersionsForm(forms.Form):
 
     def clean(self):
         data = super().clean() or {}
-        text = data.get("text") or ""
-        described = [name for name in self.paste_fields[:-1] if data.get(name)]
-        if described and not text.strip():
-            self.add_error("text", "You filled in details of a version but its text is empty. Paste the article.")
-        if not self.errors and not text.strip() and not data.get("files") and not data.get("urls"):
+        for box in range(1, self.box_count + 1):
+            self._check_box(data, box)
+        if not self.errors and not self.pasted_versions() and not data.get("files") and not data.get("urls"):
             raise forms.ValidationError("Nothing to add yet: paste an article, choose files, or give web addresses.")
         return data
 
-    def pasted(self) -> ArticleInput | None:
-        data = self.cleaned_data
-        if not (data.get("text") or "").strip():
-            return None
+    def _check_box(self, data: dict, box: int) -> None:
+        """Each box's own problem at its text, found now, so that every box with one says so at once."""
+        text_name = paste_name("text", box)
+        text = data.get(text_name) or ""
+        described = [name for name in PASTE_FIELDS[:-1] if data.get(paste_name(name, box))]
+        if not text.strip():
+            if described:
+                self.add_error(
+                    text_name, "You filled in details of a version but its text is empty. Paste the article."
+                )
+            return
+        try:
+            check_article(self._pasted(data, box))
+        except IngestError as error:
+            self.add_error(text_name, str(error))
+
+    def _pasted(self, data: dict, box: int) -> ArticleInput:
+        def value(name: str):
+            return data.get(paste_name(name, box))
+
+        several = sum(1 for n in range(1, self.box_count + 1) if (data.get(paste_name("text", n)) or "").strip()) > 1
         return ArticleInput(
-            text=data["text"],
-            headline=data["headline"].strip(),
-            outlet=data["outlet"].strip(),
-            published_on=data["published_on"],
-            source_url=data["source_url"],
+            text=value("text"),
+            headline=(value("headline") or "").strip(),
+            outlet=(value("outlet") or "").strip(),
+            published_on=value("published_on"),
+            source_url=value("source_url") or "",
             source=Article.Source.PASTE,
+            form_field=paste_name("text", box),
+            # With several pasted, "the pasted text" would not say which.
+            label=f"Pasted version {box}" if several else "",
         )
+
+    def pasted_versions(self) -> list[ArticleInput]:
+        """The versions pasted into the boxes, in the boxes' order; empty boxes left out."""
+        data = self.cleaned_data
+        return [
+            self._pasted(data, box)
+            for box in range(1, self.box_count + 1)
+            if (data.get(paste_name("text", box)) or "").strip()
+        ]
 
 
 class StoryForm(VersionsForm):
@@ -146,6 +254,8 @@ class StoryForm(VersionsForm):
     )
 
     field_order = ["title", "notes"]
+    # A story needs at least two versions: a teacher pasting them should not have to come back for each.
+    default_boxes = 3
 
 
 def versions_from(form: VersionsForm, reserve_fetches: Callable[[int], None] | None = None) -> list[ArticleInput]:
@@ -155,10 +265,7 @@ def versions_from(form: VersionsForm, reserve_fetches: Callable[[int], None] | N
     when the user may not fetch that many now (see ratelimit.py).
     Raises IngestError naming the file or address at fault.
     """
-    items = []
-    pasted = form.pasted()
-    if pasted is not None:
-        items.append(pasted)
+    items = form.pasted_versions()
     for upload in form.cleaned_data.get("files") or []:
         try:
             items.append(article_from_file(upload.name, upload.read()))

@@ -28,7 +28,7 @@ from versus.jobs import enqueue_on_commit
 from . import services
 from .extract import article_from_file
 from .fetch import article_from_url
-from .forms import VersionsForm
+from .forms import PASTE_FIELDS, VersionsForm, paste_name
 from .models import Article, ImportFile, ImportJob, Story
 from .services import ArticleInput, IngestError
 
@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 def submitted_bytes(form: VersionsForm) -> int:
     """How much a valid form brings: pasted text and uploaded files, in bytes."""
-    pasted = len((form.cleaned_data.get("text") or "").encode("utf-8"))
+    pasted = sum(len(item.text.encode("utf-8")) for item in form.pasted_versions())
     return pasted + sum(upload.size or 0 for upload in form.cleaned_data.get("files") or [])
 
 
@@ -46,18 +46,27 @@ def needs_background(form: VersionsForm) -> bool:
     return bool(form.cleaned_data.get("urls")) or submitted_bytes(form) > settings.VERSUS_SYNC_INGEST_BYTES
 
 
-def _pasted_fields(form: VersionsForm) -> dict | None:
-    data = form.cleaned_data
-    if not (data.get("text") or "").strip():
-        return None
-    published = data.get("published_on")
-    return {
-        "text": data["text"],
-        "headline": data.get("headline", ""),
-        "outlet": data.get("outlet", ""),
-        "published_on": published.isoformat() if published else None,
-        "source_url": data.get("source_url", ""),
-    }
+def _pasted_fields(form: VersionsForm) -> list[dict] | None:
+    """The pasted versions as the job keeps them (JSON), one per box that had text."""
+    return [
+        {
+            "text": item.text,
+            "headline": item.headline,
+            "outlet": item.outlet,
+            "published_on": item.published_on.isoformat() if item.published_on else None,
+            "source_url": item.source_url,
+            "form_field": item.form_field,
+            "label": item.label,
+        }
+        for item in form.pasted_versions()
+    ] or None
+
+
+def _pasted(job: ImportJob) -> list[dict]:
+    """A job's pasted versions; a job queued before there were several paste boxes kept one, as a dict."""
+    if not job.pasted:
+        return []
+    return [job.pasted] if isinstance(job.pasted, dict) else list(job.pasted)
 
 
 def queue_import(owner: User, form: VersionsForm, story: Story | None = None) -> ImportJob:
@@ -78,7 +87,7 @@ def queue_import(owner: User, form: VersionsForm, story: Story | None = None) ->
         ImportFile.objects.bulk_create(
             [ImportFile(job=job, position=n, name=upload.name, data=upload.read()) for n, upload in enumerate(uploads)]
         )
-        job.progress_total = len(uploads) + len(job.urls) + (1 if job.pasted else 0)
+        job.progress_total = len(uploads) + len(job.urls) + len(_pasted(job))
         job.save(update_fields=["progress_total"])
         enqueue_on_commit(import_task, job.pk)
     job.refresh_from_db()
@@ -113,8 +122,8 @@ def import_task(job_id: int) -> str:
 
 def _read_items(job: ImportJob) -> list[ArticleInput]:
     items: list[ArticleInput] = []
-    if job.pasted:
-        fields = dict(job.pasted)
+    for pasted in _pasted(job):
+        fields = dict(pasted)
         published = fields.pop("published_on", None)
         published_on = dt.date.fromisoformat(published) if published else None
         items.append(ArticleInput(**fields, published_on=published_on, source=Article.Source.PASTE))
@@ -136,12 +145,17 @@ def _progress(job: ImportJob, done: int) -> None:
 
 
 def had_files(job: ImportJob) -> bool:
-    return job.progress_total > len(job.urls) + (1 if job.pasted else 0)
+    return job.progress_total > len(job.urls) + len(_pasted(job))
 
 
 def form_initial(job: ImportJob) -> dict:
     """What was typed, to fill the form in again after a failed job (files must be chosen again)."""
-    initial = dict(job.pasted or {})
+    initial: dict = {}
+    pasted = _pasted(job)
+    for box, fields in enumerate(pasted, start=1):
+        for name in PASTE_FIELDS:
+            initial[paste_name(name, box)] = fields.get(name)
+    initial["boxes"] = len(pasted)
     initial["urls"] = "\n".join(job.urls)
     if job.new_story:
         initial.update(title=job.title, notes=job.notes)

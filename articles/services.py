@@ -60,6 +60,8 @@ class ArticleInput:
     source: str = Article.Source.PASTE
     filename: str = ""
     junk: list[tuple[int, int, str]] | None = field(default=None)  # None: detect it
+    form_field: str = ""  # the form field it came through, when not its way in's usual one (a paste box: "text_2")
+    label: str = ""  # how messages name it when it has no file, outlet or headline ("Pasted version 2")
 
     def name(self) -> str:
         """How messages refer to this version: its file, outlet or headline, else how it came.
@@ -67,7 +69,13 @@ class ArticleInput:
         The file's full name here (hash and all): it is what the person who chose the file sees.
         """
         fallback: dict[str, str] = {Article.Source.PASTE: "The pasted text", Article.Source.URL: "The web page"}
-        return self.filename or self.outlet or self.headline[:60] or fallback.get(self.source, "This version")
+        return (
+            self.filename
+            or self.outlet
+            or self.headline[:60]
+            or self.label
+            or fallback.get(self.source, "This version")
+        )
 
 
 # What describes a version besides its text and where it came from: carried over as it is
@@ -229,7 +237,7 @@ def add_articles(story: Story, items: Sequence[ArticleInput]) -> list[Article]:
             seen[digest] = item.name()
             articles.append(_store(story, item, start + offset))
         except IngestError as error:
-            error.field = error.field or FIELD_OF_SOURCE.get(item.source, "")
+            error.field = error.field or item.form_field or FIELD_OF_SOURCE.get(item.source, "")
             raise
     _check_story_size(story, items)
     Story.objects.filter(pk=story.pk).update(updated_at=timezone.now())
@@ -247,7 +255,7 @@ def _check_story_size(story: Story, items: Sequence[ArticleInput]) -> None:
             f"Together the versions of this story would be {total:,} characters long; a story can hold "
             f"at most {limit:,}. Leave out the longest version, or compare fewer versions at a time."
         )
-        error.field = FIELD_OF_SOURCE.get(items[-1].source, "") if items else ""
+        error.field = (items[-1].form_field or FIELD_OF_SOURCE.get(items[-1].source, "")) if items else ""
         raise error
 
 

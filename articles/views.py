@@ -43,6 +43,8 @@ def story_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "articles/story_new.html", {"form": StoryForm()})
     form, problem = _bound(request, StoryForm)
+    if not problem and "more_boxes" in request.POST:
+        return _with_more_boxes(request, "articles/story_new.html", StoryForm)
     throttled: Throttled | None = None
     # With a problem already, the form comes back as it was sent.
     if not problem and form is not None and form.is_valid():
@@ -66,6 +68,8 @@ def version_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "articles/version_add.html", {"form": VersionsForm(), "story": story})
     form, problem = _bound(request, VersionsForm)
+    if not problem and "more_boxes" in request.POST:
+        return _with_more_boxes(request, "articles/version_add.html", VersionsForm, story=story)
     throttled: Throttled | None = None
     # With a problem already, the form comes back as it was sent.
     if not problem and form is not None and form.is_valid():
@@ -80,6 +84,13 @@ def version_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _with_problem(
         request, "articles/version_add.html", form or VersionsForm(), problem, throttled=throttled, story=story
     )
+
+
+def _with_more_boxes(request: HttpRequest, template: str, form_class: type[VersionsForm], **context) -> HttpResponse:
+    """ "More paste boxes": the form back as it was typed, with more boxes, nothing checked or saved yet.
+    Browsers cannot fill in a file input, so files chosen before are to be chosen again."""
+    form = form_class.with_more_boxes(request.POST)
+    return render(request, template, {"form": form, "choose_files_again": bool(request.FILES), **context})
 
 
 def _store(

@@ -130,3 +130,29 @@ def test_with_the_immediate_backend_the_story_opens_at_once(client, settings):
     story = Story.objects.get()
     assert response.url == story.get_absolute_url()
     assert ImportJob.objects.get().status == ImportJob.Status.DONE
+
+
+REWRITE = "A broken motor left the harbour's swing bridge open for a second day, the council said on Wednesday."
+
+
+def test_several_pasted_versions_go_to_the_worker_together_and_come_back_typed_if_it_fails(client, worker_queue):
+    with serve() as base:
+        client.post(
+            reverse("articles:story_new"),
+            {"title": "Harbour bridge", "text": HARBOUR, "text_2": REWRITE, "outlet_2": "Post", "urls": f"{base}/gone"},
+        )
+        job = ImportJob.objects.get()
+        assert job.progress_total == 3
+        assert [pasted["outlet"] for pasted in job.pasted] == ["", "Post"]
+        assert import_task.call(job.pk) == "failed"
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "A broken motor left the harbour&#x27;s swing bridge" in html and 'value="Post"' in html
+    assert 'name="outlet_2"' in html and not Story.objects.exists()
+
+
+def test_a_job_queued_with_one_pasted_version_before_the_paste_boxes_still_runs(teacher):
+    job = ImportJob.objects.create(
+        owner=teacher, new_story=True, title="Harbour", pasted={"text": HARBOUR, "outlet": "Gazette"}, progress_total=1
+    )
+    assert import_task.call(job.pk) == "done"
+    assert Story.objects.get().versions.get().outlet == "Gazette"

@@ -53,7 +53,7 @@ def test_the_add_page_offers_the_three_ways_in_with_labels_and_help(client):
     response = client.get(reverse("articles:story_new"))
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ("Title of the story", "Paste a version", "Upload files", "Import from the web", "Article text"):
+    for text in ("Title of the story", "Paste versions", "Upload files", "Import from the web", "Article text"):
         assert text in html
     assert 'enctype="multipart/form-data"' in html
     assert 'class="help"' in html
@@ -72,6 +72,123 @@ def test_pasting_a_version_creates_a_story_and_marks_its_junk(client):
     assert reasons == {"share buttons", "comment form"}
     assert article.text.startswith("The old swing bridge")  # the junk is marked, not deleted
     assert "Leave a Reply" in article.text
+
+
+RADIO = "The harbour swing bridge is stuck open again and the ferry is full, listeners told Coast Radio on Wednesday."
+
+
+def test_the_add_page_offers_three_paste_boxes_each_with_its_own_outlet(client):
+    html = client.get(reverse("articles:story_new")).content.decode()
+    for box in (1, 2, 3):
+        assert f"<legend>Version {box}</legend>" in html
+    assert 'name="text_3"' in html and 'name="outlet_3"' in html and 'name="text_4"' not in html
+    assert "More paste boxes" in html
+
+
+def test_three_pasted_versions_make_a_story_of_three_at_once(client):
+    response = new_story(
+        client,
+        text=HARBOUR,
+        outlet="Gazette",
+        text_2=HARBOUR_REWRITE,
+        outlet_2="Evening Post",
+        published_on_2="2025-03-05",
+        text_3=RADIO,
+        outlet_3="Coast Radio",
+    )
+    assert response.status_code == 302
+    story = Story.objects.get()
+    assert [(a.outlet, a.position) for a in story.versions.all()] == [
+        ("Gazette", 0),
+        ("Evening Post", 1),
+        ("Coast Radio", 2),
+    ]
+    assert str(story.versions.get(outlet="Evening Post").published_on) == "2025-03-05"
+    assert all(a.source == Article.Source.PASTE for a in story.versions.all())
+
+
+def test_empty_paste_boxes_are_ignored(client):
+    response = new_story(client, text="", text_2=HARBOUR, text_3="   ", follow=True)
+    assert "Added 1 version" in response.content.decode()
+    assert Story.objects.get().versions.get().text.startswith("The old swing bridge")
+
+
+def test_each_bad_paste_box_says_what_is_wrong_with_it_and_everything_typed_is_kept(client, settings):
+    settings.VERSUS_MAX_ARTICLE_CHARACTERS = 1000
+    response = new_story(
+        client, text=HARBOUR_REWRITE, text_2="Bridge stuck", outlet_3="Long Gazette", text_3="word " * 400
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Pasted version 2: the text has fewer than three words" in html
+    assert "Long Gazette: the text is 1,999 characters long" in html
+    # Each message at its own box, and the summary says which box.
+    assert 'id="id_text_2_error"' in html and 'id="id_text_3_error"' in html
+    assert '<a href="#id_text_2">Version 2, article text</a>' in html
+    assert "A broken motor left the harbour&#x27;s swing bridge open" in html
+    assert ">\nBridge stuck</textarea>" in html and 'value="Long Gazette"' in html
+    assert not Story.objects.exists()
+
+
+def test_details_in_a_box_without_its_text_are_refused_at_that_box(client):
+    response = new_story(client, text=HARBOUR, outlet_2="Coast Radio")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_text_2_error"' in html and "its text is empty" in html
+    assert 'value="Coast Radio"' in html
+
+
+def test_the_same_text_in_two_boxes_is_refused_naming_the_boxes(client):
+    response = new_story(client, text=HARBOUR, text_2=HARBOUR.replace("\n\n", "\r\n\r\n"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Pasted version 2 has the same text as Pasted version 1" in html
+    assert 'id="id_text_2_error"' in html
+    assert not Story.objects.exists()
+
+
+def test_more_paste_boxes_gives_the_form_back_as_typed_with_more_boxes(client):
+    response = new_story(client, title="Bridge", text=HARBOUR, outlet_2="Coast Radio", boxes="3", more_boxes="1")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="text_6"' in html and 'name="boxes" value="6"' in html
+    assert 'value="Bridge"' in html and 'value="Coast Radio"' in html and "The old swing bridge" in html
+    assert "That did not work" not in html
+    assert not Story.objects.exists()
+    # The six boxes stay when the form is sent.
+    response = new_story(client, text=HARBOUR, text_6=RADIO, boxes="6")
+    assert response.status_code == 302
+    assert Story.objects.get().versions.count() == 2
+
+
+def test_paste_boxes_never_outnumber_the_versions_a_story_may_hold(client, settings):
+    settings.VERSUS_MAX_VERSIONS_PER_STORY = 4
+    html = new_story(client, boxes="3", more_boxes="1").content.decode()
+    assert 'name="text_4"' in html and 'name="text_5"' not in html
+    assert "More paste boxes" not in html
+    html = new_story(client, boxes="99").content.decode()
+    assert 'name="text_4"' in html and 'name="text_5"' not in html
+
+
+def test_pasted_versions_count_against_the_version_limit(client, settings):
+    settings.VERSUS_MAX_VERSIONS_PER_STORY = 2
+    response = new_story(client, text=HARBOUR, text_2=HARBOUR_REWRITE, files=[upload("radio.txt", RADIO)])
+    assert response.status_code == 400
+    assert "at most 2 versions" in response.content.decode()
+    assert not Story.objects.exists()
+
+
+def test_adding_a_version_offers_one_paste_box_and_more_on_request(client):
+    new_story(client, text=HARBOUR, outlet="Gazette")
+    story = Story.objects.get()
+    url = reverse("articles:version_add", args=[story.slug])
+    html = client.get(url).content.decode()
+    assert 'name="text"' in html and 'name="text_2"' not in html
+    html = client.post(url, {"text": HARBOUR_REWRITE, "more_boxes": "1"}).content.decode()
+    assert 'name="text_4"' in html and "A broken motor left the harbour" in html
+    response = client.post(url, {"text": HARBOUR_REWRITE, "text_3": RADIO, "boxes": "4"})
+    assert response.status_code == 302
+    assert story.versions.count() == 3
 
 
 def test_a_story_page_message_says_what_was_added(client):
