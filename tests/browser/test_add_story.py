@@ -37,8 +37,9 @@ def test_a_teacher_adds_a_story_three_ways_and_deletes_it(
     page.get_by_role("button", name="Log in").click()
     page.wait_for_selector("text=Signed in as")
     page.get_by_label("Title of the story").fill("Harbour bridge <stuck>")
-    page.get_by_label("Outlet").fill("The Harbour Gazette")
-    page.get_by_label("Article text").fill(PASTED)
+    first_box = page.locator("#paste-box-1")
+    first_box.get_by_label("Outlet").fill("The Harbour Gazette")
+    first_box.get_by_label("Article text").fill(PASTED)
     page.get_by_label("Files").set_input_files([tmp_path / "coast-radio.txt", tmp_path / "ferry-blog.md"])
     page.screenshot(path=str(artifacts_dir / "add-1-form.png"), full_page=True)
     page.get_by_role("button", name="Add the story").click()
@@ -75,3 +76,32 @@ def test_a_teacher_adds_a_story_three_ways_and_deletes_it(
     page.get_by_role("button", name="Yes, delete the story").click()
     page.wait_for_selector("text=were deleted")
     assert not Story.objects.exists()
+
+
+def test_a_teacher_pastes_three_versions_at_once_and_asks_for_more_boxes(
+    page, live_server, artifacts_dir, django_user_model
+):
+    django_user_model.objects.create_user("teacher", password="harbour-ferry-timetable-42")
+    page.goto(live_server.url + "/accounts/login/?next=/stories/new/")
+    page.get_by_label("Username").fill("teacher")
+    page.get_by_label("Password").fill("harbour-ferry-timetable-42")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Title of the story").fill("Harbour bridge")
+    for number, (outlet, text) in enumerate((("Gazette", PASTED), ("Coast Radio", RADIO)), start=1):
+        box = page.locator(f"#paste-box-{number}")
+        box.get_by_label("Outlet").fill(outlet)
+        box.get_by_label("Article text").fill(text)
+
+    # More boxes: the form comes back with everything typed and three more boxes.
+    page.get_by_role("button", name="More paste boxes").click()
+    page.wait_for_selector("#paste-box-6")
+    assert page.locator("#paste-box-2").get_by_label("Outlet").input_value() == "Coast Radio"
+    assert page.locator("#paste-box-1").get_by_label("Article text").input_value().startswith("The old swing bridge")
+    page.locator("#paste-box-5").get_by_label("Article text").fill(BLOG)
+    page.screenshot(path=str(artifacts_dir / "add-paste-boxes.png"), full_page=True)
+
+    # Enter in a field adds the story (the form's default button), not more boxes.
+    page.locator("#paste-box-5").get_by_label("Outlet").press("Enter")
+    page.wait_for_selector("text=Added 3 versions")
+    story = Story.objects.get()
+    assert [version.outlet for version in story.versions.all()] == ["Gazette", "Coast Radio", ""]
