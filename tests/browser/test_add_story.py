@@ -101,6 +101,7 @@ def test_a_teacher_pastes_three_versions_at_once_and_asks_for_more_boxes(
     page.screenshot(path=str(artifacts_dir / "add-paste-boxes.png"), full_page=True)
 
     # Enter in a field adds the story (the form's default button), not more boxes.
+    assert not page.locator(".default-button").is_visible()  # it is there for Enter only
     page.locator("#paste-box-5").get_by_label("Outlet").press("Enter")
     page.wait_for_selector("text=Added 3 versions")
     story = Story.objects.get()
