@@ -43,7 +43,7 @@ def test_a_search_without_results_suggests_what_to_try(client):
 def test_the_add_story_form_separates_the_ways_in_and_has_a_place_for_chosen_file_names(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("teacher"))
     html = client.get(reverse("articles:story_new")).content.decode()
-    for number, way in ((1, "Paste a version"), (2, "Upload files"), (3, "Import from the web")):
+    for number, way in ((1, "Paste versions"), (2, "Upload files"), (3, "Import from the web")):
         assert f'<span class="way-number" aria-hidden="true">{number}</span> {way}' in html
     assert 'id="id_files-chosen"' in html
     assert ".pdf" in html and ".docx" in html
