@@ -25,8 +25,13 @@ The JSON (``export_format`` 1)::
                for the same pairs of versions (as ``align --json``)
     shares     {"<id>": {<kind>: fraction}}  each other version's text by kind (the engine's
                SHARE_KINDS, see compare/kinds.py) against ``base`` (fractions adding up to 1)
-    similarity [[id, id, value]]  every two versions; groups [[[id, sentence], ...]]
-    source     {document, confidence, evidence}  the likely source and why
+    similarity [[id, id, value]]  every two versions: how alike they are overall, 0 to 1, a
+               weighted measure (README, "What the figures measure"), not a share of one text;
+               groups [[[id, sentence], ...]]
+    source     {document, confidence, evidence, facts}  the likely source and why: evidence in
+               words naming versions by label; facts [{document, shares, source_shares, derived}]
+               by id, ``shares`` being that version's text against the source by kind and
+               ``source_shares`` the source's text against it
     mode       "semantic" (sentence embeddings blended with the lexical score) or "lexical"
                (words alone: the sentence model is not installed), as ``align --json`` says it
     teacher_notes [{doc, span: [start, end], note}]  the owner's notes on passages, by offsets into doc's text
@@ -58,7 +63,15 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Story
-from compare.engine import ENGINE_VERSION, Change, Pair, StoryAlignment, pair_alignment_entries
+from compare.engine import (
+    ENGINE_VERSION,
+    Change,
+    Pair,
+    StoryAlignment,
+    derived_from_source,
+    pair_alignment_entries,
+    source_evidence,
+)
 from versus.text import plural
 
 from . import kinds, notes, presentation, services
@@ -266,16 +279,39 @@ def json_data(source: ExportSource, base: str | int | None = None) -> dict[str, 
             if (value := alignment.similarity.get((a, b))) is not None
         ],
         "groups": [[[_doc(doc), index] for doc, index in group.members] for group in alignment.groups],
-        "source": {
-            "document": _doc(alignment.source.document),
-            "confidence": alignment.source.confidence,
-            "evidence": list(alignment.source.evidence),
-        },
+        "source": source_data(source),
         "mode": source.mode,
         "teacher_notes": [
             {"doc": placed.article.pk, "span": [placed.note.start, placed.note.end], "note": placed.note.body}
             for placed in notes.place(notes.notes_of(source.articles), source.articles, alignment)
         ],
+    }
+
+
+def source_data(source: ExportSource) -> dict[str, Any]:
+    """The likely source: its evidence in words, each version named by its label (outlet, else
+    headline), and the same figures by version id in ``facts`` for scripts."""
+    alignment = source.alignment
+    best = alignment.source.document
+    labels = {doc: source.article(doc).label() for doc in source.ids}
+    facts: list[dict[str, Any]] = []
+    if best in labels:
+        derived = derived_from_source(alignment)
+        facts = [
+            {
+                "document": _doc(doc),
+                "shares": dict(alignment.pairwise[(doc, best)].shares_a),
+                "source_shares": dict(alignment.pairwise[(best, doc)].shares_a),
+                "derived": doc in derived,
+            }
+            for doc in source.ids
+            if doc != best
+        ]
+    return {
+        "document": _doc(best),
+        "confidence": alignment.source.confidence,
+        "evidence": source_evidence(alignment, lambda doc: labels.get(doc, doc)),
+        "facts": facts,
     }
 
 

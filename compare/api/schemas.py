@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from compare.engine import KINDS, Kind
+from compare.engine import KINDS, SHARE_KINDS, Kind
 
 
 class ErrorOut(Schema):
@@ -111,10 +111,32 @@ class ExportedStory(Schema):
     engine_version: str
 
 
+class SourceFactOut(Schema):
+    """One other version against the likely source: the figures the evidence states in words."""
+
+    document: int = Field(description="The other version's id.")
+    shares: dict[str, float] = Field(
+        description=f"That version's text by the kind of counterpart it has in the source ({', '.join(SHARE_KINDS)}; "
+        "fractions of its characters adding up to 1, as in `shares`)."
+    )
+    source_shares: dict[str, float] = Field(description="The source's text by the kind of counterpart it has in it.")
+    derived: bool = Field(
+        description="Counted as derived from the source (or the source from it): its verbatim and edited text "
+        "plus half its paraphrased text make up at least 40% of one of the two texts."
+    )
+
+
 class SourceGuess(Schema):
-    document: int | None
-    confidence: float
-    evidence: list[str]
+    document: int | None = Field(description="The likely source's id; null when no version stands out.")
+    confidence: float = Field(description="The engine's confidence in the pick, 0 to 1.")
+    evidence: list[str] = Field(
+        description="Why, in words, versions named by outlet (else headline). Every figure is a share of one "
+        "version's text found in another (copied: verbatim or edited; paraphrased), the figures the story page "
+        "states; `facts` has them by id."
+    )
+    facts: list[SourceFactOut] = Field(
+        default_factory=list, description="Each other version against the source, by id (empty without a source)."
+    )
 
 
 class TeacherNote(Schema):
@@ -135,8 +157,15 @@ class AlignmentOut(Schema):
     pairs_of: Literal["all", "base"]
     pairs: list[PairOut]
     unique: list[UniqueOut]
-    shares: dict[str, dict[str, float]]
-    similarity: list[tuple[int, int, float]]
+    shares: dict[str, dict[str, float]] = Field(
+        description="Each other version's text against `base`, by the kind of counterpart it has there: fractions "
+        "of its characters adding up to 1. Copied = verbatim + edited; found = copied + paraphrase."
+    )
+    similarity: list[tuple[int, int, float]] = Field(
+        description="[a, b, value] for every two versions: how alike they are overall, 0 to 1, not a share of one "
+        "text: of both texts together (by characters), a verbatim passage counts 1, an edited one 0.8, a "
+        "paraphrased one 0.5, a passage with no counterpart 0. It decides the likely source."
+    )
     groups: list[list[tuple[int, int]]]
     source: SourceGuess
     mode: Literal["semantic", "lexical"] = Field(description="semantic: sentence embeddings blended in; lexical: words")
@@ -171,7 +200,10 @@ class TracedSourceOut(Schema):
     outlet: str
     headline: str
     published_on: dt.date | None
-    share: float = Field(description="Fraction of the traced text's characters this source accounts for.")
+    share: float = Field(
+        description="Fraction of the traced text's characters found in this source, compared by words alone "
+        "(a trace does not use the sentence model, so it may be lower than the story's comparison of the same texts)."
+    )
     shares: dict[str, float] = Field(description=f"The same by kind: {', '.join(KINDS)}.")
     passages: list[TracedPassage]
 

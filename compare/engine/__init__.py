@@ -37,6 +37,7 @@ from .fingerprint import keys as fingerprint_keys
 from .fingerprint import keys_for_many as fingerprint_keys_for_many
 from .fingerprint import sentences as fingerprint_sentences
 from .junk import find_junk
+from .reuse import Reuse, reuse, reuse_of, whole_percents
 from .serialize import (
     pair_alignment_entries,
     pair_from_dict,
@@ -47,7 +48,7 @@ from .serialize import (
     story_to_dict,
 )
 from .story import _SIMILARITY_WEIGHT as SIMILARITY_WEIGHTS
-from .story import align_story
+from .story import align_story, derived_from_source, source_evidence
 from .types import (
     KINDS,
     SHARE_KINDS,
@@ -95,6 +96,12 @@ __all__ = [
     "align_pair",
     "align_prepared",
     "align_story",
+    "derived_from_source",
+    "Reuse",
+    "reuse",
+    "reuse_of",
+    "source_evidence",
+    "whole_percents",
     "embed",
     "find_junk",
     "fingerprint_keys",

@@ -10,7 +10,8 @@ other at a lower bar ("triangles"). On top of that:
 * groups: passages that correspond across versions (connected pairs), e.g. "in 4 of 5";
 * similarity: a symmetric matrix, the kind-weighted share of both texts that corresponds;
 * source: the version the others most likely derive from (the most central one), with its
-  evidence in words.
+  evidence in words; every figure there is a share of one version's text found in another
+  (``reuse.py``), the same figures the story page states.
 
 Nothing depends on the order in which the versions are given: the work is done in the
 order of document ids and every tie is broken by id. The likely source's tie-break compares
@@ -21,10 +22,11 @@ which version a reader sees as the base.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import combinations
+from itertools import combinations, permutations
 
 from . import ENGINE_VERSION
 from .align import Idf, Prepared, add_pairs, align_prepared, judge, meaning, mirror, prepare
+from .reuse import Reuse, reuse
 from .types import Document, Group, PairAlignment, SourceEstimate, StoryAlignment
 
 # How much each kind of correspondence counts towards similarity.
@@ -39,11 +41,9 @@ _DERIVED_SHARE = 0.4
 # A paraphrased passage counts this much towards "derived from" (spun copies reword what
 # they take, but independent reports paraphrase each other by chance too).
 _PARAPHRASE_DERIVED_WEIGHT = 0.5
-# The evidence says "X is from the source" rather than "X reuses the source" unless the
-# reverse direction is clearly (by more than this share) the better explanation.
+# The evidence says how much of X is found in the source rather than how much of the source
+# X has, unless the reverse direction is clearly (by more than this share) the better explanation.
 _DIRECTION_SLACK = 0.05
-# Paraphrase below this share is not worth a clause of its own in the evidence.
-_PARAPHRASE_MENTION = 0.05
 # Below this relative lead in centrality the runner-up could as well be the source.
 _UNCERTAIN_MARGIN = 0.1
 # Confidence: the margin counts in full from this lead on ...
@@ -182,14 +182,13 @@ def _characters(prepared: Prepared) -> int:
     return sum(s.end - s.start for s in prepared.segments)
 
 
-def _close_share(alignment: PairAlignment) -> float:
-    """Share of A's text that is verbatim or edited against B."""
-    return alignment.shares_a.get("verbatim", 0.0) + alignment.shares_a.get("edited", 0.0)
-
-
-def _derived_share(alignment: PairAlignment) -> float:
-    """Share of A's text that plausibly comes from B (a paraphrase counts half: spun copies)."""
-    return _close_share(alignment) + _PARAPHRASE_DERIVED_WEIGHT * alignment.shares_a.get("paraphrase", 0.0)
+def derived_share(alignment: PairAlignment) -> float:
+    """Share of A's text that plausibly comes from B: verbatim and edited count in full, a
+    paraphrase half (spun copies reword what they take, but independent reports paraphrase each
+    other by chance too). Decides which versions count as derived; never shown as a figure."""
+    shares = alignment.shares_a
+    copied = shares.get("verbatim", 0.0) + shares.get("edited", 0.0)
+    return copied + _PARAPHRASE_DERIVED_WEIGHT * shares.get("paraphrase", 0.0)
 
 
 def estimate_source(
@@ -197,70 +196,105 @@ def estimate_source(
     pairwise: dict[tuple[str, str], PairAlignment],
     similarity: dict[tuple[str, str], float],
 ) -> SourceEstimate:
-    """The version the others most likely derive from, with its evidence in words.
+    """The version the others most likely derive from, with its evidence in words (versions named by id).
 
     The estimate is the centre of the story: the version most similar to all the others.
     Copies each stay close to their source, while their own edits, cuts and additions set
     them apart from one another; an outlet that expands a source is set apart by its
     additions too. Ties (two versions are always tied: similarity is symmetric) go to the
     lowest id, numeric ids compared as numbers: the version added first."""
-    ids = sorted(prepared)
+    return _estimate(sorted(prepared), pairwise, similarity, str)[0]
+
+
+def source_evidence(alignment: StoryAlignment, name: Callable[[str], str]) -> list[str]:
+    """The likely source's evidence with each version called ``name(id)`` (its outlet, a file name).
+
+    The stored evidence names versions by id, which means nothing to a reader, and a version's
+    name may change after the alignment was stored: so the words are made again when shown."""
+    return _estimate(sorted(alignment.documents), alignment.pairwise, alignment.similarity, name)[0].evidence
+
+
+def derived_from_source(alignment: StoryAlignment) -> set[str]:
+    """The versions counted as derived from the likely source (or it from them): see ``derived_share``."""
+    return _estimate(sorted(alignment.documents), alignment.pairwise, alignment.similarity, str)[1]
+
+
+def _estimate(
+    ids: list[str],
+    pairwise: dict[tuple[str, str], PairAlignment],
+    similarity: dict[tuple[str, str], float],
+    name: Callable[[str], str],
+) -> tuple[SourceEstimate, set[str]]:
+    """The estimate and the versions related to the source. Every figure in the evidence is a
+    share of one version's text found in another (``reuse``), as the story page states it; the
+    weighted ``derived_share`` only decides, and is never stated as a figure."""
     if len(ids) < 2:
-        return SourceEstimate(None, 0.0, ["There is only one version: nothing to compare it with."])
+        return SourceEstimate(None, 0.0, ["There is only one version: nothing to compare it with."]), set()
 
     def centrality(doc_id: str) -> float:
         return sum(similarity[(doc_id, other)] for other in ids if other != doc_id)
 
     def shared(x: str, y: str) -> float:
-        return max(_derived_share(pairwise[(x, y)]), _derived_share(pairwise[(y, x)]))
+        return max(derived_share(pairwise[(x, y)]), derived_share(pairwise[(y, x)]))
 
     ranked = sorted(ids, key=lambda doc_id: (-centrality(doc_id), id_order(doc_id)))
     best = ranked[0]
     related = [o for o in ids if o != best and shared(o, best) >= _DERIVED_SHARE]
     if not related:
-        closest = max((shared(x, y), x, y) for x, y in combinations(ids, 2))
+        copied, x, y = max((reuse(pairwise[(x, y)]).copied, x, y) for x, y in permutations(ids, 2))
         return SourceEstimate(
             None,
             0.0,
             [
                 "No version looks derived from another: at most "
-                f"{_percent(closest[0])} of any version's text corresponds closely to another one "
-                f"({closest[1]} and {closest[2]}). They read as independent reports."
+                f"{copied}% of any version's text is copied (verbatim or edited) in another one "
+                f"({name(x)} in {name(y)}). They read as independent reports."
             ],
-        )
+        ), set()
 
     evidence: list[str] = []
     related.sort(key=lambda o: (-shared(o, best), o))
+    source = name(best)
     for other in related:
         forward, backward = pairwise[(other, best)], pairwise[(best, other)]
-        if _derived_share(forward) >= _derived_share(backward) - _DIRECTION_SLACK:
-            sentence = f"{_percent(_close_share(forward))} of {other}'s text is verbatim or edited from {best}"
-            paraphrased = forward.shares_a.get("paraphrase", 0.0)
-            if paraphrased >= _PARAPHRASE_MENTION:
-                sentence += f", and {_percent(paraphrased)} more is paraphrased"
+        called = name(other)
+        if derived_share(forward) >= derived_share(backward) - _DIRECTION_SLACK:
+            evidence.append(f"{_found(reuse(forward), f'{called}’s text', source)}.")
         else:
-            sentence = f"{other} reuses {_percent(_close_share(backward))} of {best}'s text verbatim or edited"
-            if backward.shares_a.get("paraphrase", 0.0) >= _PARAPHRASE_MENTION:
-                sentence += f" ({_percent(backward.shares_a['paraphrase'])} more paraphrased)"
-            sentence += f"; {_percent(forward.shares_a.get('unique', 0.0))} of {other} is not in {best}"
-        evidence.append(sentence + ".")
+            evidence.append(
+                f"{_found(reuse(backward), f'{source}’s text', called)}; "
+                f"{100 - reuse(forward).found}% of {called}’s text is not in {source}."
+            )
     own = _passages_only_in(best, pairwise, ids)
     if own:
-        evidence.append(f"{best} has {own} passage{'s' if own != 1 else ''} that no other version has.")
+        evidence.append(f"{source} has {own} passage{'s' if own != 1 else ''} that no other version has.")
     runner_up = ranked[1]
     margin = (centrality(best) - centrality(runner_up)) / centrality(best)
     if margin < _UNCERTAIN_MARGIN:
         evidence.append(
-            f"{runner_up} is almost as close to the others as {best}: which of the two came first is uncertain."
+            f"{name(runner_up)} is almost as close to the others as {source}: which of the two came first is uncertain."
         )
     for other in ids:
         if other != best and other not in related:
-            evidence.append(f"{other} looks independent of {best}: {_percent(shared(other, best))} corresponds.")
+            called = name(other)
+            found = _found(reuse(pairwise[(other, best)]), "its text", source)
+            evidence.append(
+                f"{called} looks independent of {source}: {found}, "
+                f"and {reuse(pairwise[(best, other)]).found}% of {source}’s text is found in {called}."
+            )
 
     coverage = sum(shared(o, best) for o in related) / len(related)
     reach = len(related) / (len(ids) - 1)
     confidence = min(1.0, coverage) * reach**0.5 * (_BASE_WEIGHT + _MARGIN_WEIGHT * min(1.0, margin / _FULL_MARGIN))
-    return SourceEstimate(best, round(confidence, 3), evidence)
+    return SourceEstimate(best, round(confidence, 3), evidence), set(related)
+
+
+def _found(figures: Reuse, text: str, where: str) -> str:
+    """ "40% of X’s text is found in Y (30% copied verbatim or edited, 10% paraphrased)" """
+    return (
+        f"{figures.found}% of {text} is found in {where} "
+        f"({figures.copied}% copied verbatim or edited, {figures.paraphrased}% paraphrased)"
+    )
 
 
 def id_order(doc_id: str) -> tuple[int, int, str]:
@@ -276,7 +310,3 @@ def _passages_only_in(doc_id: str, pairwise: dict[tuple[str, str], PairAlignment
         here = set(pairwise[(doc_id, other)].unique_a)
         unique = here if unique is None else unique & here
     return len(unique or ())
-
-
-def _percent(share: float) -> str:
-    return f"{round(100 * share)}%"

@@ -6,8 +6,12 @@ in another version, by kind. "Unique" has one meaning: in no other version at al
 
 * bars: per version, what it shares with any other version and what is its own; and, on a
   second line, what it shares with the base;
-* matrix: row X, column Y = the share of X's text that has a counterpart in Y;
+* matrix: row X, column Y = the share of X's text copied (verbatim or edited) in Y and the
+  share paraphrased there, shaded by the copied share alone (a paraphrase is not a copy);
 * source: the engine's pick, with the same shares as evidence, as data the template words.
+
+The figures are rounded together (compare/engine/reuse.py), so "copied" + "paraphrased" is the
+"found" figure, and the bars, the matrix and the evidence state the same number for a pair.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from compare.engine import SHARE_KINDS, StoryAlignment
+from compare.engine import SHARE_KINDS, Reuse, StoryAlignment, derived_from_source, reuse, whole_percents
 from compare.kinds import COPIED, PAIR_KINDS, RANK, TABLE, UNIQUE
 from versus.text import either
 
@@ -89,38 +93,29 @@ def share_bars(
 
 
 def percentages(shares: list[tuple[str, float]]) -> list[tuple[str, int]]:
-    """Whole percentages that add up to 100 (largest remainders), so the bar has no gap."""
-    total = sum(value for _, value in shares) or 1.0
-    exact = [(kind, 100 * value / total) for kind, value in shares]
-    floors = [(kind, int(value)) for kind, value in exact]
-    missing = 100 - sum(value for _, value in floors)
-    by_remainder = sorted(range(len(exact)), key=lambda i: exact[i][1] - floors[i][1], reverse=True)
-    result = [value for _, value in floors]
-    for i in by_remainder[:missing]:
-        result[i] += 1
-    return [(kind, value) for (kind, _), value in zip(floors, result, strict=True)]
+    """Whole percentages that add up to 100 (largest remainders), so the bar has no gap; every
+    other figure of the summary is a sum of these (compare/engine/reuse.py)."""
+    return whole_percents(shares)
 
 
 def found_in(alignment: StoryAlignment, doc: str, other: str) -> int:
     """Percent of ``doc``'s text that has a counterpart (any kind) in ``other``: 100 less the
     "not in" part of the bar against ``other``, rounded as the bar is, so the two always agree."""
-    shares = alignment.pairwise[(doc, other)].shares_a
-    parts = dict(percentages([(kind, shares.get(kind, 0.0)) for kind in SHARE_KINDS]))
-    return 100 - parts[UNIQUE.name]
-
-
-def close_in(alignment: StoryAlignment, doc: str, other: str) -> float:
-    """Share of ``doc``'s text that is copied (verbatim or edited) in ``other``."""
-    shares = alignment.pairwise[(doc, other)].shares_a
-    return sum(shares.get(kind.name, 0.0) for kind in COPIED)
+    return reuse(alignment.pairwise[(doc, other)]).found
 
 
 @dataclass
 class HeatCell:
-    value: int  # percent
-    shade: int  # 0..4 for the cell's class
+    copied: int  # percent of the row's text copied (verbatim or edited) in the column's version
+    paraphrased: int  # percent of the row's text paraphrased there
+    shade: int  # 0..4 for the cell's class: by the copied share alone, so a paraphrase never looks copied
     diagonal: bool
     column: Version
+
+    @property
+    def value(self) -> int:
+        """Percent of the row's text found in the column's version, of any kind."""
+        return self.copied + self.paraphrased
 
 
 def heat_map(alignment: StoryAlignment, versions: dict[str, Version], order: Sequence[str]) -> list[list[HeatCell]]:
@@ -128,15 +123,10 @@ def heat_map(alignment: StoryAlignment, versions: dict[str, Version], order: Seq
     for a in order:
         row = []
         for b in order:
-            value = 100 if a == b else found_in(alignment, a, b)
-            row.append(HeatCell(value, min(4, value // 20), a == b, versions[b]))
+            figures = Reuse(verbatim=100, edited=0, paraphrased=0) if a == b else reuse(alignment.pairwise[(a, b)])
+            row.append(HeatCell(figures.copied, figures.paraphrased, min(4, figures.copied // 20), a == b, versions[b]))
         table.append(row)
     return table
-
-
-# A version "takes its text from" the source when at least this share of it is found there
-# (the engine's own bar for a derived version: compare/engine/story.py, _DERIVED_SHARE).
-DERIVED_PERCENT = 40
 
 
 @dataclass
@@ -145,12 +135,19 @@ class SourceFact:
 
     other: Version
     found: int  # percent of the other's text with a counterpart in the source
-    close: int  # percent of the other's text verbatim or edited from the source
+    close: int  # percent of the other's text copied (verbatim or edited) from the source
+    paraphrased: int  # percent of the other's text paraphrased from the source (found = close + paraphrased)
     kept: int  # percent of the source's text that the other has
+    derived: bool  # the engine counts it as derived from the source (or the source from it)
 
 
 def _percent(share: float) -> int:
     return round(100 * share)
+
+
+# A version counts as derived from another when its copied text and half its paraphrased text
+# make up at least this share of it, in either direction (compare/engine/story.py, _DERIVED_SHARE).
+DERIVED_PERCENT = 40
 
 
 def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids: Sequence[str]) -> dict[str, object]:
@@ -158,23 +155,27 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
     source_id = source.document if source.document in ids else None
     facts: list[SourceFact] = []
     if source_id is not None:
+        related = derived_from_source(alignment)
         for other in ids:
             if other != source_id:
+                figures = reuse(alignment.pairwise[(other, source_id)])
                 facts.append(
                     SourceFact(
                         other=versions[other],
-                        found=found_in(alignment, other, source_id),
-                        close=_percent(close_in(alignment, other, source_id)),
+                        found=figures.found,
+                        close=figures.copied,
+                        paraphrased=figures.paraphrased,
                         kept=found_in(alignment, source_id, other),
+                        derived=other in related,
                     )
                 )
         facts.sort(key=lambda f: (-f.found, f.other.label))
     closest = max(
-        ((close_in(alignment, x, y), x, y) for x in ids for y in ids if x != y),
-        default=(0.0, "", ""),
+        ((reuse(alignment.pairwise[(x, y)]).copied, x, y) for x in ids for y in ids if x != y),
+        default=(0, "", ""),
     )
     confidence = source.confidence
-    derived = sum(1 for fact in facts if fact.found >= DERIVED_PERCENT)
+    derived = sum(1 for fact in facts if fact.derived)
     return {
         "source_version": versions[source_id] if source_id else None,
         "source": source,
@@ -182,7 +183,7 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
         "source_percent": _percent(confidence),
         "source_derived": derived,
         "derived_percent": DERIVED_PERCENT,
-        "closest_percent": _percent(closest[0]),
+        "closest_percent": closest[0],
         "closest_pair": (versions[closest[1]], versions[closest[2]]) if closest[1] else None,
     }
 

@@ -49,6 +49,7 @@ from compare.engine import (
     prepare,
     segment_from_list,
     segment_to_list,
+    whole_percents,
 )
 from compare.kinds import TABLE
 from compare.trace.index import find_candidates
@@ -76,6 +77,16 @@ class TraceTooLarge(TraceError):
     """The text is longer than one request may trace (``VERSUS_TRACE_MAX_CHARACTERS``)."""
 
     status = 413
+
+
+# What a trace's figures measure, in a reader's words: the trace page and ``manage.py trace`` say it.
+# A trace compares words only (embedding the text would take seconds of a request), so its figures
+# can be lower than those of the story page for the same two versions, whose comparison is made
+# with the sentence model and across all the story's versions.
+MEASURE = (
+    "Each figure is the share of your text found in that version, compared by their words alone: "
+    "text reworded in other words can go unfound, so a story made of the two may show more."
+)
 
 
 def over_budget_message() -> str:
@@ -255,6 +266,14 @@ def _align_candidates(
         candidates=len(candidates),
         seconds=time.perf_counter() - began,
     )
+
+
+def source_percents(source: TracedSource) -> list[int]:
+    """A source's shares of the text by kind (``KINDS``' order) in whole percent, rounded together as the
+    story page rounds them (compare/engine/reuse.py): their sum is the source's whole percent."""
+    shares = [(kind, source.shares.get(kind, 0.0)) for kind in KINDS]
+    percents = whole_percents([*shares, ("unique", max(0.0, 1.0 - sum(value for _, value in shares)))])
+    return [value for _, value in percents[: len(KINDS)]]
 
 
 def public_dict(result: TraceResult) -> dict[str, Any]:

@@ -38,11 +38,13 @@ from versus.text import first_words, percent, plural
 
 from . import jobs
 from .service import (
+    MEASURE,
     TracedSource,
     TraceError,
     TraceResult,
     TraceTooLarge,
     result_from_dict,
+    source_percents,
     trace_text,
 )
 
@@ -85,8 +87,7 @@ def source_rows(result: TraceResult) -> list[SourceRow]:
     for rank, source in enumerate(result.sources, start=1):
         parts: list[tuple[KindInfo, int, int]] = []
         x = 0
-        for kind in PAIR_KINDS:
-            pct = percent(source.shares.get(kind.name, 0.0))
+        for kind, pct in zip(PAIR_KINDS, source_percents(source), strict=True):
             parts.append((kind, pct, x))
             x += pct
         found = {pair.kind for pair in source.pairs}
@@ -97,7 +98,7 @@ def source_rows(result: TraceResult) -> list[SourceRow]:
                 article=source.article,
                 story=source.article.story,
                 url=source.article.story.get_absolute_url(),
-                percent=percent(source.share),
+                percent=x,  # the parts' sum: "80% found" is never "64% edited, 16% paraphrase" less one
                 parts=parts,
                 kinds=[kind for kind in PAIR_KINDS if kind.name in found],
             )
@@ -146,6 +147,7 @@ def _result_context(result: TraceResult) -> dict[str, object]:
         "pieces": text_pieces(result, rows),
         "traced_percent": traced,
         "new_percent": 100 - traced,
+        "measure": MEASURE,
     }
 
 

@@ -58,11 +58,15 @@ from compare.engine import (
     JunkSpan,
     Pair,
     PairAlignment,
+    StoryAlignment,
     align_pair,
     align_story,
     embed,
     find_junk,
     pair_alignment_entries,
+    reuse,
+    source_evidence,
+    whole_percents,
 )
 from compare.management.text_files import read_utf8
 from versus.text import excerpt, percent
@@ -237,7 +241,9 @@ def passage(text: str, span: tuple[int, int], width: int = EXCERPT) -> str:
 
 
 def shares_line(shares: dict[str, float]) -> str:
-    return "  ".join(f"{kind} {percent(shares.get(kind, 0.0)):>3}%" for kind in SHARE_KINDS)
+    """A text's shares by kind in whole percent, rounded together as the story page rounds them (adding up to 100)."""
+    percents = whole_percents([(kind, shares.get(kind, 0.0)) for kind in SHARE_KINDS])
+    return "  ".join(f"{kind} {value:>3}%" for kind, value in percents)
 
 
 def report(
@@ -271,11 +277,27 @@ def report(
                     lines.append(f"      {passage(texts[doc_id], (segment.start, segment.end))}")
                 if len(indices) > MAX_UNIQUE_LISTED:
                     lines.append(f"      … and {len(indices) - MAX_UNIQUE_LISTED} more")
-        lines.append(f"  shares of {a}:  {shares_line(pa.shares_a)}")
-        lines.append(f"  shares of {b}:  {shares_line(pa.shares_b)}")
+        lines.append(f"  shares of {a}'s text in {b}:  {shares_line(pa.shares_a)}")
+        lines.append(f"  shares of {b}'s text in {a}:  {shares_line(pa.shares_b)}")
 
     if story is not None:
-        lines += ["", "Similarity (share of wording in common):"]
+        # The story page's matrix: the same figures, rounded the same way.
+        lines += [
+            "",
+            "How much of each version is in another (row's text found in column's, in percent: "
+            "copied verbatim or edited + paraphrased):",
+        ]
+        lines.append("      " + "".join(f"{letters[d.id]:>9}" for d in documents))
+        for row in documents:
+            cells = "".join(
+                f"{'-' if row.id == col.id else _copied_and_paraphrased(story, row.id, col.id):>9}" for col in documents
+            )
+            lines.append(f"  {letters[row.id]:<4}{cells}")
+        lines += [
+            "",
+            "Similarity, 0 to 1 (both texts together, by characters, a verbatim passage counting 1, "
+            "an edited one 0.8, a paraphrased one 0.5; not a share of one version's text):",
+        ]
         lines.append("      " + "".join(f"{letters[d.id]:>7}" for d in documents))
         for row in documents:
             cells = "".join(f"{story.similarity.get((row.id, col.id), 0.0):>7.2f}" for col in documents)
@@ -296,8 +318,13 @@ def report(
             )
         else:
             lines.append("Likely source: none stands out")
-        lines += [f"  - {reason}" for reason in source.evidence]
+        lines += [f"  - {reason}" for reason in source_evidence(story, lambda doc_id: letters.get(doc_id, doc_id))]
     return "\n".join(lines)
+
+
+def _copied_and_paraphrased(story: StoryAlignment, row: str, column: str) -> str:
+    figures = reuse(story.pairwise[(row, column)])
+    return f"{figures.copied}+{figures.paraphrased}"
 
 
 def _pair_lines(pair: Pair, a_text: str, b_text: str, a: str, b: str) -> list[str]:

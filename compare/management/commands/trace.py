@@ -21,9 +21,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.access import visible_articles
 from articles.models import Article
-from compare.kinds import TABLE
+from compare.kinds import PAIR_KINDS
 from compare.management.text_files import read_utf8
-from compare.trace.service import TraceError, TraceResult, public_dict, trace_text
+from compare.trace.service import MEASURE, TraceError, TraceResult, public_dict, source_percents, trace_text
 from versus.budget import OverBudget
 from versus.text import percent, plural
 
@@ -86,15 +86,15 @@ def report(result: TraceResult) -> str:
     ]
     for rank, source in enumerate(result.sources, start=1):
         article = source.article
+        by_kind = source_percents(source)
         kinds = ", ".join(
-            f"{kind.label.lower()} {percent(source.shares[kind.name])}%"
-            for kind in TABLE.values()
-            if source.shares.get(kind.name)
+            f"{kind.label.lower()} {value}%" for kind, value in zip(PAIR_KINDS, by_kind, strict=True) if value
         )
         # Without an outlet the label already is the headline: not twice.
         headline = f" “{article.headline}”" if article.headline and article.outlet else ""
         lines.append(
-            f"{rank:>3}. {percent(source.share):>3}%  {article.label()}{headline}"
+            f"{rank:>3}. {sum(by_kind):>3}%  {article.label()}{headline}"
             f" in “{article.story.title}” (/stories/{article.story.slug}/; version {article.pk}): {kinds}"
         )
+    lines.append(MEASURE)  # last, so that the sources stay on the lines after the first
     return "\n".join(lines)

@@ -60,7 +60,7 @@ def test_it_ranks_the_sources_and_shows_the_traced_and_new_shares(client, librar
     assert 50 < traced < 100
     assert f"{traced}% of the text traced to the library, {100 - traced}% new" in html
     # Every source's bar is drawn by the server, with its percentage in words beside it.
-    assert f'<strong class="source-share">{rows[0].percent}% of the text</strong>' in html
+    assert f'<strong class="source-share">{rows[0].percent}% of your text found in it</strong>' in html
     assert 'class="seg seg-verbatim"' in html
     assert '<span class="badge badge-verbatim">verbatim</span>' in html
 
