@@ -193,6 +193,22 @@ def test_the_readable_report_for_three_files_names_a_likely_source(tmp_path, age
     assert "Groups of corresponding passages" in report
 
 
+def test_the_readable_report_labels_its_similarity_and_states_the_story_pages_figures(tmp_path, agency, reprint):
+    from compare.engine import Document, align_story, reuse
+
+    other = write(tmp_path, "chess.txt", UNRELATED)
+    report = run_align(str(agency), str(reprint), str(other))
+    assert "Similarity, 0 to 1 (both texts together" in report and "an edited one 0.8" in report
+    matrix = report.split("How much of each version is in another")[1].split("Similarity")[0]
+    story = align_story([Document(str(path), path.read_text(encoding="utf-8")) for path in (agency, reprint, other)])
+    figures = reuse(story.pairwise[(str(agency), str(reprint))])
+    row_a = next(line for line in matrix.splitlines() if line.startswith("  A "))
+    assert row_a.split()[2] == f"{figures.copied}+{figures.paraphrased}"
+    # The evidence names the documents by their letters, never by their paths.
+    evidence = report.split("Likely source")[1].split("\n", 1)[1]
+    assert str(agency) not in evidence and str(tmp_path) not in evidence
+
+
 def test_one_file_is_refused_with_a_clear_message(agency):
     with pytest.raises(CommandError, match="at least two files"):
         run_align(str(agency))

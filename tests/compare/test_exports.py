@@ -55,6 +55,41 @@ def test_the_json_export_describes_the_story_and_each_version(story):
     assert {d["id"] for d in data["documents"]} == set(ids_of(story).values())
 
 
+def test_the_likely_sources_evidence_names_versions_by_outlet_and_keeps_their_ids_in_facts(story):
+    ids = ids_of(story)
+    data = json.loads(export_of(story, "json"))
+    source = data["source"]
+    evidence = " ".join(source["evidence"])
+    assert "Coast Wire" in evidence and "Radio Marlow" in evidence
+    for version_id in ids.values():
+        assert not re.search(rf"(?<![\d,.]){version_id}(?!\d*%)", evidence.replace("’s", "")), evidence
+    assert {fact["document"] for fact in source["facts"]} == set(ids.values()) - {source["document"]}
+    for fact in source["facts"]:
+        assert set(fact["shares"]) == set(fact["source_shares"]) == {"verbatim", "edited", "paraphrase", "unique"}
+        assert isinstance(fact["derived"], bool)
+
+
+def test_the_evidence_states_the_figures_the_story_page_and_the_report_show(story):
+    from compare.engine import reuse_of
+
+    loaded = exports.load(story)
+    shown = exports.report_context(loaded)  # the summary partials of the story page, in the report
+    data = exports.json_data(loaded)
+    evidence = " ".join(data["source"]["evidence"])
+    facts = {fact["document"]: fact for fact in data["source"]["facts"]}
+    for fact in shown["source_facts"]:
+        found = reuse_of(facts[int(fact.other.id)]["shares"])
+        kept = reuse_of(facts[int(fact.other.id)]["source_shares"])
+        assert (found.found, found.copied, found.paraphrased, kept.found) == (
+            fact.found,
+            fact.close,
+            fact.paraphrased,
+            fact.kept,
+        )
+        # Whichever direction the sentence takes, its figure is one the page states for the pair.
+        assert f"{fact.found}% of" in evidence or f"{fact.kept}% of" in evidence
+
+
 def test_the_json_export_pairs_every_two_versions_unless_a_base_is_given(story):
     ids = ids_of(story)
     everything = json.loads(export_of(story, "json"))

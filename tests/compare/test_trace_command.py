@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -50,6 +51,15 @@ def test_it_names_the_sources_best_first_with_their_shares(library, text_file):
     assert "Marrowfield Gazette" in printed[1] and "/stories/orchard/" in printed[1]
     assert "Bay Herald" in printed[2]  # the command line searches the whole library
     assert "Cragmoor Courier" not in "\n".join(printed)
+
+
+def test_it_says_what_its_figures_measure_and_each_sources_kinds_add_up_to_its_share(library, text_file):
+    printed = trace(str(text_file)).splitlines()
+    assert "compared by their words alone" in printed[-1]
+    for line in printed[1:-1]:
+        share = int(re.match(r"\s*\d+\.\s+(\d+)%", line).group(1))
+        by_kind = [int(value) for value in re.findall(r"(?:verbatim|edited|paraphrase) (\d+)%", line.split("):")[-1])]
+        assert sum(by_kind) == share
 
 
 def test_with_a_user_it_searches_only_what_that_account_may_see(library, text_file):

@@ -491,3 +491,23 @@ def test_the_story_notes_keep_their_line_breaks_and_stay_escaped(client):
     block = re.search(r'<div class="story-notes">(.*?)</div>', html, re.S).group(1)
     assert "<p>Read the wire first.</p>" in block
     assert "<p>Then &lt;b&gt;compare&lt;/b&gt; the quotes.<br>Ask who changed what.</p>" in block
+
+
+def test_each_matrix_cell_says_what_was_copied_and_what_paraphrased(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    heat = re.search(r'<div class="heat".*?</table>', html, flags=re.S).group(0)
+    assert "copied" in heat and "paraphrased" in heat  # the legend line says which figure is which
+    cells = re.findall(
+        r'<td class="shade-\d">'
+        r'<span class="heat-copied">(\d+)%<span class="vh"> copied</span></span> '
+        r'<span class="heat-para"><span aria-hidden="true">/</span> (\d+)%<span class="vh"> paraphrased</span></span>',
+        heat,
+    )
+    assert len(cells) == 6  # three versions, each against the two others
+
+
+def test_the_likely_source_box_says_which_versions_are_derived_and_how_that_is_decided(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    source = re.search(r'<div class="source">.*?</div>', html, flags=re.S).group(0)
+    assert "paraphrase counting half" in source
+    assert re.search(r"\d+% of its text is found in the source \(\d+% copied verbatim or edited, \d+% paraphrased\)", source)

@@ -139,3 +139,16 @@ def test_fixed_length_arrays_are_written_the_openapi_3_1_way(schema):
     tuples = list(walk(schema))
     assert tuples, "the pair spans are tuples"
     assert all(t["minItems"] == t["maxItems"] == len(t["prefixItems"]) for t in tuples)
+
+
+def test_the_schema_says_what_each_share_and_the_similarity_measure(schema):
+    components = schema["components"]["schemas"]
+    alignment = components["AlignmentOut"]["properties"]
+    assert "not a share of one text" in alignment["similarity"]["description"]
+    assert "edited one 0.8" in alignment["similarity"]["description"]
+    assert "Copied = verbatim + edited" in alignment["shares"]["description"]
+    source = components["SourceGuess"]["properties"]
+    assert "named by outlet" in source["evidence"]["description"]
+    assert "facts" in source
+    assert "half its paraphrased text" in components["SourceFactOut"]["properties"]["derived"]["description"]
+    assert "compared by words alone" in components["TracedSourceOut"]["properties"]["share"]["description"]

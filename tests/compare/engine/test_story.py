@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from compare.engine import ENGINE_VERSION
@@ -180,3 +182,26 @@ def test_two_versions_both_paired_with_a_third_are_paired_with_each_other():
     assert [(p.a, p.b) for p in story.pairwise[("a", "b")].pairs] == [((2,), (1,))]
     assert [(p.b, p.a) for p in story.pairwise[("b", "a")].pairs] == [((2,), (1,))]
     assert any(g.documents() == {"a", "b", "c"} for g in story.groups)
+
+
+def test_the_evidence_names_the_versions_as_the_caller_calls_them():
+    from compare.engine import source_evidence
+
+    story = align_story(documents())
+    names = {"wire": "Wire Service", "reprint": "Daily Reprint", "short": "Short Copy", "independent": "Own Report"}
+    evidence = " ".join(source_evidence(story, names.__getitem__))
+    assert "Wire Service" in evidence and "Short Copy" in evidence and "Own Report" in evidence
+    for doc_id in ("wire", "reprint", "short"):  # ("independent" is a word of the evidence too)
+        assert not re.search(rf"\b{doc_id}\b", evidence)
+
+
+def test_every_figure_in_the_evidence_is_a_share_of_one_text_found_in_another():
+    from compare.engine import reuse
+
+    story = align_story(documents())
+    independent = next(line for line in story.source.evidence if line.startswith("independent looks independent"))
+    found = reuse(story.pairwise[("independent", "wire")])
+    kept = reuse(story.pairwise[("wire", "independent")])
+    # The stated figures are the story page's, not a weighted "corresponds" nobody else shows.
+    assert f"{found.found}% of its text is found in wire ({found.copied}% copied" in independent
+    assert f"and {kept.found}% of wire’s text is found in independent" in independent

@@ -191,3 +191,30 @@ def test_the_same_wording_figure_is_rounded_down_so_100_means_every_word():
     assert same_percent(1.0) == 100
     assert same_percent(57 / 100) == 57 and same_percent(29 / 50) == 58  # no float error below
     assert same_percent(None) is None
+
+
+def test_the_matrix_shades_a_cell_by_its_copied_share_alone_so_a_paraphrase_never_looks_copied(demo):
+    paraphrased_cells = 0
+    for articles, alignment in demo:
+        versions = presentation.build_versions(articles)
+        ids = list(versions)
+        for _, cells in presentation.summary_context(alignment, versions, ids[0], ids)["heat"]:
+            for cell in cells:
+                if cell.diagonal:
+                    continue
+                assert cell.copied + cell.paraphrased == cell.value
+                assert cell.shade == min(4, cell.copied // 20)
+                paraphrased_cells += cell.paraphrased >= 20
+    assert paraphrased_cells  # the demo's spun copy: a heavy paraphrase, shaded as little as it copies
+
+
+def test_the_likely_sources_figures_are_the_matrixs_split_by_kind(demo):
+    for articles, alignment in demo:
+        versions = presentation.build_versions(articles)
+        ids = list(versions)
+        context = presentation.summary_context(alignment, versions, ids[0], ids)
+        cells = {(v.id, cell.column.id): cell for v, row in context["heat"] for cell in row}
+        source = context["source_version"]
+        for fact in context["source_facts"]:
+            cell = cells[(fact.other.id, source.id)]
+            assert (fact.close, fact.paraphrased) == (cell.copied, cell.paraphrased)

@@ -65,6 +65,13 @@ def test_it_ranks_the_sources_and_shows_the_traced_and_new_shares(client, librar
     assert '<span class="badge badge-verbatim">verbatim</span>' in html
 
 
+def test_the_page_says_its_figures_compare_words_alone_and_each_sources_kinds_add_up(client, library):
+    response = client.post(TRACE, {"text": mixed_text()})
+    assert "compared by their words alone" in response.content.decode()
+    for row in response.context["rows"]:
+        assert sum(pct for _, pct, _ in row.parts) == row.percent
+
+
 def test_traced_passages_are_highlighted_and_linked_to_their_source(client, library):
     response = client.post(TRACE, {"text": mixed_text()})
     pieces = response.context["pieces"]
