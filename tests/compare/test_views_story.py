@@ -510,4 +510,5 @@ def test_the_likely_source_box_says_which_versions_are_derived_and_how_that_is_d
     html = client.get(story.get_absolute_url()).content.decode()
     source = re.search(r'<div class="source">.*?</div>', html, flags=re.S).group(0)
     assert "paraphrase counting half" in source
-    assert re.search(r"\d+% of its text is found in the source \(\d+% copied verbatim or edited, \d+% paraphrased\)", source)
+    figures = r"\d+% of its text is found in the source \(\d+% copied verbatim or edited, \d+% paraphrased\)"
+    assert re.search(figures, source)
