@@ -37,6 +37,8 @@ DEMO_DIGESTS = {
     "segment3.align5.diff4.story2.format3": "c29570da3593ae94fddcde5934949d0e32fb0d5e3ae6c4e504afa3b663f88b2e",
     # Verbatim means the same words in the same order: no function word may differ.
     "segment3.align6.diff4.story2.format3": "7d7f10a16cecdb8e4d9432c319b1767e9fcbaa4884d3a32462a29be1db957a1c",
+    # The likely source's evidence states shares of one text found in another (copied / paraphrased).
+    "segment3.align6.diff4.story3.format3": "cd76e9f3b8c19f87af49c44f60c9d7361c48463c937297574bb3ebb7dd1128f2",
 }
 
 
