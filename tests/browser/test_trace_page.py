@@ -55,7 +55,8 @@ def test_a_teacher_traces_a_text_and_makes_a_story_from_it(page, live_server, ar
     assert sources.count() >= 2
     first = sources.first.inner_text()
     assert "Northwire Press Agency" in first
-    shares = [int(s.removesuffix("% of your text found in it")) for s in page.locator(".source-share").all_inner_texts()]
+    labels = page.locator(".source-share").all_inner_texts()
+    shares = [int(s.removesuffix("% of your text found in it")) for s in labels]
     assert shares == sorted(shares, reverse=True) and shares[0] > 50
     summary = page.locator("#trace-summary").inner_text()
     assert "traced to the library" in summary and "new" in summary
