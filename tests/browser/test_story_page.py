@@ -153,6 +153,18 @@ def test_it_never_leaves_a_heading_alone_at_the_bottom_of_a_printed_page(page, l
         assert lines[-1] not in headings, f"page {number} ends with the heading {lines[-1]!r}"
 
 
+def test_the_printed_matrix_fits_the_width_of_a_page(page, live_server, demo_story):
+    # The handout prints on A4 landscape (print.css): 277 mm between the margins, about 1,040
+    # CSS pixels. With six versions, each cell's "copied / paraphrased" on one line pushed the
+    # matrix's last column off the paper (a printout cannot scroll).
+    page.set_viewport_size({"width": 1040, "height": 800})
+    page.goto(live_server.url + demo_story.get_absolute_url())
+    page.wait_for_selector("table.heatmap")
+    page.emulate_media(media="print")
+    assert page.locator("table.heatmap thead th").count() >= 7  # six versions
+    assert page.eval_on_selector("table.heatmap", "t => t.getBoundingClientRect().right") <= 1040
+
+
 def test_the_page_works_without_javascript(chromium, live_server, demo_story, artifacts_dir):
     context = chromium.new_context(java_script_enabled=False, viewport={"width": 1400, "height": 900})
     page = context.new_page()
