@@ -55,7 +55,11 @@ def flags_html(flags: frozenset[str] | set[str], other: str | None = None) -> st
     where = ""
     if other is not None:
         said = " ".join(other.split())
-        where = f"; the other version has “{short(said, 60)}” here" if said else "; the other version has nothing here"
+        # Punctuation alone ("," for a clause) is nothing a reader can look for.
+        if any(ch.isalnum() for ch in said):
+            where = f"; the other version has “{short(said, 60)}” here"
+        else:
+            where = "; the other version has nothing here"
     for flag in ("number", "name", "quote"):
         if flag in flags:
             symbol, words = FLAG_MARKS[flag]

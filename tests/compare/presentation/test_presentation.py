@@ -140,6 +140,15 @@ def test_a_flag_inside_a_paraphrase_says_what_the_other_version_has_there():
     assert "(number changed; the other version has “" in html
 
 
+def test_a_flag_where_the_other_version_has_only_punctuation_says_it_has_nothing_there():
+    html = _marks_between(
+        "The library was full, and most came early.", "The library was full of children under ten and most came early."
+    )
+    assert "flag-number" in html
+    assert "the other version has nothing here" in html
+    assert "has “,” here" not in html
+
+
 def test_a_figure_or_a_name_that_only_moved_within_a_paraphrase_is_not_flagged():
     html = _marks_between(
         "On Monday the council led by Ada Brennan approved the lane after three years of debate.",
