@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import PurePath
@@ -287,21 +288,15 @@ def report(
             "How much of each version is in another (row's text found in column's, in percent: "
             "copied verbatim or edited + paraphrased):",
         ]
-        lines.append("      " + "".join(f"{letters[d.id]:>9}" for d in documents))
-        for row in documents:
-            cells = "".join(
-                f"{'-' if row.id == col.id else _copied_and_paraphrased(story, row.id, col.id):>9}" for col in documents
-            )
-            lines.append(f"  {letters[row.id]:<4}{cells}")
+        lines += _matrix(
+            documents, letters, 9, lambda row, col: "-" if row == col else _copied_and_paraphrased(story, row, col)
+        )
         lines += [
             "",
             "Similarity, 0 to 1 (both texts together, by characters, a verbatim passage counting 1, "
             "an edited one 0.8, a paraphrased one 0.5; not a share of one version's text):",
         ]
-        lines.append("      " + "".join(f"{letters[d.id]:>7}" for d in documents))
-        for row in documents:
-            cells = "".join(f"{story.similarity.get((row.id, col.id), 0.0):>7.2f}" for col in documents)
-            lines.append(f"  {letters[row.id]:<4}{cells}")
+        lines += _matrix(documents, letters, 7, lambda row, col: f"{story.similarity.get((row, col), 0.0):.2f}")
         shared = [g for g in story.groups if len(g.documents()) > 1]
         lines += ["", f"Groups of corresponding passages across versions: {len(shared)}"]
         for group in shared:
@@ -320,6 +315,16 @@ def report(
             lines.append("Likely source: none stands out")
         lines += [f"  - {reason}" for reason in source_evidence(story, lambda doc_id: letters.get(doc_id, doc_id))]
     return "\n".join(lines)
+
+
+def _matrix(
+    documents: list[Document], letters: dict[str, str], width: int, cell: Callable[[str, str], str]
+) -> list[str]:
+    """A table of the documents against each other, by their letters: ``cell(row id, column id)``."""
+    lines = ["      " + "".join(f"{letters[d.id]:>{width}}" for d in documents)]
+    for row in documents:
+        lines.append(f"  {letters[row.id]:<4}" + "".join(f"{cell(row.id, col.id):>{width}}" for col in documents))
+    return lines
 
 
 def _copied_and_paraphrased(story: StoryAlignment, row: str, column: str) -> str:
