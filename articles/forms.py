@@ -65,6 +65,7 @@ def source_url_field(help_text: str) -> forms.URLField:
 # The fields of one paste box. The first box's fields have these names; the others' end in the box's
 # number ("text_2"), so a form from before there were several boxes (and the API of the tests) still fits.
 PASTE_FIELDS = ("headline", "outlet", "published_on", "source_url", "text")
+PASTED_URL_HELP = "Where the article can be read. This is only noted down; nothing is fetched from it."
 
 
 def paste_name(field: str, box: int) -> str:
@@ -87,9 +88,7 @@ def _paste_box_fields() -> dict[str, forms.Field]:
         "headline": headline_field(),
         "outlet": outlet_field(),
         "published_on": published_on_field(),
-        "source_url": source_url_field(
-            "Where the article can be read. This is only noted down; nothing is fetched from it."
-        ),
+        "source_url": source_url_field(PASTED_URL_HELP),
         "text": _text_field(),
     }
 
@@ -116,7 +115,7 @@ class VersionsForm(forms.Form):
     headline = headline_field()
     outlet = outlet_field()
     published_on = published_on_field()
-    source_url = source_url_field("Where the article can be read. This is only noted down; nothing is fetched from it.")
+    source_url = source_url_field(PASTED_URL_HELP)
     text = _text_field()
     # How many paste boxes the page shows: sent back with the form, so a box added stays.
     boxes = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -51,6 +51,8 @@ def flags_html(flags: frozenset[str] | set[str], other: str | None = None) -> st
     nothing): named in the flag's title and for screen readers, because the flag may sit on
     words that are neither a figure nor a name (inside a paraphrase only the new words are
     shown, and the changed figure may be in what the other passage lost)."""
+    if not flags:
+        return ""  # most changes carry none: no need to word what the other version has
     out = []
     where = ""
     if other is not None:

@@ -52,7 +52,7 @@ class ShareBar:
 
 def _bar(shares: list[tuple[str, float]]) -> list[BarPart]:
     parts, offset = [], 0
-    for kind, percent in percentages(shares):
+    for kind, percent in whole_percents(shares):
         parts.append(BarPart(kind, percent, offset))
         offset += percent
     return parts
@@ -90,18 +90,6 @@ def share_bars(
             )
         bars.append(ShareBar(version=versions[doc], is_base=doc == base_id, parts=parts, base_parts=base_parts))
     return bars
-
-
-def percentages(shares: list[tuple[str, float]]) -> list[tuple[str, int]]:
-    """Whole percentages that add up to 100 (largest remainders), so the bar has no gap; every
-    other figure of the summary is a sum of these (compare/engine/reuse.py)."""
-    return whole_percents(shares)
-
-
-def found_in(alignment: StoryAlignment, doc: str, other: str) -> int:
-    """Percent of ``doc``'s text that has a counterpart (any kind) in ``other``: 100 less the
-    "not in" part of the bar against ``other``, rounded as the bar is, so the two always agree."""
-    return reuse(alignment.pairwise[(doc, other)]).found
 
 
 @dataclass
@@ -165,7 +153,7 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
                         found=figures.found,
                         close=figures.copied,
                         paraphrased=figures.paraphrased,
-                        kept=found_in(alignment, source_id, other),
+                        kept=reuse(alignment.pairwise[(source_id, other)]).found,
                         derived=other in related,
                     )
                 )
