@@ -80,3 +80,20 @@ def test_trivial_changes_stay_lighter_in_forced_colours(story_page):
     other = {colour for is_trivial, colour in colours if not is_trivial}
     assert trivial == {colour_of(page, "GrayText")}
     assert other and trivial.isdisjoint(other)
+
+
+def test_it_keeps_each_summary_swatch_matching_its_bar_in_forced_colours(story_page, artifacts_dir):
+    page = story_page
+    swatches = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('.bars .share')].map((share) => [
+             [...share.classList].find((name) => name.startsWith('share-')),
+             getComputedStyle(share, '::before').backgroundImage]))"""
+    )
+    assert set(swatches) == {"share-verbatim", "share-edited", "share-paraphrase", "share-unique"}
+    # The bars keep their colours and patterns, so the key beside them must too: each swatch its own.
+    patterned = [kind for kind, image in swatches.items() if image != "none"]
+    assert sorted(patterned) == ["share-edited", "share-paraphrase", "share-unique"]
+    assert page.evaluate(
+        "getComputedStyle(document.querySelector('.bars .share-verbatim'), '::before').backgroundColor"
+    ) != colour_of(page, "Canvas")
+    page.locator(".bars").first.screenshot(path=str(artifacts_dir / "summary-bars-forced-colours.png"))
