@@ -127,6 +127,14 @@ def test_a_rerun_after_an_interruption_continues_without_duplicating(tmp_path):
     assert Article.objects.count() == 3
 
 
+def test_a_raw_tab_inside_a_text_is_reported_without_a_doubled_word(tmp_path):
+    feed = write(tmp_path, '{"id": "tab", "text": "Ferry\tcrossings cut"}', line("ok", FERRY))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 broken lines"):
+        call_command("import_jsonl", str(feed), stdout=out, stderr=io.StringIO())
+    assert "line 1: not valid JSON (Invalid control character at character 29)." in out.getvalue()
+
+
 def test_start_line_skips_the_lines_before_it(tmp_path):
     feed = write(tmp_path, line("f", FERRY), "not json at all", line("s", OBSERVATORY))
     out, _ = run(feed, "--start-line", "3")

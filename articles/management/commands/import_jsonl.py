@@ -103,7 +103,8 @@ def parse_line(raw: bytes, number: int) -> FeedItem | None:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        raise LineError(f"not valid JSON ({error.msg} at character {error.pos + 1}).") from None
+        # Python words some messages to end in "at" ("Invalid control character at"): said once.
+        raise LineError(f"not valid JSON ({error.msg.removesuffix(' at')} at character {error.pos + 1}).") from None
     if not isinstance(record, dict):
         raise LineError('not a JSON object; each line should be one article like {"id": ..., "text": ...}.')
     feed_id = _text_field(record, "id", number)
