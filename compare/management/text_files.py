@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
+
+# A web page saved under any name: what its first characters are, whatever the file is called.
+HTML_START = re.compile(r"\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE)
 
 
 def read_utf8(given: str, *, most_bytes: int | None = None, stdin: bool = False) -> str:
     """The file at ``given`` (or, with ``stdin``, standard input when ``given`` is "-") decoded
     as UTF-8 exactly as stored, so that offsets match the bytes on disk. With ``most_bytes``,
     reading stops there and a longer input is refused (``/dev/zero`` ends too)."""
+    name = "Standard input" if stdin and given == "-" else given
+    data = read_bytes(given, most_bytes=most_bytes, stdin=stdin)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start} cannot be read). "
+            "Save it as UTF-8 (plain text) and try again."
+        ) from None
+
+
+def read_bytes(given: str, *, most_bytes: int | None = None, stdin: bool = False) -> bytes:
+    """The file at ``given`` (or standard input, as ``read_utf8``) as stored, at most ``most_bytes``."""
     from_stdin = stdin and given == "-"
     name = "Standard input" if from_stdin else given
     size = -1 if most_bytes is None else most_bytes + 1
@@ -29,10 +46,4 @@ def read_utf8(given: str, *, most_bytes: int | None = None, stdin: bool = False)
         raise CommandError(f"Cannot read {given}: {error.strerror or error}") from None
     if most_bytes is not None and len(data) > most_bytes:
         raise CommandError(f"{name} is longer than the {most_bytes:,} bytes a text may have here.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CommandError(
-            f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start} cannot be read). "
-            "Save it as UTF-8 (plain text) and try again."
-        ) from None
+    return data

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from documents import make_docx, make_pdf
 from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
 from people import make_user
 
@@ -99,6 +100,35 @@ def test_a_file_that_cannot_be_traced_is_refused_with_the_reason(library, tmp_pa
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
     with pytest.raises(CommandError, match=message):
+        trace(str(path))
+
+
+def page(text: str) -> str:
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs(text))
+    return f"<!doctype html><html><head><title>Orchard</title></head><body><nav>Home | News</nav>{body}</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("saved-page.html", page(ORCHARD).encode()),
+        ("saved-page.txt", page(ORCHARD).encode()),  # a web page saved under another name
+        ("article.pdf", make_pdf(paragraphs(ORCHARD))),
+        ("article.docx", make_docx(paragraphs(ORCHARD))),
+    ],
+)
+def test_it_traces_the_article_in_a_web_page_pdf_or_word_file_not_its_markup(library, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    printed = json.loads(trace(str(path), "--json"))
+    assert "<" not in printed["text"] and "Botanist Ilse Varga" in printed["text"]
+    assert printed["sources"][0]["outlet"] == "Marrowfield Gazette" and printed["sources"][0]["share"] > 0.9
+
+
+def test_a_damaged_pdf_is_refused_with_what_to_do(library, tmp_path):
+    path = tmp_path / "article.pdf"
+    path.write_bytes(b"%PDF-1.4 not really")
+    with pytest.raises(CommandError, match="damaged or not really a PDF.*Nothing was traced"):
         trace(str(path))
 
 

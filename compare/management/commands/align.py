@@ -39,7 +39,6 @@ text is extracted there, and the offsets of this command must point into the fil
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
@@ -69,15 +68,13 @@ from compare.engine import (
     source_evidence,
     whole_percents,
 )
-from compare.management.text_files import read_utf8
+from compare.management.text_files import HTML_START, read_utf8
 from versus.text import excerpt, percent
 
 EXCERPT = 72  # characters of each side shown in the readable report
 CHANGE_EXCERPT = 40  # characters of each side of a flagged change
 MAX_FLAGGED = 3  # flagged changes listed per pair
 MAX_UNIQUE_LISTED = 12  # sentences listed as "only in" per document and comparison
-# A web page saved under any name: what its first characters are, whatever the file is called.
-HTML_START = re.compile(r"\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE)
 # Files whose words import_story extracts; compared as they are, they would be markup or bytes.
 NOT_PLAIN_TEXT = (
     (HTML_SUFFIXES, "a web page (HTML)"),

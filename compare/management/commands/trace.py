@@ -6,6 +6,10 @@ how much of the text each accounts for and how much is found in none. From the c
 whole library is searched (whoever runs it has the database anyway); ``--user NAME`` searches
 only what that account may see. ``--json`` prints what the API answers.
 
+A web page (.html, or any file that starts like one), a PDF or a Word document is read as
+``import_story`` reads it: its article's text is traced, and is the ``text`` that ``--json``
+prints (the offsets point into it), never the markup or the file's bytes.
+
 The text may be as long as an article (``VERSUS_MAX_ARTICLE_CHARACTERS``), and the search has
 the background worker's time budget (``VERSUS_TRACE_BACKGROUND_SECONDS``), not a request's.
 """
@@ -13,6 +17,7 @@ the background worker's time budget (``VERSUS_TRACE_BACKGROUND_SECONDS``), not a
 from __future__ import annotations
 
 import json
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -20,9 +25,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.access import visible_articles
+from articles.documents import DOCX_SUFFIXES, PDF_SUFFIXES
+from articles.extract import HTML_SUFFIXES, article_from_file
 from articles.models import Article
+from articles.services import IngestError
 from compare.kinds import PAIR_KINDS
-from compare.management.text_files import read_utf8
+from compare.management.text_files import HTML_START, read_bytes, read_utf8
 from compare.trace.service import MEASURE, TraceError, TraceResult, public_dict, source_percents, trace_text
 from versus.budget import OverBudget
 from versus.text import percent, plural
@@ -32,7 +40,11 @@ class Command(BaseCommand):
     help = "Trace a text against the library: which stored versions share passages with it, best first."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="a UTF-8 text file, or - for standard input")
+        parser.add_argument(
+            "file",
+            help="a UTF-8 text file, a web page (.html), a PDF or a Word document (.docx), whose article text "
+            "is traced, or - for standard input",
+        )
         parser.add_argument("--limit", type=int, default=10, help="sources to list at most (1-50, default 10)")
         parser.add_argument("--user", metavar="NAME", help="search only what this account may see")
         parser.add_argument("--json", action="store_true", help="print what POST /api/trace answers")
@@ -69,11 +81,29 @@ class Command(BaseCommand):
             self.stdout.write(report(result))
 
     def _read(self, given: str) -> str:
+        if given != "-" and PurePath(given).suffix.lower() in DOCUMENT_SUFFIXES:
+            return _document_text(given)
         # UTF-8 takes at most 4 bytes a character: read no further than an article may be long.
         text = read_utf8(given, most_bytes=4 * settings.VERSUS_MAX_ARTICLE_CHARACTERS, stdin=True)
+        if given != "-" and HTML_START.match(text.removeprefix("\ufeff")):
+            return _document_text(given, as_name=f"{PurePath(given).name}.html")
         if not text.strip():
             raise CommandError(f"{'Standard input' if given == '-' else given} holds no text to trace.")
         return text.removeprefix("\ufeff")  # a byte order mark is not part of the text
+
+
+# Files whose article text is taken out first, as import_story and the trace page's web
+# addresses do: traced as they are, the markup or the bytes would be traced, not the article.
+DOCUMENT_SUFFIXES = HTML_SUFFIXES + PDF_SUFFIXES + DOCX_SUFFIXES
+
+
+def _document_text(given: str, *, as_name: str = "") -> str:
+    """The article's text in a web page, PDF or Word document, as import_story reads it."""
+    data = read_bytes(given, most_bytes=settings.VERSUS_MAX_UPLOAD_BYTES)
+    try:
+        return article_from_file(as_name or given, data, source=Article.Source.COMMAND).text
+    except IngestError as error:
+        raise CommandError(f"{error} Nothing was traced.") from None
 
 
 def report(result: TraceResult) -> str:
