@@ -193,6 +193,18 @@ def test_the_readable_report_for_three_files_names_a_likely_source(tmp_path, age
     assert "Groups of corresponding passages" in report
 
 
+def test_the_report_shows_each_group_by_the_first_given_versions_passage_whatever_the_file_names(tmp_path):
+    # "zz-agency.txt" sorts after "aa-reprint.txt": the groups still show A's (the agency's) words.
+    agency = write(tmp_path, "zz-agency.txt", AGENCY)
+    reprint = write(tmp_path, "aa-reprint.txt", REPRINT)
+    other = write(tmp_path, "chess.txt", UNRELATED)
+    report = run_align(str(agency), str(reprint), str(other))
+    groups = report.split("Groups of corresponding passages")[1].split("Likely source")[0]
+    assert "(each shown by its passage in the first version that has it)" in groups
+    assert "[A, B] A: PORT HALDEN — The only ferry" in groups
+    assert "The only ferry to Marrow Island will not sail for at least 14" not in groups  # the reprint's words
+
+
 def test_the_readable_report_labels_its_similarity_and_states_the_story_pages_figures(tmp_path, agency, reprint):
     from compare.engine import Document, align_story, reuse
 

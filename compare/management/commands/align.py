@@ -294,13 +294,22 @@ def report(
             "an edited one 0.8, a paraphrased one 0.5; not a share of one version's text):",
         ]
         lines += _matrix(documents, letters, 7, lambda row, col: f"{story.similarity.get((row, col), 0.0):.2f}")
-        shared = [g for g in story.groups if len(g.documents()) > 1]
-        lines += ["", f"Groups of corresponding passages across versions: {len(shared)}"]
-        for group in shared:
+        # The engine orders a group's members by document id, here a path: each group is shown
+        # by its passage in the first file given that has it, named by letter, in that file's order.
+        order = {doc.id: position for position, doc in enumerate(documents)}
+        shared = [
+            (min(g.members, key=lambda m: (order[m[0]], m[1])), g) for g in story.groups if len(g.documents()) > 1
+        ]
+        shared.sort(key=lambda item: (order[item[0][0]], item[0][1]))
+        lines += [
+            "",
+            f"Groups of corresponding passages across versions: {len(shared)} "
+            "(each shown by its passage in the first version that has it)",
+        ]
+        for (doc_id, index), group in shared:
             who = ", ".join(sorted({letters[d] for d in group.documents()}))
-            doc_id, index = group.members[0]
             segment = story.segments[doc_id][index]
-            lines.append(f"  [{who}] {passage(texts[doc_id], (segment.start, segment.end))}")
+            lines.append(f"  [{who}] {letters[doc_id]}: {passage(texts[doc_id], (segment.start, segment.end))}")
         source = story.source
         lines.append("")
         if source.document:
