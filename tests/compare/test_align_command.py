@@ -175,6 +175,29 @@ def test_more_than_two_files_aligns_every_two_and_names_the_documents(tmp_path, 
     assert "groups" in result
 
 
+def test_json_gives_every_two_files_shares_both_ways_as_the_report_prints_them(tmp_path, agency, reprint):
+    from compare.engine import SHARE_KINDS, whole_percents
+
+    other = write(tmp_path, "chess.txt", UNRELATED)
+    paths = [str(agency), str(reprint), str(other)]
+    result = align_json(agency, reprint, other)
+    report = run_align(*paths)
+    found = {(entry["doc"], entry["other_doc"]): entry["shares"] for entry in result["found_in"]}
+    assert set(found) == {(a, b) for a in paths for b in paths if a != b}
+    letters = dict(zip(paths, "ABC", strict=True))
+    for (doc, other_doc), shares in found.items():
+        percents = whole_percents([(kind, shares[kind]) for kind in SHARE_KINDS])
+        printed = "  ".join(f"{kind} {value:>3}%" for kind, value in percents)
+        assert f"shares of {letters[doc]}'s text in {letters[other_doc]}:  {printed}" in report
+    assert found[(str(reprint), str(agency))]["unique"] < 0.5 < found[(str(other), str(agency))]["unique"]
+
+
+def test_json_evidence_names_the_files_by_their_names_not_their_paths(tmp_path, agency, reprint):
+    other = write(tmp_path, "chess.txt", UNRELATED)
+    evidence = " ".join(align_json(agency, reprint, other)["source"]["evidence"])
+    assert "agency.txt" in evidence and str(tmp_path) not in evidence
+
+
 def test_the_readable_report_shows_kinds_excerpts_and_shares(agency, reprint):
     report = run_align(str(agency), str(reprint))
     assert "verbatim" in report

@@ -11,6 +11,12 @@ from the first to the last. Every pair also says which documents it links (``a_d
 versions are aligned. Extra keys (``documents``, ``unique``, ``changes``, ``moves``, ``groups``,
 ``source``…) may be added; the required ones never change.
 
+``found_in`` (since December 2026) gives, for every two files both ways, the shares the report
+prints as "shares of A's text in B": ``{"doc": A, "other_doc": B, "shares": {"verbatim",
+"edited", "paraphrase", "unique"}}``, fractions of A's text (its sentences' characters, junk
+left out), ``unique`` being the part not in B. ``source.evidence`` names the files by their
+file names (their paths where two share a name); ``source.document`` is the path as given.
+
 Each pair's ``changes`` are differences of wording; words both passages hold in another
 place are ``moves`` (``{"a": [start, end], "b": [start, end]}``, since December 2026), so a
 reordered sentence ("Smith beat Jones" / "Jones beat Smith") has moves and no changes.
@@ -215,6 +221,13 @@ def as_json(
             for doc in documents
         ],
         "unique": unique,
+        # The report's "shares of A's text in B" for every two files, both ways: with three or
+        # more files "shares" (two files only) cannot say in which other version a share is found.
+        "found_in": [
+            {"doc": doc, "other_doc": other, "shares": shares}
+            for pa in alignments
+            for doc, other, shares in ((pa.a_id, pa.b_id, pa.shares_a), (pa.b_id, pa.a_id, pa.shares_b))
+        ],
     }
     if story is not None:
         result["similarity"] = [[a, b, value] for (a, b), value in story.similarity.items() if a != b]
@@ -222,12 +235,20 @@ def as_json(
         result["source"] = {
             "document": story.source.document,
             "confidence": story.source.confidence,
-            "evidence": list(story.source.evidence),
+            # By file name, as a person calls the files (the paths stay the documents' ids).
+            "evidence": source_evidence(story, file_names(documents).__getitem__),
         }
     else:
         pa = alignments[0]
         result["shares"] = {pa.a_id: pa.shares_a, pa.b_id: pa.shares_b}
     return result
+
+
+def file_names(documents: list[Document]) -> dict[str, str]:
+    """Each document's file name, or its path as given where two files share a name."""
+    names = {doc.id: PurePath(doc.id).name for doc in documents}
+    clashes = {name for name in names.values() if list(names.values()).count(name) > 1}
+    return {doc_id: doc_id if name in clashes else name for doc_id, name in names.items()}
 
 
 # --- readable report ---------------------------------------------------------------------
