@@ -3,6 +3,7 @@
     .venv/bin/python bench/quality.py            # everything (minutes: dev-set sentences are embedded once)
     .venv/bin/python bench/quality.py --seeds    # only the seed story checks
     .venv/bin/python bench/quality.py --basil --meter   # only the two labelled development sets
+    .venv/bin/python bench/quality.py --source   # does the likely source name the wire copy? (meter-dev)
 
 Data is read from ../shared (never copied into the project):
 
@@ -14,6 +15,10 @@ Data is read from ../shared (never copied into the project):
 * STS news subsets: Pearson correlation of the engine's score with the human 0-5 score,
   next to a bag-of-words cosine baseline computed here (the SemEval organisers' baseline).
 * The seed story: the pairs the issue says must be found, and the one that must not.
+* The likely source on meter-dev: over the stories with at least one newspaper text the
+  annotators call derived from PA, how often the engine names one of the story's PA texts as
+  the source, next to the baseline of the version most similar to all the others (the
+  engine's rule until December 2026), computed from the same alignments.
 * basil-dev (independent reports of eight events, hand-labelled corresponding passages) and
   meter-dev (PA wire copy and the papers' stories built on it, word-level reuse labels and
   document classes), each scored by the dataset's own ``score.py``, run in this process
@@ -376,14 +381,44 @@ def report_dev_sets(basil: bool, meter: bool) -> None:
     USE_VECTORS = True
 
 
+def report_source() -> None:
+    """How often the likely source is a PA text, in the stories where a paper took from PA."""
+    labels = json.loads((METER / "labels.json").read_text(encoding="utf-8"))
+    counts = {"engine": Counter[str](), "most similar to all the others": Counter[str]()}
+    for story_id, story in sorted(labels["stories"].items()):
+        if all(labels["papers"][f"{story_id}/{paper}"]["class"] == "non-derived" for paper in story["papers"]):
+            continue
+        folder = METER / "stories" / story_id
+        paths = [str(folder / "pa" / f"{n}.txt") for n in story["pa"]]
+        paths += [str(folder / "papers" / f"{n}.txt") for n in story["papers"]]
+        if len(paths) < 2:
+            continue
+        from compare.management.commands.align import read_documents
+
+        documents = cached_vectors(read_documents(paths)[0])
+        aligned = align_story(documents)
+        ids = aligned.documents
+        similar = max(ids, key=lambda x: (sum(aligned.similarity[(x, y)] for y in ids if y != x), -ids.index(x)))
+        for name, chosen in (("engine", aligned.source.document), ("most similar to all the others", similar)):
+            where = "none" if chosen is None else "PA text" if f"{os.sep}pa{os.sep}" in chosen else "paper"
+            counts[name][where] += 1
+    for name, counted in counts.items():
+        total = sum(counted.values())
+        print(
+            f"  {name:32s} a PA text {counted['PA text']:3d} of {total}, a paper {counted['paper']:3d}, "
+            f"no source named {counted['none']:3d}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", action="store_true", help="the seed story checks")
     parser.add_argument("--basil", action="store_true", help="basil-dev (independent reports)")
     parser.add_argument("--meter", action="store_true", help="meter-dev (wire copy reuse)")
     parser.add_argument("--pairs", action="store_true", help="MSRP and STS")
+    parser.add_argument("--source", action="store_true", help="the likely source on meter-dev")
     args = parser.parse_args()
-    everything = not (args.seeds or args.basil or args.meter or args.pairs)
+    everything = not (args.seeds or args.basil or args.meter or args.pairs or args.source)
     print(f"engine mode: {embed.mode()}")
     failures = report_seeds() if SEEDS.is_dir() and (everything or args.seeds) else 0
     if everything or args.pairs:
@@ -391,6 +426,10 @@ def main() -> int:
             report_msrp()
         if STS.is_dir():
             report_sts()
+    if (everything or args.source) and METER.is_dir():
+        print("## likely source on meter-dev stories with a paper derived from PA (semantic)")
+        report_source()
+        print()
     if everything or args.basil or args.meter:
         report_dev_sets(everything or args.basil, everything or args.meter)
     return 1 if failures else 0

@@ -48,7 +48,7 @@ from .serialize import (
     story_to_dict,
 )
 from .story import _SIMILARITY_WEIGHT as SIMILARITY_WEIGHTS
-from .story import align_story, derived_from_source, source_evidence
+from .story import align_story, derived_from_source, runner_up, source_evidence
 from .types import (
     KINDS,
     SHARE_KINDS,
@@ -100,6 +100,7 @@ __all__ = [
     "Reuse",
     "reuse",
     "reuse_of",
+    "runner_up",
     "source_evidence",
     "whole_percents",
     "embed",

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from compare.engine import SHARE_KINDS, Reuse, StoryAlignment, derived_from_source, reuse, whole_percents
+from compare.engine import SHARE_KINDS, Reuse, StoryAlignment, derived_from_source, reuse, runner_up, whole_percents
 from compare.kinds import COPIED, PAIR_KINDS, RANK, TABLE, UNIQUE
 from versus.text import either
 
@@ -164,12 +164,14 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
     )
     confidence = source.confidence
     derived = sum(1 for fact in facts if fact.derived)
+    second = runner_up(alignment) if source_id is not None else None
     return {
         "source_version": versions[source_id] if source_id else None,
         "source": source,
         "source_facts": facts,
         "source_percent": _percent(confidence),
         "source_derived": derived,
+        "runner_up": versions[second] if second in ids else None,
         "derived_percent": DERIVED_PERCENT,
         "closest_percent": closest[0],
         "closest_pair": (versions[closest[1]], versions[closest[2]]) if closest[1] else None,

@@ -206,7 +206,7 @@ def test_the_summary_shows_shares_a_heat_map_and_the_likely_source(client, story
     source = re.search(r'<div class="source">.*?</div>', html, flags=re.S).group(0)
     # The agency copy is the one the other two were made from.
     assert re.search(r"<h3>Likely source</h3>.*?<p><strong>Valley Wire</strong>:", source, flags=re.S)
-    assert re.search(r"confidence: \d+%", source)
+    assert re.search(r"How sure the engine is that this one is the source: \d+%", source)
     assert re.search(r"(1 of the 2 other versions is|[02] of the 2 other versions are) derived from it", source)
 
 
@@ -219,6 +219,27 @@ def test_the_likely_source_of_two_versions_speaks_of_the_other_version(client):
     source = re.search(r'<div class="source">.*?</div>', html, flags=re.S).group(0)
     assert re.search(r"the other version (is|is not) derived from it", source)
     assert "of the 1 other" not in source
+
+
+def test_the_likely_source_names_the_version_that_could_as_well_be_the_source(client):
+    # A reprint with one word changed holds the brief word for word, as the agency copy does:
+    # the page cannot tell which came first and says so, naming the reprint.
+    reprint = AGENCY.replace("approved", "backed", 1)
+    brief = AGENCY.split("\n\n")[1]
+    story = create_story(
+        "Grantholm cycle lane approved",
+        [
+            ArticleInput(text=AGENCY, outlet="Valley Wire"),
+            ArticleInput(text=reprint, outlet="Grantholm Gazette"),
+            ArticleInput(text=brief, outlet="Radio Grantholm"),
+        ],
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    source = re.search(r'<div class="source">.*?</div>', html, flags=re.S).group(0)
+    assert re.search(
+        r"(Grantholm Gazette|Valley Wire) holds almost as much of the others’ text, so which of the two came first",
+        source,
+    )
 
 
 def test_a_passage_with_a_changed_figure_never_reads_as_all_the_same_wording(client, story):

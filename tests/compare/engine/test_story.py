@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from compare.engine import ENGINE_VERSION
+from compare.engine import ENGINE_VERSION, embed
 from compare.engine.story import align_story
 from compare.engine.types import Document, StoryAlignment
 
@@ -109,12 +109,72 @@ def test_the_version_the_others_copy_is_named_as_the_source_with_evidence():
 
 
 def test_of_two_versions_the_one_added_first_is_named_the_source_even_when_its_id_sorts_later_as_text():
-    # Two versions are always tied (similarity is symmetric); ids are database numbers, and
-    # "10" sorts before "9" as text: the tie goes to 9, the version added first.
-    story = align_story([Document("10", REPRINT), Document("9", WIRE)])
+    # Two copies of one text are tied; ids are database numbers, and "10" sorts before "9"
+    # as text: the tie goes to 9, the version added first.
+    story = align_story([Document("10", WIRE), Document("9", WIRE + " ")])
     assert story.source.document == "9"
-    story = align_story([Document("9", REPRINT), Document("10", WIRE)])
+    story = align_story([Document("9", WIRE), Document("10", WIRE + " ")])
     assert story.source.document == "9"
+
+
+def test_of_two_versions_the_one_that_holds_all_of_the_other_is_the_source():
+    # The short copy cut three of the wire's paragraphs; the wire was added last.
+    for ids in (("1", "2"), ("2", "1")):
+        story = align_story([Document(ids[0], SHORT), Document(ids[1], WIRE)])
+        assert story.source.document == ids[1]
+
+
+# A fictional story as a teacher loads it: an agency original, an outlet's rewrite that kept
+# all but its last paragraph, a spun copy that paraphrases all of it, and a short brief.
+POOL_AGENCY = (
+    "RIVERTON, 3 March (Metro Wire) – The Riverton city council voted 7 to 2 on Tuesday to close the "
+    "Elm Street swimming pool at the end of the summer, saying repairs to its leaking roof would cost"
+    " 2.3 million euros.\n\n"
+    '"We simply cannot justify that spending while the library roof is also failing," said Mayor '
+    "Helen Ortiz after the vote.\n\n"
+    "The pool, built in 1968, is used by about 40,000 swimmers a year, including pupils from six "
+    "primary schools.\n\n"
+    "Parents' group Swim Riverton said it would collect signatures for a petition. \"Children will "
+    'lose the only place in town where they can learn to swim," said its chair, Daniel Okafor.\n\n'
+    "The council said it would study building a new pool near the sports park, but gave no date."
+)
+POOL_REWRITE = (
+    "RIVERTON (Metro Wire) – Riverton city council voted 7-2 on Tuesday to close the Elm Street "
+    "swimming pool at the end of summer, saying repairs to its leaking roof would cost €2.3 million.\n\n"
+    '"We simply cannot justify that spending while the library roof is also failing," Mayor Helen '
+    "Ortiz said after the vote.\n\n"
+    "The pool, built in 1968, is used by about 40,000 swimmers every year, including pupils from "
+    "seven primary schools.\n\n"
+    "Parents' group Swim Riverton said it would collect signatures for a petition. \"Children will "
+    'lose the only place in town where they can learn to swim," said its chair, Daniel Okafor.'
+)
+POOL_SPUN = (
+    "Local leaders in Riverton decided on Tuesday, by a margin of seven votes to two, to shut down "
+    "the municipal pool on Elm Street once the summer season is over, arguing that fixing its damaged"
+    " roof would be far too expensive.\n\n"
+    "Mayor Helen Ortiz told reporters that the town could not afford such an outlay when the library "
+    'also needed urgent repairs, adding that "tough choices are part of the job".\n\n'
+    "Opened in 1968, the facility welcomes roughly forty thousand visitors annually, among them "
+    "children from several local schools.\n\n"
+    "A campaign of parents, Swim Riverton, plans to gather names for a petition, with chairman Daniel"
+    ' Okafor warning that "our kids will have nowhere to learn swimming".\n\n'
+    "Officials said a replacement near the sports park might be considered."
+)
+POOL_BRIEF = (
+    "Riverton will close its Elm Street pool after the summer, the council decided on Tuesday. "
+    "Repairs would have cost 2.3 million euros. Parents plan a petition."
+)
+
+
+@pytest.mark.skipif(not embed.available(), reason="the sentence model is not installed (the copies are paraphrases)")
+def test_the_source_is_the_version_the_copies_took_from_not_the_copy_that_cut_its_extra_paragraph():
+    # The rewrite is the most like all the others (the brief and the spun copy differ from
+    # the original where it is longest), but the spun copy's last paragraph is found only in
+    # the original: the others' text is found in full there.
+    for order in ((POOL_AGENCY, POOL_REWRITE), (POOL_REWRITE, POOL_AGENCY)):
+        docs = [Document("1", order[0]), Document("2", order[1]), Document("3", POOL_SPUN), Document("4", POOL_BRIEF)]
+        story = align_story(embed.with_vectors(docs))
+        assert story.source.document == ("1" if order[0] is POOL_AGENCY else "2")
 
 
 def test_independent_versions_have_no_source():

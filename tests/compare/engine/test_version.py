@@ -39,6 +39,8 @@ DEMO_DIGESTS = {
     "segment3.align6.diff4.story2.format3": "7d7f10a16cecdb8e4d9432c319b1767e9fcbaa4884d3a32462a29be1db957a1c",
     # The likely source's evidence states shares of one text found in another (copied / paraphrased).
     "segment3.align6.diff4.story3.format3": "cd76e9f3b8c19f87af49c44f60c9d7361c48463c937297574bb3ebb7dd1128f2",
+    # The likely source is the version in which most of the others' text is found.
+    "segment3.align6.diff4.story4.format3": "910577d4338f9a7e80c833abde55851ddd09dea4e2305674a4428809658531c7",
 }
 
 
