@@ -171,7 +171,7 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
         "source_facts": facts,
         "source_percent": _percent(confidence),
         "source_derived": derived,
-        "runner_up": versions[second] if second in ids else None,
+        "runner_up": versions[second] if second is not None and second in ids else None,
         "derived_percent": DERIVED_PERCENT,
         "closest_percent": closest[0],
         "closest_pair": (versions[closest[1]], versions[closest[2]]) if closest[1] else None,
