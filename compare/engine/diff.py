@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -219,17 +220,24 @@ def _moves(a_keys: tuple[str, ...], b_keys: tuple[str, ...], changes: list[Token
     """Stretches (token ranges in A and in B) that both passages hold but the edit script
     marks as changed on both sides: the same words in another place.
 
-    A stretch must hold a content word: a lone "the" or "of" found elsewhere in the other
-    passage is a coincidence, not a move. Stretches with the most content words first, each
+    A stretch must hold a content word, or a function word of four letters or more that
+    stands once among each side's changed words ("said"): a lone "the" or "of" found
+    elsewhere in the other passage is a coincidence, not a move. Stretches with the most content words first, each
     token used once, compared without case and spacing."""
     a_words = [key.strip().casefold() for key in a_keys]
-    a_content = [_is_content_word(key) for key in a_keys]
     b_words = [key.strip().casefold() for key in b_keys]
     a_free = [False] * len(a_keys)
     b_free = [False] * len(b_keys)
     for a_lo, a_hi, b_lo, b_hi in changes:
         a_free[a_lo:a_hi] = [True] * (a_hi - a_lo)
         b_free[b_lo:b_hi] = [True] * (b_hi - b_lo)
+    # A function word of some length that stands once in each passage's changed words is no
+    # coincidence either: "said Mayor Ortiz" / "Mayor Ortiz said" moves "said".
+    once = _once(a_words, a_free) & _once(b_words, b_free)
+    a_content = [
+        _is_content_word(key) or (word in once and len(word) >= _MIN_LONE_MOVED and word.isalpha())
+        for key, word in zip(a_keys, a_words, strict=True)
+    ]
     stretches: list[TokenChange] = []
     while True:
         # The longest common run of free tokens: run lengths ending at each matching pair of
@@ -255,6 +263,15 @@ def _moves(a_keys: tuple[str, ...], b_keys: tuple[str, ...], changes: list[Token
         for k in range(length):
             a_free[a_end - length + k] = b_free[b_end - length + k] = False
         stretches.append((a_end - length, a_end, b_end - length, b_end))
+
+
+# A function word this long standing once on each side moves (see _moves); "of" or "the" would be a coincidence.
+_MIN_LONE_MOVED = 4
+
+
+def _once(words: list[str], free: list[bool]) -> set[str]:
+    counts = Counter(word for word, is_free in zip(words, free, strict=True) if is_free)
+    return {word for word, n in counts.items() if n == 1}
 
 
 def _split_around(changes: list[TokenChange], moved_a: set[int], moved_b: set[int]) -> list[TokenChange]:

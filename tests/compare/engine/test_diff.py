@@ -221,6 +221,21 @@ def test_a_function_word_found_elsewhere_is_not_a_move():
     assert "was" not in kept_b and "shut" not in kept_b
 
 
+def test_a_speaker_verb_put_after_the_name_is_a_move_not_a_deletion_and_an_insertion():
+    # Rewrites turn attributions round all the time; "said" is a function word, but one that
+    # stands once on each side has moved, as the legend's moved mark says.
+    a = "“We cannot justify that spending,” said Mayor Helen Ortiz after the vote."
+    b = "“We cannot justify that spending,” Mayor Helen Ortiz said after the vote."
+    assert diff(a, b) == ()
+    assert moved_words(a, b) == [("said", "said")]
+
+
+def test_a_short_function_word_standing_once_on_each_side_is_still_no_move():
+    a = "Rain closed the road to the harbour."
+    b = "The road to the harbour was closed by rain."
+    assert "by" not in unchanged_words(b, diff(a, b), "b")
+
+
 def test_words_that_only_change_their_capitals_in_place_are_a_trivial_change_not_a_move():
     a = "Hollin Vale Parish Council has agreed to pay."
     b = "The parish council has agreed to pay."

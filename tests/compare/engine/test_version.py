@@ -41,6 +41,8 @@ DEMO_DIGESTS = {
     "segment3.align6.diff4.story3.format3": "cd76e9f3b8c19f87af49c44f60c9d7361c48463c937297574bb3ebb7dd1128f2",
     # The likely source is the version in which most of the others' text is found.
     "segment3.align6.diff4.story4.format3": "910577d4338f9a7e80c833abde55851ddd09dea4e2305674a4428809658531c7",
+    # A function word of four letters or more standing once on each side moves ("said").
+    "segment3.align6.diff5.story4.format3": "a43818db985cba89654c035d1a58734ce7044b2d08c2bd5b227c60eefdf323d7",
 }
 
 
