@@ -90,6 +90,10 @@ def test_the_handout_prints_on_at_most_twelve_pages(chromium, live_server, seed_
         (artifacts_dir / "seed-handout.pdf").write_bytes(pdf)
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
         assert 1 <= pages <= MAX_HANDOUT_PAGES
+        # Scraped junk takes no room on paper, inside a passage too (share buttons, a photo credit).
+        page.emulate_media(media="print")
+        assert page.locator(".passage .junk").count() >= 1
+        assert page.locator(".passage .junk:visible, .passage .badge-junk:visible").count() == 0
         # A filtered view prints that view: fewer pages, not the whole story.
         filtered, _ = open_story(context, live_server, seed_story, "?show=paraphrase")
         assert len(re.findall(rb"/Type\s*/Page[^s]", filtered.pdf(format="A4", prefer_css_page_size=True))) <= pages
