@@ -35,6 +35,7 @@ TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 ACCEPTED_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES + DOCX_SUFFIXES
+READS = "Versus reads .txt, .md, .html, .pdf and .docx files."
 
 # What a file that is not text starts with, and how to tell a teacher what it is.
 _SIGNATURES: list[tuple[bytes, str]] = [
@@ -113,18 +114,23 @@ class Extracted:
     language: str = ""
 
 
+def file_kind(data: bytes) -> str | None:
+    """What a file that is not text is ("a PDF file"), from its first bytes, else None."""
+    return next((kind for signature, kind in _SIGNATURES if data.startswith(signature)), None)
+
+
 def refuse_binary(data: bytes, name: str) -> None:
     """Raise IngestError if the bytes are a document or image rather than text."""
-    for signature, kind in _SIGNATURES:
-        if data.startswith(signature):
-            raise IngestError(
-                f"{name}: this looks like {kind}, not text. Open it, save it as plain text (.txt) or a web page "
-                "(.html), and upload that instead."
-            )
+    kind = file_kind(data)
+    if kind is not None:
+        raise IngestError(
+            f"{name}: this looks like {kind}, not text. Open it, save it as plain text (.txt) or a web page "
+            "(.html), and upload that instead."
+        )
     if any(data.startswith(bom) for bom, _ in _BOMS):
         return  # UTF-16 and UTF-32 text is full of NUL bytes
     if b"\x00" in data[:8192]:
-        raise IngestError(f"{name}: this file is not text (it contains binary data). Upload a .txt, .md or .html file.")
+        raise IngestError(f"{name}: this file is not text (it contains binary data). {READS}")
 
 
 def decode(data: bytes, name: str, declared: str = "") -> str:
@@ -320,9 +326,7 @@ def article_from_file(name: str, data: bytes, source: str = Article.Source.FILE)
     if suffix in _SAVE_AS:
         raise IngestError(f"{name}: {_SAVE_AS[suffix]}")
     if suffix not in ACCEPTED_SUFFIXES:
-        raise IngestError(
-            f"{name}: Versus reads .txt, .md, .html, .pdf and .docx files. Save the article in one of those formats."
-        )
+        raise IngestError(f"{name}: {READS} Save the article in one of those formats.")
     if not data.strip():
         raise IngestError(f"{name}: the file is empty.")
     # A PDF is read as one whatever it is called (mail programs and downloads rename files).

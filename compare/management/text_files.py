@@ -17,7 +17,11 @@ def read_utf8(given: str, *, most_bytes: int | None = None, stdin: bool = False)
     as UTF-8 exactly as stored, so that offsets match the bytes on disk. With ``most_bytes``,
     reading stops there and a longer input is refused (``/dev/zero`` ends too)."""
     name = "Standard input" if stdin and given == "-" else given
-    data = read_bytes(given, most_bytes=most_bytes, stdin=stdin)
+    return as_utf8(read_bytes(given, most_bytes=most_bytes, stdin=stdin), name)
+
+
+def as_utf8(data: bytes, name: str) -> str:
+    """``data`` decoded as UTF-8, or CommandError saying where it is not and what to do."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -101,6 +101,11 @@ def test_it_refuses_documents_and_images_with_a_message_saying_what_they_are(dat
         article_from_file("article.txt", data)
 
 
+def test_a_binary_file_is_told_every_format_versus_reads():
+    with pytest.raises(IngestError, match=r"binary data\)\. Versus reads \.txt, \.md, \.html, \.pdf and \.docx files"):
+        article_from_file("article.txt", b"hello\x00\x00\x00world\x00binary")
+
+
 def test_it_refuses_file_types_it_does_not_read():
     with pytest.raises(IngestError, match=r"\.txt, \.md, \.html, \.pdf and \.docx"):
         article_from_file("article.xyz", b"some words here")

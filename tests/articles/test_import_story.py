@@ -52,7 +52,7 @@ def test_it_imports_a_folder_as_one_story_skipping_readme_hidden_and_other_files
     assert [a.filename for a in story.versions.all()] == ["coast_radio.html", "ferry-blog.md", "harbour-gazette.txt"]
     assert {a.source for a in story.versions.all()} == {Article.Source.COMMAND}
     assert "skipped" in output and "README.md (a README describes the folder)" in output
-    assert "photo.jpg (not a .txt, .md or .html file)" in output
+    assert "photo.jpg (not a .txt, .md, .html, .pdf or .docx file)" in output
     assert ".DS_Store" not in output
     assert "Created “Harbour bridge”: 3 versions imported" in output
 

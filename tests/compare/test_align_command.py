@@ -326,6 +326,17 @@ def test_a_pdf_or_word_document_is_refused_with_a_pointer_to_import_story(tmp_pa
         run_align(str(agency), str(document))
 
 
+@pytest.mark.parametrize(
+    ("data", "kind"), [(b"%PDF-1.4\nhello there friends\n", "a PDF file"), (b"PK\x03\x04word/document.xml", "a Word")]
+)
+def test_a_pdf_or_word_file_renamed_to_txt_is_refused_by_what_it_is(tmp_path, agency, data, kind):
+    # Downloads and mail rename files; the file's first bytes say what it is.
+    renamed = tmp_path / "reprint.txt"
+    renamed.write_bytes(data)
+    with pytest.raises(CommandError, match=rf"{renamed} is {kind}.*import_story"):
+        run_align(str(agency), str(renamed))
+
+
 def test_a_text_that_mentions_html_is_still_compared(tmp_path, agency):
     notes = write(tmp_path, "notes.txt", "The <html> tag starts a page. " + REPRINT)
     assert align_json(agency, notes)["pairs"]

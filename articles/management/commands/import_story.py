@@ -130,7 +130,11 @@ class Command(BaseCommand):
         self, result: Story, articles: list[Article], skipped: list[Path], story: str | None, dry_run: bool = False
     ) -> None:
         for path in skipped:
-            why = "a README describes the folder" if is_skipped_in_folder(path) else "not a .txt, .md or .html file"
+            why = (
+                "a README describes the folder"
+                if is_skipped_in_folder(path)
+                else "not a .txt, .md, .html, .pdf or .docx file"
+            )
             self.stdout.write(f"skipped {path} ({why})")
         for article in articles:
             self.stdout.write(self._describe(article))

@@ -55,7 +55,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.documents import DOCX_SUFFIXES, PDF_SUFFIXES
-from articles.extract import HTML_SUFFIXES
+from articles.extract import HTML_SUFFIXES, file_kind
 from articles.models import Article
 from articles.services import ArticleInput, IngestError, check_article
 from compare.engine import (
@@ -74,7 +74,7 @@ from compare.engine import (
     source_evidence,
     whole_percents,
 )
-from compare.management.text_files import HTML_START, read_utf8
+from compare.management.text_files import HTML_START, as_utf8, read_bytes
 from versus.text import excerpt, percent
 
 EXCERPT = 72  # characters of each side shown in the readable report
@@ -173,7 +173,11 @@ def read_version(given: str) -> str:
         if suffix in suffixes:
             raise _not_plain_text(given, kind)
     # UTF-8 takes at most 4 bytes a character: read no further than a version may be long.
-    text = read_utf8(given, most_bytes=4 * settings.VERSUS_MAX_ARTICLE_CHARACTERS)
+    data = read_bytes(given, most_bytes=4 * settings.VERSUS_MAX_ARTICLE_CHARACTERS)
+    found = file_kind(data)  # a PDF or Word file under another name (downloads and mail rename files)
+    if found is not None:
+        raise _not_plain_text(given, found)
+    text = as_utf8(data, given)
     if HTML_START.match(text.removeprefix("\ufeff")):
         raise _not_plain_text(given, "a web page (HTML)", rename_to=".html")
     try:
