@@ -200,6 +200,8 @@ class TracedSourceOut(Schema):
     outlet: str
     headline: str
     published_on: dt.date | None
+    source_url: str = Field(description="Where the outlet published the source version, when known (else empty).")
+    page: str = Field(description="The story's page in Versus, a path on this site (/stories/SLUG/).")
     share: float = Field(
         description="Fraction of the traced text's characters found in this source, compared by words alone "
         "(a trace does not use the sentence model, so it may be lower than the story's comparison of the same texts)."

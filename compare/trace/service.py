@@ -292,6 +292,8 @@ def public_dict(result: TraceResult) -> dict[str, Any]:
                 "outlet": source.article.outlet,
                 "headline": source.article.headline,
                 "published_on": source.article.published_on,
+                "source_url": source.article.source_url,
+                "page": source.article.story.get_absolute_url(),
                 "share": source.share,
                 "shares": source.shares,
                 "passages": [

@@ -22,7 +22,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def library():
-    public = create_story("Orchard", [ArticleInput(text=ORCHARD, outlet="Marrowfield Gazette")])
+    public = create_story(
+        "Orchard",
+        [ArticleInput(text=ORCHARD, outlet="Marrowfield Gazette", source_url="https://gazette.example/orchard")],
+    )
     private = create_story(
         "Ferry",
         [ArticleInput(text=FERRY, outlet="Bay Herald")],
@@ -80,6 +83,12 @@ def test_json_is_what_the_api_answers_for_the_same_account(client, library, text
         headers={"Authorization": f"Bearer {token}"},
     ).json()
     assert printed == answered
+
+
+def test_json_gives_each_source_an_address_to_cite(library, text_file):
+    source = json.loads(trace(str(text_file), "--json"))["sources"][0]
+    assert source["source_url"] == "https://gazette.example/orchard"  # where the outlet published it
+    assert source["page"] == "/stories/orchard/"  # and where Versus shows it
 
 
 def test_a_text_found_nowhere_says_so(library, tmp_path):
