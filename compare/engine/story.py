@@ -10,7 +10,7 @@ other at a lower bar ("triangles"). On top of that:
 * groups: passages that correspond across versions (connected pairs), e.g. "in 4 of 5";
 * similarity: a symmetric matrix, the kind-weighted share of both texts that corresponds;
 * source: the version the others most likely derive from (the one in which most of the
-  others' text is found), with its evidence in words; every figure there is a share of one
+  others' text is found, and most like them), with its evidence in words; every figure there is a share of one
   version's text found in another (``reuse.py``), the same figures the story page states.
 
 Nothing depends on the order in which the versions are given: the work is done in the
@@ -44,7 +44,9 @@ _PARAPHRASE_DERIVED_WEIGHT = 0.5
 # The evidence says how much of X is found in the source rather than how much of the source
 # X has, unless the reverse direction is clearly (by more than this share) the better explanation.
 _DIRECTION_SLACK = 0.05
-# Below this relative lead (in how much of the others' text it holds) the runner-up could as well be the source.
+# How much similarity to all the others counts beside how much of their text a version holds (see estimate_source).
+_SIMILAR_WEIGHT = 2.0
+# Below this relative lead the runner-up could as well be the source.
 _UNCERTAIN_MARGIN = 0.1
 # Confidence: the margin counts in full from this lead on ...
 _FULL_MARGIN = 0.3
@@ -198,16 +200,17 @@ def estimate_source(
 ) -> SourceEstimate:
     """The version the others most likely derive from, with its evidence in words (versions named by id).
 
-    The estimate is the version in which most of the others' text is found (``explained``):
-    every copy keeps part of its source, and each cuts something else, so the source holds
-    more of what they took than any one copy does. (The version most similar to all the
-    others, which this replaced, favours a copy that cut the source's extra paragraphs: on
-    METER's dev stories it named a PA text in 35 of the 121 stories with a derived paper,
-    against 60 for this; ``bench/quality.py --source`` measures it.) An outlet that expands
-    a source holds as much of the copies as the source: between two versions that explain
-    the others equally, the one more similar to all the others wins (the expansion is set
-    apart by its additions), then the lowest id, numeric ids compared as numbers: the
-    version added first."""
+    The estimate weighs two things. How much of the others' text is found in the version
+    (``_explained``): every copy keeps part of its source and cuts something else, so the
+    source holds more of what they took than any one copy does. And how similar it is to all
+    the others: a copy that expanded its source holds all of it, and only its additions,
+    found nowhere else, set it apart. Either alone goes wrong: similarity alone named a
+    teacher's rewrite over the agency original that holds all of it; containment alone named
+    the seed story's spun copy (all of 004 and 51 passages of its own) over 004, which it was
+    made from. Their sum, similarity counting twice, names both right and, on METER's dev
+    stories with a derived paper, a PA text in 65 of 121 (similarity alone: 60; containment
+    alone: 76; ``bench/quality.py --source``). Ties go to the lowest id, numeric ids compared
+    as numbers: the version added first."""
     return _estimate(sorted(prepared), pairwise, similarity, str)[0]
 
 
@@ -271,10 +274,10 @@ def _estimate(
     if own:
         evidence.append(f"{source} has {own} passage{'s' if own != 1 else ''} that no other version has.")
     runner_up = ranked[1]
-    margin = _margin(best, runner_up, ids, pairwise)
+    margin = _margin(best, runner_up, ids, pairwise, similarity)
     if margin < _UNCERTAIN_MARGIN:
         evidence.append(
-            f"Almost as much of the other versions’ text is found in {name(runner_up)} as in {source}: "
+            f"{name(runner_up)} comes almost as close to being the source as {source}: "
             "which of the two came first is uncertain."
         )
     for other in ids:
@@ -302,21 +305,34 @@ def _weighted_share(alignment: PairAlignment) -> float:
     return sum(_SIMILARITY_WEIGHT[kind] * share for kind, share in alignment.shares_a.items())
 
 
+def _standing(
+    doc_id: str,
+    ids: list[str],
+    pairwise: dict[tuple[str, str], PairAlignment],
+    similarity: dict[tuple[str, str], float],
+) -> float:
+    """How strongly a version looks like the source (see ``estimate_source``)."""
+    alike = sum(similarity[(doc_id, other)] for other in ids if other != doc_id)
+    return round(_explained(doc_id, ids, pairwise) + _SIMILAR_WEIGHT * alike, 2)
+
+
 def _ranked(
     ids: list[str], pairwise: dict[tuple[str, str], PairAlignment], similarity: dict[tuple[str, str], float]
 ) -> list[str]:
     """The versions, the likely source first (see ``estimate_source``)."""
-
-    def centrality(doc_id: str) -> float:
-        return sum(similarity[(doc_id, other)] for other in ids if other != doc_id)
-
-    return sorted(ids, key=lambda doc_id: (-_explained(doc_id, ids, pairwise), -centrality(doc_id), id_order(doc_id)))
+    return sorted(ids, key=lambda doc_id: (-_standing(doc_id, ids, pairwise, similarity), id_order(doc_id)))
 
 
-def _margin(best: str, runner_up: str, ids: list[str], pairwise: dict[tuple[str, str], PairAlignment]) -> float:
-    """The source's relative lead over the runner-up in how much of the others' text each holds."""
-    lead = _explained(best, ids, pairwise)
-    return (lead - _explained(runner_up, ids, pairwise)) / lead if lead > 0 else 0.0
+def _margin(
+    best: str,
+    runner_up: str,
+    ids: list[str],
+    pairwise: dict[tuple[str, str], PairAlignment],
+    similarity: dict[tuple[str, str], float],
+) -> float:
+    """The source's relative lead over the runner-up."""
+    lead = _standing(best, ids, pairwise, similarity)
+    return (lead - _standing(runner_up, ids, pairwise, similarity)) / lead if lead > 0 else 0.0
 
 
 def runner_up(alignment: StoryAlignment) -> str | None:
@@ -327,7 +343,9 @@ def runner_up(alignment: StoryAlignment) -> str | None:
     if source is None or len(ids) < 2:
         return None
     second = next(doc for doc in _ranked(ids, alignment.pairwise, alignment.similarity) if doc != source)
-    return second if _margin(source, second, ids, alignment.pairwise) < _UNCERTAIN_MARGIN else None
+    return (
+        second if _margin(source, second, ids, alignment.pairwise, alignment.similarity) < _UNCERTAIN_MARGIN else None
+    )
 
 
 def _found(figures: Reuse, text: str, where: str) -> str:

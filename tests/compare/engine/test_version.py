@@ -43,6 +43,8 @@ DEMO_DIGESTS = {
     "segment3.align6.diff4.story4.format3": "910577d4338f9a7e80c833abde55851ddd09dea4e2305674a4428809658531c7",
     # A function word of four letters or more standing once on each side moves ("said").
     "segment3.align6.diff5.story4.format3": "a43818db985cba89654c035d1a58734ce7044b2d08c2bd5b227c60eefdf323d7",
+    # ... and most like all the others (similarity counting twice): an expansion is not its source's source.
+    "segment3.align6.diff5.story5.format3": "de49aac0a6dba065103be8d4810d20ee424552c3002d2342768767b9f9706d8c",
 }
 
 
