@@ -237,7 +237,7 @@ def extract_html(html: str, url: str = "") -> Extracted:
     doc = None
     if len(html) <= settings.VERSUS_EXTRACT_MAX_BYTES:
         try:
-            with time_limit(settings.VERSUS_EXTRACT_SECONDS) as deadline:
+            with time_limit(settings.VERSUS_EXTRACT_SECONDS):
                 doc = trafilatura.bare_extraction(
                     html,
                     url=url or None,
@@ -247,11 +247,6 @@ def extract_html(html: str, url: str = "") -> Extracted:
                     include_images=False,
                     include_links=False,
                 )
-            # The timer's exception can land where it is swallowed (a finaliser, a callback from
-            # lxml's C code): trafilatura then carries on with part of the page. Seen under load:
-            # one paragraph of a thousand. Whatever came back after the budget ran out is not used.
-            if deadline.expired():
-                doc = None
         except OverBudget:
             doc = None
         except Exception:  # noqa: BLE001 - a page trafilatura chokes on still gets the plain reduction

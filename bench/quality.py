@@ -383,6 +383,8 @@ def report_dev_sets(basil: bool, meter: bool) -> None:
 
 def report_source() -> None:
     """How often the likely source is a PA text, in the stories where a paper took from PA."""
+    from compare.management.commands.align import read_documents
+
     labels = json.loads((METER / "labels.json").read_text(encoding="utf-8"))
     counts = {"engine": Counter[str](), "most similar to all the others": Counter[str]()}
     for story_id, story in sorted(labels["stories"].items()):
@@ -393,8 +395,6 @@ def report_source() -> None:
         paths += [str(folder / "papers" / f"{n}.txt") for n in story["papers"]]
         if len(paths) < 2:
             continue
-        from compare.management.commands.align import read_documents
-
         documents = cached_vectors(read_documents(paths)[0])
         aligned = align_story(documents)
         ids = aligned.documents

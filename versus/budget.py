@@ -86,8 +86,11 @@ def time_limit(seconds: float, message: str = "") -> Iterator[Deadline]:
     previous_delay, _ = signal.getitimer(signal.ITIMER_REAL)
     outer_expires = time.monotonic() + previous_delay if previous_delay else math.inf
     this = object()
+    fired = False
 
     def expire(signum: int, frame: FrameType | None) -> None:
+        nonlocal fired
+        fired = True
         if time.monotonic() >= outer_expires and callable(previous_handler):
             previous_handler(signum, frame)  # the outer budget is spent too: it ends first
         raise _Expired(this)
@@ -96,6 +99,10 @@ def time_limit(seconds: float, message: str = "") -> Iterator[Deadline]:
     signal.setitimer(signal.ITIMER_REAL, max(0.000_001, min(seconds, outer_expires - time.monotonic())))
     try:
         yield deadline
+        if fired:
+            # The timer's exception was swallowed (inside lxml's C code, a finaliser): the block
+            # carried on and returned what it had, part of its work. That is not a result.
+            raise OverBudget(message)
     except _Expired as expired:
         if expired.limit is not this:
             raise  # an outer limit's: it ends there

@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from compare.engine import KINDS, SHARE_KINDS, Kind
+from compare.engine import DERIVED_SHARE, KINDS, SHARE_KINDS, SIMILARITY_WEIGHTS, Kind
 
 
 class ErrorOut(Schema):
@@ -122,7 +122,7 @@ class SourceFactOut(Schema):
     source_shares: dict[str, float] = Field(description="The source's text by the kind of counterpart it has in it.")
     derived: bool = Field(
         description="Counted as derived from the source (or the source from it): its verbatim and edited text "
-        "plus half its paraphrased text make up at least 40% of one of the two texts."
+        f"plus half its paraphrased text make up at least {round(100 * DERIVED_SHARE)}% of one of the two texts."
     )
 
 
@@ -163,8 +163,10 @@ class AlignmentOut(Schema):
     )
     similarity: list[tuple[int, int, float]] = Field(
         description="[a, b, value] for every two versions: how alike they are overall, 0 to 1, not a share of one "
-        "text: of both texts together (by characters), a verbatim passage counts 1, an edited one 0.8, a "
-        "paraphrased one 0.5, a passage with no counterpart 0. It decides the likely source."
+        f"text: of both texts together (by characters), a verbatim passage counts {SIMILARITY_WEIGHTS['verbatim']:g}, "
+        f"an edited one {SIMILARITY_WEIGHTS['edited']:g}, a paraphrased one {SIMILARITY_WEIGHTS['paraphrase']:g}, "
+        "a passage with no counterpart 0. With how much of the others' text a version holds, it picks the likely "
+        "source."
     )
     groups: list[list[tuple[int, int]]]
     source: SourceGuess

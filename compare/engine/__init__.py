@@ -29,7 +29,6 @@ from . import embed
 from .align import Idf, Prepared, align_pair, align_prepared, mirror, prepare
 from .diff import _numbers as numbers_in
 from .diff import same_wording, word_changes
-from .fingerprint import BANDS as FINGERPRINT_BANDS
 from .fingerprint import MIN_SENTENCE_WORDS as FINGERPRINT_MIN_WORDS
 from .fingerprint import SCHEME as FINGERPRINT_SCHEME
 from .fingerprint import Sentence as FingerprintSentence
@@ -47,6 +46,7 @@ from .serialize import (
     story_from_dict,
     story_to_dict,
 )
+from .story import _DERIVED_SHARE as DERIVED_SHARE
 from .story import _SIMILARITY_WEIGHT as SIMILARITY_WEIGHTS
 from .story import align_story, derived_from_source, runner_up, source_evidence
 from .types import (
@@ -70,12 +70,12 @@ from .types import (
 __all__ = [
     "COMPONENT_VERSIONS",
     "ENGINE_VERSION",
-    "FINGERPRINT_BANDS",
     "FINGERPRINT_MIN_WORDS",
     "FINGERPRINT_SCHEME",
     "JUNK_VERSION",
     "KINDS",
     "SHARE_KINDS",
+    "DERIVED_SHARE",
     "SIMILARITY_WEIGHTS",
     "Change",
     "Move",

@@ -645,10 +645,15 @@ def _grow(
         around = (min(members) - 1, max(members) + 1)
         return [None] + [n for n in around if 0 <= n < len(prepared.tokens) and n not in owner]
 
-    def strength(grown_a: list[int], grown_b: list[int], figures: bool) -> float:
+    def strength(grown_a: list[int], grown_b: list[int]) -> dict[bool, float]:
+        """The merged passages' uncapped score with and without the figures factor (see below),
+        from one computation of what ``judge`` weighs."""
         merged_a = merge_tokens([a.tokens[i] for i in grown_a])
         merged_b = merge_tokens([b.tokens[j] for j in grown_b])
-        return judge(merged_a, merged_b, idf, cos=meaning(a, b, grown_a, grown_b, idf), capped=False, figures=figures)
+        dice = content_overlap(merged_a, merged_b, idf)[0]
+        ratio = wording_ratio(merged_a, merged_b)
+        cos = meaning(a, b, grown_a, grown_b, idf)
+        return {figures: _combine(dice, ratio, merged_a, merged_b, cos, False, figures) for figures in (True, False)}
 
     # Uncapped: a sentence copied inside a longer one already scores 1 when capped, and the
     # longer one's other half would never join (it then paired on its own, the same
@@ -657,7 +662,7 @@ def _grow(
     # other side: "The repairs cost £68,000." joining the pair of the sentence after it,
     # against one sentence that says both with "86,000", is the changed figure a reader
     # must see, not another statement.
-    base = {figures: strength(members_a, members_b, figures) for figures in (True, False)}
+    base = strength(members_a, members_b)
     while True:
         best: tuple[float, list[int], list[int]] | None = None
         for extra_a in free_neighbours(members_a, a, owner_a):
@@ -676,14 +681,13 @@ def _grow(
                     (extra_a is None or _words_all_said(a.tokens[extra_a], [b.tokens[j] for j in grown_b], idf))
                     and (extra_b is None or _words_all_said(b.tokens[extra_b], [a.tokens[i] for i in grown_a], idf))
                 )
-                candidate = strength(grown_a, grown_b, figures)
-                gain = candidate - base[figures]
+                gain = strength(grown_a, grown_b)[figures] - base[figures]
                 if gain > GROW_GAIN and (best is None or gain > best[0]):
                     best = (gain, grown_a, grown_b)
         if best is None:
             return members_a, members_b, base[True]
         _, members_a, members_b = best
-        base = {figures: strength(members_a, members_b, figures) for figures in (True, False)}
+        base = strength(members_a, members_b)
         for i in members_a:
             owner_a[i] = group
         for j in members_b:

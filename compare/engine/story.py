@@ -174,8 +174,7 @@ def _similarity(
         if chars_x + chars_y == 0:
             similarity[(x, y)] = 0.0
             continue
-        weighted_x = sum(_SIMILARITY_WEIGHT[k] * v for k, v in alignment.shares_a.items())
-        weighted_y = sum(_SIMILARITY_WEIGHT[k] * v for k, v in alignment.shares_b.items())
+        weighted_x, weighted_y = _weighted(alignment.shares_a), _weighted(alignment.shares_b)
         similarity[(x, y)] = round((chars_x * weighted_x + chars_y * weighted_y) / (chars_x + chars_y), 4)
     return similarity
 
@@ -227,17 +226,24 @@ def derived_from_source(alignment: StoryAlignment) -> set[str]:
     return _estimate(sorted(alignment.documents), alignment.pairwise, alignment.similarity, str)[1]
 
 
+def runner_up(alignment: StoryAlignment) -> str | None:
+    """The version that comes almost as close to being the source as the likely source does
+    (so that a reader is told which other version could as well be the origin), or None."""
+    return _estimate(sorted(alignment.documents), alignment.pairwise, alignment.similarity, str)[2]
+
+
 def _estimate(
     ids: list[str],
     pairwise: dict[tuple[str, str], PairAlignment],
     similarity: dict[tuple[str, str], float],
     name: Callable[[str], str],
-) -> tuple[SourceEstimate, set[str]]:
-    """The estimate and the versions related to the source. Every figure in the evidence is a
+) -> tuple[SourceEstimate, set[str], str | None]:
+    """The estimate, the versions related to the source, and the version that comes almost as
+    close as the source (see ``runner_up``) or None. Every figure in the evidence is a
     share of one version's text found in another (``reuse``), as the story page states it; the
     weighted ``derived_share`` only decides, and is never stated as a figure."""
     if len(ids) < 2:
-        return SourceEstimate(None, 0.0, ["There is only one version: nothing to compare it with."]), set()
+        return SourceEstimate(None, 0.0, ["There is only one version: nothing to compare it with."]), set(), None
 
     def shared(x: str, y: str) -> float:
         return max(derived_share(pairwise[(x, y)]), derived_share(pairwise[(y, x)]))
@@ -247,15 +253,19 @@ def _estimate(
     related = [o for o in ids if o != best and shared(o, best) >= _DERIVED_SHARE]
     if not related:
         copied, x, y = max((reuse(pairwise[(x, y)]).copied, x, y) for x, y in permutations(ids, 2))
-        return SourceEstimate(
+        return (
+            SourceEstimate(
+                None,
+                0.0,
+                [
+                    "No version looks derived from another: at most "
+                    f"{copied}% of any version's text is copied (verbatim or edited) in another one "
+                    f"({name(x)} in {name(y)}). They read as independent reports."
+                ],
+            ),
+            set(),
             None,
-            0.0,
-            [
-                "No version looks derived from another: at most "
-                f"{copied}% of any version's text is copied (verbatim or edited) in another one "
-                f"({name(x)} in {name(y)}). They read as independent reports."
-            ],
-        ), set()
+        )
 
     evidence: list[str] = []
     related.sort(key=lambda o: (-shared(o, best), o))
@@ -273,11 +283,11 @@ def _estimate(
     own = _passages_only_in(best, pairwise, ids)
     if own:
         evidence.append(f"{source} has {own} passage{'s' if own != 1 else ''} that no other version has.")
-    runner_up = ranked[1]
-    margin = _margin(best, runner_up, ids, pairwise, similarity)
+    second = ranked[1]
+    margin = _margin(best, second, ids, pairwise, similarity)
     if margin < _UNCERTAIN_MARGIN:
         evidence.append(
-            f"{name(runner_up)} comes almost as close to being the source as {source}: "
+            f"{name(second)} comes almost as close to being the source as {source}: "
             "which of the two came first is uncertain."
         )
     for other in ids:
@@ -292,17 +302,19 @@ def _estimate(
     coverage = sum(shared(o, best) for o in related) / len(related)
     reach = len(related) / (len(ids) - 1)
     confidence = min(1.0, coverage) * reach**0.5 * (_BASE_WEIGHT + _MARGIN_WEIGHT * min(1.0, margin / _FULL_MARGIN))
-    return SourceEstimate(best, round(confidence, 3), evidence), set(related)
+    close = second if margin < _UNCERTAIN_MARGIN else None
+    return SourceEstimate(best, round(confidence, 3), evidence), set(related), close
 
 
 def _explained(doc_id: str, ids: list[str], pairwise: dict[tuple[str, str], PairAlignment]) -> float:
-    """How much of the other versions' text is found in this one (``derived_share``, summed), rounded
-    so that the last bits of a float sum cannot decide between two versions."""
-    return round(sum(_weighted_share(pairwise[(other, doc_id)]) for other in ids if other != doc_id), 2)
+    """How much of the other versions' text is found in this one (each kind weighted as in
+    similarity, summed), rounded so that the last bits of a float sum cannot decide between two versions."""
+    return round(sum(_weighted(pairwise[(other, doc_id)].shares_a) for other in ids if other != doc_id), 2)
 
 
-def _weighted_share(alignment: PairAlignment) -> float:
-    return sum(_SIMILARITY_WEIGHT[kind] * share for kind, share in alignment.shares_a.items())
+def _weighted(shares: dict[str, float]) -> float:
+    """A text's shares by kind as one figure: verbatim counts 1, edited 0.8, paraphrase 0.5."""
+    return sum(_SIMILARITY_WEIGHT[kind] * share for kind, share in shares.items())
 
 
 def _standing(
@@ -325,27 +337,14 @@ def _ranked(
 
 def _margin(
     best: str,
-    runner_up: str,
+    second: str,
     ids: list[str],
     pairwise: dict[tuple[str, str], PairAlignment],
     similarity: dict[tuple[str, str], float],
 ) -> float:
     """The source's relative lead over the runner-up."""
     lead = _standing(best, ids, pairwise, similarity)
-    return (lead - _standing(runner_up, ids, pairwise, similarity)) / lead if lead > 0 else 0.0
-
-
-def runner_up(alignment: StoryAlignment) -> str | None:
-    """The version that comes almost as close to being the source as the likely source does
-    (so that a reader is told which other version could as well be the origin), or None."""
-    source = alignment.source.document
-    ids = sorted(alignment.documents)
-    if source is None or len(ids) < 2:
-        return None
-    second = next(doc for doc in _ranked(ids, alignment.pairwise, alignment.similarity) if doc != source)
-    return (
-        second if _margin(source, second, ids, alignment.pairwise, alignment.similarity) < _UNCERTAIN_MARGIN else None
-    )
+    return (lead - _standing(second, ids, pairwise, similarity)) / lead if lead > 0 else 0.0
 
 
 def _found(figures: Reuse, text: str, where: str) -> str:

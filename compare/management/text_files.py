@@ -8,8 +8,19 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from articles.documents import DOCX_SUFFIXES, PDF_SUFFIXES
+from articles.extract import HTML_SUFFIXES
+
 # A web page saved under any name: what its first characters are, whatever the file is called.
 HTML_START = re.compile(r"\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE)
+# Files whose article text import_story takes out first: read as they are, the markup or the
+# bytes would be compared or traced, not the article.
+DOCUMENTS = (
+    (HTML_SUFFIXES, "a web page (HTML)"),
+    (PDF_SUFFIXES, "a PDF document"),
+    (DOCX_SUFFIXES, "a Word document"),
+)
+DOCUMENT_SUFFIXES = tuple(suffix for suffixes, _ in DOCUMENTS for suffix in suffixes)
 
 
 def read_utf8(given: str, *, most_bytes: int | None = None, stdin: bool = False) -> str:

@@ -19,7 +19,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from compare.engine import SHARE_KINDS, Reuse, StoryAlignment, derived_from_source, reuse, runner_up, whole_percents
+from compare.engine import (
+    DERIVED_SHARE,
+    SHARE_KINDS,
+    Reuse,
+    StoryAlignment,
+    derived_from_source,
+    reuse,
+    runner_up,
+    whole_percents,
+)
 from compare.kinds import COPIED, PAIR_KINDS, RANK, TABLE, UNIQUE
 from versus.text import either
 
@@ -134,8 +143,8 @@ def _percent(share: float) -> int:
 
 
 # A version counts as derived from another when its copied text and half its paraphrased text
-# make up at least this share of it, in either direction (compare/engine/story.py, _DERIVED_SHARE).
-DERIVED_PERCENT = 40
+# make up at least this share of it, in either direction.
+DERIVED_PERCENT = round(100 * DERIVED_SHARE)
 
 
 def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids: Sequence[str]) -> dict[str, object]:

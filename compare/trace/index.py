@@ -111,6 +111,17 @@ class RebuildReport:
         return self.articles / self.seconds if self.seconds else 0.0
 
 
+def keys_held(keys: Iterable[int], article_ids: Sequence[int]) -> dict[int, set[int]]:
+    """Which of the given keys each of these articles holds (for a few candidates of find_candidates)."""
+    held: dict[int, set[int]] = {pk: set() for pk in article_ids}
+    ordered = sorted(set(keys))
+    for start in range(0, len(ordered), LOOKUP_CHUNK):  # a long article has more keys than SQL takes at once
+        rows = IndexKey.objects.filter(article_id__in=article_ids, key__in=ordered[start : start + LOOKUP_CHUNK])
+        for article_id, key in rows.values_list("article_id", "key"):
+            held[article_id].add(key)
+    return held
+
+
 def rebuild_index(
     *,
     stale_only: bool = False,

@@ -42,10 +42,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from articles.models import Article, ImportedArticle, IndexedArticle, IndexKey, Story, content_hash
+from articles.models import Article, ImportedArticle, IndexedArticle, Story, content_hash
 from articles.services import ArticleInput, IngestError, add_articles, check_article, clean_text, create_story
 from compare.engine import fingerprint_sentences
-from compare.trace.index import LOOKUP_CHUNK, find_candidates
+from compare.trace.index import find_candidates, keys_held
 from versus.text import first_words
 
 
@@ -270,12 +270,7 @@ class Command(BaseCommand):
             return []
         imported = Article.objects.filter(import_record__isnull=False, story__owner=self.owner)
         candidates = [pk for pk, _ in find_candidates(keys, imported, limit=5, min_hits=2)]
-        held: dict[int, set[int]] = {pk: set() for pk in candidates}
-        ordered = sorted(keys)
-        for start in range(0, len(ordered), LOOKUP_CHUNK):  # a long article has more keys than SQL takes at once
-            rows = IndexKey.objects.filter(article_id__in=candidates, key__in=ordered[start : start + LOOKUP_CHUNK])
-            for article_id, key in rows.values_list("article_id", "key"):
-                held[article_id].add(key)
+        held = keys_held(keys, candidates)
         sizes = dict(IndexedArticle.objects.filter(article_id__in=candidates).values_list("article_id", "sentences"))
         # Sentences shared, not band keys: a sentence with a word changed keeps only some of its
         # keys but nearly always one (compare/engine/fingerprint.py), so counting keys left an

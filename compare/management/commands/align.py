@@ -54,12 +54,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from articles.documents import DOCX_SUFFIXES, PDF_SUFFIXES
-from articles.extract import HTML_SUFFIXES, file_kind
+from articles.extract import file_kind
 from articles.models import Article
 from articles.services import ArticleInput, IngestError, check_article
 from compare.engine import (
     SHARE_KINDS,
+    SIMILARITY_WEIGHTS,
     Document,
     JunkSpan,
     Pair,
@@ -74,19 +74,13 @@ from compare.engine import (
     source_evidence,
     whole_percents,
 )
-from compare.management.text_files import HTML_START, as_utf8, read_bytes
+from compare.management.text_files import DOCUMENTS, HTML_START, as_utf8, read_bytes
 from versus.text import excerpt, percent
 
 EXCERPT = 72  # characters of each side shown in the readable report
 CHANGE_EXCERPT = 40  # characters of each side of a flagged change
 MAX_FLAGGED = 3  # flagged changes listed per pair
 MAX_UNIQUE_LISTED = 12  # sentences listed as "only in" per document and comparison
-# Files whose words import_story extracts; compared as they are, they would be markup or bytes.
-NOT_PLAIN_TEXT = (
-    (HTML_SUFFIXES, "a web page (HTML)"),
-    (PDF_SUFFIXES, "a PDF document"),
-    (DOCX_SUFFIXES, "a Word document"),
-)
 
 
 class Command(BaseCommand):
@@ -169,7 +163,7 @@ def read_version(given: str) -> str:
     """The file's text exactly as read (the offsets point into it), once it has passed the checks
     a version passes when it is imported, or CommandError naming the file and what to do."""
     suffix = PurePath(given).suffix.lower()
-    for suffixes, kind in NOT_PLAIN_TEXT:
+    for suffixes, kind in DOCUMENTS:
         if suffix in suffixes:
             raise _not_plain_text(given, kind)
     # UTF-8 takes at most 4 bytes a character: read no further than a version may be long.
@@ -315,8 +309,9 @@ def report(
         )
         lines += [
             "",
-            "Similarity, 0 to 1 (both texts together, by characters, a verbatim passage counting 1, "
-            "an edited one 0.8, a paraphrased one 0.5; not a share of one version's text):",
+            "Similarity, 0 to 1 (both texts together, by characters, a verbatim passage counting "
+            f"{SIMILARITY_WEIGHTS['verbatim']:g}, an edited one {SIMILARITY_WEIGHTS['edited']:g}, "
+            f"a paraphrased one {SIMILARITY_WEIGHTS['paraphrase']:g}; not a share of one version's text):",
         ]
         lines += _matrix(documents, letters, 7, lambda row, col: f"{story.similarity.get((row, col), 0.0):.2f}")
         # The engine orders a group's members by document id, here a path: each group is shown

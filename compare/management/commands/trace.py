@@ -17,6 +17,7 @@ the background worker's time budget (``VERSUS_TRACE_BACKGROUND_SECONDS``), not a
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import PurePath
 from typing import Any
 
@@ -25,12 +26,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.access import visible_articles
-from articles.documents import DOCX_SUFFIXES, PDF_SUFFIXES
-from articles.extract import HTML_SUFFIXES, article_from_file
+from articles.extract import article_from_file, article_from_html
 from articles.models import Article
-from articles.services import IngestError
+from articles.services import ArticleInput, IngestError
 from compare.kinds import PAIR_KINDS
-from compare.management.text_files import HTML_START, read_bytes, read_utf8
+from compare.management.text_files import DOCUMENT_SUFFIXES, HTML_START, read_bytes, read_utf8
 from compare.trace.service import MEASURE, TraceError, TraceResult, public_dict, source_percents, trace_text
 from versus.budget import OverBudget
 from versus.text import percent, plural
@@ -85,23 +85,26 @@ class Command(BaseCommand):
             return _document_text(given)
         # UTF-8 takes at most 4 bytes a character: read no further than an article may be long.
         text = read_utf8(given, most_bytes=4 * settings.VERSUS_MAX_ARTICLE_CHARACTERS, stdin=True)
-        if given != "-" and HTML_START.match(text.removeprefix("\ufeff")):
-            return _document_text(given, as_name=f"{PurePath(given).name}.html")
+        if given != "-" and HTML_START.match(text.removeprefix("\ufeff")):  # a web page saved as text
+            return _article_text(
+                lambda: article_from_html(
+                    text.removeprefix("\ufeff"), name=PurePath(given).name, source=Article.Source.COMMAND
+                )
+            )
         if not text.strip():
             raise CommandError(f"{'Standard input' if given == '-' else given} holds no text to trace.")
         return text.removeprefix("\ufeff")  # a byte order mark is not part of the text
 
 
-# Files whose article text is taken out first, as import_story and the trace page's web
-# addresses do: traced as they are, the markup or the bytes would be traced, not the article.
-DOCUMENT_SUFFIXES = HTML_SUFFIXES + PDF_SUFFIXES + DOCX_SUFFIXES
-
-
-def _document_text(given: str, *, as_name: str = "") -> str:
+def _document_text(given: str) -> str:
     """The article's text in a web page, PDF or Word document, as import_story reads it."""
     data = read_bytes(given, most_bytes=settings.VERSUS_MAX_UPLOAD_BYTES)
+    return _article_text(lambda: article_from_file(given, data, source=Article.Source.COMMAND))
+
+
+def _article_text(read: Callable[[], ArticleInput]) -> str:
     try:
-        return article_from_file(as_name or given, data, source=Article.Source.COMMAND).text
+        return read().text
     except IngestError as error:
         raise CommandError(f"{error} Nothing was traced.") from None
 
