@@ -16,7 +16,7 @@ from django.utils import timezone
 from compare.engine import Document, embed
 from versus.jobs import BackgroundJob, new_token
 
-from .naming import LABEL_LENGTH, cut, readable_filename
+from .naming import short_version_label, version_label
 from .reading import reading_length
 
 _WHITESPACE = re.compile(r"\s+")
@@ -161,16 +161,18 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def label(self) -> str:
-        """A short name for column headers: the outlet, else the headline, else the file's name in words.
+        """Its name for readers: the outlet, else "Version N" with a few words of its headline
+        (``naming.version_label``). Never a file name with its hash ("001_730206c4979a7c63.txt"):
+        that tells a reader nothing."""
+        return version_label(self.outlet, self.headline, self.filename, self.position)
 
-        Never a file name with its hash ("001_730206c4979a7c63.txt"): that tells a reader nothing.
-        """
-        return (
-            self.outlet
-            or cut(self.headline, LABEL_LENGTH)
-            or readable_filename(self.filename)
-            or f"Version {self.position + 1}"
-        )
+    def short_label(self) -> str:
+        """Its name where there is little room (the matrix): the outlet cut short, else "Version N"."""
+        return short_version_label(self.outlet, self.position)
+
+    def headline_aside(self) -> str:
+        """The headline, for showing beside the name when the name does not already hold it whole."""
+        return "" if not self.headline or f"({self.headline})" in self.label() else self.headline
 
     def word_count(self) -> int:
         return reading_length(self.text).words
@@ -195,6 +197,7 @@ class Article(models.Model):
         return {
             "id": self.pk,
             "position": self.position,
+            "label": self.label(),
             "outlet": self.outlet,
             "headline": self.headline,
             "byline": self.byline,

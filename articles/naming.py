@@ -10,8 +10,11 @@ import re
 import unicodedata
 from pathlib import PurePath
 
-# How long a name in a column header or a select box may be before it is cut (at a word).
-LABEL_LENGTH = 60
+# How much of a headline (or a file's name) a version's name carries after "Version N": a few
+# words to say which text it is, cut at a word; the headline in full is shown beside it where there is room.
+LABEL_WORDS_LENGTH = 40
+# A name in a narrow place (the matrix's headers) is at most this long, cut at a word.
+SHORT_LABEL_LENGTH = 22
 HEADLINE_LENGTH = 160
 
 # Parts of file names that are machine-made, not words: hex hashes, long numbers, UUID pieces.
@@ -33,6 +36,29 @@ def cut(text: str, limit: int) -> str:
     if text[limit - 1] != " " and space > limit // 2:
         room = room[:space]
     return room.rstrip(" ,;:–—-") + "…"
+
+
+def version_label(outlet: str, headline: str, filename: str, position: int) -> str:
+    """A version's name, wherever Versus names one: columns, summaries, the likely source's
+    evidence, exports and the API.
+
+    Its outlet when known. Without one, "Version N" (its place in the story, which no other
+    version of the story has) and a few whole words of its headline, else of its file's name:
+    "Version 2 (US officials told the Financial…)". The headline alone, cut at 60 characters,
+    named two reprints under one headline the same, and read as a sentence cut off where the
+    evidence used it as a name ("…Russia had…’s text is found in…").
+    """
+    if outlet:
+        return outlet
+    number = f"Version {position + 1}"
+    words = cut(headline, LABEL_WORDS_LENGTH) or cut(readable_filename(filename), LABEL_WORDS_LENGTH)
+    return f"{number} ({words})" if words else number
+
+
+def short_version_label(outlet: str, position: int) -> str:
+    """The name where there is room for two or three words: the outlet cut at a word, else
+    "Version N", which is how the full name (``version_label``) starts."""
+    return cut(outlet, SHORT_LABEL_LENGTH) if outlet else f"Version {position + 1}"
 
 
 def readable_filename(name: str) -> str:

@@ -99,8 +99,9 @@ CSV_COLUMNS = (
     "B end",
     "B text",
     "changes",
-    # Since December 2026: "version A/B" is a label (outlet, else the headline cut short), so two
-    # reprints under one headline were indistinguishable; the id is the version's for good.
+    # Since December 2026: "version A/B" was a label (outlet, else the headline cut short), so two
+    # reprints under one headline were indistinguishable (a label without an outlet now starts
+    # "Version N"); the id is the version's for good.
     "A id",
     "A outlet",
     "A url",
@@ -290,7 +291,7 @@ def json_data(source: ExportSource, base: str | int | None = None) -> dict[str, 
 
 def source_data(source: ExportSource) -> dict[str, Any]:
     """The likely source: its evidence in words, each version named by its label (outlet, else
-    headline), and the same figures by version id in ``facts`` for scripts."""
+    "Version N" and a few words of its headline), and the same figures by version id in ``facts`` for scripts."""
     alignment = source.alignment
     best = alignment.source.document
     labels = {doc: source.article(doc).label() for doc in source.ids}

@@ -36,6 +36,10 @@ class StoryList(Schema):
 class VersionOut(Schema):
     id: int
     position: int
+    label: str = Field(
+        description="How Versus names the version (the story page, exports, the likely source's evidence): "
+        "its outlet, else 'Version N' with a few words of its headline."
+    )
     outlet: str
     headline: str
     byline: str
@@ -130,9 +134,9 @@ class SourceGuess(Schema):
     document: int | None = Field(description="The likely source's id; null when no version stands out.")
     confidence: float = Field(description="The engine's confidence in the pick, 0 to 1.")
     evidence: list[str] = Field(
-        description="Why, in words, versions named by outlet (else headline). Every figure is a share of one "
-        "version's text found in another (copied: verbatim or edited; paraphrased), the figures the story page "
-        "states; `facts` has them by id."
+        description="Why, in words, versions named by `label` (outlet, else 'Version N' and headline words). "
+        "Every figure is a share of one version's text found in another (copied: verbatim or edited; "
+        "paraphrased), the figures the story page states; `facts` has them by id."
     )
     facts: list[SourceFactOut] = Field(
         default_factory=list, description="Each other version against the source, by id (empty without a source)."

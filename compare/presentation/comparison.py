@@ -42,6 +42,7 @@ class Version:
     id: str
     article: Article
     label: str
+    short_label: str  # where there is little room (the matrix): how ``label`` starts, or the outlet cut at a word
     text: str
     junk: list[tuple[int, int]]
 
@@ -52,6 +53,7 @@ def build_versions(articles: Sequence[Article]) -> dict[str, Version]:
             id=str(a.pk),
             article=a,
             label=a.label(),
+            short_label=a.short_label(),
             text=a.text,
             junk=sorted((int(s), int(e)) for s, e, *_ in a.junk_spans),
         )

@@ -155,8 +155,8 @@ def test_a_story_is_made_from_an_uploaded_pdf_and_word_document(teacher):
     response = teacher.post(reverse("articles:story_new"), {"title": "Bridge reopens", "files": files})
     assert response.status_code == 302
     story = Story.objects.get(title="Bridge reopens")
-    labels = sorted(article.label() for article in story.versions.all())
-    assert labels == ["Ferry keeps running", "Harbour bridge to reopen on Friday"]
+    labels = sorted(article.label() for article in story.versions.order_by("position"))
+    assert labels == ["Version 1 (Harbour bridge to reopen on Friday)", "Version 2 (Ferry keeps running)"]
     assert {article.source for article in story.versions.all()} == {Article.Source.FILE}
 
 
@@ -223,10 +223,11 @@ def test_import_story_reads_pdf_and_word_files(tmp_path):
     call_command("import_story", str(tmp_path), "--title", "Bridge reopens", stdout=out)
     story = Story.objects.get(title="Bridge reopens")
     assert story.versions.count() == 2
-    assert sorted(a.label() for a in story.versions.all()) == [
+    assert sorted(a.headline for a in story.versions.all()) == [
         "Ferry keeps running",
         "Harbour bridge to reopen on Friday",
     ]
+    assert all(a.label() == f"Version {a.position + 1} ({a.headline})" for a in story.versions.all())
 
 
 @pytest.mark.django_db

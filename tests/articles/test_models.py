@@ -35,11 +35,11 @@ def test_the_database_refuses_the_same_text_twice_in_one_story():
 
 
 @pytest.mark.django_db
-def test_a_version_is_labelled_by_outlet_then_headline_then_file():
+def test_a_version_is_labelled_by_outlet_else_by_its_number_with_its_headline_or_file():
     story = make_story()
     assert Article(story=story, outlet="The Lantern", headline="Bridge").label() == "The Lantern"
-    assert Article(story=story, headline="Bridge reopens").label() == "Bridge reopens"
-    assert Article(story=story, filename="harbour_wire-copy.txt").label() == "Harbour wire copy"
+    assert Article(story=story, headline="Bridge reopens").label() == "Version 1 (Bridge reopens)"
+    assert Article(story=story, filename="harbour_wire-copy.txt").label() == "Version 1 (Harbour wire copy)"
     assert Article(story=story, position=2).label() == "Version 3"
 
 
@@ -53,7 +53,19 @@ def test_a_version_is_never_labelled_by_a_file_name_with_its_hash():
 def test_a_long_headline_is_cut_at_a_word_in_a_label():
     headline = "US officials say Russia has asked China for military and economic assistance for the war"
     label = Article(story=make_story(), headline=headline).label()
-    assert label == "US officials say Russia has asked China for military and…"
+    assert label == "Version 1 (US officials say Russia has asked China…)"
+
+
+@pytest.mark.django_db
+def test_two_versions_without_an_outlet_under_one_headline_are_named_apart():
+    story = make_story()
+    headline = "Harbour bridge to reopen on Friday after three weeks of repairs to its motor"
+    first, second = Article(story=story, headline=headline), Article(story=story, headline=headline, position=1)
+    assert first.label() != second.label()
+    assert (first.short_label(), second.short_label()) == ("Version 1", "Version 2")
+    # Where there is room the headline is shown beside the name, unless the name holds it whole.
+    assert first.headline_aside() == headline
+    assert Article(story=story, headline="Bridge reopens").headline_aside() == ""
 
 
 @pytest.mark.django_db

@@ -258,7 +258,9 @@ def test_two_reprints_under_one_headline_are_told_apart_by_their_ids(db):
     story = create_story("Ferry", [ArticleInput(text=text, headline=headline) for text in texts])
     text_of = {article.pk: article.text for article in story.versions.all()}
     rows = csv_rows(export_of(story, "csv"))
-    assert {row["version A"] for row in rows} | {row["version B"] for row in rows} == {headline}
+    # Named apart by their number too, as on the story page (the headline alone named all three alike).
+    named = {f"Version {n} ({headline})" for n in (1, 2, 3)}
+    assert {row["version A"] for row in rows} | {row["version B"] for row in rows} == named
     assert len({(row["A id"], row["B id"]) for row in rows}) == 3, "every two versions, each told apart"
     for row in rows:
         for side in ("A", "B"):

@@ -242,6 +242,31 @@ def test_the_likely_source_names_the_version_that_could_as_well_be_the_source(cl
     )
 
 
+def test_versions_without_an_outlet_are_named_apart_in_whole_words_in_the_likely_source_and_matrix(client):
+    # Pasted without outlets, two of them under one long headline: a cut headline named them alike.
+    headline = "Grantholm town council approves a new cycle lane along Mill Road after years of debate"
+    story = create_story(
+        "Grantholm cycle lane approved",
+        [
+            ArticleInput(text=AGENCY, headline=headline),
+            ArticleInput(text=REPRINT, headline=headline),
+            ArticleInput(text=BRIEF, headline="Brennan: we owe it to every family"),
+        ],
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    source = re.search(r'<div class="source">.*?</div>', html, flags=re.S).group(0)
+    named = re.findall(r"<strong>([^<]*)</strong>", source)
+    assert len(named) == 3 and len(set(named)) == 3
+    for name in named:
+        words = re.fullmatch(r"Version \d \((.*)\)", name).group(1)
+        if words.endswith("…"):  # cut short, after a whole word
+            assert headline.startswith(words[:-1]) and headline[len(words) - 1] == " "
+        else:
+            assert words == "Brennan: we owe it to every family"
+    heat = re.search(r'<table class="heatmap".*?</table>', html, flags=re.S).group(0)
+    assert re.findall(r'<th scope="col" title="[^"]*">([^<]*)</th>', heat) == ["Version 1", "Version 2", "Version 3"]
+
+
 def test_a_passage_with_a_changed_figure_never_reads_as_all_the_same_wording(client, story):
     # The Gazette changed 240,000 to 420,000: a strong correspondence, but not the same words.
     html = client.get(story.get_absolute_url()).content.decode()

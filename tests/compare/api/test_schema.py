@@ -148,7 +148,9 @@ def test_the_schema_says_what_each_share_and_the_similarity_measure(schema):
     assert "edited one 0.8" in alignment["similarity"]["description"]
     assert "Copied = verbatim + edited" in alignment["shares"]["description"]
     source = components["SourceGuess"]["properties"]
-    assert "named by outlet" in source["evidence"]["description"]
+    # The evidence names versions as the page does; each version carries that name as `label`.
+    assert "named by `label`" in source["evidence"]["description"]
+    assert "Version N" in components["VersionOut"]["properties"]["label"]["description"]
     assert "facts" in source
     assert "half its paraphrased text" in components["SourceFactOut"]["properties"]["derived"]["description"]
     assert "compared by words alone" in components["TracedSourceOut"]["properties"]["share"]["description"]
