@@ -274,11 +274,11 @@ def _estimate(
         forward, backward = pairwise[(other, best)], pairwise[(best, other)]
         called = name(other)
         if derived_share(forward) >= derived_share(backward) - _DIRECTION_SLACK:
-            evidence.append(f"{_found(reuse(forward), f'{called}’s text', source)}.")
+            evidence.append(f"{_found(reuse(forward), f'the text of {called}', source)}.")
         else:
             evidence.append(
-                f"{_found(reuse(backward), f'{source}’s text', called)}; "
-                f"{100 - reuse(forward).found}% of {called}’s text is not in {source}."
+                f"{_found(reuse(backward), f'the text of {source}', called)}; "
+                f"{100 - reuse(forward).found}% of the text of {called} is not in {source}."
             )
     own = _passages_only_in(best, pairwise, ids)
     if own:
@@ -296,7 +296,7 @@ def _estimate(
             found = _found(reuse(pairwise[(other, best)]), "its text", source)
             evidence.append(
                 f"{called} looks independent of {source}: {found}, "
-                f"and {reuse(pairwise[(best, other)]).found}% of {source}’s text is found in {called}."
+                f"and {reuse(pairwise[(best, other)]).found}% of the text of {source} is found in {called}."
             )
 
     coverage = sum(shared(o, best) for o in related) / len(related)
@@ -348,7 +348,7 @@ def _margin(
 
 
 def _found(figures: Reuse, text: str, where: str) -> str:
-    """ "40% of X’s text is found in Y (30% copied verbatim or edited, 10% paraphrased)" """
+    """ "40% of the text of X is found in Y (30% copied verbatim or edited, 10% paraphrased)" """
     return (
         f"{figures.found}% of {text} is found in {where} "
         f"({figures.copied}% copied verbatim or edited, {figures.paraphrased}% paraphrased)"

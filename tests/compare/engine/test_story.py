@@ -264,4 +264,4 @@ def test_every_figure_in_the_evidence_is_a_share_of_one_text_found_in_another():
     kept = reuse(story.pairwise[("wire", "independent")])
     # The stated figures are the story page's, not a weighted "corresponds" nobody else shows.
     assert f"{found.found}% of its text is found in wire ({found.copied}% copied" in independent
-    assert f"and {kept.found}% of wire’s text is found in independent" in independent
+    assert f"and {kept.found}% of the text of wire is found in independent" in independent

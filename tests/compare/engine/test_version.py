@@ -45,6 +45,8 @@ DEMO_DIGESTS = {
     "segment3.align6.diff5.story4.format3": "a43818db985cba89654c035d1a58734ce7044b2d08c2bd5b227c60eefdf323d7",
     # ... and most like all the others (similarity counting twice): an expansion is not its source's source.
     "segment3.align6.diff5.story5.format3": "de49aac0a6dba065103be8d4810d20ee424552c3002d2342768767b9f9706d8c",
+    # The evidence names a text "the text of X", not "X’s text" (a version named "Version 2 (…)").
+    "segment3.align6.diff5.story6.format3": "18fd35b96f9b568366a561e6e5eaee4e0e8a062547bed7a6f38dd57856967529",
 }
 
 
