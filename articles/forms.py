@@ -62,9 +62,6 @@ def source_url_field(help_text: str) -> forms.URLField:
     )
 
 
-# The fields of one paste box. The first box's fields have these names; the others' end in the box's
-# number ("text_2"), so a form from before there were several boxes (and the API of the tests) still fits.
-PASTE_FIELDS = ("headline", "outlet", "published_on", "source_url", "text")
 PASTED_URL_HELP = "Where the article can be read. This is only noted down; nothing is fetched from it."
 
 
@@ -84,6 +81,7 @@ def _text_field() -> forms.CharField:
 
 
 def _paste_box_fields() -> dict[str, forms.Field]:
+    """The fields of one paste box, the same for every box: fresh ones each call, as each box needs its own."""
     return {
         "headline": headline_field(),
         "outlet": outlet_field(),
@@ -91,6 +89,11 @@ def _paste_box_fields() -> dict[str, forms.Field]:
         "source_url": source_url_field(PASTED_URL_HELP),
         "text": _text_field(),
     }
+
+
+# The names of one paste box's fields, in order. The first box's fields have these names; the others' end in
+# the box's number ("text_2"), so a form from before there were several boxes (and the API of the tests) still fits.
+PASTE_FIELDS = tuple(_paste_box_fields())
 
 
 class PasteBox:
@@ -112,11 +115,8 @@ class VersionsForm(forms.Form):
     default_boxes = 1
     more_boxes_step = 3
 
-    headline = headline_field()
-    outlet = outlet_field()
-    published_on = published_on_field()
-    source_url = source_url_field(PASTED_URL_HELP)
-    text = _text_field()
+    # No paste box's fields here: __init__ adds them, as many boxes as asked for, before ``boxes``.
+
     # How many paste boxes the page shows: sent back with the form, so a box added stays.
     boxes = forms.IntegerField(widget=forms.HiddenInput, required=False)
     files = MultipleFileField(  # type: ignore[assignment]  # a declared field: Django moves it off the class
@@ -138,20 +138,18 @@ class VersionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.box_count = self._box_count(self.data.get("boxes") if self.is_bound else self.initial.get("boxes"))
         self.initial.setdefault("boxes", self.box_count)
-        # The other boxes' fields go right after the first box's, so errors are listed in the page's order.
+        # The boxes' fields go after the story's and before the files and web addresses, as the page
+        # shows them, so errors are listed in the page's order.
         fields = list(self.fields.items())
-        after_first = [name for name, _ in fields].index("text") + 1
-        extra = [
-            (paste_name(name, box), field)
-            for box in range(2, self.box_count + 1)
-            for name, field in _paste_box_fields().items()
-        ]
-        self.fields = dict(fields[:after_first] + extra + fields[after_first:])
-        if self.box_count > 1:
-            # The error summary says which box a field is in (see story_new.html, "problems").
-            for box in range(1, self.box_count + 1):
-                for name in PASTE_FIELDS:
-                    self.fields[paste_name(name, box)].box = box  # type: ignore[attr-defined]
+        before_files = [name for name, _ in fields].index("boxes")
+        pasted: list[tuple[str, forms.Field]] = []
+        for box in range(1, self.box_count + 1):
+            for name, field in _paste_box_fields().items():
+                if self.box_count > 1:
+                    # The error summary says which box a field is in (see story_new.html, "problems").
+                    field.box = box  # type: ignore[attr-defined]
+                pasted.append((paste_name(name, box), field))
+        self.fields = dict(fields[:before_files] + pasted + fields[before_files:])
 
     @classmethod
     def _box_count(cls, asked: object) -> int:
