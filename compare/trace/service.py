@@ -47,9 +47,9 @@ from compare.engine import (
     pair_from_dict,
     pair_to_dict,
     prepare,
+    reuse,
     segment_from_list,
     segment_to_list,
-    whole_percents,
 )
 from compare.kinds import TABLE
 from compare.trace.index import find_candidates
@@ -269,11 +269,10 @@ def _align_candidates(
 
 
 def source_percents(source: TracedSource) -> list[int]:
-    """A source's shares of the text by kind (``KINDS``' order) in whole percent, rounded together as the
-    story page rounds them (compare/engine/reuse.py): their sum is the source's whole percent."""
-    shares = [(kind, source.shares.get(kind, 0.0)) for kind in KINDS]
-    percents = whole_percents([*shares, ("unique", max(0.0, 1.0 - sum(value for _, value in shares)))])
-    return [value for _, value in percents[: len(KINDS)]]
+    """A source's shares of the text by kind (``KINDS``' order) in whole percent: the engine's one measure
+    (compare/engine/reuse.py), as the story page states it, so their sum is the source's whole percent."""
+    figures = reuse(source.alignment)
+    return [figures.verbatim, figures.edited, figures.paraphrased]
 
 
 def public_dict(result: TraceResult) -> dict[str, Any]:

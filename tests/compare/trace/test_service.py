@@ -11,9 +11,10 @@ from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
 from articles.access import visible_articles
 from articles.models import Article
 from articles.services import ArticleInput, create_story
+from compare.engine import PairAlignment, reuse
 from compare.kinds import TABLE
 from compare.trace import service
-from compare.trace.service import TraceError, trace_text
+from compare.trace.service import TracedSource, TraceError, source_percents, trace_text
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,17 @@ def test_it_finds_an_edited_and_reordered_copy(library):
     assert result.sources[0].article == library["ferry"]
     assert result.sources[0].shares["edited"] > 0
     assert result.traced_share == pytest.approx(1.0)
+
+
+def test_a_sources_figures_are_the_story_pages_figures_even_where_two_kinds_tie():
+    # Four sixths verbatim, one sixth edited, one paraphrased: 66.7, 16.7 and 16.7 leave two points
+    # to give out among three equal remainders. The story page gives them in the kinds' order; working
+    # out "not found" as 1 minus the rest gave them by the last bit of a float instead (66, 17, 17).
+    sixths = {"verbatim": 4 / 6, "edited": 1 / 6, "paraphrase": 1 / 6, "unique": 0.0}
+    alignment = PairAlignment("traced", "article-1", [], [], [], [], [], shares_a=sixths)
+    source = TracedSource(article=Article(), share=1.0, shares={}, pairs=[], alignment=alignment, keys_matched=2)
+    figures = reuse(alignment)
+    assert source_percents(source) == [figures.verbatim, figures.edited, figures.paraphrased] == [67, 17, 16]
 
 
 def test_a_text_sharing_nothing_is_all_new(library):
