@@ -68,9 +68,8 @@ from compare.engine import (
     Change,
     Pair,
     StoryAlignment,
-    derived_from_source,
+    likely_source,
     pair_alignment_entries,
-    source_evidence,
 )
 from versus.text import plural
 
@@ -295,15 +294,16 @@ def source_data(source: ExportSource) -> dict[str, Any]:
     alignment = source.alignment
     best = alignment.source.document
     labels = {doc: source.article(doc).label() for doc in source.ids}
+    # Worked out once: the evidence and which versions are derived both come of it.
+    reading = likely_source(alignment, lambda doc: labels.get(doc, doc))
     facts: list[dict[str, Any]] = []
     if best in labels:
-        derived = derived_from_source(alignment)
         facts = [
             {
                 "document": _doc(doc),
                 "shares": dict(alignment.pairwise[(doc, best)].shares_a),
                 "source_shares": dict(alignment.pairwise[(best, doc)].shares_a),
-                "derived": doc in derived,
+                "derived": doc in reading.derived,
             }
             for doc in source.ids
             if doc != best
@@ -311,7 +311,7 @@ def source_data(source: ExportSource) -> dict[str, Any]:
     return {
         "document": _doc(best),
         "confidence": alignment.source.confidence,
-        "evidence": source_evidence(alignment, lambda doc: labels.get(doc, doc)),
+        "evidence": reading.estimate.evidence,
         "facts": facts,
     }
 

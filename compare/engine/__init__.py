@@ -48,7 +48,7 @@ from .serialize import (
 )
 from .story import _DERIVED_SHARE as DERIVED_SHARE
 from .story import _SIMILARITY_WEIGHT as SIMILARITY_WEIGHTS
-from .story import align_story, derived_from_source, runner_up, source_evidence
+from .story import LikelySource, align_story, likely_source, source_evidence
 from .types import (
     KINDS,
     SHARE_KINDS,
@@ -91,16 +91,16 @@ __all__ = [
     "Prepared",
     "Segment",
     "ShareKind",
+    "LikelySource",
     "SourceEstimate",
     "StoryAlignment",
     "align_pair",
     "align_prepared",
     "align_story",
-    "derived_from_source",
     "Reuse",
     "reuse",
     "reuse_of",
-    "runner_up",
+    "likely_source",
     "source_evidence",
     "whole_percents",
     "embed",

@@ -22,6 +22,7 @@ which version a reader sees as the base.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import combinations, permutations
 
 from . import ENGINE_VERSION
@@ -210,26 +211,32 @@ def estimate_source(
     stories with a derived paper, a PA text in 65 of 121 (similarity alone: 60; containment
     alone: 76; ``bench/quality.py --source``). Ties go to the lowest id, numeric ids compared
     as numbers: the version added first."""
-    return _estimate(sorted(prepared), pairwise, similarity, str)[0]
+    return _estimate(sorted(prepared), pairwise, similarity, str).estimate
+
+
+@dataclass(frozen=True)
+class LikelySource:
+    """The likely source as the story page and the exports read it: the estimate and what comes of it."""
+
+    estimate: SourceEstimate  # its evidence naming each version as the caller names it
+    derived: set[str]  # the versions counted as derived from the source (or it from them): see ``derived_share``
+    runner_up: str | None  # the version that comes almost as close to being the source, if one does
+
+
+def likely_source(alignment: StoryAlignment, name: Callable[[str], str] = str) -> LikelySource:
+    """The likely source worked out from the story's alignment, with each version called ``name(id)``
+    (its outlet, a file name) in the evidence, the versions derived from it and the runner-up (so that
+    a reader is told which other version could as well be the origin).
+
+    The stored evidence names versions by id, which means nothing to a reader, and a version's
+    name may change after the alignment was stored: so the words are made again when shown. The
+    estimate weighs every pair of versions: a caller that needs several of its parts asks once."""
+    return _estimate(sorted(alignment.documents), alignment.pairwise, alignment.similarity, name)
 
 
 def source_evidence(alignment: StoryAlignment, name: Callable[[str], str]) -> list[str]:
-    """The likely source's evidence with each version called ``name(id)`` (its outlet, a file name).
-
-    The stored evidence names versions by id, which means nothing to a reader, and a version's
-    name may change after the alignment was stored: so the words are made again when shown."""
-    return _estimate(sorted(alignment.documents), alignment.pairwise, alignment.similarity, name)[0].evidence
-
-
-def derived_from_source(alignment: StoryAlignment) -> set[str]:
-    """The versions counted as derived from the likely source (or it from them): see ``derived_share``."""
-    return _estimate(sorted(alignment.documents), alignment.pairwise, alignment.similarity, str)[1]
-
-
-def runner_up(alignment: StoryAlignment) -> str | None:
-    """The version that comes almost as close to being the source as the likely source does
-    (so that a reader is told which other version could as well be the origin), or None."""
-    return _estimate(sorted(alignment.documents), alignment.pairwise, alignment.similarity, str)[2]
+    """The likely source's evidence with each version called ``name(id)`` (see ``likely_source``)."""
+    return likely_source(alignment, name).estimate.evidence
 
 
 def _estimate(
@@ -237,13 +244,15 @@ def _estimate(
     pairwise: dict[tuple[str, str], PairAlignment],
     similarity: dict[tuple[str, str], float],
     name: Callable[[str], str],
-) -> tuple[SourceEstimate, set[str], str | None]:
+) -> LikelySource:
     """The estimate, the versions related to the source, and the version that comes almost as
-    close as the source (see ``runner_up``) or None. Every figure in the evidence is a
+    close as the source or None (see ``LikelySource``). Every figure in the evidence is a
     share of one version's text found in another (``reuse``), as the story page states it; the
     weighted ``derived_share`` only decides, and is never stated as a figure."""
     if len(ids) < 2:
-        return SourceEstimate(None, 0.0, ["There is only one version: nothing to compare it with."]), set(), None
+        return LikelySource(
+            SourceEstimate(None, 0.0, ["There is only one version: nothing to compare it with."]), set(), None
+        )
 
     def shared(x: str, y: str) -> float:
         return max(derived_share(pairwise[(x, y)]), derived_share(pairwise[(y, x)]))
@@ -253,7 +262,7 @@ def _estimate(
     related = [o for o in ids if o != best and shared(o, best) >= _DERIVED_SHARE]
     if not related:
         copied, x, y = max((reuse(pairwise[(x, y)]).copied, x, y) for x, y in permutations(ids, 2))
-        return (
+        return LikelySource(
             SourceEstimate(
                 None,
                 0.0,
@@ -303,7 +312,7 @@ def _estimate(
     reach = len(related) / (len(ids) - 1)
     confidence = min(1.0, coverage) * reach**0.5 * (_BASE_WEIGHT + _MARGIN_WEIGHT * min(1.0, margin / _FULL_MARGIN))
     close = second if margin < _UNCERTAIN_MARGIN else None
-    return SourceEstimate(best, round(confidence, 3), evidence), set(related), close
+    return LikelySource(SourceEstimate(best, round(confidence, 3), evidence), set(related), close)
 
 
 def _explained(doc_id: str, ids: list[str], pairwise: dict[tuple[str, str], PairAlignment]) -> float:

@@ -24,9 +24,8 @@ from compare.engine import (
     SHARE_KINDS,
     Reuse,
     StoryAlignment,
-    derived_from_source,
+    likely_source,
     reuse,
-    runner_up,
     whole_percents,
 )
 from compare.kinds import COPIED, PAIR_KINDS, RANK, TABLE, UNIQUE
@@ -151,8 +150,11 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
     source = alignment.source
     source_id = source.document if source.document in ids else None
     facts: list[SourceFact] = []
+    second: str | None = None
     if source_id is not None:
-        related = derived_from_source(alignment)
+        # Worked out once: which versions are derived and the runner-up both come of it.
+        reading = likely_source(alignment)
+        second = reading.runner_up
         for other in ids:
             if other != source_id:
                 figures = reuse(alignment.pairwise[(other, source_id)])
@@ -163,7 +165,7 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
                         close=figures.copied,
                         paraphrased=figures.paraphrased,
                         kept=reuse(alignment.pairwise[(source_id, other)]).found,
-                        derived=other in related,
+                        derived=other in reading.derived,
                     )
                 )
         facts.sort(key=lambda f: (-f.found, f.other.label))
@@ -173,7 +175,6 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
     )
     confidence = source.confidence
     derived = sum(1 for fact in facts if fact.derived)
-    second = runner_up(alignment) if source_id is not None else None
     return {
         "source_version": versions[source_id] if source_id else None,
         "source": source,

@@ -255,6 +255,20 @@ def test_the_evidence_names_the_versions_as_the_caller_calls_them():
         assert not re.search(rf"\b{doc_id}\b", evidence)
 
 
+def test_one_reading_of_the_likely_source_gives_its_estimate_the_derived_versions_and_the_runner_up():
+    from compare.engine import likely_source
+
+    story = align_story(documents())
+    reading = likely_source(story)
+    assert reading.estimate == story.source  # named by id, as the stored estimate is
+    assert reading.derived == {"reprint", "short"}
+    # The reprint holds all of the wire: it could as well be the source, and the evidence says so.
+    assert reading.runner_up == "reprint"
+    assert "reprint comes almost as close" in " ".join(reading.estimate.evidence)
+    named = likely_source(story, str.upper).estimate.evidence
+    assert "REPRINT comes almost as close" in " ".join(named) and len(named) == len(story.source.evidence)
+
+
 def test_every_figure_in_the_evidence_is_a_share_of_one_text_found_in_another():
     from compare.engine import reuse
 
