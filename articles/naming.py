@@ -1,4 +1,5 @@
-"""Names people can read: a version's label, a headline from a first line, a file's name without its hash.
+"""Names people can read: a version's label, a headline from a first line, a file's name without its hash,
+a title written as HTML as it reads.
 
 Pure functions over strings, no Django: every way in (upload, URL, command line) and the
 model's ``label()`` use them, so a version is never called "001_730206c4979a7c63.txt".
@@ -6,6 +7,7 @@ model's ``label()`` use them, so a version is never called "001_730206c4979a7c63
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from pathlib import PurePath
@@ -22,6 +24,8 @@ HEADLINE_LENGTH = 160
 _MACHINE_PART = re.compile(r"^(?:\d+|(?=[0-9a-f]*\d)[0-9a-f]{4,})$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s_.\-+]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
+# An HTML tag or comment. A tag starts with a letter (or "/" and a letter), so "rates < 3% and > 2%" is no tag.
+_MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.DOTALL)
 
 
 def cut(text: str, limit: int) -> str:
@@ -94,3 +98,12 @@ def first_line_headline(text: str, limit: int = HEADLINE_LENGTH) -> str:
 def is_readable(text: str) -> bool:
     """Whether a name has at least one letter or digit (not only punctuation or symbols)."""
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def visible_text(markup: str) -> str:
+    """What a text written as HTML reads as: tags dropped, entities decoded, white space folded.
+
+    "<b>Ferry &amp; port</b> strike" -> "Ferry & port strike". Entities are decoded after the
+    tags are dropped, so an escaped "&lt;b&gt;" stays as the words "<b>" it shows.
+    """
+    return " ".join(html.unescape(_MARKUP.sub("", markup)).split())

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from compare.engine import Document, embed, find_junk
 
 from .models import Article, PassageNote, ShareLink, Story, content_hash
+from .naming import visible_text
 from .reading import reading_length
 
 # Half of a UTF-16 surrogate pair on its own is not a character; it becomes U+FFFD, as bad bytes do.
@@ -123,9 +124,15 @@ def check_article(item: ArticleInput) -> str:
 _RESERVED_SLUGS = frozenset({"new"})
 
 
+def _slug_base(title: str) -> str:
+    """The slug of a title as it reads: one pasted as HTML ("<b>Ferry &amp; port</b> strike") would
+    otherwise keep its tags' and entities' letters ("bferry-amp-portb-strike"). The title is kept as typed."""
+    return slugify(visible_text(title))[:100] or "story"
+
+
 def _slugs(title: str) -> Iterator[str]:
     """The slugs a story with this title may take, in order of preference."""
-    base = slugify(title)[:100] or "story"
+    base = _slug_base(title)
     yield base
     n = 2
     while True:
@@ -138,7 +145,7 @@ def _create_with_unique_slug(**fields: object) -> Story:
     before the insert: two requests with the same title at once would both find a slug free.
     Each try is a savepoint, so a clash leaves the outer transaction usable."""
     title = str(fields["title"])
-    taken = set(Story.objects.filter(slug__startswith=slugify(title)[:100] or "story").values_list("slug", flat=True))
+    taken = set(Story.objects.filter(slug__startswith=_slug_base(title)).values_list("slug", flat=True))
     for slug in _slugs(title):
         if slug in _RESERVED_SLUGS or slug in taken:
             continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from articles.extract import article_from_file, article_from_html
-from articles.naming import cut, first_line_headline, readable_filename
+from articles.naming import cut, first_line_headline, readable_filename, visible_text
 
 
 def test_a_file_name_made_of_a_number_and_a_hash_gives_no_name():
@@ -69,3 +69,13 @@ def test_a_web_page_without_a_site_name_is_named_by_its_website():
     html = f"<html><body><article><p>{words}</p></article></body></html>"
     item = article_from_html(html, name="news.example", url="https://www.news.example/bridge", source="url")
     assert item.outlet == "news.example"
+
+
+def test_a_text_written_as_html_reads_without_its_tags_and_with_its_entities_decoded():
+    assert visible_text("<b>Ferry &amp; port</b> strike") == "Ferry & port strike"
+    assert visible_text("Ferry <!-- draft --><i>strike</i>\n ends") == "Ferry strike ends"
+
+
+def test_angle_brackets_that_are_no_tag_and_escaped_tags_stay_as_they_read():
+    assert visible_text("Rates < 3% and > 2%") == "Rates < 3% and > 2%"
+    assert visible_text("The &lt;b&gt; tag") == "The <b> tag"

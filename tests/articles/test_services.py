@@ -59,6 +59,13 @@ def test_slugs_are_unique_and_never_shadow_the_add_page():
     assert new.slug == "new-2"
 
 
+def test_a_title_written_as_html_gives_the_slug_of_its_visible_words_and_is_kept_as_typed():
+    story = create_story("<b>Ferry &amp; port</b> strike", [ArticleInput(text=ONE)])
+    again = create_story("Ferry & port strike", [ArticleInput(text=ONE)])
+    assert (story.slug, again.slug) == ("ferry-port-strike", "ferry-port-strike-2")
+    assert story.title == "<b>Ferry &amp; port</b> strike"
+
+
 def test_a_story_needs_a_title():
     with pytest.raises(IngestError, match="needs a title"):
         create_story("   ", [ArticleInput(text=ONE)])

@@ -74,6 +74,17 @@ def test_pasting_a_version_creates_a_story_and_marks_its_junk(client):
     assert "Leave a Reply" in article.text
 
 
+def test_a_title_pasted_as_html_gets_an_address_that_reads_like_it_and_is_shown_as_typed(client):
+    typed = "<b>Ferry &amp; port</b> strike"
+    response = new_story(client, title=typed, text=HARBOUR, follow=True)
+    story = Story.objects.get()
+    assert story.slug == "ferry-port-strike"
+    assert story.title == typed
+    html = response.content.decode()
+    assert "&lt;b&gt;Ferry &amp;amp; port&lt;/b&gt; strike" in html
+    assert "<b>Ferry" not in html
+
+
 RADIO = "The harbour swing bridge is stuck open again and the ferry is full, listeners told Coast Radio on Wednesday."
 
 
