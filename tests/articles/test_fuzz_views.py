@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http.multipartparser import MultiPartParser
 from django.test import override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
@@ -153,10 +154,20 @@ def test_weird_versions_of_one_story_are_compared_and_shown(client, texts):
 
 # --- upload -------------------------------------------------------------------------------
 
-FILE_NAMES = st.tuples(
-    st.one_of(st.just("article"), SHORT_WEIRD.filter(lambda name: "/" not in name and "\\" not in name)),
-    st.sampled_from([".txt", ".md", ".html", ".HTM", ".pdf", ".docx", ""]),
-).map("".join)
+FILE_NAMES = (
+    st.tuples(
+        st.one_of(st.just("article"), SHORT_WEIRD.filter(lambda name: "/" not in name and "\\" not in name)),
+        st.sampled_from([".txt", ".md", ".html", ".HTM", ".pdf", ".docx", ""]),
+    )
+    .map("".join)
+    .filter(lambda name: _reaches_the_view(name or "unnamed"))
+)
+
+
+def _reaches_the_view(name: str) -> bool:
+    # Django's upload parser drops a file whose name is only non-printable characters (or "."
+    # or "..") before any view sees it; a browser sends such names only when crafted.
+    return MultiPartParser.sanitize_file_name(None, name) is not None  # type: ignore[arg-type]
 
 
 ARTICLE_FILES = st.one_of(
