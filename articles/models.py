@@ -210,12 +210,21 @@ class Article(models.Model):
             "text": self.text,
         }
 
+    def published_iso(self) -> str:
+        """Its date as the engine takes it (it can decide the likely source): "2026-10-12", or "" unknown."""
+        return self.published_on.isoformat() if self.published_on else ""
+
     def engine_document(self, doc_id: str | None = None, *, with_vectors: bool = True) -> Document:
         """The version as the alignment engine takes it (its id is the primary key unless given),
         with its stored sentence vectors when they were computed from this very text by this
         model version; without them (stale, never computed, or ``with_vectors=False``) the engine
         compares the version lexically."""
-        document = Document(id=str(self.pk) if doc_id is None else doc_id, text=self.text, junk=self.junk_ranges())
+        document = Document(
+            id=str(self.pk) if doc_id is None else doc_id,
+            text=self.text,
+            junk=self.junk_ranges(),
+            published=self.published_iso(),
+        )
         if not with_vectors or not self.vectors_key or self.vectors_key != embed.vectors_key(document):
             return document
         data = bytes(self.vectors or b"")  # Postgres hands back a memoryview

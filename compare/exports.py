@@ -191,7 +191,7 @@ def load(
     return ExportSource(
         story=story,
         articles=articles,
-        alignment=services.load_alignment(stored),
+        alignment=services.load_alignment(stored, articles),
         engine_version=stored.engine_version or ENGINE_VERSION,
         exported_at=timezone.now().replace(microsecond=0),
         # A row without a mode was stored before the engine had sentence vectors: lexical.
@@ -295,7 +295,8 @@ def source_data(source: ExportSource) -> dict[str, Any]:
     best = alignment.source.document
     labels = {doc: source.article(doc).label() for doc in source.ids}
     # Worked out once: the evidence and which versions are derived both come of it.
-    reading = likely_source(alignment, lambda doc: labels.get(doc, doc))
+    dates = {doc: source.article(doc).published_iso() for doc in source.ids}
+    reading = likely_source(alignment, lambda doc: labels.get(doc, doc), dates)
     facts: list[dict[str, Any]] = []
     if best in labels:
         facts = [

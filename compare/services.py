@@ -27,7 +27,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -38,7 +38,16 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from articles.models import Article, Story
 from articles.services import store_sentence_vectors
-from compare.engine import ENGINE_VERSION, Document, StoryAlignment, align_story, embed, story_from_dict, story_to_dict
+from compare.engine import (
+    ENGINE_VERSION,
+    Document,
+    StoryAlignment,
+    align_story,
+    embed,
+    likely_source,
+    story_from_dict,
+    story_to_dict,
+)
 
 from .models import StoredAlignment
 
@@ -285,7 +294,26 @@ _DECODED_MAX = 16
 _DECODED_LOCK = threading.Lock()
 
 
-def load_alignment(stored: StoredAlignment) -> StoryAlignment:
+def load_alignment(stored: StoredAlignment, articles: Sequence[Article] | None = None) -> StoryAlignment:
+    """The stored comparison, with the likely source the dates of ``articles`` name (``dated``);
+    without them, as stored (named from the texts and the dates they had when it was computed)."""
+    alignment = _decoded(stored)
+    return alignment if articles is None else dated(alignment, articles)
+
+
+def dated(alignment: StoryAlignment, articles: Sequence[Article]) -> StoryAlignment:
+    """The alignment with the likely source the versions' current dates name, when two versions
+    come almost as close to being it (``estimate_source``). Applied when a comparison is read,
+    not stored with it: a date is edited far more often than a text, and a new date must not
+    make the story align again (dates are not part of ``alignment_key``)."""
+    published = {str(article.pk): article.published_iso() for article in articles}
+    if not any(published.values()):
+        return alignment
+    estimate = likely_source(alignment, published=published).estimate
+    return alignment if estimate == alignment.source else replace(alignment, source=estimate)
+
+
+def _decoded(stored: StoredAlignment) -> StoryAlignment:
     with _DECODED_LOCK:
         found = _DECODED.get(stored.key)
         if found is not None:

@@ -246,7 +246,7 @@ def _story_page(request: HtmxHttpRequest, story: Story, reading: Reading) -> Htt
         context["state"] = "failed" if stored.status == StoredAlignment.Status.FAILED else "computing"
         return render(request, template, context)
 
-    alignment = services.load_alignment(stored)
+    alignment = services.load_alignment(stored, articles)
     context.update(_comparison_context(request, story, articles, alignment, reading))
     # Teacher's notes on the passages, found afresh in this alignment from their character offsets.
     placed = notes.place(note_list, articles, alignment)
@@ -312,7 +312,7 @@ def _passage_page(
     template = "compare/passage.html#panel" if is_fragment(request) else "compare/passage.html"
     if stored.status != StoredAlignment.Status.DONE:
         return render(request, template, context)
-    alignment = services.load_alignment(stored)
+    alignment = services.load_alignment(stored, articles)
     versions = presentation.build_versions(articles)
     focus_id = str(article_id)
     segments = alignment.segments.get(focus_id, [])

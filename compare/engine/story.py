@@ -21,7 +21,7 @@ which version a reader sees as the base.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, permutations
 
@@ -81,7 +81,7 @@ def align_story(docs: Sequence[Document], on_progress: Callable[[int, int], None
         pairwise=pairwise,
         groups=_groups(prepared, pairwise, couples),
         similarity=similarity,
-        source=estimate_source(prepared, pairwise, similarity),
+        source=estimate_source(prepared, pairwise, similarity, {d.id: d.published for d in docs}),
         engine_version=ENGINE_VERSION,
     )
 
@@ -197,6 +197,7 @@ def estimate_source(
     prepared: dict[str, Prepared],
     pairwise: dict[tuple[str, str], PairAlignment],
     similarity: dict[tuple[str, str], float],
+    published: Mapping[str, str] | None = None,
 ) -> SourceEstimate:
     """The version the others most likely derive from, with its evidence in words (versions named by id).
 
@@ -210,8 +211,12 @@ def estimate_source(
     made from. Their sum, similarity counting twice, names both right and, on METER's dev
     stories with a derived paper, a PA text in 65 of 121 (similarity alone: 60; containment
     alone: 76; ``bench/quality.py --source``). Ties go to the lowest id, numeric ids compared
-    as numbers: the version added first."""
-    return _estimate(sorted(prepared), pairwise, similarity, str).estimate
+    as numbers: the version added first.
+
+    When the runner-up comes almost as close (``_UNCERTAIN_MARGIN``), the texts cannot tell
+    which of the two came first; their dates (``published``: ISO dates by id, "" unknown) can,
+    when both are known and differ: the earlier one is named."""
+    return _estimate(sorted(prepared), pairwise, similarity, str, published).estimate
 
 
 @dataclass(frozen=True)
@@ -221,17 +226,24 @@ class LikelySource:
     estimate: SourceEstimate  # its evidence naming each version as the caller names it
     derived: set[str]  # the versions counted as derived from the source (or it from them): see ``derived_share``
     runner_up: str | None  # the version that comes almost as close to being the source, if one does
+    # The version that came almost as close but was published later, so the dates named the
+    # source (then there is no runner-up: the dates decided); None when they did not decide.
+    later: str | None = None
 
 
-def likely_source(alignment: StoryAlignment, name: Callable[[str], str] = str) -> LikelySource:
+def likely_source(
+    alignment: StoryAlignment, name: Callable[[str], str] = str, published: Mapping[str, str] | None = None
+) -> LikelySource:
     """The likely source worked out from the story's alignment, with each version called ``name(id)``
     (its outlet, a file name) in the evidence, the versions derived from it and the runner-up (so that
     a reader is told which other version could as well be the origin).
 
     The stored evidence names versions by id, which means nothing to a reader, and a version's
     name may change after the alignment was stored: so the words are made again when shown. The
-    estimate weighs every pair of versions: a caller that needs several of its parts asks once."""
-    return _estimate(sorted(alignment.documents), alignment.pairwise, alignment.similarity, name)
+    estimate weighs every pair of versions: a caller that needs several of its parts asks once.
+    ``published`` gives the versions' dates, as the alignment was computed with them
+    (see ``estimate_source``)."""
+    return _estimate(sorted(alignment.documents), alignment.pairwise, alignment.similarity, name, published)
 
 
 def source_evidence(alignment: StoryAlignment, name: Callable[[str], str]) -> list[str]:
@@ -244,6 +256,7 @@ def _estimate(
     pairwise: dict[tuple[str, str], PairAlignment],
     similarity: dict[tuple[str, str], float],
     name: Callable[[str], str],
+    published: Mapping[str, str] | None = None,
 ) -> LikelySource:
     """The estimate, the versions related to the source, and the version that comes almost as
     close as the source or None (see ``LikelySource``). Every figure in the evidence is a
@@ -258,6 +271,13 @@ def _estimate(
         return max(derived_share(pairwise[(x, y)]), derived_share(pairwise[(y, x)]))
 
     ranked = _ranked(ids, pairwise, similarity)
+    margin = _margin(ranked[0], ranked[1], ids, pairwise, similarity)
+    dated = published or {}
+    first, then = dated.get(ranked[0], ""), dated.get(ranked[1], "")
+    # A near tie the texts cannot break, the dates can: a source is published before its copies.
+    by_date = margin < _UNCERTAIN_MARGIN and bool(first) and bool(then) and first != then
+    if by_date and then < first:
+        ranked[0], ranked[1] = ranked[1], ranked[0]
     best = ranked[0]
     related = [o for o in ids if o != best and shared(o, best) >= _DERIVED_SHARE]
     if not related:
@@ -293,8 +313,12 @@ def _estimate(
     if own:
         evidence.append(f"{source} has {own} passage{'s' if own != 1 else ''} that no other version has.")
     second = ranked[1]
-    margin = _margin(best, second, ids, pairwise, similarity)
-    if margin < _UNCERTAIN_MARGIN:
+    if by_date:
+        evidence.append(
+            f"{name(second)} comes almost as close to being the source as {source}, but was published "
+            f"later ({dated[second]}, against {dated[best]})."
+        )
+    elif margin < _UNCERTAIN_MARGIN:
         evidence.append(
             f"{name(second)} comes almost as close to being the source as {source}: "
             "which of the two came first is uncertain."
@@ -311,8 +335,9 @@ def _estimate(
     coverage = sum(shared(o, best) for o in related) / len(related)
     reach = len(related) / (len(ids) - 1)
     confidence = min(1.0, coverage) * reach**0.5 * (_BASE_WEIGHT + _MARGIN_WEIGHT * min(1.0, margin / _FULL_MARGIN))
-    close = second if margin < _UNCERTAIN_MARGIN else None
-    return LikelySource(SourceEstimate(best, round(confidence, 3), evidence), set(related), close)
+    close = second if margin < _UNCERTAIN_MARGIN and not by_date else None
+    later = second if by_date else None
+    return LikelySource(SourceEstimate(best, round(confidence, 3), evidence), set(related), close, later)
 
 
 def _explained(doc_id: str, ids: list[str], pairwise: dict[tuple[str, str], PairAlignment]) -> float:

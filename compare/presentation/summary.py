@@ -17,11 +17,13 @@ The figures are rounded together (compare/engine/reuse.py), so "copied" + "parap
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from compare.engine import (
     DERIVED_SHARE,
     SHARE_KINDS,
+    Flag,
+    PairAlignment,
     Reuse,
     StoryAlignment,
     likely_source,
@@ -32,6 +34,7 @@ from compare.kinds import COPIED, PAIR_KINDS, RANK, TABLE, UNIQUE
 from versus.text import either
 
 from .comparison import Version
+from .marks import Passages, flagged
 
 _KINDS: tuple[str, ...] = tuple(kind.name for kind in PAIR_KINDS)
 # Against the base, a version's text with no counterpart there is "not in the base", not "its own".
@@ -135,6 +138,56 @@ class SourceFact:
     paraphrased: int  # percent of the other's text paraphrased from the source (found = close + paraphrased)
     kept: int  # percent of the source's text that the other has
     derived: bool  # the engine counts it as derived from the source (or the source from it)
+    # Of its passages copied from the source (verbatim or edited), how many state another figure,
+    # another name or other quoted words: a copy can be 100% found and still alter what it copied.
+    altered: dict[str, int] = field(default_factory=dict)
+
+    def altered_words(self) -> str:
+        """ "a figure in 1 copied passage, quoted words in 2", or "" when nothing copied was altered."""
+        parts: list[str] = []
+        for flag, words in (("number", "a figure"), ("name", "a name"), ("quote", "quoted words")):
+            count = self.altered.get(flag, 0)
+            if count:
+                parts.append(
+                    f"{words} in {count}" if parts else f"{words} in {count} copied passage{'s' if count != 1 else ''}"
+                )
+        return ", ".join(parts)
+
+
+_COPIED_KINDS = frozenset(info.name for info in COPIED)
+
+
+def _altered(alignment: PairAlignment, source: Version, other: Version) -> dict[str, int]:
+    """How many of the passages ``other`` copied from ``source`` state another figure, another
+    name or other quoted words in place of the source's (each counted once per passage).
+
+    Only replacements count: a figure or a name one side has and the other does not is a cut
+    or an addition, which the shares already say (a restructured copy drops a dateline, moves
+    a sentence), while "1,200" becoming "3,000" inside copied words is what a reader must
+    not miss. Each is a change the page flags, so the reader can find it."""
+    counts: dict[str, int] = {}
+    for pair in alignment.pairs:
+        if pair.kind not in _COPIED_KINDS:
+            continue
+        passages = Passages(source.text, pair.a_span, other.text, pair.b_span)
+        found: set[Flag] = set()
+        for change in pair.changes:
+            for flag in change.flags - found:
+                about = flagged(replace(change, flags=frozenset({flag})), passages)
+                if flag == "quote":
+                    was, now = source.text[change.a[0] : change.a[1]], other.text[change.b[0] : change.b[1]]
+                    replaced = bool(about.flags) and _has_word(was) and _has_word(now)
+                else:  # the figure or name the flag is about, on both sides: one put for the other
+                    replaced = bool(about.a) and bool(about.b)
+                if replaced:
+                    found.add(flag)
+        for kind in found:
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def _has_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def _percent(share: float) -> int:
@@ -151,10 +204,12 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
     source_id = source.document if source.document in ids else None
     facts: list[SourceFact] = []
     second: str | None = None
+    later: str | None = None
     if source_id is not None:
         # Worked out once: which versions are derived and the runner-up both come of it.
-        reading = likely_source(alignment)
+        reading = likely_source(alignment, published={v: versions[v].article.published_iso() for v in ids})
         second = reading.runner_up
+        later = reading.later
         for other in ids:
             if other != source_id:
                 figures = reuse(alignment.pairwise[(other, source_id)])
@@ -166,6 +221,7 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
                         paraphrased=figures.paraphrased,
                         kept=reuse(alignment.pairwise[(source_id, other)]).found,
                         derived=other in reading.derived,
+                        altered=_altered(alignment.pairwise[(source_id, other)], versions[source_id], versions[other]),
                     )
                 )
         facts.sort(key=lambda f: (-f.found, f.other.label))
@@ -182,6 +238,8 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
         "source_percent": _percent(confidence),
         "source_derived": derived,
         "runner_up": versions[second] if second is not None and second in ids else None,
+        # Came almost as close, but was published later: the dates named the source.
+        "later_version": versions[later] if later is not None and later in ids else None,
         "derived_percent": DERIVED_PERCENT,
         "closest_percent": closest[0],
         "closest_pair": (versions[closest[1]], versions[closest[2]]) if closest[1] else None,

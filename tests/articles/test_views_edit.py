@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -146,3 +147,23 @@ def test_the_owner_sees_a_list_of_versions_to_name_even_before_the_comparison(cl
     html = client_in.get(single.get_absolute_url()).content.decode()
     assert 'id="versions-list" open' in html
     assert reverse("articles:version_edit", args=[single.slug, single.versions.first().pk]) in html
+
+
+def test_a_new_date_can_name_the_other_of_two_near_equal_versions_the_source_without_aligning_again(client_in, story):
+    # The two versions come equally close to being each other's source: by their texts the
+    # first added is named; dated, the earlier one is, as soon as the dates are saved.
+    services.get_or_compute(story)
+    before = StoredAlignment.objects.get(story=story)
+    first, second = story.versions.order_by("position")
+    for article, outlet, day in ((first, "Harbour Wire", 14), (second, "Quay Courier", 13)):
+        details = {"outlet": outlet, "headline": "", "published_on": f"2026-03-{day}", "source_url": ""}
+        assert client_in.post(edit_url(story, article), details).status_code == 302
+    page = client_in.get(story.get_absolute_url()).content.decode()
+    source = re.search(r'<div class="source">.*?</div>', page, flags=re.S).group(0)
+    assert "<strong>Quay Courier</strong>:" in source
+    assert (
+        "Harbour Wire comes almost as close, but was published later (14 March 2026, against 13 March 2026)" in source
+    )
+    assert StoredAlignment.objects.get(story=story).pk == before.pk  # not recomputed
+    exported = json.loads(client_in.get(reverse("compare:export_json", args=[story.slug])).content)
+    assert exported["source"]["document"] == second.pk

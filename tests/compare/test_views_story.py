@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -240,6 +241,41 @@ def test_the_likely_source_names_the_version_that_could_as_well_be_the_source(cl
         r"(Grantholm Gazette|Valley Wire) comes almost as close, so which of the two came first",
         source,
     )
+
+
+def test_the_likely_source_says_which_copies_put_another_figure_or_name_in_what_they_copied(client, story):
+    # The reprint is all found in the agency copy, yet it changed the cost and misspelt the
+    # councillor (twice: in one passage or two, as the pairs fall); the brief moved the quote
+    # and cut the dateline's date: nothing it copied was altered.
+    html = client.get(story.get_absolute_url()).content.decode()
+    evidence = {
+        re.sub(r"<[^>]+>", "", item).split(":")[0]: re.sub(r"<[^>]+>", "", item)
+        for item in re.findall(
+            r"<li>(.*?)</li>", re.search(r'<ul class="evidence">.*?</ul>', html, re.S).group(0), re.S
+        )
+    }
+    assert re.search(r"It changes a figure in 1 copied passage, a name in [12]\.", evidence["Grantholm Gazette"])
+    assert "It changes" not in evidence["Radio Grant"]
+
+
+def test_the_likely_source_is_the_earlier_of_two_near_equals_when_their_dates_are_known(client):
+    # The same near tie as above, dated: the reprint came out first, so it is named, and the
+    # page says why instead of leaving the reader to compare dates.
+    reprint = AGENCY.replace("approved", "backed", 1)
+    brief = AGENCY.split("\n\n")[1]
+    story = create_story(
+        "Grantholm cycle lane approved",
+        [
+            ArticleInput(text=AGENCY, outlet="Valley Wire", published_on=datetime.date(2026, 5, 3)),
+            ArticleInput(text=reprint, outlet="Grantholm Gazette", published_on=datetime.date(2026, 5, 2)),
+            ArticleInput(text=brief, outlet="Radio Grantholm", published_on=datetime.date(2026, 5, 4)),
+        ],
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    source = re.search(r'<div class="source">.*?</div>', html, flags=re.S).group(0)
+    assert "<strong>Grantholm Gazette</strong>:" in source
+    assert "Valley Wire comes almost as close, but was published later (3 May 2026, against 2 May 2026)" in source
+    assert "cannot be told" not in source
 
 
 def test_versions_without_an_outlet_are_named_apart_in_whole_words_in_the_likely_source_and_matrix(client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -267,6 +268,37 @@ def test_one_reading_of_the_likely_source_gives_its_estimate_the_derived_version
     assert "reprint comes almost as close" in " ".join(reading.estimate.evidence)
     named = likely_source(story, str.upper).estimate.evidence
     assert "REPRINT comes almost as close" in " ".join(named) and len(named) == len(story.source.evidence)
+
+
+def test_when_two_versions_come_almost_as_close_the_one_published_first_is_named_the_source():
+    from compare.engine import likely_source
+
+    # The wire and its reprint are a near tie the texts cannot break (see above); dated, the
+    # reprint published first is named, and the wire is said to be later, not uncertain.
+    dated = {"wire": "2026-03-05", "reprint": "2026-03-04", "short": "2026-03-06", "independent": ""}
+    docs = [replace(d, published=dated[d.id]) for d in documents()]
+    story = align_story(docs)
+    assert story.source.document == "reprint"
+    reading = likely_source(story, published=dated)
+    assert reading.estimate == story.source
+    assert reading.runner_up is None and reading.later == "wire"
+    evidence = " ".join(reading.estimate.evidence)
+    assert "wire comes almost as close to being the source as reprint, but was published later" in evidence
+    assert "(2026-03-05, against 2026-03-04)" in evidence and "uncertain" not in evidence
+
+
+def test_dates_do_not_overrule_a_source_the_texts_name_clearly_nor_decide_when_one_is_missing():
+    from compare.engine import likely_source
+
+    # The independent report is dated first, but nothing of it is in the others: the texts decide.
+    dated = {"wire": "2026-03-05", "reprint": "2026-03-06", "short": "2026-03-06", "independent": "2026-03-01"}
+    story = align_story([replace(d, published=dated[d.id]) for d in documents()])
+    assert story.source.document == "wire"
+    # With the reprint's date unknown, the near tie stays a tie, said as before.
+    undated = {**dated, "reprint": ""}
+    story = align_story([replace(d, published=undated[d.id]) for d in documents()])
+    reading = likely_source(story, published=undated)
+    assert story.source.document == "wire" and reading.runner_up == "reprint" and reading.later is None
 
 
 def test_every_figure_in_the_evidence_is_a_share_of_one_text_found_in_another():
