@@ -1,4 +1,4 @@
-"""Reading a text file for a command: UTF-8 exactly as stored, with errors a person can act on."""
+"""Reading a text file for a command as import_story reads it, with errors a person can act on."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from articles.documents import DOCX_SUFFIXES, PDF_SUFFIXES
-from articles.extract import HTML_SUFFIXES
+from articles.extract import HTML_SUFFIXES, decode
+from articles.services import IngestError
 
 # A web page saved under any name: what its first characters are, whatever the file is called.
 HTML_START = re.compile(r"\s*<(!doctype\s+html|html[\s>])", re.IGNORECASE)
@@ -23,27 +24,30 @@ DOCUMENTS = (
 DOCUMENT_SUFFIXES = tuple(suffix for suffixes, _ in DOCUMENTS for suffix in suffixes)
 
 
-def read_utf8(given: str, *, most_bytes: int | None = None, stdin: bool = False) -> str:
+def read_text(given: str, *, most_bytes: int | None = None, stdin: bool = False) -> str:
     """The file at ``given`` (or, with ``stdin``, standard input when ``given`` is "-") decoded
-    as UTF-8 exactly as stored, so that offsets match the bytes on disk. With ``most_bytes``,
-    reading stops there and a longer input is refused (``/dev/zero`` ends too)."""
+    as ``as_text`` decodes it. With ``most_bytes``, reading stops there and a longer input is
+    refused (``/dev/zero`` ends too)."""
     name = "Standard input" if stdin and given == "-" else given
-    return as_utf8(read_bytes(given, most_bytes=most_bytes, stdin=stdin), name)
+    return as_text(read_bytes(given, most_bytes=most_bytes, stdin=stdin), name)
 
 
-def as_utf8(data: bytes, name: str) -> str:
-    """``data`` decoded as UTF-8, or CommandError saying where it is not and what to do."""
+def as_text(data: bytes, name: str) -> str:
+    """``data`` decoded exactly as import_story and the upload form decode a text file
+    (``articles.extract.decode``: UTF-8, a byte-order mark, else a confident guess such as
+    Windows-1252), or CommandError saying why it cannot be read and what to do.
+
+    The same function, not a copy of its rules: a file that import_story reads must not be
+    refused by align or trace (a Latin-1 reprint was), and the text whose offsets align
+    prints is then the text an imported version stores."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CommandError(
-            f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start} cannot be read). "
-            "Save it as UTF-8 (plain text) and try again."
-        ) from None
+        return decode(data, name)
+    except IngestError as error:
+        raise CommandError(str(error)) from None
 
 
 def read_bytes(given: str, *, most_bytes: int | None = None, stdin: bool = False) -> bytes:
-    """The file at ``given`` (or standard input, as ``read_utf8``) as stored, at most ``most_bytes``."""
+    """The file at ``given`` (or standard input, as ``read_text``) as stored, at most ``most_bytes``."""
     from_stdin = stdin and given == "-"
     name = "Standard input" if from_stdin else given
     size = -1 if most_bytes is None else most_bytes + 1

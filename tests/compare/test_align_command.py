@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from articles.extract import article_from_file
 from tests.conftest import REPO
 
 KINDS = {"verbatim", "edited", "paraphrase"}
@@ -78,6 +79,11 @@ def shell_align(*paths: Path) -> subprocess.CompletedProcess[str]:
 
 def align_json(*paths: Path) -> dict:
     return json.loads(run_align(*(str(p) for p in paths), "--json"))
+
+
+def pairs_of(*paths: Path) -> list[dict]:
+    """The pairs of ``align --json``, without the paths they name (to compare two runs on other files)."""
+    return [{k: v for k, v in pair.items() if k not in ("a_doc", "b_doc")} for pair in align_json(*paths)["pairs"]]
 
 
 def text_of(path: Path) -> str:
@@ -254,19 +260,56 @@ def test_a_missing_file_is_refused_with_a_clear_message(tmp_path, agency):
         run_align(str(agency), str(tmp_path / "nowhere.txt"))
 
 
-def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(tmp_path, agency):
-    latin1 = tmp_path / "latin1.txt"
-    latin1.write_bytes("Le café du port a fermé.".encode("latin-1"))
-    with pytest.raises(CommandError, match="not UTF-8"):
-        run_align(str(agency), str(latin1))
+# A French reprint, fictional, with letters and quote marks Latin-1 and Windows-1252 hold.
+FRENCH = (
+    "Le traversier de l’île Marrow reste à quai\n\n"
+    "Le seul traversier vers l’île Marrow ne naviguera pas pendant au moins 14 jours, a déclaré "
+    "dimanche l’autorité portuaire, après que la tempête de samedi a endommagé sa rampe.\n\n"
+    "« Nous ne mettrons pas de passagers sur une rampe peu sûre », a précisé la capitaine "
+    "Inès Okafor. Les habitants pourront réserver une place à bord d’un bateau affrété dès mardi.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"), [(REPRINT, "cp1252"), (FRENCH, "cp1252"), (FRENCH.replace("’", "'"), "latin-1")]
+)
+def test_a_file_in_a_legacy_encoding_is_aligned_as_import_story_reads_it(tmp_path, agency, text, encoding):
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes(text.encode(encoding))
+    assert article_from_file("legacy.txt", legacy.read_bytes()).text == text  # import_story reads it
+    same = write(tmp_path, "same.txt", text)
+    # Aligned exactly as the same text saved as UTF-8, offsets into the decoded text.
+    assert pairs_of(agency, legacy) == pairs_of(agency, same)
+
+
+def test_the_offsets_of_a_windows_1252_file_point_into_its_decoded_text(tmp_path, agency):
+    legacy = tmp_path / "reprint.txt"
+    legacy.write_bytes(REPRINT.encode("cp1252"))
+    quote = "“We will not put passengers on a ramp we cannot trust,” said harbour master Ines Okafor."
+    pairs = align_json(agency, legacy)["pairs"]
+    assert quote in [REPRINT[slice(*pair["b"])] for pair in pairs]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_text_as_import_story_leaves_it_out(tmp_path, agency):
+    plain = write(tmp_path, "plain.txt", REPRINT)
+    marked = write(tmp_path, "marked.txt", "\ufeff" + REPRINT)
+    assert article_from_file("marked.txt", marked.read_bytes()).text == REPRINT
+    assert pairs_of(agency, marked) == pairs_of(agency, plain)
+
+
+def test_a_binary_file_is_refused_with_a_clear_message(tmp_path, agency):
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"hello\x00\x00\x00world\x00binary")
+    with pytest.raises(CommandError, match=r"binary.txt: this file is not text \(it contains binary data\)"):
+        run_align(str(agency), str(binary))
 
 
 def test_from_the_shell_a_bad_file_exits_non_zero_with_the_message_on_stderr(tmp_path, agency):
-    latin1 = tmp_path / "latin1.txt"
-    latin1.write_bytes("Le café du port a fermé.".encode("latin-1"))
-    done = shell_align(agency, latin1)
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"hello\x00\x00\x00world\x00binary")
+    done = shell_align(agency, binary)
     assert done.returncode != 0
-    assert "not UTF-8" in done.stderr
+    assert "not text (it contains binary data)" in done.stderr
     assert done.stdout == ""
 
 

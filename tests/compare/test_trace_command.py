@@ -14,6 +14,7 @@ from library_texts import FERRY, NEW_PASSAGE, OBSERVATORY, ORCHARD, paragraphs
 from people import make_user
 
 from accounts.tokens import create_api_token
+from articles.extract import article_from_file
 from articles.models import Story
 from articles.services import ArticleInput, create_story
 
@@ -102,7 +103,9 @@ def test_a_text_found_nowhere_says_so(library, tmp_path):
     [
         (b"", "holds no text to trace"),
         (b"  \n", "holds no text to trace"),
-        (b"\xff\xfe\x00binary", "is not UTF-8 text"),
+        (b"hello\x00\x00\x00world\x00binary", "not text \\(it contains binary data\\)"),
+        (b"%PDF-1.4 renamed", "looks like a PDF file, not text"),
+        (b"\xff\xfe\x00binary", "says it is UTF-16 text but parts of it are damaged"),
     ],
 )
 def test_a_file_that_cannot_be_traced_is_refused_with_the_reason(library, tmp_path, content, message):
@@ -110,6 +113,18 @@ def test_a_file_that_cannot_be_traced_is_refused_with_the_reason(library, tmp_pa
     path.write_bytes(content)
     with pytest.raises(CommandError, match=message):
         trace(str(path))
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_a_file_in_a_legacy_encoding_is_traced_as_import_story_reads_it(library, tmp_path, encoding):
+    # The stored orchard story with accented letters, saved by an old editor in a Western code page.
+    text = ORCHARD.replace("Botanist Ilse Varga", "Botanist Ilse Várga of the Musée du Verger")
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(text.encode(encoding))
+    assert article_from_file("legacy.txt", path.read_bytes()).text == text  # import_story reads it so
+    printed = json.loads(trace(str(path), "--json"))
+    assert printed["text"] == text
+    assert printed["sources"][0]["outlet"] == "Marrowfield Gazette" and printed["sources"][0]["share"] > 0.8
 
 
 def page(text: str) -> str:

@@ -4,12 +4,14 @@ Public contract (acceptance checks and journalists' scripts rely on it; keep it 
 
 ``--json`` prints one JSON object ``{"pairs": [{"a": [start, end], "b": [start, end],
 "kind": "verbatim" | "edited" | "paraphrase", "score": 0.0-1.0}, ...]}``. ``a`` and ``b``
-are Python string offsets (end exclusive) into each file's text decoded as UTF-8 exactly
-as read: no newline conversion, no stripping. A pair that groups several sentences spans
-from the first to the last. Every pair also says which documents it links (``a_doc``,
-``b_doc``: the paths as given), which matters with more than two files, where every two
-versions are aligned. Extra keys (``documents``, ``unique``, ``changes``, ``moves``, ``groups``,
-``source``…) may be added; the required ones never change.
+are Python string offsets (end exclusive) into each file's text decoded as ``import_story``
+decodes it: UTF-8, or the legacy encoding it detects (Windows-1252, Latin-1…: refused before
+December 2026), a byte-order mark not being part of the text; no newline conversion, no
+stripping. So they are the offsets the text of the file imported as a version has. A pair
+that groups several sentences spans from the first to the last. Every pair also says which
+documents it links (``a_doc``, ``b_doc``: the paths as given), which matters with more than
+two files, where every two versions are aligned. Extra keys (``documents``, ``unique``,
+``changes``, ``moves``, ``groups``, ``source``…) may be added; the required ones never change.
 
 ``found_in`` (since December 2026) gives, for every two files both ways, the shares the report
 prints as "shares of A's text in B": ``{"doc": A, "other_doc": B, "shares": {"verbatim",
@@ -74,7 +76,7 @@ from compare.engine import (
     source_evidence,
     whole_percents,
 )
-from compare.management.text_files import DOCUMENTS, HTML_START, as_utf8, read_bytes
+from compare.management.text_files import DOCUMENTS, HTML_START, as_text, read_bytes
 from versus.text import excerpt, percent
 
 EXCERPT = 72  # characters of each side shown in the readable report
@@ -84,10 +86,15 @@ MAX_UNIQUE_LISTED = 12  # sentences listed as "only in" per document and compari
 
 
 class Command(BaseCommand):
-    help = "Align two or more versions of a story (UTF-8 text files) and print the corresponding passages."
+    help = "Align two or more versions of a story (plain-text files) and print the corresponding passages."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files, one version each")
+        parser.add_argument(
+            "files",
+            nargs="+",
+            metavar="FILE",
+            help="plain-text files (UTF-8 or a legacy encoding such as Windows-1252), one version each",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object instead of a report")
         parser.add_argument(
             "--lexical",
@@ -160,19 +167,20 @@ def read_documents(paths: list[str]) -> tuple[list[Document], dict[str, list[Jun
 
 
 def read_version(given: str) -> str:
-    """The file's text exactly as read (the offsets point into it), once it has passed the checks
-    a version passes when it is imported, or CommandError naming the file and what to do."""
+    """The file's text as import_story reads it (the offsets point into it), once it has passed
+    the checks a version passes when it is imported, or CommandError naming the file and what to do."""
     suffix = PurePath(given).suffix.lower()
     for suffixes, kind in DOCUMENTS:
         if suffix in suffixes:
             raise _not_plain_text(given, kind)
-    # UTF-8 takes at most 4 bytes a character: read no further than a version may be long.
+    # No encoding import_story reads takes more than 4 bytes a character: read no further than
+    # a version may be long.
     data = read_bytes(given, most_bytes=4 * settings.VERSUS_MAX_ARTICLE_CHARACTERS)
     found = file_kind(data)  # a PDF or Word file under another name (downloads and mail rename files)
     if found is not None:
         raise _not_plain_text(given, found)
-    text = as_utf8(data, given)
-    if HTML_START.match(text.removeprefix("\ufeff")):
+    text = as_text(data, given)
+    if HTML_START.match(text):
         raise _not_plain_text(given, "a web page (HTML)", rename_to=".html")
     try:
         check_article(ArticleInput(text=text, filename=given, source=Article.Source.COMMAND))

@@ -30,7 +30,7 @@ from articles.extract import article_from_file, article_from_html
 from articles.models import Article
 from articles.services import ArticleInput, IngestError
 from compare.kinds import PAIR_KINDS
-from compare.management.text_files import DOCUMENT_SUFFIXES, HTML_START, read_bytes, read_utf8
+from compare.management.text_files import DOCUMENT_SUFFIXES, HTML_START, read_bytes, read_text
 from compare.trace.service import MEASURE, TraceError, TraceResult, public_dict, source_percents, trace_text
 from versus.budget import OverBudget
 from versus.text import percent, plural
@@ -42,7 +42,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "file",
-            help="a UTF-8 text file, a web page (.html), a PDF or a Word document (.docx), whose article text "
+            help="a plain-text file (UTF-8 or a legacy encoding such as Windows-1252), a web page (.html), "
+            "a PDF or a Word document (.docx), whose article text "
             "is traced, or - for standard input",
         )
         parser.add_argument("--limit", type=int, default=10, help="sources to list at most (1-50, default 10)")
@@ -83,17 +84,16 @@ class Command(BaseCommand):
     def _read(self, given: str) -> str:
         if given != "-" and PurePath(given).suffix.lower() in DOCUMENT_SUFFIXES:
             return _document_text(given)
-        # UTF-8 takes at most 4 bytes a character: read no further than an article may be long.
-        text = read_utf8(given, most_bytes=4 * settings.VERSUS_MAX_ARTICLE_CHARACTERS, stdin=True)
-        if given != "-" and HTML_START.match(text.removeprefix("\ufeff")):  # a web page saved as text
+        # No encoding import_story reads takes more than 4 bytes a character: read no further than
+        # an article may be long.
+        text = read_text(given, most_bytes=4 * settings.VERSUS_MAX_ARTICLE_CHARACTERS, stdin=True)
+        if given != "-" and HTML_START.match(text):  # a web page saved as text
             return _article_text(
-                lambda: article_from_html(
-                    text.removeprefix("\ufeff"), name=PurePath(given).name, source=Article.Source.COMMAND
-                )
+                lambda: article_from_html(text, name=PurePath(given).name, source=Article.Source.COMMAND)
             )
         if not text.strip():
             raise CommandError(f"{'Standard input' if given == '-' else given} holds no text to trace.")
-        return text.removeprefix("\ufeff")  # a byte order mark is not part of the text
+        return text  # as decoded, without a byte order mark: it is not part of the text
 
 
 def _document_text(given: str) -> str:
