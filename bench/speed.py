@@ -15,6 +15,9 @@ What it measures (targets from the project brief):
 * peak memory of that ten-version story (tracemalloc peak and the process's ru_maxrss;
   target < 150 MB);
 * how the time grows from 100 to 10,000 words per version;
+* a 100,000-word run-on of ten words drawn at random (no punctuation: the segmenter cuts it
+  into 600-character pieces, each holding every word) against a ~500-word version: the
+  repeated words must not make the candidate search quadratic (journalist walk-through);
 * the same work done by a ``difflib`` baseline (SequenceMatcher over sentences, then over
   the words of each matched stretch) and by CollateX (a general collation tool; slow, so
   only on the small sizes, each run in a child process with a time cap).
@@ -172,6 +175,16 @@ def versions(words: int, count: int, seed: int) -> list[Document]:
     vocabulary = Vocabulary(random.Random(1000 + seed))
     base = base_article(vocabulary, rng, words)
     return [Document(f"v{k}", version_of(base, vocabulary, rng)) for k in range(count)]
+
+
+def repeated_words_pair() -> tuple[Document, Document]:
+    """The walk-through's pathological file (ten words drawn at random 100,000 times, one line)
+    and our demo's reprint, a normal version of another story."""
+    rng = random.Random(1)
+    words = ["alpha", "beta", "gamma", "delta", "omega", "harbour", "ferry", "council", "strike", "wage"]
+    runon = " ".join(rng.choice(words) for _ in range(100_000)) + "\n"
+    reprint = (DEMO / "2-daily-lantern-reprint.txt").read_text(encoding="utf-8")
+    return Document("runon", runon), Document("reprint", reprint)
 
 
 # --- the difflib baseline ---------------------------------------------------------------------
@@ -496,6 +509,20 @@ def main() -> None:
         previous = (words, engine.cpu)
     print("  engine growth from size to size: " + "; ".join(growth))
     print("  (linear growth multiplies the time by the same factor as the words)\n")
+
+    # 3b. Ten words repeated 100,000 times: every sentence holds every stem.
+    runon = repeated_words_pair()
+    engine = timed(lambda _seed: align_pair(*runon), max(2, repeats // 3))
+    baseline = timed(lambda _seed: difflib_align(runon[0].text, runon[1].text), max(2, repeats // 3))
+    print(f"A 100,000-word run-on of ten random words against a ~{len(runon[1].text.split())}-word version (lexical):")
+    print(f"  engine  {engine}")
+    print(f"  difflib {baseline}   engine / difflib = {ratio(engine.wall, baseline.wall)}")
+    if semantic:
+        print(
+            "  (with the sentence model, embedding the run-on's pieces comes first: about a second of CPU per "
+            "1,000 words, see above; align shows its progress on stderr)"
+        )
+    print()
 
     # 4. The seed articles, if present.
     seed_files = [*sorted(SEEDS.glob("002_*.txt")), *sorted(SEEDS.glob("004_*.txt"))] if SEEDS.is_dir() else []

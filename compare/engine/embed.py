@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,10 @@ BATCH = 32
 _HEADS = 12
 _LAYERS = 6
 _EPS = 1e-12
+
+# Told (sentences encoded so far, sentences to encode) after each batch: a 100,000-word text
+# takes minutes with the model, and a caller may want to say how far it got.
+Progress = Callable[[int, int], None]
 
 _lock = threading.Lock()
 _model: _Model | None = None
@@ -79,14 +83,15 @@ def unavailable_reason() -> str | None:
     return _failure
 
 
-def encode(texts: Sequence[str]) -> Any:
+def encode(texts: Sequence[str], progress: Progress | None = None) -> Any:
     """An (n, 384) float32 array of unit vectors (rounded through float16), one per text.
+    ``progress``, if given, is told how many texts are encoded after each batch.
 
     Raises RuntimeError when the model is not available (see ``available``)."""
     model = _load()
     if model is None:
         raise RuntimeError(f"the sentence model is not available: {_failure}")
-    return model.encode(texts)
+    return model.encode(texts, progress)
 
 
 def to_bytes(vectors: Any) -> bytes:
@@ -174,7 +179,7 @@ class _Model:
                 )
             )
 
-    def encode(self, texts: Sequence[str]) -> Any:
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> Any:
         np = self.np
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
@@ -186,12 +191,16 @@ class _Model:
         by_length: dict[int, list[int]] = {}
         for position, sentence in enumerate(ids):
             by_length.setdefault(len(sentence), []).append(position)
+        done = 0
         with one_blas_thread():
             for length in sorted(by_length):
                 positions = by_length[length]
                 for start in range(0, len(positions), BATCH):
                     chunk = positions[start : start + BATCH]
                     out[chunk] = self._forward([ids[i] for i in chunk])
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, len(texts))
         return out.astype(np.float16).astype(np.float32)
 
     def _forward(self, batch: list[list[int]]) -> Any:
@@ -249,15 +258,16 @@ def document_vectors(document: Document) -> Any | None:
     return with_vectors([replace(document, vectors=None)])[0].vectors
 
 
-def with_vectors(documents: Sequence[Document]) -> list[Document]:
+def with_vectors(documents: Sequence[Document], progress: Progress | None = None) -> list[Document]:
     """The documents, each carrying its vectors (computed where missing, when the model is
-    there). Versions of one story share many sentences: each distinct sentence is encoded once."""
+    there). Versions of one story share many sentences: each distinct sentence is encoded once.
+    ``progress`` is told how many of the distinct sentences are encoded (see ``encode``)."""
     if not available():
         return list(documents)
     missing = [d for d in documents if d.vectors is None]
     texts_of = {d.id: [d.text[s.start : s.end] for s in segment(d.text, d.junk)] for d in missing}
     distinct = sorted({t for texts in texts_of.values() for t in texts})
-    vectors = encode(distinct) if distinct else None
+    vectors = encode(distinct, progress) if distinct else None
     row = {text: position for position, text in enumerate(distinct)}
     out = []
     for d in documents:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.extract import article_from_file
+from compare.management.commands.align import LONG_INPUT_CHARACTERS
 from tests.conftest import REPO
 
 KINDS = {"verbatim", "edited", "paraphrase"}
@@ -311,6 +313,41 @@ def test_from_the_shell_a_bad_file_exits_non_zero_with_the_message_on_stderr(tmp
     assert done.returncode != 0
     assert "not text (it contains binary data)" in done.stderr
     assert done.stdout == ""
+
+
+# --- long inputs -------------------------------------------------------------------------
+
+
+def long_text(characters: int) -> str:
+    """A text of at least ``characters``, from a few fictional sentences said again and again
+    (the model encodes each distinct sentence once, so the test stays quick)."""
+    said = (
+        "The harbour council met the ferry crews on Monday. The strike over wages enters its third week. "
+        "Passengers were told to check the timetable before travelling. "
+    )
+    return said * (characters // len(said) + 1)
+
+
+def align_with_stderr(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("align", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("mode", [[], ["--lexical"]])
+def test_a_long_input_says_on_stderr_what_align_is_doing_and_leaves_stdout_to_the_json(tmp_path, reprint, mode):
+    long = write(tmp_path, "long.txt", long_text(LONG_INPUT_CHARACTERS))
+    out, err = align_with_stderr(str(long), str(reprint), "--json", *mode)
+    assert set(json.loads(out)) >= {"pairs", "documents"}  # stdout is the JSON alone
+    assert "align: aligning 2 versions" in err and "align: done" in err
+    # With the model, how far it got: one line, ending on every distinct sentence encoded.
+    model = re.findall(r"sentence model \(all-MiniLM-L6-v2\): ([\d,]+) of ([\d,]+) sentences", err)
+    assert (model[-1][0] == model[-1][1]) if not mode else not model
+
+
+def test_a_short_input_aligns_without_a_word_on_stderr(agency, reprint):
+    out, err = align_with_stderr(str(agency), str(reprint), "--json")
+    assert json.loads(out)["pairs"] and err == ""
 
 
 # --- the checks a version passes on import (articles.services.check_article) ---------------

@@ -36,7 +36,9 @@ sentence embeddings, computed here for the files, blended with the lexical score
 keys are the same in both modes.
 
 Without ``--json`` it prints a report a person can read, starting with the mode. This
-command only reads files and calls the engine; it touches no database.
+command only reads files and calls the engine; it touches no database. When the files hold
+``LONG_INPUT_CHARACTERS`` or more together, lines starting ``align:`` on stderr say what it is
+doing (with the model, how many sentences it has read); stdout is unchanged.
 
 Each file passes the checks ``import_story`` and ``trace`` make (``check_article``: not empty,
 at least three words, at most ``VERSUS_MAX_ARTICLE_CHARACTERS``) before anything is compared.
@@ -47,6 +49,7 @@ text is extracted there, and the offsets of this command must point into the fil
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
@@ -54,7 +57,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from articles.extract import file_kind
 from articles.models import Article
@@ -83,6 +86,10 @@ EXCERPT = 72  # characters of each side shown in the readable report
 CHANGE_EXCERPT = 40  # characters of each side of a flagged change
 MAX_FLAGGED = 3  # flagged changes listed per pair
 MAX_UNIQUE_LISTED = 12  # sentences listed as "only in" per document and comparison
+# From this many characters in all the files together, align says on stderr what it is doing:
+# the sentence model takes about a second of CPU per 1,000 words (some 6,000 characters), and a
+# 100,000-word file kept the command silent for minutes (journalist walk-through).
+LONG_INPUT_CHARACTERS = 50_000
 
 
 class Command(BaseCommand):
@@ -107,16 +114,19 @@ class Command(BaseCommand):
         if len(paths) < 2:
             raise CommandError("Give at least two files to compare (one version of the story per file).")
         documents, junk = read_documents(paths)
+        progress = Progress(self.stderr, sum(len(doc.text) for doc in documents) >= LONG_INPUT_CHARACTERS)
         mode = Mode.lexical("--lexical was given") if options["lexical"] else Mode.current()
         if mode.name == "semantic":
-            documents = embed.with_vectors(documents)
+            documents = embed.with_vectors(documents, progress.embedded)
 
+        progress.say(f"aligning {len(documents)} versions…")
         if len(documents) == 2:
             alignments = [align_pair(documents[0], documents[1])]
             story = None
         else:
             story = align_story(documents)
             alignments = [story.pairwise[(a.id, b.id)] for a, b in combinations(documents, 2)]
+        progress.say("done.")
 
         if options["json"]:
             result = as_json(documents, junk, alignments, story)
@@ -124,6 +134,37 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result))
         else:
             self.stdout.write(f"Mode: {mode.describe()}\n\n" + report(documents, junk, alignments, story))
+
+
+class Progress:
+    """What a long alignment is doing, on stderr: stdout stays the report or the JSON that
+    scripts parse. Silent for short inputs, which take a second or two."""
+
+    def __init__(self, stream: OutputWrapper, enabled: bool) -> None:
+        self.stream, self.enabled = stream, enabled
+        self.started = time.monotonic()
+        self.shown = 0.0  # when the embedding line was last rewritten
+
+    def say(self, message: str) -> None:
+        if self.enabled:
+            self.stream.write(f"align: {message} ({time.monotonic() - self.started:.0f} s)")
+            self.stream.flush()
+
+    def embedded(self, done: int, total: int) -> None:
+        """The sentence model's progress (``embed.Progress``), on one line rewritten at most
+        five times a second (a batch takes a fraction of a second on short sentences)."""
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if done < total and now - self.shown < 0.2:
+            return
+        self.shown = now
+        self.stream.write(
+            f"\ralign: sentence model ({embed.MODEL_NAME}): {done:,} of {total:,} sentences "
+            f"({done / total:.0%}, {now - self.started:.0f} s)",
+            ending="\n" if done == total else "",
+        )
+        self.stream.flush()
 
 
 @dataclass(frozen=True)

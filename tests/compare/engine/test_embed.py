@@ -92,6 +92,17 @@ def test_with_vectors_keeps_vectors_already_given(council):
     assert again[0].vectors is a.vectors and again[1].vectors is b.vectors
 
 
+def test_with_vectors_tells_how_many_distinct_sentences_are_encoded_after_each_batch(council):
+    # A long text takes minutes with the model: the align command shows this count as it goes.
+    sentences = [f"The ferry number {n} sailed from the harbour at dawn." for n in range(embed.BATCH + 5)]
+    document = Document("long", " ".join(sentences + sentences[:3]))  # three repeated: encoded once
+    told: list[tuple[int, int]] = []
+    embed.with_vectors([document], progress=lambda done, total: told.append((done, total)))
+    assert told[-1] == (len(sentences), len(sentences))
+    assert len(told) >= 2 and all(total == len(sentences) for _, total in told)
+    assert [done for done, _ in told] == sorted({done for done, _ in told})  # counting up, once per batch
+
+
 def test_installed_says_so_without_loading_and_hidden_model_means_lexical():
     # A process where the model's package cannot be imported, as on a machine without it.
     script = (
