@@ -10,10 +10,10 @@ from django.conf import settings
 
 from versus.budget import Deadline
 
-from .extract import ACCEPTED_SUFFIXES, article_from_file
+from .extract import ACCEPTED_SUFFIXES, article_from_file, default_headline
 from .fetch import article_from_url
 from .models import Article, PassageNote
-from .services import ArticleInput, IngestError, VersionDetails, check_article
+from .services import ArticleInput, IngestError, VersionDetails, check_article, clean_text
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -217,6 +217,8 @@ class VersionsForm(forms.Form):
         return ArticleInput(
             text=value("text"),
             headline=(value("headline") or "").strip(),
+            # With no headline typed, the text's first line, as for an uploaded file; the text keeps it too.
+            headline_from_text=default_headline(clean_text(value("text") or "")),
             outlet=(value("outlet") or "").strip(),
             published_on=value("published_on"),
             source_url=value("source_url") or "",

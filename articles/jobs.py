@@ -52,6 +52,7 @@ def _pasted_fields(form: VersionsForm) -> list[dict] | None:
         {
             "text": item.text,
             "headline": item.headline,
+            "headline_from_text": item.headline_from_text,
             "outlet": item.outlet,
             "published_on": item.published_on.isoformat() if item.published_on else None,
             "source_url": item.source_url,

@@ -54,6 +54,10 @@ class ArticleInput:
     raw: str = ""  # exactly as submitted; defaults to the text itself
     outlet: str = ""
     headline: str = ""
+    # The headline stored when ``headline`` is empty: a pasted text's first line, by the rule an uploaded
+    # file's gets (extract.default_headline), so a version pasted without one is not left unnamed. Kept
+    # apart from ``headline`` because messages name a pasted version by its box, as its paster sees it.
+    headline_from_text: str = ""
     byline: str = ""
     source_url: str = ""
     published_on: dt.date | None = None
@@ -178,7 +182,7 @@ def _store(story: Story, item: ArticleInput, position: int) -> Article:
         story=story,
         position=position,
         outlet=_no_nul(item.outlet[:200]),
-        headline=_no_nul(item.headline[:500]),
+        headline=_no_nul((item.headline or item.headline_from_text)[:500]),
         byline=_no_nul(item.byline[:300]),
         source_url=_no_nul(item.source_url[:2000]),
         published_on=item.published_on,

@@ -21,6 +21,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from articles.extract import default_headline
 from articles.models import Article, Story
 from articles.services import clean_text
 from compare.exports import FORMATS
@@ -129,7 +130,8 @@ def test_pasting_anything_saves_it_or_says_why(client, title, headline, outlet, 
         article = story.versions.get()
         assert article.text == clean_text(text)
         assert article.outlet == outlet.strip()
-        assert article.headline == headline.strip()
+        # With no headline typed, the text's first line is its headline, as an uploaded file's is.
+        assert article.headline == (headline.strip() or default_headline(clean_text(text)))
         assert_pages_render(client, story)
 
 

@@ -156,3 +156,16 @@ def test_a_job_queued_with_one_pasted_version_before_the_paste_boxes_still_runs(
     )
     assert import_task.call(job.pk) == "done"
     assert Story.objects.get().versions.get().outlet == "Gazette"
+
+
+def test_a_version_pasted_without_a_headline_keeps_its_first_line_as_headline_through_the_worker(
+    client, worker_queue, settings
+):
+    settings.VERSUS_SYNC_INGEST_BYTES = 10
+    lantern = "Lantern festival moves to the quay\n\nThe town's lantern festival will be held on the quay this year."
+    client.post(reverse("articles:story_new"), {"title": "Lantern", "text": lantern, "text_2": REWRITE})
+    job = ImportJob.objects.get()
+    assert import_task.call(job.pk) == "done"
+    first, second = Story.objects.get().versions.all()
+    assert first.headline == "Lantern festival moves to the quay" and first.text == lantern
+    assert second.headline == REWRITE

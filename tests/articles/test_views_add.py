@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pages_server import serve
 
+from articles.extract import article_from_file
 from articles.models import Article, Story
 
 pytestmark = pytest.mark.django_db
@@ -498,3 +499,29 @@ def test_a_story_titled_new_does_not_hide_the_add_page(client):
 @pytest.mark.parametrize("name", ["story_new"])
 def test_other_methods_are_not_allowed(client, name):
     assert client.put(reverse(f"articles:{name}")).status_code == 405
+
+
+LANTERN = (
+    "Lantern festival moves to the quay\n\n"
+    "The town's lantern festival will be held on the quay this year, the organisers said on Monday.\n\n"
+    "Stalls will open at dusk and the boats will be lit at nine."
+)
+
+
+def test_a_pasted_version_with_no_headline_typed_is_named_by_its_first_line_as_a_file_is(client):
+    new_story(client, text=LANTERN, text_2=HARBOUR_REWRITE, headline_2="Bridge still open")
+    first, second = Story.objects.get().versions.all()
+    assert first.headline == "Lantern festival moves to the quay"
+    assert first.label() == "Version 1 (Lantern festival moves to the quay)"
+    assert first.text == LANTERN  # the first line stays in the text, as an uploaded file's does
+    assert second.headline == "Bridge still open"
+    assert article_from_file("lantern.txt", LANTERN.encode()).headline == first.headline
+
+
+def test_a_version_pasted_on_the_add_version_page_without_a_headline_gets_its_first_line(client):
+    new_story(client, text=HARBOUR, outlet="Gazette")
+    story = Story.objects.get()
+    client.post(reverse("articles:version_add", args=[story.slug]), {"text": LANTERN})
+    added = story.versions.get(position=1)
+    assert added.headline == "Lantern festival moves to the quay"
+    assert "Lantern festival moves to the quay" in client.get(story.get_absolute_url()).content.decode()
