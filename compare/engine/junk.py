@@ -189,6 +189,21 @@ _CREDIT_AT_END = re.compile(
 # article glued to the previous text ("... and Moscow A soldier stands ...").
 _CAPTION_START = re.compile(r"(?:^|(?<=[.!?]) |(?<=[.!?][\"”’]) |(?<=[\w,]) (?=(?:A|An|The) \w))", re.MULTILINE)
 
+# A byline or credit on a line of its own: "Bloomberg", "By Jane Doe", "Reuters". One to three capitalised
+# words (letters only, so no dates or figures) and no sentence punctuation.
+_CAPITALISED = r"[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*"
+_CAPITALISED_WORDS = rf"{_CAPITALISED}(?: {_CAPITALISED}){{0,2}}"
+_BYLINE = re.compile(rf"By {_CAPITALISED_WORDS}")
+_AGENCY_CREDIT = re.compile(rf"(?:By )?(?:{_KNOWN_AGENCIES}|Associated Press|Agence France-Presse|Bloomberg News)")
+_NAME_LINE = re.compile(_CAPITALISED_WORDS)
+# Without "By" or an agency's name, capitalised words could be a title-case headline or crosshead
+# ("Bridge Reopens", "Talks Resumed"): a word that reads like a verb (or a plural) leaves the line alone.
+_VERB_LIKE = re.compile(r"(?:ed|ing|(?<![siu])s)$")
+# Bylines sit under the headline (its next few lines) or close the text; a lone name further in is
+# more likely a list item or a crosshead, so only "By ..." and an agency's name are marked there.
+_BYLINE_LINES_AFTER_HEADLINE = 3
+_MAX_BYLINE = 40
+
 _LINE_RE = re.compile(r"[^\n]+")
 _BREADCRUMB_SEPARATOR = re.compile(r"\s+[›»>|/]\s+")
 _BREADCRUMB_ITEM = re.compile(r"[^\W\d_][^\W\d_ &'’-]*(?:[ &'’-]+[^\W\d_]+)*")
@@ -300,21 +315,28 @@ def _trimmed(text: str, span: JunkSpan) -> JunkSpan:
 
 
 def _junk_lines(text: str) -> Iterator[JunkSpan]:
-    """Whole short lines made only of page furniture: comment forms, promos, button rows."""
-    for line in _LINE_RE.finditer(text):
+    """Whole short lines made only of page furniture: comment forms, promos, button rows, bylines."""
+    lines = [line for line in _LINE_RE.finditer(text) if line.group().strip()]
+    for number, line in enumerate(lines):
         content = line.group()
         stripped = content.strip()
-        if not stripped or len(stripped) > MAX_JUNK_LINE:
+        if len(stripped) > MAX_JUNK_LINE:
             continue
         start = line.start() + (len(content) - len(content.lstrip()))
         end = start + len(stripped)
+        near_an_end = 0 < number <= _BYLINE_LINES_AFTER_HEADLINE or number == len(lines) - 1 > 0
         if _is_button_row(stripped):
             yield JunkSpan(start, end, "share buttons")
             continue
         if _is_breadcrumb(stripped):
             yield JunkSpan(start, end, "navigation")
             continue
-        yield from _line_of_phrases(stripped, start)
+        phrases = _line_of_phrases(stripped, start)
+        # Furniture's own phrases first: "Post Comment" closing a comment form is the form, not a byline.
+        if phrases:
+            yield from phrases
+        elif _is_byline(stripped, near_an_end=near_an_end):
+            yield JunkSpan(start, end, "byline")
 
 
 def _line_of_phrases(line: str, offset: int) -> list[JunkSpan]:
@@ -332,6 +354,20 @@ def _line_of_phrases(line: str, offset: int) -> list[JunkSpan]:
         assert separator is not None  # every part of the pattern is optional: it always matches
         pos = separator.end()
     return spans
+
+
+def _is_byline(line: str, *, near_an_end: bool) -> bool:
+    """ "Bloomberg", "By Jane Doe", "Reuters": a line that only credits who wrote or sent the text.
+
+    "By" and a name, or an agency's name, anywhere; other capitalised words ("Jane Doe", "Harbour
+    Herald") only just under the headline or as the last line, and only with no word that reads like
+    a verb. The first line is the headline's place: a title-case headline there stays.
+    """
+    if len(line) > _MAX_BYLINE:
+        return False
+    if _BYLINE.fullmatch(line) or _AGENCY_CREDIT.fullmatch(line):
+        return True
+    return near_an_end and bool(_NAME_LINE.fullmatch(line)) and not any(_VERB_LIKE.search(w) for w in line.split())
 
 
 def _is_button_row(line: str) -> bool:

@@ -30,7 +30,7 @@ COMPONENT_VERSIONS: Final[Mapping[str, int]] = MappingProxyType(
 )
 
 # Versions of junk marking, kept with each article rather than with its alignments.
-JUNK_VERSION: Final = 1
+JUNK_VERSION: Final = 2  # 2: a line that only credits an outlet or a writer ("Bloomberg", "By Jane Doe")
 
 # Stored in a 40-character column (StoredAlignment.engine_version): keep the names short.
 ENGINE_VERSION: Final[str] = ".".join(f"{name}{number}" for name, number in COMPONENT_VERSIONS.items())
