@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from compare.engine import Document, embed
 from versus.jobs import BackgroundJob, new_token
 
-from .naming import short_version_label, version_label
+from .naming import same_outlet, short_version_label, version_label
 from .reading import reading_length
 
 _WHITESPACE = re.compile(r"\s+")
@@ -153,6 +154,9 @@ class Article(models.Model):
             models.UniqueConstraint(fields=["story", "content_hash"], name="unique_text_per_story"),
         ]
 
+    # The outlets of its story's versions by id, once read (``outlet_repeats``); not a field.
+    _story_outlets: dict[int, str]
+
     def __str__(self) -> str:
         return self.label()
 
@@ -161,14 +165,41 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def label(self) -> str:
-        """Its name for readers: the outlet, else "Version N" with a few words of its headline
-        (``naming.version_label``). Never a file name with its hash ("001_730206c4979a7c63.txt"):
-        that tells a reader nothing."""
-        return version_label(self.outlet, self.headline, self.filename, self.position)
+        """Its name for readers: the outlet (with its place when another version of the story has the
+        same outlet), else "Version N" with a few words of its headline (``naming.version_label``).
+        Never a file name with its hash ("001_730206c4979a7c63.txt"): that tells a reader nothing."""
+        return version_label(
+            self.outlet, self.headline, self.filename, self.position, outlet_repeats=self.outlet_repeats()
+        )
 
     def short_label(self) -> str:
         """Its name where there is little room (the matrix): the outlet cut short, else "Version N"."""
-        return short_version_label(self.outlet, self.position)
+        return short_version_label(self.outlet, self.position, outlet_repeats=self.outlet_repeats())
+
+    def outlet_repeats(self) -> bool:
+        """Whether another version of its story has the same outlet, so the outlet alone does not name it.
+
+        The story's outlets are read once per article (one query), unless ``know_story_outlets`` was
+        given all the story's versions together, as the story page and the exports load them.
+        """
+        if not self.outlet.strip() or self.story_id is None:
+            return False
+        outlets: dict[int, str] | None = self.__dict__.get("_story_outlets")
+        if outlets is None:
+            outlets = dict(Article.objects.filter(story_id=self.story_id).values_list("pk", "outlet"))
+            self._story_outlets = outlets
+        # The others' outlets as stored and this one's as it is now, so an edit not yet saved counts.
+        return any(same_outlet(self.outlet, outlet) for pk, outlet in outlets.items() if pk != self.pk)
+
+    @staticmethod
+    def know_story_outlets(versions: Sequence[Article]) -> None:
+        """Tell every one of ``versions`` (all the versions of their stories) its story's outlets, so naming
+        them asks the database nothing more."""
+        by_story: dict[int, dict[int, str]] = {}
+        for version in versions:
+            by_story.setdefault(version.story_id, {})[version.pk] = version.outlet
+        for version in versions:
+            version._story_outlets = by_story[version.story_id]
 
     def headline_aside(self) -> str:
         """The headline, for showing beside the name when the name does not already hold it whole."""

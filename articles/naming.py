@@ -42,27 +42,49 @@ def cut(text: str, limit: int) -> str:
     return room.rstrip(" ,;:–—-") + "…"
 
 
-def version_label(outlet: str, headline: str, filename: str, position: int) -> str:
+def version_label(outlet: str, headline: str, filename: str, position: int, *, outlet_repeats: bool = False) -> str:
     """A version's name, wherever Versus names one: columns, summaries, the likely source's
     evidence, exports and the API.
 
-    Its outlet when known. Without one, "Version N" (its place in the story, which no other
-    version of the story has) and a few whole words of its headline, else of its file's name:
+    Its outlet when known; when another version of the story has the same outlet
+    (``outlet_repeats``), the outlet and its place: "Harbour Herald (version 3)", as two
+    columns, two rows of the matrix or two rows of a CSV named alike could not be told apart.
+    Without one, "Version N" (its place in the story, which no other version of the story has)
+    and a few whole words of its headline, else of its file's name:
     "Version 2 (US officials told the Financial…)". The headline alone, cut at 60 characters,
     named two reprints under one headline the same, and read as a sentence cut off where the
     evidence used it as a name ("…Russia had…’s text is found in…").
     """
     if outlet:
-        return outlet
+        return f"{outlet} (version {position + 1})" if outlet_repeats else outlet
     number = f"Version {position + 1}"
     words = cut(headline, LABEL_WORDS_LENGTH) or cut(readable_filename(filename), LABEL_WORDS_LENGTH)
     return f"{number} ({words})" if words else number
 
 
-def short_version_label(outlet: str, position: int) -> str:
+def short_version_label(outlet: str, position: int, *, outlet_repeats: bool = False) -> str:
     """The name where there is room for two or three words: the outlet cut at a word, else
-    "Version N", which is how the full name (``version_label``) starts."""
-    return cut(outlet, SHORT_LABEL_LENGTH) if outlet else f"Version {position + 1}"
+    "Version N", which is how the full name (``version_label``) starts. An outlet that another
+    version of the story shares keeps its place: "Harbour Herald (3)"."""
+    if not outlet:
+        return f"Version {position + 1}"
+    if not outlet_repeats:
+        return cut(outlet, SHORT_LABEL_LENGTH)
+    place = f" ({position + 1})"
+    return cut(outlet, SHORT_LABEL_LENGTH - len(place)) + place
+
+
+def numbered(label: str, position: int) -> str:
+    """A version's name in a numbered list: "2. Harbour Herald", but "Version 1 (Ferry fares…)" and
+    "Harbour Herald (version 3)" as they are, since they carry their number already."""
+    if re.search(rf"\bversion {position + 1}\b", label, re.IGNORECASE):
+        return label
+    return f"{position + 1}. {label}"
+
+
+def same_outlet(first: str, second: str) -> bool:
+    """Whether two outlets name the same publisher as a reader sees them: case and spacing aside."""
+    return bool(first.strip()) and " ".join(first.split()).casefold() == " ".join(second.split()).casefold()
 
 
 def readable_filename(name: str) -> str:

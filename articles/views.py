@@ -173,7 +173,9 @@ def story_delete(request: HttpRequest, slug: str) -> HttpResponse:
         services.delete_story(story)
         messages.success(request, f"“{title}” and its versions were deleted.")
         return redirect("compare:library")
-    return render(request, "articles/story_delete.html", {"story": story, "versions": story.versions.all()})
+    versions = list(story.versions.all())
+    Article.know_story_outlets(versions)  # the list names them all: no query per version
+    return render(request, "articles/story_delete.html", {"story": story, "versions": versions})
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,8 +13,10 @@ their own.
 The JSON (``export_format`` 1)::
 
     story      {title, slug, notes, exported_at (ISO 8601), engine_version}
-    documents  [{id, outlet, headline, byline, url, published_on, language, characters,
-                 junk: [[start, end, reason]], text}]   ids are the versions' article ids
+    documents  [{id, label, outlet, headline, byline, url, published_on, language, characters,
+                 junk: [[start, end, reason]], text}]   ids are the versions' article ids; label is
+               the version's name as the page, the CSV and the API give it (since December 2026:
+               a field added, so ``export_format`` stays 1, as readers of the others are unchanged)
     base       the version the shares are measured against: the one asked for, else the
                likely source (else the first version), as on the story page
     pairs_of   "all" (every two versions) or "base" (the base against each other one)
@@ -202,6 +204,7 @@ def load(
 # The export's own names for an article's public fields (its format is versioned: EXPORT_FORMAT).
 _DOCUMENT_FIELDS = {
     "id": "id",
+    "label": "label",
     "outlet": "outlet",
     "headline": "headline",
     "byline": "byline",

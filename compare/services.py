@@ -65,7 +65,9 @@ def heartbeat_seconds() -> float:
 def versions_of(story: Story) -> list[Article]:
     # Not ``raw``: for an uploaded web page it is the whole HTML, and nothing that compares or shows uses it.
     # Nor ``vectors``: only the task that aligns reads them (``documents_for`` fetches them then).
-    return list(story.versions.order_by("position", "id").defer("raw", "vectors"))
+    versions = list(story.versions.order_by("position", "id").defer("raw", "vectors"))
+    Article.know_story_outlets(versions)  # named on the page and in exports without a query each
+    return versions
 
 
 def documents_for(articles: Sequence[Article]) -> list[Document]:

@@ -96,6 +96,7 @@ class UniqueOut(Schema):
 
 class AlignedDocument(Schema):
     id: int
+    label: str  # the version's name, as in the JSON export and the API's versions
     outlet: str
     headline: str
     byline: str

@@ -198,3 +198,14 @@ def test_imported_versions_leave_with_their_sentence_vectors(folder):
     output = run(str(folder), "--title", "Harbour bridge")
     assert "Sentence vectors computed and stored for 3 versions." in output
     assert all(article.has_current_vectors() for article in Story.objects.get().versions.all())
+
+
+def test_the_report_gives_each_version_its_number_once(folder):
+    (folder / "coast_radio.html").unlink()
+    (folder / "ferry-blog.md").unlink()
+    notes = "Ferry fares to rise\n\nThe island ferry will cost a euro more."
+    (folder / "notes.txt").write_text(notes, encoding="utf-8")
+    output = run(str(folder), "--title", "Harbour bridge")
+    assert "  Version 2 (Ferry fares to rise): " in output
+    assert "2. Version 2" not in output
+    assert "  1. Version 1" not in output and "  Version 1 (" in output

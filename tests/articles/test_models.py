@@ -6,6 +6,8 @@ import pytest
 from django.db import IntegrityError
 
 from articles.models import Article, Story, content_hash
+from articles.services import ArticleInput, create_story
+from compare.services import versions_of
 
 
 def make_story() -> Story:
@@ -165,3 +167,48 @@ def test_an_article_never_embedded_is_compared_lexically():
     assert article.vectors is None and article.vectors_key == ""
     assert article.engine_document().vectors is None
     assert not article.has_current_vectors()
+
+
+FERRY = "The island ferry will cost a euro more from April, the harbour board said on Monday."
+FERRY_AGAIN = "From April the island ferry will cost one euro more, according to the harbour board."
+FERRY_BRIEF = "Ferry fares rise by a euro in April."
+
+
+def ferry_story() -> Story:
+    return create_story(
+        "Ferry fares",
+        [
+            ArticleInput(text=FERRY, outlet="Harbour Herald"),
+            ArticleInput(text=FERRY_AGAIN, outlet="Island Post"),
+            ArticleInput(text=FERRY_BRIEF, outlet="harbour  herald"),
+        ],
+    )
+
+
+@pytest.mark.django_db
+def test_two_versions_from_the_same_outlet_are_named_apart_and_the_others_by_their_outlet_alone():
+    first, post, second = ferry_story().versions.all()
+    assert [first.label(), post.label(), second.label()] == [
+        "Harbour Herald (version 1)",
+        "Island Post",
+        "harbour  herald (version 3)",
+    ]
+    assert first.short_label() == "Harbour Herald (1)" and post.short_label() == "Island Post"
+    assert first.public_dict()["label"] == "Harbour Herald (version 1)"
+
+
+@pytest.mark.django_db
+def test_renaming_the_repeated_outlet_names_the_version_by_its_outlet_alone_again():
+    first, _, second = ferry_story().versions.all()
+    assert second.label() == "harbour  herald (version 3)"
+    second.outlet = "Ferry Times"
+    assert second.label() == "Ferry Times"
+
+
+@pytest.mark.django_db
+def test_a_storys_versions_loaded_for_its_page_are_named_without_a_query_each(django_assert_num_queries):
+    story = ferry_story()
+    with django_assert_num_queries(1):
+        versions = versions_of(story)
+        labels = [(version.label(), version.short_label()) for version in versions]
+    assert labels[0] == ("Harbour Herald (version 1)", "Harbour Herald (1)")

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from articles.extract import article_from_file, article_from_html
-from articles.naming import cut, first_line_headline, readable_filename, visible_text
+from articles.naming import (
+    cut,
+    first_line_headline,
+    numbered,
+    readable_filename,
+    short_version_label,
+    version_label,
+    visible_text,
+)
 
 
 def test_a_file_name_made_of_a_number_and_a_hash_gives_no_name():
@@ -79,3 +87,17 @@ def test_a_text_written_as_html_reads_without_its_tags_and_with_its_entities_dec
 def test_angle_brackets_that_are_no_tag_and_escaped_tags_stay_as_they_read():
     assert visible_text("Rates < 3% and > 2%") == "Rates < 3% and > 2%"
     assert visible_text("The &lt;b&gt; tag") == "The <b> tag"
+
+
+def test_an_outlet_that_repeats_in_a_story_is_named_with_its_place_and_one_that_does_not_is_left_alone():
+    assert version_label("Harbour Herald", "", "", 2, outlet_repeats=True) == "Harbour Herald (version 3)"
+    assert version_label("Harbour Herald", "", "", 2) == "Harbour Herald"
+    assert short_version_label("Harbour Herald", 2, outlet_repeats=True) == "Harbour Herald (3)"
+    assert len(short_version_label("The Very Long Name of a Harbour Paper", 9, outlet_repeats=True)) <= 22
+
+
+def test_a_numbered_list_does_not_number_a_name_that_carries_its_number_already():
+    assert numbered("Version 1 (Ferry fares to rise)", 0) == "Version 1 (Ferry fares to rise)"
+    assert numbered("Harbour Herald (version 3)", 2) == "Harbour Herald (version 3)"
+    assert numbered("Harbour Herald", 1) == "2. Harbour Herald"
+    assert numbered("Version 10 Media", 0) == "1. Version 10 Media"

@@ -495,3 +495,25 @@ def test_the_report_opens_from_a_file_with_no_network(story, page, tmp_path, art
     page.screenshot(path=str(artifacts_dir / "export-report.png"), full_page=True)
     page.emulate_media(media="print")
     page.screenshot(path=str(artifacts_dir / "export-report-print.png"), full_page=True)
+
+
+def test_each_document_of_the_json_export_carries_its_label_as_the_api_does(story):
+    data = json.loads(export_of(story, "json"))
+    assert {d["outlet"]: d["label"] for d in data["documents"]} == {
+        article.outlet: article.public_dict()["label"] for article in story.versions.all()
+    }
+    assert next(d for d in data["documents"] if d["outlet"] == "Coast Wire")["label"] == "Coast Wire"
+
+
+def test_two_versions_of_one_outlet_are_named_apart_in_the_json_and_csv_exports():
+    story = create_story(
+        "Ferry fares",
+        [
+            ArticleInput(text="The island ferry will cost a euro more from April, the board said.", outlet="Herald"),
+            ArticleInput(text="From April the island ferry will cost one euro more, the board said.", outlet="Herald"),
+        ],
+    )
+    data = json.loads(export_of(story, "json"))
+    assert [d["label"] for d in data["documents"]] == ["Herald (version 1)", "Herald (version 2)"]
+    rows = list(csv.DictReader(io.StringIO(export_of(story, "csv").decode("utf-8-sig"))))
+    assert {(row["version A"], row["version B"]) for row in rows} == {("Herald (version 1)", "Herald (version 2)")}

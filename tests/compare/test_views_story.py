@@ -594,3 +594,17 @@ def test_the_likely_source_box_says_which_versions_are_derived_and_how_that_is_d
     assert "paraphrase counting half" in source
     figures = r"\d+% of its text is found in the source \(\d+% copied verbatim or edited, \d+% paraphrased\)"
     assert re.search(figures, source)
+
+
+def test_two_versions_from_the_same_outlet_have_different_names_on_the_story_page(client):
+    story = create_story(
+        "Grantholm cycle lane approved",
+        [
+            ArticleInput(text=AGENCY, outlet="Valley Wire"),
+            ArticleInput(text=REPRINT, outlet="Valley Wire"),
+            ArticleInput(text=BRIEF, outlet="Radio Grant"),
+        ],
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "Valley Wire (version 1)" in html and "Valley Wire (version 2)" in html
+    assert "Radio Grant (version" not in html

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from articles.extract import ACCEPTED_SUFFIXES, article_from_file
 from articles.models import Article, Story
+from articles.naming import numbered
 from articles.services import (
     ArticleInput,
     IngestError,
@@ -124,7 +125,9 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no story with the slug “{story}”.")
             return existing, add_articles(existing, items)
         result = create_story(title or "", items, notes=notes, owner=owner)
-        return result, list(result.versions.all())
+        versions = list(result.versions.all())
+        Article.know_story_outlets(versions)  # each named in the report without a query of its own
+        return result, versions
 
     def _report(
         self, result: Story, articles: list[Article], skipped: list[Path], story: str | None, dry_run: bool = False
@@ -173,6 +176,6 @@ class Command(BaseCommand):
         junk = Counter(reason for _, _, reason in article.junk_marks())
         marked = ", ".join(f"{reason} ×{count}" for reason, count in sorted(junk.items())) or "none"
         return (
-            f"  {article.position + 1}. {article.label()}: {article.length_in_words()}, "
+            f"  {numbered(article.label(), article.position)}: {article.length_in_words()}, "
             f"{article.junk_characters()} characters of junk marked ({marked})"
         )

@@ -18,6 +18,7 @@ from importlib.resources.abc import Traversable
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from articles.models import Article, Story
+from articles.naming import numbered
 from articles.services import (
     ArticleInput,
     IngestError,
@@ -144,5 +145,5 @@ class Command(BaseCommand):
         )
         for article in versions:
             junk = f", {len(article.junk_spans)} junk passages marked" if article.junk_spans else ""
-            number, words = article.position + 1, article.word_count()
-            self.stdout.write(f"  {number}. {article.label()} ({article.published_on}): {words} words{junk}")
+            name, words = numbered(article.label(), article.position), article.word_count()
+            self.stdout.write(f"  {name} ({article.published_on}): {words} words{junk}")
