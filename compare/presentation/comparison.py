@@ -188,7 +188,10 @@ def passage_html(piece: Piece) -> str:
     # Links saved before passages were addressed by offset end in #p-<version>-<sentence>: the
     # page's script finds the passage by that old name (the server never sees a #fragment).
     data += f' data-old-anchor="p-{piece.version.id}-{piece.segment}"'
-    focusable, panel = (' tabindex="0"', f' data-panel="{url}" data-panel-href="{href}"') if url else ("", "")
+    # One Tab stop per passage: its details link above (a real link, so it works without
+    # JavaScript). The passage itself is focused only by the page's keys (j/k/u) and when its
+    # panel closes, so it takes tabindex -1, never 0: a 4-version grid was ~80 stops otherwise.
+    focusable, panel = (' tabindex="-1"', f' data-panel="{url}" data-panel-href="{href}"') if url else ("", "")
     return (
         f'<div id="{piece.anchor}"{focusable} class="{piece.css_class}"{panel}{data}>'
         f'<p class="passage-meta">{" ".join(meta)}</p>{text}{piece.notes_html}</div>'

@@ -89,6 +89,29 @@ def test_the_keyboard_moves_between_differences_and_opens_a_passage(page, live_s
     page.screenshot(path=str(artifacts_dir / "story-6-keyboard-panel.png"))
 
 
+def test_tab_stops_once_per_passage_and_the_panel_gives_focus_back_to_the_passage(page, live_server, demo_story):
+    page.goto(live_server.url + demo_story.get_absolute_url())
+    page.wait_for_selector("table.comparison")
+    page.locator(".passage a.panel-link").first.focus()
+    stops = []
+    for _ in range(12):
+        focused = "document.activeElement.matches('.passage') ? 'passage' : document.activeElement.className"
+        stops.append(page.evaluate(focused))
+        page.keyboard.press("Tab")
+    # Each passage is reached once, by its details link; the passage itself is no second stop.
+    assert "passage" not in stops
+    assert stops.count("panel-link") >= 8
+    # Enter on the link opens the details; Escape closes them and the passage has the focus again.
+    link = page.locator(".passage[data-diff] a.panel-link").nth(1)
+    link.focus()
+    owner = link.evaluate("link => link.closest('.passage').id")
+    page.keyboard.press("Enter")
+    page.locator("#panel-body").wait_for()
+    page.keyboard.press("Escape")
+    assert page.locator("#panel-body").count() == 0
+    assert page.evaluate("document.activeElement.id") == owner
+
+
 def test_a_link_saved_with_an_old_passage_anchor_still_reaches_the_passage(page, live_server, demo_story):
     url = live_server.url + demo_story.get_absolute_url()
     page.goto(url)

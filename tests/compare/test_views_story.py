@@ -529,10 +529,17 @@ def test_a_passage_address_opens_the_same_words_after_the_sentences_change(clien
     assert client.get(f"{story.get_absolute_url()}passages/{wire.pk}/{before.index}/")["Location"] != address
 
 
-def test_passages_can_be_focused_for_the_keyboard(client, story):
+def test_each_passage_is_one_tab_stop_its_details_link_and_the_keys_can_still_focus_it(client, story):
     html = client.get(story.get_absolute_url()).content.decode()
-    passages = re.findall(r'<div id="p-[^"]+" tabindex="0"', html)
+    passages = re.findall(r'<div id="p-[^"]+"[^>]* data-panel="[^>]*>', html)
     assert len(passages) > 5
+    # Out of the Tab order, yet focusable by the page's j/k/u keys and when its panel closes.
+    assert all(' tabindex="-1"' in tag for tag in passages), passages[0]
+    # The one Tab stop is each passage's link to its details, a real address: a keyboard user
+    # without JavaScript reaches every passage's details.
+    links = re.findall(r'<a class="panel-link" href="([^"]+)"', html)
+    assert len(links) == len(passages)
+    assert all(re.search(r"[?;]panel=", href) for href in links), links[0]
 
 
 def test_scraped_junk_is_shown_greyed_and_labelled_not_hidden(client):
