@@ -8,15 +8,28 @@ import re
 import pytest
 from django.core.management import call_command
 
+from articles.management.commands.load_demo import read_demo_stories
 from articles.models import Story
+from articles.services import create_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "harbour-ferry-timetable-42"
 
 
 @pytest.fixture
 def demo_story() -> Story:
     call_command("load_demo", verbosity=0)
     return max(Story.objects.all(), key=lambda story: story.versions.count())
+
+
+@pytest.fixture
+def four_version_story(django_user_model) -> Story:
+    """The harbour-bridge demo's first four versions, as a teacher's own story: at 1280 px its grid
+    (4 × 21rem and the gutter, 1388 px) is wider than its box (1238 px), so it scrolls sideways."""
+    demo = next(story for story in read_demo_stories() if len(story.versions) >= 4)
+    teacher = django_user_model.objects.create_user("teacher", password=PASSWORD)
+    return create_story(demo.title, [version.as_input() for version in demo.versions[:4]], owner=teacher)
 
 
 def column_names(page) -> list[str]:
@@ -110,6 +123,44 @@ def test_tab_stops_once_per_passage_and_the_panel_gives_focus_back_to_the_passag
     page.keyboard.press("Escape")
     assert page.locator("#panel-body").count() == 0
     assert page.evaluate("document.activeElement.id") == owner
+
+
+@pytest.mark.parametrize("column", [3, 5])  # the base's neighbour; the last, only reached by scrolling sideways
+def test_after_adding_a_note_the_passage_is_in_full_view_clear_of_the_sticky_column_and_heads(
+    chromium, live_server, four_version_story, artifacts_dir, column
+):
+    page = chromium.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Username").fill("teacher")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(live_server.url + four_version_story.get_absolute_url())
+    page.locator(f"table.comparison tbody td:nth-child({column}) .passage[data-panel]").nth(3).click()
+    page.get_by_text("Add a note to this passage").click()
+    page.get_by_label("Your note").fill("Who chose these words?")
+    page.get_by_role("button", name="Add the note").click()
+    page.wait_for_selector("text=Readers of the story see it")
+    assert re.search(r"#p-\d+-at-\d+$", page.url)
+    page.wait_for_timeout(200)  # the fragment's scroll settles
+    page.screenshot(path=str(artifacts_dir / f"story-8-after-a-note-column-{column}.png"))
+    where = page.evaluate(
+        """() => {
+          const box = (el) => el.getBoundingClientRect();
+          const scroller = document.querySelector('.columns-scroll');
+          return {
+            passage: box(document.querySelector(location.hash)), scroller: box(scroller),
+            base: box(document.querySelector('.comparison tbody td:nth-child(2)')),
+            heads: box(document.querySelector('.comparison thead th')), wide: scroller.scrollWidth,
+          };
+        }"""
+    )
+    passage = where["passage"]
+    assert where["wide"] > where["scroller"]["width"]  # the grid does scroll sideways
+    assert passage["left"] >= where["base"]["right"]  # not under the sticky base column
+    assert passage["right"] <= where["scroller"]["right"]
+    assert passage["top"] >= where["heads"]["bottom"]  # not under the sticky column heads
+    assert passage["bottom"] <= where["scroller"]["bottom"]
 
 
 def test_a_link_saved_with_an_old_passage_anchor_still_reaches_the_passage(page, live_server, demo_story):
