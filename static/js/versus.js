@@ -133,6 +133,35 @@
     if (event.target.matches && event.target.matches("input[type=file]")) showChosenFiles(event.target);
   });
 
+  // Adding a story or versions: a big paste is read for many seconds before the next page comes,
+  // so the button says at once that it is working (and cannot be pressed twice), and a screen
+  // reader hears it. Without this file the form simply submits. "More paste boxes" (a named
+  // submit button) is quick and only gives the form back: it is left alone.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = form.querySelector && form.querySelector("button[data-busy]");
+    if (!button || event.defaultPrevented || (event.submitter && event.submitter.name)) return;
+    if (!button.hasAttribute("data-ready")) button.setAttribute("data-ready", button.textContent);
+    button.textContent = button.getAttribute("data-busy");
+    button.disabled = true; // a nameless button: the data sent are the same
+    // On the button, not the form: a busy form may silence the status below, inside it.
+    button.setAttribute("aria-busy", "true");
+    var status = form.querySelector("[data-busy-status]");
+    if (status) status.textContent = button.getAttribute("data-busy") + " Big stories take a moment.";
+  });
+
+  // Back to a sent form, from the browser's back-forward cache: it is ready to send again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("button[data-busy][data-ready]").forEach(function (button) {
+      button.textContent = button.getAttribute("data-ready");
+      button.removeAttribute("data-ready");
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+      var status = button.form && button.form.querySelector("[data-busy-status]");
+      if (status) status.textContent = "";
+    });
+  });
+
   // A freshly loaded panel takes the focus, so keyboard and screen-reader users land in it.
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail && event.detail.target && event.detail.target.id === "panel") {

@@ -233,6 +233,23 @@ def test_a_missing_title_keeps_the_pasted_text(client):
     assert not Story.objects.exists()
 
 
+def test_the_add_buttons_carry_what_they_say_while_sending_and_come_back_ready_after_a_refusal(client):
+    story = new_story(client, text=HARBOUR, follow=True).context["story"]
+    pages = [
+        (client.get(reverse("articles:story_new")), "Add the story"),
+        (new_story(client, title="", text=HARBOUR_REWRITE), "Add the story"),  # refused: the form comes back
+        (client.get(reverse("articles:version_add", args=[story.slug])), "Add to the story"),
+    ]
+    for response, label in pages:
+        html = response.content.decode()
+        # The page's script shows the words while the form is sent; the page itself has the button
+        # ready (never disabled, never busy), so without JavaScript the form simply submits.
+        assert f'<button type="submit" data-busy="Reading the versions…">{label}</button>' in html
+        assert "disabled" not in html and "aria-busy" not in html
+        # Where screen readers hear it: a status, empty until the form is sent.
+        assert '<p class="busy-status" role="status" data-busy-status></p>' in html
+
+
 def test_uploading_several_files_at_once_adds_one_version_each(client):
     files = [
         upload("gazette.txt", HARBOUR),

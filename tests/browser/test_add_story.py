@@ -106,3 +106,36 @@ def test_a_teacher_pastes_three_versions_at_once_and_asks_for_more_boxes(
     page.wait_for_selector("text=Added 3 versions")
     story = Story.objects.get()
     assert [version.outlet for version in story.versions.all()] == ["Gazette", "Coast Radio", ""]
+
+
+def test_the_add_button_says_it_is_reading_while_the_form_is_sent_and_is_ready_again_after_a_refusal(
+    page, live_server, artifacts_dir, django_user_model
+):
+    django_user_model.objects.create_user("teacher", password="harbour-ferry-timetable-42")
+    page.goto(live_server.url + "/accounts/login/?next=/stories/new/")
+    page.get_by_label("Username").fill("teacher")
+    page.get_by_label("Password").fill("harbour-ferry-timetable-42")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Title of the story").fill("")  # no title: refused, the form comes back
+    page.locator("#paste-box-1").get_by_label("Article text").fill(PASTED)
+
+    # The page is kept while the form is "sent", as it stays while the server reads a big paste
+    # (~18 s): a listener on window, after the page's own on document, stops the sending.
+    page.evaluate("window.sent = 0; window.addEventListener('submit', (e) => { window.sent++; e.preventDefault(); })")
+    button = page.locator(".form-actions button[type=submit]")
+    button.click()
+    assert button.inner_text() == "Reading the versions…"
+    assert button.is_disabled() and button.get_attribute("aria-busy") == "true"
+    assert page.get_by_role("status").inner_text() == "Reading the versions… Big stories take a moment."
+    page.locator(".form-actions").screenshot(path=str(artifacts_dir / "add-busy-button.png"))
+    button.click(force=True)
+    assert page.evaluate("window.sent") == 1  # sent once, though clicked again
+
+    # Sent for real: refused (no title), the form comes back with its button ready.
+    page.reload()
+    page.locator("#paste-box-1").get_by_label("Article text").fill(PASTED)
+    button.click()
+    assert "This field is required" in page.get_by_role("alert").inner_text()
+    assert button.inner_text() == "Add the story" and button.is_enabled()
+    assert button.get_attribute("aria-busy") is None
+    assert page.get_by_role("status").inner_text() == ""
