@@ -360,14 +360,20 @@ def _is_byline(line: str, *, near_an_end: bool) -> bool:
     """ "Bloomberg", "By Jane Doe", "Reuters": a line that only credits who wrote or sent the text.
 
     "By" and a name, or an agency's name, anywhere; other capitalised words ("Jane Doe", "Harbour
-    Herald") only just under the headline or as the last line, and only with no word that reads like
-    a verb. The first line is the headline's place: a title-case headline there stays.
+    Herald") only just under the headline or as the last line, two words or more, not all in
+    capitals, and with no word that reads like a verb. The first line is the headline's place: a
+    title-case headline there stays.
     """
     if len(line) > _MAX_BYLINE:
         return False
     if _BYLINE.fullmatch(line) or _AGENCY_CREDIT.fullmatch(line):
         return True
-    return near_an_end and bool(_NAME_LINE.fullmatch(line)) and not any(_VERB_LIKE.search(w) for w in line.split())
+    words = line.split()
+    # A name has two words or more; one capitalised word there is a crosshead ("Background"), and
+    # capitals only a dateline ("LONDON", "NEW YORK").
+    if len(words) < 2 or line.isupper():
+        return False
+    return near_an_end and bool(_NAME_LINE.fullmatch(line)) and not any(_VERB_LIKE.search(w) for w in words)
 
 
 def _is_button_row(line: str) -> bool:

@@ -308,9 +308,12 @@ def test_a_credit_closing_the_text_is_marked_as_a_byline(credit):
         "Ferry fares to rise\n\nThey agreed.\n\nThe island ferry will cost a euro more from April.",
         "Ferry fares to rise\n\nBy April, fares will rise.\n\nThe island ferry will cost a euro more.",
         "Ferry fares to rise\n\nOn 3 April\n\nThe island ferry will cost a euro more from April.",
+        "Ferry fares to rise\n\nBackground\n\nThe island ferry will cost a euro more from April.",  # a crosshead
+        "Ferry fares to rise\n\nLONDON\n\nThe island ferry will cost a euro more from April.",  # a dateline
+        "Ferry fares to rise\n\nNEW YORK\n\nThe island ferry will cost a euro more from April.",
     ],
 )
-def test_a_headline_a_short_sentence_or_a_date_line_is_not_a_byline(text):
+def test_a_headline_a_short_sentence_a_crosshead_or_a_date_line_is_not_a_byline(text):
     assert find_junk(text) == []
 
 
