@@ -150,10 +150,11 @@
     if (status) status.textContent = button.getAttribute("data-busy") + " Big stories take a moment.";
   });
 
-  // Back to a sent form, from the browser's back-forward cache: it is ready to send again.
+  // Back to a sent form, from the browser's back-forward cache, or the page reloaded (Firefox
+  // keeps a scripted "disabled" across both): it is ready to send again.
   window.addEventListener("pageshow", function () {
-    document.querySelectorAll("button[data-busy][data-ready]").forEach(function (button) {
-      button.textContent = button.getAttribute("data-ready");
+    document.querySelectorAll("button[data-busy]").forEach(function (button) {
+      if (button.hasAttribute("data-ready")) button.textContent = button.getAttribute("data-ready");
       button.removeAttribute("data-ready");
       button.disabled = false;
       button.removeAttribute("aria-busy");

@@ -244,7 +244,8 @@ def test_the_add_buttons_carry_what_they_say_while_sending_and_come_back_ready_a
         html = response.content.decode()
         # The page's script shows the words while the form is sent; the page itself has the button
         # ready (never disabled, never busy), so without JavaScript the form simply submits.
-        assert f'<button type="submit" data-busy="Reading the versions…">{label}</button>' in html
+        # autocomplete=off: Firefox would keep a scripted "disabled" across a reload.
+        assert f'<button type="submit" data-busy="Reading the versions…" autocomplete="off">{label}</button>' in html
         assert "disabled" not in html and "aria-busy" not in html
         # Where screen readers hear it: a status, empty until the form is sent.
         assert '<p class="busy-status" role="status" data-busy-status></p>' in html
