@@ -254,7 +254,6 @@ class Article(models.Model):
             id=str(self.pk) if doc_id is None else doc_id,
             text=self.text,
             junk=self.junk_ranges(),
-            published=self.published_iso(),
         )
         if not with_vectors or not self.vectors_key or self.vectors_key != embed.vectors_key(document):
             return document

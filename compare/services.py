@@ -310,7 +310,7 @@ def dated(alignment: StoryAlignment, articles: Sequence[Article]) -> StoryAlignm
     make the story align again (dates are not part of ``alignment_key``)."""
     published = {str(article.pk): article.published_iso() for article in articles}
     if not any(published.values()):
-        return alignment
+        return alignment  # stored from the texts alone (``estimate_source``)
     estimate = likely_source(alignment, published=published).estimate
     return alignment if estimate == alignment.source else replace(alignment, source=estimate)
 

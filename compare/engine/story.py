@@ -81,7 +81,7 @@ def align_story(docs: Sequence[Document], on_progress: Callable[[int, int], None
         pairwise=pairwise,
         groups=_groups(prepared, pairwise, couples),
         similarity=similarity,
-        source=estimate_source(prepared, pairwise, similarity, {d.id: d.published for d in docs}),
+        source=estimate_source(prepared, pairwise, similarity),
         engine_version=ENGINE_VERSION,
     )
 
@@ -197,7 +197,6 @@ def estimate_source(
     prepared: dict[str, Prepared],
     pairwise: dict[tuple[str, str], PairAlignment],
     similarity: dict[tuple[str, str], float],
-    published: Mapping[str, str] | None = None,
 ) -> SourceEstimate:
     """The version the others most likely derive from, with its evidence in words (versions named by id).
 
@@ -211,12 +210,10 @@ def estimate_source(
     made from. Their sum, similarity counting twice, names both right and, on METER's dev
     stories with a derived paper, a PA text in 65 of 121 (similarity alone: 60; containment
     alone: 76; ``bench/quality.py --source``). Ties go to the lowest id, numeric ids compared
-    as numbers: the version added first.
-
-    When the runner-up comes almost as close (``_UNCERTAIN_MARGIN``), the texts cannot tell
-    which of the two came first; their dates (``published``: ISO dates by id, "" unknown) can,
-    when both are known and differ: the earlier one is named."""
-    return _estimate(sorted(prepared), pairwise, similarity, str, published).estimate
+    as numbers: the version added first. From the texts alone: the versions' dates, which
+    can break a near tie, are applied when the alignment is read (``likely_source``), so that a
+    stored alignment does not depend on them."""
+    return _estimate(sorted(prepared), pairwise, similarity, str).estimate
 
 
 @dataclass(frozen=True)
@@ -241,14 +238,18 @@ def likely_source(
     The stored evidence names versions by id, which means nothing to a reader, and a version's
     name may change after the alignment was stored: so the words are made again when shown. The
     estimate weighs every pair of versions: a caller that needs several of its parts asks once.
-    ``published`` gives the versions' dates, as the alignment was computed with them
-    (see ``estimate_source``)."""
+    ``published`` gives the versions' dates (ISO dates by id, "" unknown): when the runner-up
+    comes almost as close (``_UNCERTAIN_MARGIN``) and one of the two holds text of the other,
+    the texts cannot tell which came first, and their dates can, when both are known and
+    differ: the earlier one is named."""
     return _estimate(sorted(alignment.documents), alignment.pairwise, alignment.similarity, name, published)
 
 
-def source_evidence(alignment: StoryAlignment, name: Callable[[str], str]) -> list[str]:
+def source_evidence(
+    alignment: StoryAlignment, name: Callable[[str], str], published: Mapping[str, str] | None = None
+) -> list[str]:
     """The likely source's evidence with each version called ``name(id)`` (see ``likely_source``)."""
-    return likely_source(alignment, name).estimate.evidence
+    return likely_source(alignment, name, published).estimate.evidence
 
 
 def _estimate(
@@ -275,7 +276,14 @@ def _estimate(
     dated = published or {}
     first, then = dated.get(ranked[0], ""), dated.get(ranked[1], "")
     # A near tie the texts cannot break, the dates can: a source is published before its copies.
-    by_date = margin < _UNCERTAIN_MARGIN and bool(first) and bool(then) and first != then
+    by_date = (
+        margin < _UNCERTAIN_MARGIN
+        and bool(first)
+        and bool(then)
+        and first != then
+        # "Published first, so it is the source" holds only if one text took from the other.
+        and shared(ranked[0], ranked[1]) >= _DERIVED_SHARE
+    )
     if by_date and then < first:
         ranked[0], ranked[1] = ranked[1], ranked[0]
     best = ranked[0]

@@ -21,7 +21,7 @@ SHARE_KINDS: tuple[ShareKind, ...] = ("verbatim", "edited", "paraphrase", "uniqu
 
 @dataclass(frozen=True)
 class Document:
-    """One version as the engine sees it: an id, its text, its junk spans and its date, if known.
+    """One version as the engine sees it: an id, its text, and its junk spans.
 
     ``vectors``, when given, holds one sentence embedding per segment of the text (a numpy
     array of shape (segments, 384), as ``embed.document_vectors`` computes it). Without it,
@@ -31,9 +31,6 @@ class Document:
     text: str
     junk: tuple[tuple[int, int], ...] = ()
     vectors: Any = field(default=None, compare=False, hash=False, repr=False)
-    # When it was published, as an ISO date ("2026-03-04"), or "" when unknown: it decides
-    # between two versions whose texts come equally close to being the others' source.
-    published: str = ""
 
 
 @dataclass(frozen=True)

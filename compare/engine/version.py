@@ -24,7 +24,7 @@ COMPONENT_VERSIONS: Final[Mapping[str, int]] = MappingProxyType(
         "segment": 3,  # sentences and paragraphs (segment.py)
         "align": 6,  # which passages pair, their scores and kinds (align.py)
         "diff": 5,  # word-level changes and their flags (diff.py)
-        "story": 7,  # triangles, groups, similarity and the likely source (story.py)
+        "story": 6,  # triangles, groups, similarity and the likely source (story.py)
         "format": FORMAT,  # the stored shape (serialize.py)
     }
 )

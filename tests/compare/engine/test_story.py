@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 import pytest
 
@@ -271,34 +270,52 @@ def test_one_reading_of_the_likely_source_gives_its_estimate_the_derived_version
 
 
 def test_when_two_versions_come_almost_as_close_the_one_published_first_is_named_the_source():
-    from compare.engine import likely_source
+    from compare.engine import likely_source, source_evidence
 
     # The wire and its reprint are a near tie the texts cannot break (see above); dated, the
     # reprint published first is named, and the wire is said to be later, not uncertain.
+    story = align_story(documents())
+    assert story.source.document == "wire"  # stored from the texts alone
     dated = {"wire": "2026-03-05", "reprint": "2026-03-04", "short": "2026-03-06", "independent": ""}
-    docs = [replace(d, published=dated[d.id]) for d in documents()]
-    story = align_story(docs)
-    assert story.source.document == "reprint"
     reading = likely_source(story, published=dated)
-    assert reading.estimate == story.source
+    assert reading.estimate.document == "reprint"
     assert reading.runner_up is None and reading.later == "wire"
     evidence = " ".join(reading.estimate.evidence)
     assert "wire comes almost as close to being the source as reprint, but was published later" in evidence
     assert "(2026-03-05, against 2026-03-04)" in evidence and "uncertain" not in evidence
+    assert source_evidence(story, str, dated) == reading.estimate.evidence
 
 
 def test_dates_do_not_overrule_a_source_the_texts_name_clearly_nor_decide_when_one_is_missing():
     from compare.engine import likely_source
 
+    story = align_story(documents())
     # The independent report is dated first, but nothing of it is in the others: the texts decide.
     dated = {"wire": "2026-03-05", "reprint": "2026-03-06", "short": "2026-03-06", "independent": "2026-03-01"}
-    story = align_story([replace(d, published=dated[d.id]) for d in documents()])
-    assert story.source.document == "wire"
+    assert likely_source(story, published=dated).estimate.document == story.source.document
     # With the reprint's date unknown, the near tie stays a tie, said as before.
-    undated = {**dated, "reprint": ""}
-    story = align_story([replace(d, published=undated[d.id]) for d in documents()])
-    reading = likely_source(story, published=undated)
-    assert story.source.document == "wire" and reading.runner_up == "reprint" and reading.later is None
+    reading = likely_source(story, published={**dated, "reprint": ""})
+    assert reading.estimate == story.source and reading.runner_up == "reprint" and reading.later is None
+
+
+def test_dates_do_not_break_a_near_tie_between_two_versions_that_share_little():
+    from compare.engine import likely_source
+
+    # Two reports of one event, each with a reprint: either report comes as close to being the
+    # source as the other, but neither took from the other, so being published first proves nothing.
+    # Ids in the order added: 1 and 3 are one report and its reprint, 2 and 4 the other's.
+    docs = [
+        Document("1", INDEPENDENT),
+        Document("2", WIRE),
+        Document("3", INDEPENDENT.replace(".", "!", 1)),
+        Document("4", WIRE.replace(".", "!", 1)),
+    ]
+    story = align_story(docs)
+    undated = likely_source(story)
+    assert (undated.estimate.document, undated.runner_up) == ("1", "2")  # a four-way tie: the first added
+    earlier = {"1": "2026-03-05", "2": "2026-03-01", "3": "2026-03-05", "4": "2026-03-01"}
+    dated = likely_source(story, published=earlier)
+    assert dated.estimate.document == undated.estimate.document and dated.later is None
 
 
 def test_every_figure_in_the_evidence_is_a_share_of_one_text_found_in_another():
