@@ -192,6 +192,19 @@ class Article(models.Model):
         return any(same_outlet(self.outlet, outlet) for pk, outlet in outlets.items() if pk != self.pk)
 
     @staticmethod
+    def load_story_outlets(articles: Sequence[Article]) -> None:
+        """Read the outlets of the stories of ``articles`` (versions of any stories, not all of
+        them) in one query, so naming them all asks nothing more (trace's sources, one per row)."""
+        by_story: dict[int, dict[int, str]] = {}
+        story_ids = {article.story_id for article in articles}
+        for story_id, pk, outlet in Article.objects.filter(story_id__in=story_ids).values_list(
+            "story_id", "pk", "outlet"
+        ):
+            by_story.setdefault(story_id, {})[pk] = outlet
+        for article in articles:
+            article._story_outlets = by_story.get(article.story_id, {})
+
+    @staticmethod
     def know_story_outlets(versions: Sequence[Article]) -> None:
         """Tell every one of ``versions`` (all the versions of their stories) its story's outlets, so naming
         them asks the database nothing more."""

@@ -83,6 +83,7 @@ class SourceRow:
 
 
 def source_rows(result: TraceResult) -> list[SourceRow]:
+    Article.load_story_outlets([source.article for source in result.sources])  # named in every row
     rows = []
     for rank, source in enumerate(result.sources, start=1):
         parts: list[tuple[KindInfo, int, int]] = []
@@ -333,6 +334,7 @@ def story_from_trace(owner: User, asked: TraceRequest, result: TraceResult) -> S
 def _provenance(sources: list[Article]) -> str:
     """Notes saying where the copies come from: "… best first: A, B (from the story “S”); C (from “T”)"."""
     by_story: dict[int, list[Article]] = {}
+    Article.load_story_outlets(sources)
     for article in sources:
         by_story.setdefault(article.story_id, []).append(article)
     parts = [

@@ -271,3 +271,20 @@ def test_tracing_a_web_page_keeps_the_ssrf_checks_and_the_import_limit(client, t
     assert again.status_code == 400
     assert "at most 1 web page a minute" in again.content.decode()
     assert again.context["asked"].url == f"{base}/article"
+
+
+def test_naming_more_sources_asks_the_database_nothing_more(client, library):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(TRACE, {"text": mixed_text()}).status_code == 200
+        return len(captured)
+
+    two_sources = queries()
+    # Two more stories holding the orchard text: four sources named on the page, as many queries.
+    store("Orchard reprint", ORCHARD, outlet="Valley Echo")
+    store("Orchard again", ORCHARD, outlet="Hill Weekly")
+    assert len(client.post(TRACE, {"text": mixed_text()}).context["rows"]) == 4
+    assert queries() == two_sources
