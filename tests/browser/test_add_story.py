@@ -21,6 +21,14 @@ RADIO = (
 BLOG = "# Waiting for the ferry\n\nI waited **forty minutes** for the ferry this morning; the bridge was still open."
 
 
+def log_in_to_the_new_story_form(page, live_server, django_user_model) -> None:
+    django_user_model.objects.create_user("teacher", password="harbour-ferry-timetable-42")
+    page.goto(live_server.url + "/accounts/login/?next=/stories/new/")
+    page.get_by_label("Username").fill("teacher")
+    page.get_by_label("Password").fill("harbour-ferry-timetable-42")
+    page.get_by_role("button", name="Log in").click()
+
+
 def test_a_teacher_adds_a_story_three_ways_and_deletes_it(
     page, live_server, artifacts_dir, settings, tmp_path, django_user_model
 ):
@@ -81,11 +89,7 @@ def test_a_teacher_adds_a_story_three_ways_and_deletes_it(
 def test_a_teacher_pastes_three_versions_at_once_and_asks_for_more_boxes(
     page, live_server, artifacts_dir, django_user_model
 ):
-    django_user_model.objects.create_user("teacher", password="harbour-ferry-timetable-42")
-    page.goto(live_server.url + "/accounts/login/?next=/stories/new/")
-    page.get_by_label("Username").fill("teacher")
-    page.get_by_label("Password").fill("harbour-ferry-timetable-42")
-    page.get_by_role("button", name="Log in").click()
+    log_in_to_the_new_story_form(page, live_server, django_user_model)
     page.get_by_label("Title of the story").fill("Harbour bridge")
     for number, (outlet, text) in enumerate((("Gazette", PASTED), ("Coast Radio", RADIO)), start=1):
         box = page.locator(f"#paste-box-{number}")
@@ -111,11 +115,7 @@ def test_a_teacher_pastes_three_versions_at_once_and_asks_for_more_boxes(
 def test_the_add_button_says_it_is_reading_while_the_form_is_sent_and_is_ready_again_after_a_refusal(
     page, live_server, artifacts_dir, django_user_model
 ):
-    django_user_model.objects.create_user("teacher", password="harbour-ferry-timetable-42")
-    page.goto(live_server.url + "/accounts/login/?next=/stories/new/")
-    page.get_by_label("Username").fill("teacher")
-    page.get_by_label("Password").fill("harbour-ferry-timetable-42")
-    page.get_by_role("button", name="Log in").click()
+    log_in_to_the_new_story_form(page, live_server, django_user_model)
     page.get_by_label("Title of the story").fill("")  # no title: refused, the form comes back
     page.locator("#paste-box-1").get_by_label("Article text").fill(PASTED)
 
