@@ -308,6 +308,9 @@ def source_data(source: ExportSource) -> dict[str, Any]:
                 "shares": dict(alignment.pairwise[(doc, best)].shares_a),
                 "source_shares": dict(alignment.pairwise[(best, doc)].shares_a),
                 "derived": doc in reading.derived,
+                "altered": presentation.altered_in_copy(
+                    alignment.pairwise[(best, doc)], source.article(best).text, source.article(doc).text
+                ),
             }
             for doc in source.ids
             if doc != best

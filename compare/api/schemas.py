@@ -129,6 +129,11 @@ class SourceFactOut(Schema):
         description="Counted as derived from the source (or the source from it): its verbatim and edited text "
         f"plus half its paraphrased text make up at least {round(100 * DERIVED_SHARE)}% of one of the two texts."
     )
+    altered: dict[str, int] = Field(
+        description="Of its passages copied from the source (verbatim or edited), how many put another figure "
+        "(`number`), another name (`name`) or other quoted words (`quote`) in place of the source's; "
+        "a kind none of them changes is left out."
+    )
 
 
 class SourceGuess(Schema):

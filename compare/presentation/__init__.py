@@ -14,10 +14,11 @@ The markup around them lives in templates/compare/ (the story page's partials an
 from .comparison import SHOW_CHOICES, Comparison, Piece, Row, Version, build_comparison, build_versions, passage_anchor
 from .panel import Panel, build_panel
 from .rows import passage_of
-from .summary import heat_map, share_bars, summary_context
+from .summary import altered_in_copy, heat_map, share_bars, summary_context
 
 __all__ = [
     "SHOW_CHOICES",
+    "altered_in_copy",
     "Comparison",
     "Panel",
     "Piece",

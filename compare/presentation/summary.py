@@ -157,8 +157,8 @@ class SourceFact:
 _COPIED_KINDS = frozenset(info.name for info in COPIED)
 
 
-def _altered(alignment: PairAlignment, source: Version, other: Version) -> dict[str, int]:
-    """How many of the passages ``other`` copied from ``source`` state another figure, another
+def altered_in_copy(alignment: PairAlignment, source: str, other: str) -> dict[str, int]:
+    """How many of the passages the text ``other`` copied from the text ``source`` state another figure, another
     name or other quoted words in place of the source's (each counted once per passage).
 
     Only replacements count: a figure or a name one side has and the other does not is a cut
@@ -169,13 +169,13 @@ def _altered(alignment: PairAlignment, source: Version, other: Version) -> dict[
     for pair in alignment.pairs:
         if pair.kind not in _COPIED_KINDS:
             continue
-        passages = Passages(source.text, pair.a_span, other.text, pair.b_span)
+        passages = Passages(source, pair.a_span, other, pair.b_span)
         found: set[Flag] = set()
         for change in pair.changes:
             for flag in change.flags - found:
                 about = flagged(replace(change, flags=frozenset({flag})), passages)
                 if flag == "quote":
-                    was, now = source.text[change.a[0] : change.a[1]], other.text[change.b[0] : change.b[1]]
+                    was, now = source[change.a[0] : change.a[1]], other[change.b[0] : change.b[1]]
                     replaced = bool(about.flags) and _has_word(was) and _has_word(now)
                 else:  # the figure or name the flag is about, on both sides: one put for the other
                     replaced = bool(about.a) and bool(about.b)
@@ -221,7 +221,9 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
                         paraphrased=figures.paraphrased,
                         kept=reuse(alignment.pairwise[(source_id, other)]).found,
                         derived=other in reading.derived,
-                        altered=_altered(alignment.pairwise[(source_id, other)], versions[source_id], versions[other]),
+                        altered=altered_in_copy(
+                            alignment.pairwise[(source_id, other)], versions[source_id].text, versions[other].text
+                        ),
                     )
                 )
         facts.sort(key=lambda f: (-f.found, f.other.label))

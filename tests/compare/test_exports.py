@@ -86,6 +86,8 @@ def test_the_evidence_states_the_figures_the_story_page_and_the_report_show(stor
             fact.paraphrased,
             fact.kept,
         )
+        # And the copied passages that changed a figure, a name or a quote, as the page counts them.
+        assert facts[int(fact.other.id)]["altered"] == fact.altered
         # Whichever direction the sentence takes, its figure is one the page states for the pair.
         assert f"{fact.found}% of" in evidence or f"{fact.kept}% of" in evidence
 
