@@ -30,9 +30,9 @@ from compare.engine import Change, Move, numbers_in  # numbers_in: the engine's 
 Mode = Literal["plain", "inline", "new", "old"]
 
 FLAG_MARKS = {
-    "number": ("#", "number changed"),
-    "name": ("Aa", "name changed"),
-    "quote": ("\u275d", "quoted words changed"),
+    "number": ("#", "number"),
+    "name": ("Aa", "name"),
+    "quote": ("\u275d", "quoted words"),
 }
 # A word as readers see it: a figure with its separators and suffix ("3.1", "1,400", "19th")
 # is one word, as the engine's diff reads it; otherwise letters with inner apostrophes.
@@ -59,18 +59,19 @@ def flags_html(flags: frozenset[str] | set[str], other: str | None = None) -> st
     if not flags:
         return ""  # most changes carry none: no need to word what the other version has
     out = []
-    where = ""
+    what = " changed"
     if other is not None:
         said = " ".join(other.split())
-        # Punctuation alone ("," for a clause) is nothing a reader can look for.
+        # Punctuation alone ("," for a clause) is nothing a reader can look for; and where the other
+        # version has nothing, the figure or name was not changed but added or left out.
         if any(ch.isalnum() for ch in said):
-            where = f"; the other version has “{short(said, 60)}” here"
+            what = f" changed; the other version has “{short(said, 60)}” here"
         else:
-            where = "; the other version has nothing here"
+            what = " not in the other version here"
     for flag in ("number", "name", "quote"):
         if flag in flags:
             symbol, words = FLAG_MARKS[flag]
-            detail = escape(words + where)
+            detail = escape(words + what)
             out.append(
                 f'<sup class="flag flag-{flag}" title="{detail[:1].upper() + detail[1:]}">'
                 f'<span aria-hidden="true">{escape(symbol)}</span><span class="vh"> ({detail})</span></sup>'

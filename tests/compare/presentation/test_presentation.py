@@ -140,12 +140,13 @@ def test_a_flag_inside_a_paraphrase_says_what_the_other_version_has_there():
     assert "(number changed; the other version has “" in html
 
 
-def test_a_flag_where_the_other_version_has_only_punctuation_says_it_has_nothing_there():
+def test_a_flag_where_the_other_version_has_only_punctuation_says_the_figure_is_not_there():
     html = _marks_between(
         "The library was full, and most came early.", "The library was full of children under ten and most came early."
     )
     assert "flag-number" in html
-    assert "the other version has nothing here" in html
+    # Not "changed": the other version has no figure here at all.
+    assert "Number not in the other version here" in html and "changed" not in html
     assert "has “,” here" not in html
 
 
