@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -253,6 +253,11 @@ class Article(models.Model):
             "junk": self.junk_marks(),
             "text": self.text,
         }
+
+    @staticmethod
+    def published_dates(articles: Iterable[Article]) -> dict[str, str]:
+        """The versions' dates by engine id (``published_iso``), as ``likely_source`` takes them."""
+        return {str(article.pk): article.published_iso() for article in articles}
 
     def published_iso(self) -> str:
         """Its date as the engine takes it (it can decide the likely source): "2026-10-12", or "" unknown."""

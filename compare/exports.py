@@ -298,8 +298,7 @@ def source_data(source: ExportSource) -> dict[str, Any]:
     best = alignment.source.document
     labels = {doc: source.article(doc).label() for doc in source.ids}
     # Worked out once: the evidence and which versions are derived both come of it.
-    dates = {doc: source.article(doc).published_iso() for doc in source.ids}
-    reading = likely_source(alignment, lambda doc: labels.get(doc, doc), dates)
+    reading = likely_source(alignment, lambda doc: labels.get(doc, doc), Article.published_dates(source.articles))
     facts: list[dict[str, Any]] = []
     if best in labels:
         facts = [

@@ -308,7 +308,7 @@ def dated(alignment: StoryAlignment, articles: Sequence[Article]) -> StoryAlignm
     come almost as close to being it (``estimate_source``). Applied when a comparison is read,
     not stored with it: a date is edited far more often than a text, and a new date must not
     make the story align again (dates are not part of ``alignment_key``)."""
-    published = {str(article.pk): article.published_iso() for article in articles}
+    published = Article.published_dates(articles)
     if not any(published.values()):
         return alignment  # stored from the texts alone (``estimate_source``)
     estimate = likely_source(alignment, published=published).estimate

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from articles.models import Article
 from compare.engine import (
     DERIVED_SHARE,
     SHARE_KINDS,
@@ -207,7 +208,7 @@ def source_context(alignment: StoryAlignment, versions: dict[str, Version], ids:
     later: str | None = None
     if source_id is not None:
         # Worked out once: which versions are derived and the runner-up both come of it.
-        reading = likely_source(alignment, published={v: versions[v].article.published_iso() for v in ids})
+        reading = likely_source(alignment, published=Article.published_dates(versions[v].article for v in ids))
         second = reading.runner_up
         later = reading.later
         for other in ids:
